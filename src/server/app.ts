@@ -1,0 +1,76 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import authPlugin from './plugins/auth.js';
+import crossOriginPlugin from './plugins/cross-origin.js';
+import { registerErrorHandling } from './plugins/error-handler.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { tokensRoutes } from './routes/tokens.routes.js';
+import { treeRoutes } from './routes/tree.routes.js';
+import { createServices, type Services } from './services/index.js';
+import { VERSION } from './version.js';
+
+export interface AppDependencies {
+  config: Config;
+  db: Database;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export type App = FastifyInstance & { services: Services };
+
+/** Builds the HTTP application from the config and the adapters; listening is the caller's job. */
+export async function createApp({ config, db, logger }: AppDependencies): Promise<App> {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    // Uploads stream; JSON bodies are small.
+    bodyLimit: 1024 * 1024,
+    // Slow-loris protection: a request must arrive in full within this time (uploads excepted, see below).
+    requestTimeout: 0,
+    connectionTimeout: 0,
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  const services = createServices(config, db);
+  app.decorate('services', services);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        frameSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'self'"],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  await app.register(cookie);
+  await app.register(crossOriginPlugin);
+  await app.register(authPlugin, { auth: services.auth, tokens: services.tokens });
+  await registerOpenApi(app, VERSION);
+
+  await app.register(healthRoutes, { services });
+  await app.register(authRoutes, { services });
+  await app.register(tokensRoutes, { services });
+  await app.register(treeRoutes, { services });
+  return app as unknown as App;
+}

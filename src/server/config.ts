@@ -1,0 +1,191 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Parses "10GiB", "500MB", "1024" (bytes) into a byte count. */
+export function parseByteSize(input: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib|tb|tib)?\s*$/i.exec(input);
+  if (!match?.[1]) {
+    return null;
+  }
+  const units: Record<string, number> = {
+    b: 1,
+    kb: 1e3,
+    kib: 1024,
+    mb: 1e6,
+    mib: 1024 ** 2,
+    gb: 1e9,
+    gib: 1024 ** 3,
+    tb: 1e12,
+    tib: 1024 ** 4,
+  };
+  const unit = units[(match[2] ?? 'b').toLowerCase()] ?? 1;
+  const bytes = Math.floor(Number(match[1]) * unit);
+  return Number.isSafeInteger(bytes) ? bytes : null;
+}
+
+/** Parses "30d", "1h", "15m", "45s" into milliseconds. */
+export function parseDuration(input: string): number | null {
+  const match = /^\s*(\d+)\s*(ms|s|m|h|d)\s*$/i.exec(input);
+  if (!match?.[1] || !match[2]) {
+    return null;
+  }
+  const units: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 };
+  return Number(match[1]) * (units[match[2].toLowerCase()] ?? 1);
+}
+
+const byteSize = z.string().transform((value, ctx) => {
+  const bytes = parseByteSize(value);
+  if (bytes === null || bytes <= 0) {
+    ctx.addIssue({ code: 'custom', message: `expected a positive byte size such as 10GiB or 1048576, got "${value}"` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const duration = z.string().transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === null || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration such as 30d, 12h, 15m or 45s, got "${value}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const positiveInt = (what: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, `expected ${what}`)
+    .transform(Number)
+    .refine((n) => n > 0, `expected ${what}`);
+
+/** Every environment variable FileFlow reads, with its default and meaning. */
+const envSchema = z.object({
+  /** TCP port to listen on. */
+  PORT: z
+    .string()
+    .regex(/^\d+$/, 'expected a port number')
+    .transform(Number)
+    .refine((n) => n >= 0 && n <= 65535, 'expected a port number between 0 and 65535')
+    .default(3000),
+  /** Address to bind; 127.0.0.1 keeps a fresh install private to this machine. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Embedded database and local blobs live here. */
+  FILEFLOW_DATA_DIR: z.string().min(1).default('./data'),
+  /** A postgres:// URL selects a PostgreSQL server instead of the embedded database. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+    .optional(),
+  /** Where file content is stored. */
+  FILEFLOW_STORAGE: z.enum(['local', 's3'], { message: 'expected local or s3' }).default('local'),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ENDPOINT: z.url({ message: 'expected a URL such as http://127.0.0.1:9000' }).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_FORCE_PATH_STYLE: booleanFlag.default(false),
+  /** Base of share URLs, e.g. https://files.example.com; defaults to the request's own origin. */
+  FILEFLOW_PUBLIC_URL: z.url({ message: 'expected an absolute http(s) URL' }).optional(),
+  /** Storage quota of a new account. */
+  FILEFLOW_DEFAULT_QUOTA: byteSize.default(10 * 1024 ** 3),
+  /** Trashed items older than this are deleted for good. */
+  FILEFLOW_TRASH_RETENTION: duration.default(30 * 86400e3),
+  /** How often background jobs run. */
+  FILEFLOW_JOB_INTERVAL: duration.default(3600e3),
+  /** Largest single file accepted (unset: only the quota limits it). */
+  FILEFLOW_MAX_UPLOAD: byteSize.optional(),
+  /** Trust X-Forwarded-For from a reverse proxy: true, or a comma-separated list of proxy addresses/CIDRs. */
+  FILEFLOW_TRUST_PROXY: z.string().optional(),
+  /** Server processes to run (several need DATABASE_URL). */
+  FILEFLOW_WORKERS: positiveInt('a whole number of workers, 1 or more').default(1),
+  /** Log level of pino. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Rate limits: failed logins per account / per address in 15 minutes, registrations per address per hour, public share requests per address per minute. */
+  FILEFLOW_LOGIN_LIMIT_ACCOUNT: positiveInt('a whole number').default(10),
+  FILEFLOW_LOGIN_LIMIT_ADDRESS: positiveInt('a whole number').default(50),
+  FILEFLOW_REGISTER_LIMIT: positiveInt('a whole number').default(100),
+  FILEFLOW_SHARE_LIMIT: positiveInt('a whole number').default(300),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  storage: {
+    kind: 'local' | 's3';
+    s3: { bucket: string | undefined; endpoint: string | undefined; region: string; forcePathStyle: boolean };
+  };
+  publicUrl: string | undefined;
+  defaultQuota: number;
+  trashRetentionMs: number;
+  jobIntervalMs: number;
+  maxUpload: number | undefined;
+  trustProxy: boolean | string[];
+  workers: number;
+  logLevel: string;
+  rateLimits: { loginPerAccount: number; loginPerAddress: number; registerPerAddress: number; sharePerAddress: number };
+}
+
+export class ConfigError extends Error {}
+
+function parseTrustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined || value === '' || value === 'false' || value === '0') {
+    return false;
+  }
+  if (value === 'true' || value === '1') {
+    return true;
+  }
+  return value.split(',').map((part) => part.trim()).filter(Boolean);
+}
+
+/**
+ * Validates the environment once; throws a ConfigError whose message is one line per bad variable,
+ * each naming the variable and what is wrong with it.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, as shells and compose files often leave them.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(lines.join('\n'));
+  }
+  const e = parsed.data;
+  if (e.FILEFLOW_STORAGE === 's3' && !e.S3_BUCKET) {
+    throw new ConfigError('S3_BUCKET: required when FILEFLOW_STORAGE=s3');
+  }
+  if (e.FILEFLOW_WORKERS > 1 && !e.DATABASE_URL) {
+    throw new ConfigError(
+      'FILEFLOW_WORKERS: several workers need a PostgreSQL server (set DATABASE_URL); the embedded database serves one process',
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.FILEFLOW_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    storage: {
+      kind: e.FILEFLOW_STORAGE,
+      s3: { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, forcePathStyle: e.S3_FORCE_PATH_STYLE },
+    },
+    publicUrl: e.FILEFLOW_PUBLIC_URL?.replace(/\/+$/, ''),
+    defaultQuota: e.FILEFLOW_DEFAULT_QUOTA,
+    trashRetentionMs: e.FILEFLOW_TRASH_RETENTION,
+    jobIntervalMs: e.FILEFLOW_JOB_INTERVAL,
+    maxUpload: e.FILEFLOW_MAX_UPLOAD,
+    trustProxy: parseTrustProxy(e.FILEFLOW_TRUST_PROXY),
+    workers: e.FILEFLOW_WORKERS,
+    logLevel: e.LOG_LEVEL,
+    rateLimits: {
+      loginPerAccount: e.FILEFLOW_LOGIN_LIMIT_ACCOUNT,
+      loginPerAddress: e.FILEFLOW_LOGIN_LIMIT_ADDRESS,
+      registerPerAddress: e.FILEFLOW_REGISTER_LIMIT,
+      sharePerAddress: e.FILEFLOW_SHARE_LIMIT,
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * Stored content, once per distinct SHA-256, shared by every node (of any user) with that content.
+ * ref_count is the number of file nodes (live or trashed) that use it, kept exact in the same
+ * transactions that add or remove those nodes; content is removed from the store only at zero.
+ */
+export const blobs = pgTable(
+  'blobs',
+  {
+    sha256: text('sha256').primaryKey(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    /** Where the store keeps it; derived from the hash, so it is the same on disk and on S3. */
+    storageKey: text('storage_key').notNull(),
+    refCount: integer('ref_count').notNull().default(0),
+    /** Room for further digests that sync protocols ask for (WebDAV clients want SHA-1). */
+    sha1: text('sha1'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('blobs_ref_count_non_negative', sql`${t.refCount} >= 0`),
+    index('blobs_unreferenced_idx').on(t.sha256).where(sql`${t.refCount} = 0`),
+  ],
+);
+
+export type BlobRow = typeof blobs.$inferSelect;

@@ -1,0 +1,5 @@
+export * from './users.js';
+export * from './sessions.js';
+export * from './nodes.js';
+export * from './rate-limits.js';
+export * from './blobs.js';

@@ -1,0 +1,64 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  type AnyPgColumn,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from './users.js';
+
+/** The zero UUID stands in for the root in the name-uniqueness index (NULLs would all be distinct). */
+export const ROOT_SENTINEL = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Files and folders of every user in one adjacency list. A trashed subtree keeps its shape: every node
+ * in it has trashed_at and trash_root_id (the top of the subtree trashed together) set.
+ */
+export const fileNodes = pgTable(
+  'file_nodes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    parentId: uuid('parent_id').references((): AnyPgColumn => fileNodes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    type: text('type', { enum: ['file', 'folder'] }).notNull(),
+    size: bigint('size', { mode: 'number' }).notNull().default(0),
+    mimeType: text('mime_type'),
+    sha256: text('sha256'),
+    favorite: boolean('favorite').notNull().default(false),
+    /** Changes whenever the node or anything beneath it changes. */
+    etag: text('etag').notNull(),
+    modifiedAt: timestamp('modified_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    trashedAt: timestamp('trashed_at', { withTimezone: true }),
+    trashRootId: uuid('trash_root_id'),
+    originalParentId: uuid('original_parent_id'),
+  },
+  (t) => [
+    check('file_nodes_type_check', sql`${t.type} in ('file', 'folder')`),
+    check('file_nodes_not_own_parent', sql`${t.parentId} is distinct from ${t.id}`),
+    // Names are unique per folder per user among live nodes; the root is the zero UUID here.
+    uniqueIndex('file_nodes_live_name_unique')
+      .on(t.userId, sql`coalesce(${t.parentId}, '00000000-0000-0000-0000-000000000000'::uuid)`, t.name)
+      .where(sql`${t.trashedAt} is null`),
+    // Listing a folder: folders first, then by name, straight from the index (also serves paging).
+    index('file_nodes_listing_idx')
+      .on(t.userId, t.parentId, sql`(${t.type} = 'folder') desc`, sql`lower(${t.name})`, t.name)
+      .where(sql`${t.trashedAt} is null`),
+    index('file_nodes_parent_idx').on(t.parentId),
+    index('file_nodes_favorites_idx').on(t.userId).where(sql`${t.favorite} and ${t.trashedAt} is null`),
+    index('file_nodes_trash_idx').on(t.userId, t.trashedAt).where(sql`${t.trashRootId} = ${t.id}`),
+    index('file_nodes_sha256_idx').on(t.sha256),
+  ],
+);
+
+export type FileNodeRow = typeof fileNodes.$inferSelect;

@@ -1,0 +1,25 @@
+/** An error the client caused or may see: carries the HTTP status and the contract's error code. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const invalidRequest = (message: string) => new AppError(400, 'invalid_request', message);
+export const unauthenticated = (message = 'You need to sign in.') => new AppError(401, 'unauthenticated', message);
+export const forbidden = (message: string) => new AppError(403, 'forbidden', message);
+export const notFound = (what = 'That item') => new AppError(404, 'not_found', `${what} was not found.`);
+export const nameTaken = (name: string) =>
+  new AppError(409, 'name_taken', `An item named "${name}" already exists in this folder.`);
+export const invalidMove = (message = 'A folder cannot be moved into itself or one of its subfolders.') =>
+  new AppError(409, 'invalid_move', message);
+export const tooLarge = (message: string) => new AppError(413, 'too_large', message);
+export const quotaExceeded = () =>
+  new AppError(507, 'quota_exceeded', 'This upload would exceed your storage quota.');
+export const rateLimited = (retryAfterSeconds: number) =>
+  Object.assign(new AppError(429, 'rate_limited', 'Too many requests; try again later.'), { retryAfterSeconds });

@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { forbidden } from '../errors.js';
+import { bearerToken, SESSION_COOKIE } from './auth.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** True when a browser tells us the request came from another site (see API.md, Cross-origin writes). */
+export function isCrossOrigin(request: FastifyRequest): boolean {
+  const fetchSite = request.headers['sec-fetch-site'];
+  if (typeof fetchSite === 'string') {
+    return fetchSite !== 'same-origin' && fetchSite !== 'none';
+  }
+  const origin = request.headers.origin;
+  if (typeof origin === 'string') {
+    try {
+      return new URL(origin).host !== request.headers.host;
+    } catch {
+      // "null" or garbage: not provably ours.
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Refuses cookie-authenticated writes that a browser sent from another origin (CSRF). Requests
+ * with a bearer token carry their credential explicitly and are not subject to it.
+ */
+async function crossOriginPlugin(app: FastifyInstance): Promise<void> {
+  app.addHook('onRequest', async (request) => {
+    if (SAFE_METHODS.has(request.method) || bearerToken(request) !== undefined) {
+      return;
+    }
+    if (request.cookies[SESSION_COOKIE] && isCrossOrigin(request)) {
+      throw forbidden('Cross-origin requests may not change anything.');
+    }
+  });
+}
+
+export default fp(crossOriginPlugin, { name: 'fileflow-cross-origin', dependencies: ['@fastify/cookie'] });

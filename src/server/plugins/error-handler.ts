@@ -1,0 +1,73 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError } from '../errors.js';
+
+/** The contract's code for an HTTP status that Fastify itself produced (bad JSON, too large ...). */
+const CODE_FOR_STATUS: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  408: 'request_timeout',
+  411: 'length_required',
+  413: 'too_large',
+  414: 'invalid_request',
+  415: 'unsupported_media_type',
+  416: 'range_not_satisfiable',
+  429: 'rate_limited',
+  431: 'invalid_request',
+};
+
+function send(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return reply.status(status).type('application/json; charset=utf-8').send({ error: { code, message } });
+}
+
+/** A field path such as "body.name" from a schema issue. */
+function describeIssues(error: FastifyError): string {
+  if (!hasZodFastifySchemaValidationErrors(error)) {
+    return error.message;
+  }
+  const context = error.validationContext ?? 'request';
+  return error.validation
+    .slice(0, 5)
+    .map((issue) => {
+      const path = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      return `${context}${path ? `.${path}` : ''}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/**
+ * One place maps every failure to the contract's error body: AppErrors as they say, schema failures
+ * as 400 naming the field, Fastify's own 4xx with their codes, and anything else as a logged,
+ * generic 500 that reveals nothing.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof AppError) {
+      const retryAfter = (error as AppError & { retryAfterSeconds?: number }).retryAfterSeconds;
+      if (retryAfter !== undefined) {
+        reply.header('retry-after', String(retryAfter));
+      }
+      return send(reply, error.status, error.code, error.message);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      return send(reply, 400, 'invalid_request', describeIssues(error));
+    }
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error, issues: error.cause }, 'response did not match its schema');
+      return send(reply, 500, 'internal_error', 'Something went wrong on our side.');
+    }
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const message = status === 400 && /JSON/i.test(error.message) ? 'body: is not valid JSON' : error.message;
+      return send(reply, status, CODE_FOR_STATUS[status] ?? 'invalid_request', message);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return send(reply, 500, 'internal_error', 'Something went wrong on our side.');
+  });
+
+  app.setNotFoundHandler((request, reply) => send(reply, 404, 'not_found', `No route for ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}.`));
+}

@@ -1,0 +1,291 @@
+import { randomBytes } from 'node:crypto';
+import { and, asc, count, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client.js';
+import { fileNodes, type FileNodeRow } from '../db/schema/index.js';
+
+export type ListSort = 'name' | 'size' | 'createdAt' | 'type';
+export type SortOrder = 'asc' | 'desc';
+
+/** A fresh random etag value. */
+export function newEtag(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+const live = isNull(fileNodes.trashedAt);
+const foldersFirst = sql`(${fileNodes.type} = 'folder') desc`;
+
+// Guards recursive walks against a corrupted (cyclic) tree; no real tree is this deep.
+const MAX_DEPTH = 10_000;
+
+function idList(ids: readonly string[]): SQL {
+  return sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+}
+
+function orderFor(sort: ListSort, order: SortOrder): SQL[] {
+  const dir = (column: SQL | typeof fileNodes.size | typeof fileNodes.createdAt) => (order === 'asc' ? asc(column) : desc(column));
+  const byName = [dir(sql`lower(${fileNodes.name})`), dir(sql`${fileNodes.name}`)];
+  switch (sort) {
+    case 'name':
+      return [foldersFirst, ...byName];
+    case 'size':
+      return [foldersFirst, dir(fileNodes.size), ...byName];
+    case 'createdAt':
+      return [foldersFirst, dir(fileNodes.createdAt), asc(fileNodes.id)];
+    case 'type':
+      // The extension (text after the last dot), then the name.
+      return [foldersFirst, dir(sql`lower(substring(${fileNodes.name} from '\\.([^.]*)$'))`), ...byName];
+  }
+}
+
+/** SQL for the file tree (the adjacency list in file_nodes). */
+export class NodesRepository {
+  constructor(private readonly db: Executor) {}
+
+  /**
+   * Serialises structural changes of one user's tree (create, move, copy, trash, restore) until the
+   * transaction ends, so that checks such as "not into a descendant" cannot race each other.
+   */
+  async lockTree(userId: string, tx: Executor): Promise<void> {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`tree:${userId}`}, 0))`);
+  }
+
+  /** A live node of the user, or undefined (also for other users' nodes). */
+  async findLive(userId: string, id: string, tx: Executor = this.db): Promise<FileNodeRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(fileNodes)
+      .where(and(eq(fileNodes.id, id), eq(fileNodes.userId, userId), live));
+    return row;
+  }
+
+  /** A node of the user whatever its state (live or trashed). */
+  async findAny(userId: string, id: string, tx: Executor = this.db): Promise<FileNodeRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(fileNodes)
+      .where(and(eq(fileNodes.id, id), eq(fileNodes.userId, userId)));
+    return row;
+  }
+
+  /** The live child of a folder (null: the root) with this exact name. */
+  async findChildByName(userId: string, parentId: string | null, name: string, tx: Executor = this.db): Promise<FileNodeRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(fileNodes)
+      .where(and(eq(fileNodes.userId, userId), parentId ? eq(fileNodes.parentId, parentId) : isNull(fileNodes.parentId), eq(fileNodes.name, name), live));
+    return row;
+  }
+
+  /** Names in the folder that start with `prefix` (for finding a free "name (n).ext"). */
+  async childNamesStartingWith(userId: string, parentId: string | null, prefix: string, tx: Executor = this.db): Promise<string[]> {
+    const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const rows = await tx
+      .select({ name: fileNodes.name })
+      .from(fileNodes)
+      .where(
+        and(
+          eq(fileNodes.userId, userId),
+          parentId ? eq(fileNodes.parentId, parentId) : isNull(fileNodes.parentId),
+          sql`${fileNodes.name} like ${`${escaped}%`}`,
+          live,
+        ),
+      );
+    return rows.map((row) => row.name);
+  }
+
+  /** One page of a folder's live children and their total count. */
+  async listChildren(
+    userId: string,
+    parentId: string | null,
+    page: { sort: ListSort; order: SortOrder; offset: number; limit: number },
+    tx: Executor = this.db,
+  ): Promise<{ items: FileNodeRow[]; total: number }> {
+    const where = and(eq(fileNodes.userId, userId), parentId ? eq(fileNodes.parentId, parentId) : isNull(fileNodes.parentId), live);
+    const [items, totals] = await Promise.all([
+      tx
+        .select()
+        .from(fileNodes)
+        .where(where)
+        .orderBy(...orderFor(page.sort, page.order))
+        .limit(page.limit)
+        .offset(page.offset),
+      tx.select({ total: count() }).from(fileNodes).where(where),
+    ]);
+    return { items, total: Number(totals[0]?.total ?? 0) };
+  }
+
+  /** The user's live favourites, by name. */
+  async listFavorites(userId: string, tx: Executor = this.db): Promise<FileNodeRow[]> {
+    return tx
+      .select()
+      .from(fileNodes)
+      .where(and(eq(fileNodes.userId, userId), eq(fileNodes.favorite, true), live))
+      .orderBy(foldersFirst, asc(sql`lower(${fileNodes.name})`), asc(fileNodes.name))
+      .limit(10_000);
+  }
+
+  /**
+   * The path from the outermost folder down to the node itself, in one recursive query.
+   * Empty when the node is not a live node of the user.
+   */
+  async breadcrumbs(userId: string, id: string, tx: Executor = this.db): Promise<Array<{ id: string; name: string }>> {
+    const result = await queryRows<{ id: string; name: string }>(tx, sql`
+      with recursive chain (id, parent_id, name, depth) as (
+        select id, parent_id, name, 0 from file_nodes
+        where id = ${id} and user_id = ${userId} and trashed_at is null
+        union all
+        select n.id, n.parent_id, n.name, chain.depth + 1
+        from file_nodes n join chain on n.id = chain.parent_id
+        where chain.depth < ${MAX_DEPTH}
+      )
+      select id, name from chain order by depth desc`);
+    return result.map((row) => ({ id: String(row.id), name: String(row.name) }));
+  }
+
+  /** True when `candidateId` is `ancestorId` itself or lies anywhere beneath it. */
+  async isSelfOrDescendant(ancestorId: string, candidateId: string, tx: Executor = this.db): Promise<boolean> {
+    const result = await queryRows<Record<string, unknown>>(tx, sql`
+      with recursive chain (id, parent_id, depth) as (
+        select id, parent_id, 0 from file_nodes where id = ${candidateId}
+        union all
+        select n.id, n.parent_id, chain.depth + 1
+        from file_nodes n join chain on n.id = chain.parent_id
+        where chain.depth < ${MAX_DEPTH}
+      )
+      select 1 from chain where id = ${ancestorId} limit 1`);
+    return result.length > 0;
+  }
+
+  async insert(
+    values: Omit<typeof fileNodes.$inferInsert, 'etag' | 'id'> & { id?: string },
+    tx: Executor = this.db,
+  ): Promise<FileNodeRow> {
+    const [row] = await tx
+      .insert(fileNodes)
+      .values({ ...values, etag: newEtag() })
+      .returning();
+    if (!row) {
+      throw new Error('insert into file_nodes returned no row');
+    }
+    return row;
+  }
+
+  /** Updates a node's own columns (and gives it a new etag); returns the new row. */
+  async update(
+    id: string,
+    values: Partial<Pick<FileNodeRow, 'name' | 'parentId' | 'favorite' | 'size' | 'mimeType' | 'sha256' | 'modifiedAt'>>,
+    tx: Executor = this.db,
+  ): Promise<FileNodeRow> {
+    const [row] = await tx
+      .update(fileNodes)
+      .set({ ...values, etag: newEtag(), updatedAt: sql`now()` })
+      .where(eq(fileNodes.id, id))
+      .returning();
+    if (!row) {
+      throw new Error(`update of file node ${id} matched no row`);
+    }
+    return row;
+  }
+
+  /**
+   * Gives the nodes and every ancestor of theirs a new etag, so that a client that compares etags
+   * from the top sees that something beneath changed.
+   */
+  async touchWithAncestors(ids: ReadonlyArray<string | null>, tx: Executor = this.db): Promise<void> {
+    const present = ids.filter((id): id is string => id !== null);
+    if (present.length === 0) {
+      return;
+    }
+    await tx.execute(sql`
+      with recursive chain (id, parent_id, depth) as (
+        select id, parent_id, 0 from file_nodes where id in (${idList(present)})
+        union
+        select n.id, n.parent_id, chain.depth + 1
+        from file_nodes n join chain on n.id = chain.parent_id
+        where chain.depth < ${MAX_DEPTH}
+      )
+      update file_nodes set etag = ${newEtag()} where id in (select id from chain)`);
+  }
+
+  /**
+   * Sizes and content hashes of the live files in the subtree rooted at `id` (itself included):
+   * what a copy of it will charge and reference.
+   */
+  async subtreeFiles(id: string, tx: Executor = this.db): Promise<Array<{ sha256: string | null; size: number }>> {
+    const result = await queryRows<{ sha256: string | null; size: string | number }>(tx, sql`
+      with recursive sub (id, type, sha256, size, depth) as (
+        select id, type, sha256, size, 0 from file_nodes where id = ${id}
+        union all
+        select n.id, n.type, n.sha256, n.size, sub.depth + 1
+        from file_nodes n join sub on n.parent_id = sub.id
+        where n.trashed_at is null and sub.depth < ${MAX_DEPTH}
+      )
+      select sha256, size from sub where type = 'file'`);
+    return result.map((row) => ({ sha256: row.sha256, size: Number(row.size) }));
+  }
+
+  /**
+   * Copies the live subtree rooted at `sourceId` under `targetParentId` with a new name for its top,
+   * in one statement (every node gets a fresh id; the foreign keys are checked at its end).
+   * Returns the id of the new top node.
+   */
+  async copySubtree(sourceId: string, targetParentId: string | null, topName: string, tx: Executor = this.db): Promise<string> {
+    const result = await queryRows<{ id: string }>(tx, sql`
+      with recursive sub (id, parent_id, depth) as (
+        select id, parent_id, 0 from file_nodes where id = ${sourceId}
+        union all
+        select n.id, n.parent_id, sub.depth + 1
+        from file_nodes n join sub on n.parent_id = sub.id
+        where n.trashed_at is null and sub.depth < ${MAX_DEPTH}
+      ),
+      mapping as materialized (
+        select id as old_id, gen_random_uuid() as new_id, depth from sub
+      ),
+      inserted as (
+        insert into file_nodes (id, user_id, parent_id, name, type, size, mime_type, sha256, favorite, etag, modified_at)
+        select m.new_id, n.user_id,
+               case when m.depth = 0 then ${targetParentId}::uuid else pm.new_id end,
+               case when m.depth = 0 then ${topName} else n.name end,
+               n.type, n.size, n.mime_type, n.sha256, false, ${newEtag()}, n.modified_at
+        from mapping m
+        join file_nodes n on n.id = m.old_id
+        left join mapping pm on pm.old_id = n.parent_id
+        returning id
+      )
+      select new_id as id from mapping where depth = 0`);
+    const top = result[0];
+    if (!top) {
+      throw new Error(`copy of file node ${sourceId} produced no top node`);
+    }
+    return String(top.id);
+  }
+
+  /**
+   * Moves the live subtree rooted at `id` to the trash in one statement: every node in it is stamped
+   * with the time and the top's id; the top is detached from its folder (remembered as its original
+   * parent) so that purging another trashed subtree can never cascade into it.
+   */
+  async trashSubtree(id: string, tx: Executor = this.db): Promise<FileNodeRow> {
+    await tx.execute(sql`
+      with recursive sub (id, depth) as (
+        select id, 0 from file_nodes where id = ${id} and trashed_at is null
+        union all
+        select n.id, sub.depth + 1
+        from file_nodes n join sub on n.parent_id = sub.id
+        where n.trashed_at is null and sub.depth < ${MAX_DEPTH}
+      )
+      update file_nodes
+      set trashed_at = now(), trash_root_id = ${id}::uuid,
+          original_parent_id = case when file_nodes.id = ${id}::uuid then file_nodes.parent_id else null end,
+          parent_id = case when file_nodes.id = ${id}::uuid then null else file_nodes.parent_id end
+      where id in (select id from sub)`);
+    const [row] = await tx.select().from(fileNodes).where(eq(fileNodes.id, id));
+    if (!row) {
+      throw new Error(`trashed file node ${id} vanished`);
+    }
+    return row;
+  }
+}

@@ -1,0 +1,81 @@
+import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { apiTokens, sessions, users, type ApiTokenRow, type SessionRow, type UserRow } from '../db/schema/index.js';
+
+/** SQL for browser sessions and personal access tokens: both are looked up by the hash of a secret. */
+export class CredentialsRepository {
+  constructor(private readonly db: Executor) {}
+
+  async insertSession(values: { userId: string; tokenHash: string; remember: boolean; userAgent: string | null; expiresAt: Date }): Promise<SessionRow> {
+    const [row] = await this.db.insert(sessions).values(values).returning();
+    if (!row) {
+      throw new Error('insert into sessions returned no row');
+    }
+    return row;
+  }
+
+  /** The live session with this secret hash, with its user. */
+  async findSessionByHash(tokenHash: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+    const [row] = await this.db
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, sql`now()`)));
+    return row;
+  }
+
+  async extendSession(id: string, expiresAt: Date): Promise<void> {
+    await this.db.update(sessions).set({ expiresAt, lastSeenAt: sql`now()` }).where(eq(sessions.id, id));
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.db.delete(sessions).where(eq(sessions.id, id));
+  }
+
+  /** Removes every session of a user except one (after a password change). */
+  async deleteOtherSessions(userId: string, keepId: string | null): Promise<void> {
+    await this.db
+      .delete(sessions)
+      .where(keepId ? and(eq(sessions.userId, userId), sql`${sessions.id} <> ${keepId}`) : eq(sessions.userId, userId));
+  }
+
+  /** Deletes expired sessions; returns how many. */
+  async deleteExpiredSessions(): Promise<number> {
+    const rows = await this.db.delete(sessions).where(lt(sessions.expiresAt, sql`now()`)).returning({ id: sessions.id });
+    return rows.length;
+  }
+
+  async insertToken(values: { userId: string; name: string; tokenHash: string }): Promise<ApiTokenRow> {
+    const [row] = await this.db.insert(apiTokens).values(values).returning();
+    if (!row) {
+      throw new Error('insert into api_tokens returned no row');
+    }
+    return row;
+  }
+
+  async findTokenByHash(tokenHash: string): Promise<{ token: ApiTokenRow; user: UserRow } | undefined> {
+    const [row] = await this.db
+      .select({ token: apiTokens, user: users })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(eq(apiTokens.tokenHash, tokenHash));
+    return row;
+  }
+
+  async touchToken(id: string): Promise<void> {
+    await this.db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, id));
+  }
+
+  async listTokens(userId: string): Promise<ApiTokenRow[]> {
+    return this.db.select().from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(desc(apiTokens.createdAt));
+  }
+
+  /** Deletes the user's token; false when no such token is theirs. */
+  async deleteToken(userId: string, id: string): Promise<boolean> {
+    const rows = await this.db
+      .delete(apiTokens)
+      .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId)))
+      .returning({ id: apiTokens.id });
+    return rows.length === 1;
+  }
+}

@@ -1,0 +1,48 @@
+import { eq, sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client.js';
+import { users, type UserRow } from '../db/schema/index.js';
+
+/** SQL for accounts and their storage counters. */
+export class UsersRepository {
+  constructor(private readonly db: Executor) {}
+
+  /** Inserts an account; unique violations surface as database errors for the caller to map. */
+  async insert(values: { username: string; email: string; passwordHash: string; storageQuota: number }, tx: Executor = this.db): Promise<UserRow> {
+    const [row] = await tx.insert(users).values(values).returning();
+    if (!row) {
+      throw new Error('insert into users returned no row');
+    }
+    return row;
+  }
+
+  async findById(id: string, tx: Executor = this.db): Promise<UserRow | undefined> {
+    const [row] = await tx.select().from(users).where(eq(users.id, id));
+    return row;
+  }
+
+  async findByEmail(email: string, tx: Executor = this.db): Promise<UserRow | undefined> {
+    const [row] = await tx.select().from(users).where(eq(users.email, email));
+    return row;
+  }
+
+  async updatePasswordHash(id: string, passwordHash: string, tx: Executor = this.db): Promise<void> {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, id));
+  }
+
+  /**
+   * Charges `bytes` to the user's storage only if it stays within the quota: one conditional UPDATE,
+   * so concurrent uploads can never together exceed it. Returns false when refused.
+   */
+  async tryCharge(id: string, bytes: number, tx: Executor = this.db): Promise<boolean> {
+    const result = await queryRows<Record<string, unknown>>(tx, sql`
+      update users set storage_used = storage_used + ${bytes}
+      where id = ${id} and storage_used + ${bytes} <= storage_quota
+      returning id`);
+    return result.length === 1;
+  }
+
+  /** Returns bytes to the user's storage (deletions); never below zero. */
+  async release(id: string, bytes: number, tx: Executor = this.db): Promise<void> {
+    await tx.execute(sql`update users set storage_used = greatest(storage_used - ${bytes}, 0) where id = ${id}`);
+  }
+}

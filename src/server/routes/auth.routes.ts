@@ -1,0 +1,87 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireUser, setSessionCookie } from '../plugins/auth.js';
+import type { Services } from '../services/index.js';
+import { authResponse, changePasswordBody, loginBody, registerBody, safeNextPath, toUserDto, userSchema } from './auth.schemas.js';
+import { errors } from './common.schemas.js';
+
+/** Registration, sign-in, sign-out, the current user and password change. */
+export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const context = (request: { ip: string; headers: Record<string, unknown> }) => ({
+    address: request.ip,
+    userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null,
+  });
+
+  app.post(
+    '/api/auth/register',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account and sign in',
+        body: registerBody,
+        response: { 201: authResponse, ...errors(400, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { user, sessionToken, maxAgeMs } = await services.auth.register(request.body, context(request));
+      setSessionCookie(request, reply, sessionToken, maxAgeMs);
+      return reply.status(201).send({ user: toUserDto(user) });
+    },
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in; `remember` keeps the session for 30 days',
+        description: 'A `next` path (same origin only) comes back as `redirectTo`; anything else becomes "/".',
+        body: loginBody,
+        response: { 200: authResponse, ...errors(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { user, sessionToken, maxAgeMs } = await services.auth.login(
+        { email: request.body.email, password: request.body.password, remember: request.body.remember ?? false },
+        context(request),
+      );
+      setSessionCookie(request, reply, sessionToken, maxAgeMs);
+      return { user: toUserDto(user), redirectTo: safeNextPath(request.body.next) };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    { schema: { tags: ['auth'], summary: 'Sign out: the session is revoked on the server', response: { 204: z.null(), ...errors(401) } } },
+    async (request, reply) => {
+      const principal = requireUser(request);
+      if (principal.via === 'session') {
+        await services.auth.logout(principal.credentialId);
+      }
+      setSessionCookie(request, reply, null, null);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/me',
+    { schema: { tags: ['auth'], summary: 'The signed-in user and their storage use', response: { 200: userSchema, ...errors(401) } } },
+    async (request) => toUserDto(requireUser(request).user),
+  );
+
+  app.post(
+    '/api/me/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Change the password; every other session is signed out',
+        body: changePasswordBody,
+        response: { 204: z.null(), ...errors(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      await services.auth.changePassword(requireUser(request), request.body.currentPassword, request.body.newPassword);
+      return reply.status(204).send(null);
+    },
+  );
+};

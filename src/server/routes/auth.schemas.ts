@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { UserRow } from '../db/schema/index.js';
+
+export const userSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    email: z.string(),
+    storageUsed: z.number(),
+    storageQuota: z.number(),
+    storagePercentage: z.number(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'User' });
+
+const password = z.string().min(8, 'must be at least 8 characters').max(1024, 'must be at most 1024 characters');
+
+export const registerBody = z.object({
+  username: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(64, 'must be at most 64 characters')
+    .regex(/^[^\u0000-\u001f\u007f/@]+$/u, 'must not contain control characters, "/" or "@"'),
+  email: z.string().trim().max(320).pipe(z.email('must be an email address')),
+  password,
+});
+
+export const loginBody = z.object({
+  email: z.string().trim().max(320),
+  password: z.string().max(1024),
+  remember: z.boolean().optional(),
+  next: z.string().max(2048).optional(),
+});
+
+export const changePasswordBody = z.object({
+  currentPassword: z.string().max(1024),
+  newPassword: password,
+});
+
+export const authResponse = z.object({ user: userSchema, redirectTo: z.string().optional() });
+
+/** Storage use as a percentage of the quota, with two decimals. */
+export function storagePercentage(used: number, quota: number): number {
+  return quota > 0 ? Math.round((used / quota) * 10_000) / 100 : 0;
+}
+
+export function toUserDto(row: UserRow): z.infer<typeof userSchema> {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    storageUsed: row.storageUsed,
+    storageQuota: row.storageQuota,
+    storagePercentage: storagePercentage(row.storageUsed, row.storageQuota),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/**
+ * A `next` target is honoured only when it is a path on this origin: "/…" but not "//…" or "/\…",
+ * which browsers read as another host. Anything else sends the user home.
+ */
+export function safeNextPath(next: string | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\u0000-\u001f\\]/.test(next)) {
+    return '/';
+  }
+  return next;
+}

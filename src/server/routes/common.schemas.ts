@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { notFound } from '../errors.js';
+
+/** The contract's error body. */
+export const errorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .meta({ id: 'Error' });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are opaque to clients; one that cannot exist is simply not found (never a 400 or 500). */
+export function parseId(raw: string, what = 'That item'): string {
+  if (!UUID.test(raw)) {
+    throw notFound(what);
+  }
+  return raw.toLowerCase();
+}
+
+/** Like parseId for an optional parent: null (the root) passes through. */
+export function parseParentId(raw: string | null | undefined): string | null {
+  if (raw === undefined || raw === null || raw === '' || raw === 'root') {
+    return null;
+  }
+  return parseId(raw, 'That folder');
+}
+
+export const idParams = z.object({ id: z.string().max(100) });
+
+/** Standard error responses, so that the OpenAPI document lists them. */
+export function errors(...statuses: number[]): Record<number, typeof errorSchema> {
+  return Object.fromEntries(statuses.map((status) => [status, errorSchema]));
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { FileNodeRow } from '../db/schema/index.js';
+
+export const nodeSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    type: z.enum(['file', 'folder']),
+    parentId: z.string().nullable(),
+    size: z.number(),
+    mimeType: z.string().nullable(),
+    sha256: z.string().nullable(),
+    favorite: z.boolean(),
+    etag: z.string(),
+    modifiedAt: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    trashedAt: z.string().nullable().optional(),
+    originalParentId: z.string().nullable().optional(),
+  })
+  .meta({ id: 'Node' });
+export type NodeDto = z.infer<typeof nodeSchema>;
+
+export const breadcrumbSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Breadcrumb' });
+
+/** A node as the contract shows it; trash listings add trashedAt and originalParentId. */
+export function toNodeDto(row: FileNodeRow, options: { trash?: boolean } = {}): NodeDto {
+  const dto: NodeDto = {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    parentId: row.parentId,
+    size: row.type === 'folder' ? 0 : row.size,
+    mimeType: row.mimeType,
+    sha256: row.sha256,
+    favorite: row.favorite,
+    etag: row.etag,
+    modifiedAt: row.modifiedAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+  if (options.trash) {
+    dto.trashedAt = row.trashedAt?.toISOString() ?? null;
+    dto.originalParentId = row.originalParentId;
+  }
+  return dto;
+}
+
+export const listQuery = z.object({
+  sort: z.enum(['name', 'size', 'createdAt', 'type']).default('name'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+export const listingSchema = z
+  .object({
+    folder: nodeSchema.nullable(),
+    breadcrumbs: z.array(breadcrumbSchema),
+    items: z.array(nodeSchema),
+    total: z.number(),
+  })
+  .meta({ id: 'Listing' });
+
+export const createFolderBody = z.object({
+  name: z.string().max(4096),
+  parentId: z.string().max(100).nullable().optional(),
+});
+
+export const updateNodeBody = z
+  .object({
+    name: z.string().max(4096).optional(),
+    parentId: z.string().max(100).nullable().optional(),
+    favorite: z.boolean().optional(),
+  });
+
+export const copyNodeBody = z.object({
+  parentId: z.string().max(100).nullable(),
+  name: z.string().max(4096).optional(),
+});

@@ -1,0 +1,51 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ApiTokenRow } from '../db/schema/index.js';
+import { requireUser } from '../plugins/auth.js';
+import type { Services } from '../services/index.js';
+import { errors, idParams, parseId } from './common.schemas.js';
+
+const tokenSchema = z
+  .object({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() })
+  .meta({ id: 'AccessToken' });
+
+const toTokenDto = (row: ApiTokenRow) => ({
+  id: row.id,
+  name: row.name,
+  createdAt: row.createdAt.toISOString(),
+  lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+});
+
+/** Personal access tokens for scripts and the CLI. */
+export const tokensRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  app.post(
+    '/api/tokens',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Create a personal access token; the secret is shown only in this answer',
+        body: z.object({ name: z.string().trim().min(1, 'must not be empty').max(100) }),
+        response: { 201: z.object({ id: z.string(), name: z.string(), token: z.string(), createdAt: z.string() }), ...errors(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const { row, token } = await services.tokens.create(requireUser(request).user.id, request.body.name);
+      return reply.status(201).send({ id: row.id, name: row.name, token, createdAt: row.createdAt.toISOString() });
+    },
+  );
+
+  app.get(
+    '/api/tokens',
+    { schema: { tags: ['tokens'], summary: "The user's tokens (never their secrets)", response: { 200: z.object({ items: z.array(tokenSchema) }), ...errors(401) } } },
+    async (request) => ({ items: (await services.tokens.list(requireUser(request).user.id)).map(toTokenDto) }),
+  );
+
+  app.delete(
+    '/api/tokens/:id',
+    { schema: { tags: ['tokens'], summary: 'Revoke a token at once', params: idParams, response: { 204: z.null(), ...errors(401, 404) } } },
+    async (request, reply) => {
+      await services.tokens.revoke(requireUser(request).user.id, parseId(request.params.id, 'That token'));
+      return reply.status(204).send(null);
+    },
+  );
+};

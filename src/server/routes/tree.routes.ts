@@ -1,0 +1,154 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireUser } from '../plugins/auth.js';
+import type { Services } from '../services/index.js';
+import { TreeService } from '../services/tree.service.js';
+import { errors, idParams, parseId, parseParentId } from './common.schemas.js';
+import {
+  breadcrumbSchema,
+  copyNodeBody,
+  createFolderBody,
+  listingSchema,
+  listQuery,
+  nodeSchema,
+  toNodeDto,
+  updateNodeBody,
+} from './nodes.schemas.js';
+import type { Listing } from '../services/tree.service.js';
+
+const toListingDto = (listing: Listing) => ({
+  folder: listing.folder ? toNodeDto(listing.folder) : null,
+  breadcrumbs: listing.breadcrumbs,
+  items: listing.items.map((item) => toNodeDto(item)),
+  total: listing.total,
+});
+
+/** The file tree: listing, folders, rename/move/favourite, copy, trash, breadcrumbs, favourites. */
+export const treeRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const { tree } = services;
+
+  app.get(
+    '/api/folders/root/children',
+    {
+      schema: {
+        tags: ['tree'],
+        summary: "List the root folder's children (folders first, then by name)",
+        querystring: listQuery,
+        response: { 200: listingSchema, ...errors(400, 401) },
+      },
+    },
+    async (request) => toListingDto(await tree.list(requireUser(request).user.id, null, request.query)),
+  );
+
+  app.get(
+    '/api/folders/:id/children',
+    {
+      schema: {
+        tags: ['tree'],
+        summary: "List a folder's children, with the folder and its breadcrumbs",
+        params: idParams,
+        querystring: listQuery,
+        response: { 200: listingSchema, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const userId = requireUser(request).user.id;
+      const folderId = request.params.id === 'root' ? null : parseId(request.params.id, 'That folder');
+      return toListingDto(await tree.list(userId, folderId, request.query));
+    },
+  );
+
+  app.post(
+    '/api/folders',
+    {
+      schema: {
+        tags: ['tree'],
+        summary: 'Create a folder (in the root when parentId is null or absent)',
+        body: createFolderBody,
+        response: { 201: nodeSchema, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const folder = await tree.createFolder(requireUser(request).user.id, request.body.name, parseParentId(request.body.parentId));
+      return reply.status(201).send(toNodeDto(folder));
+    },
+  );
+
+  app.get(
+    '/api/nodes/:id',
+    { schema: { tags: ['tree'], summary: 'A file or folder', params: idParams, response: { 200: nodeSchema, ...errors(401, 404) } } },
+    async (request) => toNodeDto(await tree.get(requireUser(request).user.id, parseId(request.params.id))),
+  );
+
+  app.get(
+    '/api/nodes/:id/breadcrumbs',
+    {
+      schema: {
+        tags: ['tree'],
+        summary: 'The path to a node: outermost folder first, the node itself last',
+        params: idParams,
+        response: { 200: z.array(breadcrumbSchema), ...errors(401, 404) },
+      },
+    },
+    async (request) => tree.breadcrumbs(requireUser(request).user.id, parseId(request.params.id)),
+  );
+
+  app.patch(
+    '/api/nodes/:id',
+    {
+      schema: {
+        tags: ['tree'],
+        summary: 'Rename, move (parentId; null is the root) and/or (un)favourite a node',
+        params: idParams,
+        body: updateNodeBody,
+        response: { 200: nodeSchema, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { name, parentId, favorite } = request.body;
+      TreeService.assertSomeChange({ name, parentId, favorite });
+      const node = await tree.update(requireUser(request).user.id, parseId(request.params.id), {
+        name,
+        favorite,
+        parentId: parentId === undefined ? undefined : parseParentId(parentId),
+      });
+      return toNodeDto(node);
+    },
+  );
+
+  app.post(
+    '/api/nodes/:id/copy',
+    {
+      schema: {
+        tags: ['tree'],
+        summary: 'Copy a node (folders recursively) into a folder; content is shared, the quota charged',
+        params: idParams,
+        body: copyNodeBody,
+        response: { 201: nodeSchema, ...errors(400, 401, 404, 409, 507) },
+      },
+    },
+    async (request, reply) => {
+      const copy = await tree.copy(requireUser(request).user.id, parseId(request.params.id), parseParentId(request.body.parentId), request.body.name);
+      return reply.status(201).send(toNodeDto(copy));
+    },
+  );
+
+  app.delete(
+    '/api/nodes/:id',
+    {
+      schema: {
+        tags: ['tree'],
+        summary: 'Move a node and everything under it to the trash',
+        params: idParams,
+        response: { 200: z.object({ trashed: nodeSchema }), ...errors(401, 404) },
+      },
+    },
+    async (request) => ({ trashed: toNodeDto(await tree.trash(requireUser(request).user.id, parseId(request.params.id)), { trash: true }) }),
+  );
+
+  app.get(
+    '/api/favorites',
+    { schema: { tags: ['tree'], summary: "The user's favourite files and folders", response: { 200: z.object({ items: z.array(nodeSchema) }), ...errors(401) } } },
+    async (request) => ({ items: (await tree.favorites(requireUser(request).user.id)).map((row) => toNodeDto(row)) }),
+  );
+};

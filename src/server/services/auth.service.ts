@@ -1,0 +1,143 @@
+import { AppError, invalidRequest, unauthenticated } from '../errors.js';
+import { pgErrorOf, UNIQUE_VIOLATION } from '../db/errors.js';
+import type { UserRow } from '../db/schema/index.js';
+import type { CredentialsRepository } from '../repositories/sessions.repository.js';
+import type { UsersRepository } from '../repositories/users.repository.js';
+import { hashPassword, hashSecret, newSecret, verifyPassword } from '../security/secrets.js';
+import type { Limit, RateLimiter } from './rate-limiter.js';
+
+const DAY = 86_400_000;
+/** A session without "remember me" lives a day past its last use; with it, thirty days. */
+export const SESSION_TTL_MS = DAY;
+export const REMEMBER_TTL_MS = 30 * DAY;
+
+/** Who made a request, and by which credential. */
+export interface Principal {
+  user: UserRow;
+  via: 'session' | 'token';
+  credentialId: string;
+}
+
+export interface AuthLimits {
+  loginPerAccount: Limit;
+  loginPerAddress: Limit;
+  registerPerAddress: Limit;
+}
+
+// Verified against when the email is unknown, so that both failures take the same time.
+const DUMMY_HASH_PROMISE = hashPassword('fileflow-timing-equaliser');
+
+/** Accounts, passwords and browser sessions. */
+export class AuthService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly credentials: CredentialsRepository,
+    private readonly limiter: RateLimiter,
+    private readonly limits: AuthLimits,
+    private readonly defaultQuota: number,
+  ) {}
+
+  /** Creates an account and signs it in. */
+  async register(
+    input: { username: string; email: string; password: string },
+    context: { address: string; userAgent: string | null },
+  ): Promise<{ user: UserRow; sessionToken: string; maxAgeMs: number | null }> {
+    await this.limiter.consume(this.limits.registerPerAddress, context.address);
+    const email = input.email.trim().toLowerCase();
+    const username = input.username.trim();
+    let user: UserRow;
+    try {
+      user = await this.users.insert({
+        username,
+        email,
+        passwordHash: await hashPassword(input.password),
+        storageQuota: this.defaultQuota,
+      });
+    } catch (error) {
+      const pg = pgErrorOf(error);
+      if (pg?.code === UNIQUE_VIOLATION && pg.constraint?.includes('email')) {
+        throw new AppError(409, 'email_taken', 'An account with this email already exists.');
+      }
+      if (pg?.code === UNIQUE_VIOLATION && pg.constraint?.includes('username')) {
+        throw new AppError(409, 'username_taken', 'This username is taken.');
+      }
+      throw error;
+    }
+    const session = await this.startSession(user, false, context.userAgent);
+    return { user, ...session };
+  }
+
+  /**
+   * Checks the credentials and opens a session. Unknown email and wrong password get the same
+   * answer in the same time; failures count against the account and the client address.
+   */
+  async login(
+    input: { email: string; password: string; remember: boolean },
+    context: { address: string; userAgent: string | null },
+  ): Promise<{ user: UserRow; sessionToken: string; maxAgeMs: number | null }> {
+    const email = input.email.trim().toLowerCase();
+    await this.limiter.assertBelow(this.limits.loginPerAddress, context.address);
+    await this.limiter.assertBelow(this.limits.loginPerAccount, email);
+    const user = await this.users.findByEmail(email);
+    const valid = user
+      ? await verifyPassword(user.passwordHash, input.password)
+      : await verifyPassword(await DUMMY_HASH_PROMISE, `${input.password}x`).then(() => false);
+    if (!user || !valid) {
+      await this.limiter.record(this.limits.loginPerAddress, context.address);
+      await this.limiter.record(this.limits.loginPerAccount, email);
+      throw new AppError(401, 'invalid_credentials', 'The email or password is wrong.');
+    }
+    await this.limiter.clear(this.limits.loginPerAccount, email);
+    const session = await this.startSession(user, input.remember, context.userAgent);
+    return { user, ...session };
+  }
+
+  private async startSession(user: UserRow, remember: boolean, userAgent: string | null): Promise<{ sessionToken: string; maxAgeMs: number | null }> {
+    const sessionToken = newSecret();
+    const ttl = remember ? REMEMBER_TTL_MS : SESSION_TTL_MS;
+    await this.credentials.insertSession({
+      userId: user.id,
+      tokenHash: hashSecret(sessionToken),
+      remember,
+      userAgent: userAgent?.slice(0, 512) ?? null,
+      expiresAt: new Date(Date.now() + ttl),
+    });
+    // Without "remember me" the cookie ends with the browser session (the server also expires it).
+    return { sessionToken, maxAgeMs: remember ? ttl : null };
+  }
+
+  /** The principal behind a session cookie's secret, extending a sliding session that is half used. */
+  async authenticateSession(sessionToken: string): Promise<Principal | undefined> {
+    const found = await this.credentials.findSessionByHash(hashSecret(sessionToken));
+    if (!found) {
+      return undefined;
+    }
+    const ttl = found.session.remember ? REMEMBER_TTL_MS : SESSION_TTL_MS;
+    if (found.session.expiresAt.getTime() - Date.now() < ttl / 2) {
+      await this.credentials.extendSession(found.session.id, new Date(Date.now() + ttl));
+    }
+    return { user: found.user, via: 'session', credentialId: found.session.id };
+  }
+
+  /** Revokes the session on the server. */
+  async logout(sessionId: string): Promise<void> {
+    await this.credentials.deleteSession(sessionId);
+  }
+
+  /** Changes the password after checking the current one; other sessions are signed out. */
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+    if (!(await verifyPassword(principal.user.passwordHash, currentPassword))) {
+      throw invalidRequest('currentPassword: is wrong');
+    }
+    await this.users.updatePasswordHash(principal.user.id, await hashPassword(newPassword));
+    await this.credentials.deleteOtherSessions(principal.user.id, principal.via === 'session' ? principal.credentialId : null);
+  }
+
+  /** Fails with 401 unless there is a principal. */
+  static require(principal: Principal | undefined): Principal {
+    if (!principal) {
+      throw unauthenticated();
+    }
+    return principal;
+  }
+}

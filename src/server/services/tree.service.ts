@@ -1,0 +1,188 @@
+import { invalidMove, invalidRequest, nameTaken, notFound, quotaExceeded } from '../errors.js';
+import type { Database, Executor } from '../db/client.js';
+import { pgErrorOf, UNIQUE_VIOLATION } from '../db/errors.js';
+import type { FileNodeRow } from '../db/schema/index.js';
+import type { ListSort, NodesRepository, SortOrder } from '../repositories/nodes.repository.js';
+import type { UsersRepository } from '../repositories/users.repository.js';
+import type { BlobReferences } from './blob-references.js';
+import { validateName } from './names.js';
+
+export interface Listing {
+  folder: FileNodeRow | null;
+  breadcrumbs: Array<{ id: string; name: string }>;
+  items: FileNodeRow[];
+  total: number;
+}
+
+/** Runs `work`, turning a violation of the per-folder name uniqueness into 409 name_taken. */
+export async function mapNameClash<T>(name: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const pg = pgErrorOf(error);
+    if (pg?.code === UNIQUE_VIOLATION && pg.constraint === 'file_nodes_live_name_unique') {
+      throw nameTaken(name);
+    }
+    throw error;
+  }
+}
+
+/** The file tree's rules: folders, listing, breadcrumbs, rename, move, copy, favourites, trash. */
+export class TreeService {
+  constructor(
+    private readonly db: Database,
+    private readonly nodes: NodesRepository,
+    private readonly users: UsersRepository,
+    private readonly blobRefs: BlobReferences,
+  ) {}
+
+  /** A live node of the user; 404 otherwise (also for another user's). */
+  async get(userId: string, id: string, tx?: Executor): Promise<FileNodeRow> {
+    const node = await this.nodes.findLive(userId, id, tx);
+    if (!node) {
+      throw notFound();
+    }
+    return node;
+  }
+
+  /** A live folder of the user, or the root for null; 404 for anything else. */
+  async requireFolder(userId: string, folderId: string | null, tx?: Executor): Promise<FileNodeRow | null> {
+    if (folderId === null) {
+      return null;
+    }
+    const folder = await this.nodes.findLive(userId, folderId, tx);
+    if (folder?.type !== 'folder') {
+      throw notFound('That folder');
+    }
+    return folder;
+  }
+
+  /** One page of a folder's children, with the folder itself and its breadcrumbs. */
+  async list(userId: string, folderId: string | null, page: { sort: ListSort; order: SortOrder; offset: number; limit: number }): Promise<Listing> {
+    const folder = await this.requireFolder(userId, folderId);
+    const [breadcrumbs, children] = await Promise.all([
+      folder ? this.nodes.breadcrumbs(userId, folder.id) : Promise.resolve([]),
+      this.nodes.listChildren(userId, folderId, page),
+    ]);
+    return { folder, breadcrumbs, ...children };
+  }
+
+  /** The path to a live node, outermost folder first, the node itself last. */
+  async breadcrumbs(userId: string, id: string): Promise<Array<{ id: string; name: string }>> {
+    const crumbs = await this.nodes.breadcrumbs(userId, id);
+    if (crumbs.length === 0) {
+      throw notFound();
+    }
+    return crumbs;
+  }
+
+  async favorites(userId: string): Promise<FileNodeRow[]> {
+    return this.nodes.listFavorites(userId);
+  }
+
+  async createFolder(userId: string, rawName: string, parentId: string | null): Promise<FileNodeRow> {
+    const name = validateName(rawName);
+    return mapNameClash(name, () =>
+      this.db.transaction(async (tx) => {
+        await this.nodes.lockTree(userId, tx);
+        await this.requireFolder(userId, parentId, tx);
+        if (await this.nodes.findChildByName(userId, parentId, name, tx)) {
+          throw nameTaken(name);
+        }
+        const folder = await this.nodes.insert({ userId, parentId, name, type: 'folder' }, tx);
+        await this.nodes.touchWithAncestors([parentId], tx);
+        return folder;
+      }),
+    );
+  }
+
+  /** Renames, moves and/or (un)favourites a node in one transaction. */
+  async update(userId: string, id: string, changes: { name?: string; parentId?: string | null; favorite?: boolean }): Promise<FileNodeRow> {
+    const name = changes.name === undefined ? undefined : validateName(changes.name);
+    return mapNameClash(name ?? '', () =>
+      this.db.transaction(async (tx) => {
+        await this.nodes.lockTree(userId, tx);
+        const node = await this.get(userId, id, tx);
+        const targetParent = changes.parentId === undefined ? node.parentId : changes.parentId;
+        const targetName = name ?? node.name;
+        const moving = targetParent !== node.parentId;
+        if (moving) {
+          await this.requireFolder(userId, targetParent, tx);
+          if (targetParent !== null && node.type === 'folder' && (await this.nodes.isSelfOrDescendant(node.id, targetParent, tx))) {
+            throw invalidMove();
+          }
+        }
+        if (moving || targetName !== node.name) {
+          const clash = await this.nodes.findChildByName(userId, targetParent, targetName, tx);
+          if (clash && clash.id !== node.id) {
+            throw nameTaken(targetName);
+          }
+        }
+        const updated = await this.nodes.update(
+          node.id,
+          { name: targetName, parentId: targetParent, ...(changes.favorite === undefined ? {} : { favorite: changes.favorite }) },
+          tx,
+        );
+        // The old folder chain lost a child and the new one gained it: both get new etags.
+        await this.nodes.touchWithAncestors(moving ? [node.parentId, targetParent] : [node.parentId], tx);
+        return (await this.nodes.findLive(userId, updated.id, tx)) ?? updated;
+      }),
+    );
+  }
+
+  /**
+   * Copies a node (folders recursively) into a folder. The copy's files share the originals' stored
+   * content (reference counts go up) and are charged to the quota.
+   */
+  async copy(userId: string, id: string, parentId: string | null, rawName?: string): Promise<FileNodeRow> {
+    const requestedName = rawName === undefined ? undefined : validateName(rawName);
+    return mapNameClash(requestedName ?? '', () =>
+      this.db.transaction(async (tx) => {
+        await this.nodes.lockTree(userId, tx);
+        const source = await this.get(userId, id, tx);
+        await this.requireFolder(userId, parentId, tx);
+        if (parentId !== null && source.type === 'folder' && (await this.nodes.isSelfOrDescendant(source.id, parentId, tx))) {
+          throw invalidMove('A folder cannot be copied into itself or one of its subfolders.');
+        }
+        const name = requestedName ?? source.name;
+        if (await this.nodes.findChildByName(userId, parentId, name, tx)) {
+          throw nameTaken(name);
+        }
+        const files = await this.nodes.subtreeFiles(source.id, tx);
+        const bytes = files.reduce((sum, file) => sum + file.size, 0);
+        if (bytes > 0 && !(await this.users.tryCharge(userId, bytes, tx))) {
+          throw quotaExceeded();
+        }
+        await this.blobRefs.add(
+          files.flatMap((file) => (file.sha256 ? [file.sha256] : [])),
+          tx,
+        );
+        const copyId = await this.nodes.copySubtree(source.id, parentId, name, tx);
+        await this.nodes.touchWithAncestors([parentId], tx);
+        const copy = await this.nodes.findLive(userId, copyId, tx);
+        if (!copy) {
+          throw new Error('the copy vanished inside its own transaction');
+        }
+        return copy;
+      }),
+    );
+  }
+
+  /** Moves a node and everything beneath it to the trash. */
+  async trash(userId: string, id: string): Promise<FileNodeRow> {
+    return this.db.transaction(async (tx) => {
+      await this.nodes.lockTree(userId, tx);
+      const node = await this.get(userId, id, tx);
+      const trashed = await this.nodes.trashSubtree(node.id, tx);
+      await this.nodes.touchWithAncestors([node.parentId], tx);
+      return trashed;
+    });
+  }
+
+  /** Refuses an empty update, so a PATCH without fields is a clear 400. */
+  static assertSomeChange(changes: Record<string, unknown>): void {
+    if (Object.values(changes).every((value) => value === undefined)) {
+      throw invalidRequest('body: give at least one of name, parentId, favorite');
+    }
+  }
+}
