@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { BlobStore } from './blobs/blob-store.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import authPlugin from './plugins/auth.js';
@@ -10,6 +11,7 @@ import { registerErrorHandling } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { filesRoutes } from './routes/files.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
 import { treeRoutes } from './routes/tree.routes.js';
 import { createServices, type Services } from './services/index.js';
@@ -18,21 +20,23 @@ import { VERSION } from './version.js';
 export interface AppDependencies {
   config: Config;
   db: Database;
+  blobs: BlobStore;
   logger?: FastifyServerOptions['logger'];
 }
 
 export type App = FastifyInstance & { services: Services };
 
 /** Builds the HTTP application from the config and the adapters; listening is the caller's job. */
-export async function createApp({ config, db, logger }: AppDependencies): Promise<App> {
+export async function createApp({ config, db, blobs, logger }: AppDependencies): Promise<App> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     trustProxy: config.trustProxy,
     // Uploads stream; JSON bodies are small.
     bodyLimit: 1024 * 1024,
-    // Slow-loris protection: a request must arrive in full within this time (uploads excepted, see below).
+    // No limit on a whole request (large uploads take long), but a socket idle for two minutes is
+    // closed, and headers must arrive within Node's headersTimeout: slow-loris clients get nowhere.
     requestTimeout: 0,
-    connectionTimeout: 0,
+    connectionTimeout: 120_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
@@ -41,7 +45,7 @@ export async function createApp({ config, db, logger }: AppDependencies): Promis
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
 
-  const services = createServices(config, db);
+  const services = createServices(config, db, blobs, app.log);
   app.decorate('services', services);
 
   await app.register(helmet, {
@@ -58,6 +62,8 @@ export async function createApp({ config, db, logger }: AppDependencies): Promis
         baseUri: ["'self'"],
         formAction: ["'self'"],
         frameAncestors: ["'self'"],
+        // Plain-HTTP installs on a LAN address must keep loading their own assets.
+        upgradeInsecureRequests: null,
       },
     },
     crossOriginResourcePolicy: { policy: 'same-origin' },
@@ -72,5 +78,6 @@ export async function createApp({ config, db, logger }: AppDependencies): Promis
   await app.register(authRoutes, { services });
   await app.register(tokensRoutes, { services });
   await app.register(treeRoutes, { services });
+  await app.register(filesRoutes, { services });
   return app as unknown as App;
 }

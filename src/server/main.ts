@@ -1,7 +1,10 @@
 import { createApp } from './app.js';
+import { createBlobStore } from './blobs/create-blob-store.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
+
+const STALE_STAGING_MS = 24 * 3600_000;
 
 /** Starts one server process: config, database and migrations, then the HTTP server; closes gracefully. */
 async function main(): Promise<void> {
@@ -17,7 +20,10 @@ async function main(): Promise<void> {
   }
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(database.db);
-  const app = await createApp({ config, db: database.db });
+  const blobs = await createBlobStore(config);
+  // Uploads that a killed process left half-written are swept before serving.
+  await blobs.sweepStaging(STALE_STAGING_MS);
+  const app = await createApp({ config, db: database.db, blobs });
 
   let closing = false;
   const shutdown = (signal: string) => {

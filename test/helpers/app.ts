@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp, type App } from '../../src/server/app.js';
+import type { BlobStore } from '../../src/server/blobs/blob-store.js';
+import { createBlobStore } from '../../src/server/blobs/create-blob-store.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
 import { createTestDatabase, dropPostgresDatabase, type TestDatabase } from './database.js';
 import { ApiClient } from './client.js';
@@ -10,6 +12,7 @@ export interface TestApp {
   app: App;
   config: Config;
   database: TestDatabase;
+  blobs: BlobStore;
   dataDir: string;
   /** A client with no credentials. */
   anonymous: ApiClient;
@@ -37,7 +40,8 @@ export async function createTestApp(
     url: options.databaseUrl,
     dataDir: options.persistent || options.dataDir ? dataDir : undefined,
   });
-  const app = await createApp({ config, db: database.db, logger: false });
+  const blobs = await createBlobStore(config);
+  const app = await createApp({ config, db: database.db, blobs, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false });
   await app.ready();
   let stopped = false;
   const stop = async () => {
@@ -52,6 +56,7 @@ export async function createTestApp(
     app,
     config,
     database,
+    blobs,
     dataDir,
     anonymous: new ApiClient(app),
     async newUser(overrides = {}) {

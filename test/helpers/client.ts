@@ -67,6 +67,32 @@ export class ApiClient {
     return this.request('DELETE', url, undefined, headers);
   }
 
+  /** Uploads one file by PUT /api/files/content; returns the raw response. */
+  putFile(name: string, content: Buffer | string, options: { parentId?: string | null; conflict?: string; modifiedAt?: string } = {}) {
+    const params = new URLSearchParams({ name });
+    if (options.parentId) {
+      params.set('parentId', options.parentId);
+    }
+    if (options.conflict) {
+      params.set('conflict', options.conflict);
+    }
+    if (options.modifiedAt) {
+      params.set('modifiedAt', options.modifiedAt);
+    }
+    return this.request('PUT', `/api/files/content?${params.toString()}`, Buffer.isBuffer(content) ? content : Buffer.from(content), {
+      'content-type': 'application/octet-stream',
+    });
+  }
+
+  /** Uploads a file and returns its node (throws unless 201). */
+  async upload(name: string, content: Buffer | string, parentId: string | null = null): Promise<{ id: string; name: string; size: number; sha256: string; etag: string }> {
+    const res = await this.putFile(name, content, { parentId });
+    if (res.statusCode !== 201) {
+      throw new Error(`upload ${name} failed: ${res.statusCode} ${res.body}`);
+    }
+    return res.json();
+  }
+
   /** Creates a folder and returns its node (throws unless 201). */
   async mkdir(name: string, parentId: string | null = null): Promise<{ id: string; name: string; etag: string; parentId: string | null }> {
     const res = await this.post('/api/folders', { name, parentId });

@@ -21,6 +21,10 @@ const CODE_FOR_STATUS: Record<number, string> = {
 };
 
 function send(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  // A refused upload's unread body is not worth receiving: close the connection after answering.
+  if (!reply.request.raw.complete) {
+    reply.header('connection', 'close');
+  }
   return reply.status(status).type('application/json; charset=utf-8').send({ error: { code, message } });
 }
 

@@ -1,20 +1,92 @@
 import { sql } from 'drizzle-orm';
-import type { Executor } from '../db/client.js';
+import { queryRows, type Executor } from '../db/client.js';
 import type { BlobReferences } from '../services/blob-references.js';
 
 /** SQL for the blobs table: stored content and its reference counts. */
 export class BlobsRepository implements BlobReferences {
   constructor(private readonly db: Executor) {}
 
+  /**
+   * Adds one reference to the content, creating its row if needed. Locks the row until the
+   * transaction ends. `wasUnreferenced` is true when the row is new or had no references, i.e.
+   * when the stored object may be missing (new, or being collected) and must be made sure of.
+   */
+  async reference(blob: { sha256: string; size: number; storageKey: string }, tx: Executor): Promise<{ wasUnreferenced: boolean }> {
+    const rows = await queryRows<{ ref_count: number }>(
+      tx,
+      sql`
+      insert into blobs (sha256, size, storage_key, ref_count) values (${blob.sha256}, ${blob.size}, ${blob.storageKey}, 1)
+      on conflict (sha256) do update set ref_count = blobs.ref_count + 1
+      returning ref_count`,
+    );
+    return { wasUnreferenced: Number(rows[0]?.ref_count) === 1 };
+  }
+
   /** Adds one reference per listed hash; a hash listed n times gains n. */
   async add(sha256s: readonly string[], tx: Executor = this.db): Promise<void> {
-    const counts = new Map<string, number>();
-    for (const sha of sha256s) {
-      counts.set(sha, (counts.get(sha) ?? 0) + 1);
-    }
-    // One UPDATE per distinct hash, in a stable order so that concurrent copies cannot deadlock.
-    for (const [sha, n] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [sha, n] of tally(sha256s)) {
       await tx.execute(sql`update blobs set ref_count = ref_count + ${n} where sha256 = ${sha}`);
     }
   }
+
+  /** Removes one reference per listed hash; returns the hashes left with none. */
+  async release(sha256s: readonly string[], tx: Executor = this.db): Promise<string[]> {
+    const orphaned: string[] = [];
+    for (const [sha, n] of tally(sha256s)) {
+      const rows = await queryRows<{ ref_count: number }>(
+        tx,
+        sql`update blobs set ref_count = greatest(ref_count - ${n}, 0) where sha256 = ${sha} returning ref_count`,
+      );
+      if (rows[0] && Number(rows[0].ref_count) === 0) {
+        orphaned.push(sha);
+      }
+    }
+    return orphaned;
+  }
+
+  /**
+   * Locks the row of an unreferenced blob for deletion (skipping rows another transaction holds);
+   * returns its storage key, or null when it is referenced again, gone, or busy.
+   */
+  async lockUnreferenced(sha256: string, tx: Executor): Promise<string | null> {
+    const rows = await queryRows<{ storage_key: string }>(
+      tx,
+      sql`select storage_key from blobs where sha256 = ${sha256} and ref_count = 0 for update skip locked`,
+    );
+    return rows[0]?.storage_key ?? null;
+  }
+
+  async deleteRow(sha256: string, tx: Executor): Promise<void> {
+    await tx.execute(sql`delete from blobs where sha256 = ${sha256}`);
+  }
+
+  /** Up to `limit` hashes of unreferenced blobs. */
+  async listUnreferenced(limit: number, tx: Executor = this.db): Promise<string[]> {
+    const rows = await queryRows<{ sha256: string }>(tx, sql`select sha256 from blobs where ref_count = 0 limit ${limit}`);
+    return rows.map((row) => row.sha256);
+  }
+
+  /** Which of the given hashes have a row (referenced or not). */
+  async existing(sha256s: readonly string[], tx: Executor = this.db): Promise<Set<string>> {
+    if (sha256s.length === 0) {
+      return new Set();
+    }
+    const rows = await queryRows<{ sha256: string }>(
+      tx,
+      sql`select sha256 from blobs where sha256 in (${sql.join(
+        sha256s.map((sha) => sql`${sha}`),
+        sql`, `,
+      )})`,
+    );
+    return new Set(rows.map((row) => row.sha256));
+  }
+}
+
+/** Counts of each distinct hash, in a stable order so that concurrent transactions lock rows alike (no deadlocks). */
+function tally(sha256s: readonly string[]): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const sha of sha256s) {
+    counts.set(sha, (counts.get(sha) ?? 0) + 1);
+  }
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -228,6 +228,36 @@ export class NodesRepository {
   }
 
   /**
+   * Every live node beneath a folder with its path relative to it ("a/b/c.txt"), folders included,
+   * ordered by path: what a zip of the folder contains.
+   */
+  async subtreeWithPaths(
+    rootId: string,
+    tx: Executor = this.db,
+  ): Promise<Array<{ path: string; type: 'file' | 'folder'; sha256: string | null; size: number; modifiedAt: Date }>> {
+    const rows = await queryRows<{ path: string; type: 'file' | 'folder'; sha256: string | null; size: string | number; modified_at: Date | string }>(
+      tx,
+      sql`
+      with recursive sub (id, path, type, sha256, size, modified_at, depth) as (
+        select id, name, type, sha256, size, modified_at, 1 from file_nodes
+        where parent_id = ${rootId} and trashed_at is null
+        union all
+        select n.id, sub.path || '/' || n.name, n.type, n.sha256, n.size, n.modified_at, sub.depth + 1
+        from file_nodes n join sub on n.parent_id = sub.id
+        where n.trashed_at is null and sub.depth < ${MAX_DEPTH}
+      )
+      select path, type, sha256, size, modified_at from sub order by path`,
+    );
+    return rows.map((row) => ({
+      path: row.path,
+      type: row.type,
+      sha256: row.sha256,
+      size: Number(row.size),
+      modifiedAt: new Date(row.modified_at),
+    }));
+  }
+
+  /**
    * Copies the live subtree rooted at `sourceId` under `targetParentId` with a new name for its top,
    * in one statement (every node gets a fresh id; the foreign keys are checked at its end).
    * Returns the id of the new top node.

@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { BlobStore } from '../blobs/blob-store.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { BlobsRepository } from '../repositories/blobs.repository.js';
@@ -7,10 +9,13 @@ import { RateLimitsRepository } from '../repositories/rate-limits.repository.js'
 import { CredentialsRepository } from '../repositories/sessions.repository.js';
 import { UsersRepository } from '../repositories/users.repository.js';
 import { AuthService } from './auth.service.js';
+import { ContentService } from './content.service.js';
+import { FilesService } from './files.service.js';
 import { HealthService } from './health.service.js';
 import { RateLimiter } from './rate-limiter.js';
 import { TokensService } from './tokens.service.js';
 import { TreeService } from './tree.service.js';
+import { UploadsService } from './uploads.service.js';
 
 const MINUTE = 60_000;
 
@@ -19,17 +24,22 @@ export interface Services {
   auth: AuthService;
   tokens: TokensService;
   tree: TreeService;
+  content: ContentService;
+  uploads: UploadsService;
+  files: FilesService;
   health: HealthService;
   limiter: RateLimiter;
 }
 
-export function createServices(config: Config, db: Database): Services {
+export function createServices(config: Config, db: Database, store: BlobStore, log: Pick<Logger, 'warn' | 'error'>): Services {
   const users = new UsersRepository(db);
   const credentials = new CredentialsRepository(db);
   const nodes = new NodesRepository(db);
   const blobs = new BlobsRepository(db);
   const limiter = new RateLimiter(new RateLimitsRepository(db));
   const limits = config.rateLimits;
+  const tree = new TreeService(db, nodes, users, blobs);
+  const content = new ContentService(db, blobs, store, log);
   return {
     auth: new AuthService(
       users,
@@ -43,7 +53,10 @@ export function createServices(config: Config, db: Database): Services {
       config.defaultQuota,
     ),
     tokens: new TokensService(credentials),
-    tree: new TreeService(db, nodes, users, blobs),
+    tree,
+    content,
+    uploads: new UploadsService(db, nodes, users, tree, content, store, config.maxUpload),
+    files: new FilesService(nodes, tree, store),
     health: new HealthService([
       {
         name: 'database',
@@ -51,6 +64,7 @@ export function createServices(config: Config, db: Database): Services {
           await db.execute(sql`select 1`);
         },
       },
+      { name: 'storage', check: () => store.ping() },
     ]),
     limiter,
   };

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sha256OfKey, type BlobStore, type ByteRange, type StagedBlob } from './blob-store.js';
+
+const STAGING_DIR = '.staging';
+// Tells this process's staging files from those of an earlier process that had the same pid
+// (after a restart in a container, the server is often pid 1 again).
+const BOOT_ID = randomBytes(4).toString('hex');
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Content on local disk under `<root>/blobs/aa/bb/<sha256>`. Uploads are written to
+ * `<root>/.staging/<pid>-<random>`, fsynced, and renamed into place, so a crash never leaves a
+ * partial file under a content key; staging files of dead processes are swept.
+ */
+export class LocalBlobStore implements BlobStore {
+  readonly kind = 'local' as const;
+  private readonly stagingDir: string;
+
+  constructor(private readonly root: string) {
+    this.stagingDir = path.join(root, STAGING_DIR);
+  }
+
+  /** Creates the directories; call once before use. */
+  async init(): Promise<void> {
+    await mkdir(this.stagingDir, { recursive: true });
+    await mkdir(path.join(this.root, 'blobs'), { recursive: true });
+  }
+
+  /** The file for a content key; refuses anything that is not one (no path is built from other input). */
+  private pathOf(key: string): string {
+    const sha = sha256OfKey(key);
+    if (!sha) {
+      throw new Error(`invalid content key: ${key}`);
+    }
+    return path.join(this.root, 'blobs', sha.slice(0, 2), sha.slice(2, 4), sha);
+  }
+
+  private stagingPathOf(staged: StagedBlob): string {
+    if (!/^\d+-[0-9a-f]{8}-[0-9a-f]{24}$/.test(staged.id)) {
+      throw new Error(`invalid staging id: ${staged.id}`);
+    }
+    return path.join(this.stagingDir, staged.id);
+  }
+
+  async stage(source: Readable): Promise<StagedBlob> {
+    const staged = { id: `${process.pid}-${BOOT_ID}-${randomBytes(12).toString('hex')}` };
+    const file = this.stagingPathOf(staged);
+    try {
+      // 'wx': never overwrite (the name is fresh); flush: fsync before close, so a staged file is durable.
+      await pipeline(source, createWriteStream(file, { flags: 'wx', flush: true, highWaterMark: 1024 * 1024 }));
+    } catch (error) {
+      await rm(file, { force: true });
+      throw error;
+    }
+    return staged;
+  }
+
+  async promote(staged: StagedBlob, key: string): Promise<void> {
+    const target = this.pathOf(key);
+    const dir = path.dirname(target);
+    await mkdir(dir, { recursive: true });
+    await rename(this.stagingPathOf(staged), target);
+    // Make the rename itself durable.
+    await fsyncDirectory(dir);
+  }
+
+  async discard(staged: StagedBlob): Promise<void> {
+    await rm(this.stagingPathOf(staged), { force: true });
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await stat(this.pathOf(key))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    const file = this.pathOf(key);
+    // Open first so that a missing file fails here, not midway through a response.
+    const handle = await open(file, 'r');
+    return handle.createReadStream({ highWaterMark: 256 * 1024, ...(range ?? {}) });
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  async *list(): AsyncIterable<{ key: string; modifiedAt: Date }> {
+    const base = path.join(this.root, 'blobs');
+    for (const first of await readdir(base).catch(() => [])) {
+      for (const second of await readdir(path.join(base, first)).catch(() => [])) {
+        for (const name of await readdir(path.join(base, first, second)).catch(() => [])) {
+          const key = `blobs/${first}/${second}/${name}`;
+          if (sha256OfKey(key)) {
+            const info = await stat(path.join(base, first, second, name)).catch(() => null);
+            if (info) {
+              yield { key, modifiedAt: info.mtime };
+            }
+          }
+        }
+      }
+    }
+  }
+
+  async sweepStaging(olderThanMs: number): Promise<number> {
+    let removed = 0;
+    const now = Date.now();
+    for (const name of await readdir(this.stagingDir).catch(() => [])) {
+      const [pidText, bootId] = name.split('-');
+      const pid = Number(pidText);
+      const file = path.join(this.stagingDir, name);
+      const info = await stat(file).catch(() => null);
+      if (!info) {
+        continue;
+      }
+      const mine = pid === process.pid && bootId === BOOT_ID;
+      const orphaned = !mine && (pid === process.pid || !isProcessAlive(pid));
+      if (orphaned || (!mine && now - info.mtimeMs > olderThanMs)) {
+        await unlink(file).catch(() => undefined);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  async ping(): Promise<void> {
+    await stat(this.stagingDir);
+  }
+}

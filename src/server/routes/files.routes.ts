@@ -1,0 +1,180 @@
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { FileNodeRow } from '../db/schema/index.js';
+import { AppError, invalidRequest } from '../errors.js';
+import { contentDisposition } from '../http/content-disposition.js';
+import { sendContent } from '../http/send-content.js';
+import { requireUser } from '../plugins/auth.js';
+import type { Services } from '../services/index.js';
+import type { ConflictPolicy } from '../services/uploads.service.js';
+import { errors, idParams, parseId, parseParentId } from './common.schemas.js';
+import { conflictSchema, contentQuery, parseModifiedAt, putContentQuery, uploadResultSchema } from './files.schemas.js';
+import { nodeSchema, toNodeDto } from './nodes.schemas.js';
+
+const MULTIPART_LIMITS = {
+  // Our own meter enforces FILEFLOW_MAX_UPLOAD and the quota while streaming.
+  fileSize: Number.MAX_SAFE_INTEGER,
+  files: 1000,
+  fields: 100,
+  fieldSize: 64 * 1024,
+  parts: 2000,
+  headerPairs: 100,
+  headerSize: 16 * 1024,
+};
+
+/** Uploads (multipart and raw), downloads and folder zips. */
+export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const { uploads, files } = services;
+  await app.register(multipart, { limits: MULTIPART_LIMITS });
+
+  app.post(
+    '/api/files',
+    {
+      schema: {
+        tags: ['files'],
+        summary: 'Upload files (multipart/form-data)',
+        description:
+          'Optional fields `parentId`, `conflict` (fail | rename | replace) and `modifiedAt` (ISO 8601 or epoch ms) apply to the `file` parts after them. ' +
+          'Answers 201 when at least one file was stored; when none was, the status and body of the first failure.',
+        consumes: ['multipart/form-data'],
+        response: { 201: uploadResultSchema, ...errors(400, 401, 404, 409, 413, 415, 507) },
+      },
+    },
+    async (request, reply) => {
+      const userId = requireUser(request).user.id;
+      if (!request.isMultipart()) {
+        throw new AppError(415, 'unsupported_media_type', 'Send the files as multipart/form-data.');
+      }
+      let parentId: string | null = null;
+      let conflict: ConflictPolicy = 'fail';
+      let modifiedAt: Date | undefined;
+      const uploaded: FileNodeRow[] = [];
+      const failed: Array<{ name: string; error: AppError }> = [];
+      for await (const part of request.parts()) {
+        if (part.type === 'field') {
+          const value = typeof part.value === 'string' ? part.value : '';
+          if (part.fieldname === 'parentId') {
+            parentId = parseParentId(value);
+          } else if (part.fieldname === 'conflict') {
+            const parsed = conflictSchema.safeParse(value);
+            if (!parsed.success) {
+              throw invalidRequest('conflict: must be fail, rename or replace');
+            }
+            conflict = parsed.data;
+          } else if (part.fieldname === 'modifiedAt') {
+            modifiedAt = parseModifiedAt(value);
+          }
+          continue;
+        }
+        if (part.fieldname !== 'file') {
+          part.file.resume();
+          continue;
+        }
+        try {
+          uploaded.push(await uploads.upload({ userId, parentId, name: part.filename, conflict, modifiedAt, body: part.file }));
+        } catch (error) {
+          if (!(error instanceof AppError)) {
+            throw error;
+          }
+          failed.push({ name: part.filename, error });
+          // Skip the rest of this file and go on with the next part.
+          part.file.resume();
+        }
+      }
+      if (uploaded.length === 0) {
+        if (failed[0]) {
+          throw failed[0].error;
+        }
+        throw invalidRequest('file: send at least one part named "file"');
+      }
+      return reply.status(201).send({
+        uploaded: uploaded.map((node) => toNodeDto(node)),
+        failed: failed.map(({ name, error }) => ({ name, error: { code: error.code, message: error.message } })),
+      });
+    },
+  );
+
+  // The raw-body upload lives in its own scope, where every content type is left unparsed for streaming.
+  await app.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    raw.withTypeProvider<ZodTypeProvider>().put(
+      '/api/files/content',
+      {
+        schema: {
+          tags: ['files'],
+          summary: 'Upload one file as the raw request body (streamed)',
+          querystring: putContentQuery,
+          response: { 201: nodeSchema, ...errors(400, 401, 404, 409, 413, 507) },
+        },
+      },
+      async (request, reply) => {
+        const userId = requireUser(request).user.id;
+        const lengthHeader = request.headers['content-length'];
+        const declaredSize = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+        const node = await uploads.upload({
+          userId,
+          parentId: parseParentId(request.query.parentId),
+          name: request.query.name,
+          conflict: request.query.conflict,
+          modifiedAt: parseModifiedAt(request.query.modifiedAt),
+          declaredSize,
+          body: request.raw,
+        });
+        return reply.status(201).send(toNodeDto(node));
+      },
+    );
+  });
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/api/files/:id/content',
+    schema: {
+      tags: ['files'],
+      summary: 'Download a file (Range, If-None-Match and HEAD supported; ?inline=1 previews safe types)',
+      params: idParams,
+      querystring: contentQuery,
+      response: errors(401, 404, 416),
+    },
+    handler: async (request, reply) => {
+      const node = await files.getFile(requireUser(request).user.id, parseId(request.params.id, 'That file'));
+      const inline = request.query.inline === '1' || request.query.inline === 'true';
+      return sendContent(
+        request,
+        reply,
+        {
+          name: node.name,
+          size: node.size,
+          mimeType: node.mimeType ?? 'application/octet-stream',
+          sha256: node.sha256,
+          modifiedAt: node.modifiedAt,
+          open: (range) => files.open(node, range),
+        },
+        { inline },
+      );
+    },
+  });
+
+  app.get(
+    '/api/folders/:id/zip',
+    {
+      schema: {
+        tags: ['files'],
+        summary: 'Download a folder (or "root") as a streamed zip archive',
+        params: idParams,
+        response: { 200: z.unknown().describe('application/zip'), ...errors(401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const userId = requireUser(request).user.id;
+      const folderId = request.params.id === 'root' ? null : parseId(request.params.id, 'That folder');
+      const archive = await files.archive(userId, folderId);
+      reply.type('application/zip').header('content-disposition', contentDisposition(archive.name)).header('cache-control', 'private, no-store');
+      if (archive.size !== null) {
+        reply.header('content-length', String(archive.size));
+      }
+      return reply.send(archive.stream);
+    },
+  );
+};

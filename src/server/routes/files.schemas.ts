@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { invalidRequest } from '../errors.js';
+import { nodeSchema } from './nodes.schemas.js';
+
+export const conflictSchema = z.enum(['fail', 'rename', 'replace']);
+
+/** A modification time given as ISO 8601 or as epoch milliseconds; undefined when absent. */
+export function parseModifiedAt(raw: string | undefined, field = 'modifiedAt'): Date | undefined {
+  if (raw === undefined || raw === '') {
+    return undefined;
+  }
+  const date = /^\d{1,15}$/.test(raw) ? new Date(Number(raw)) : /^\d{4}-\d{2}-\d{2}/.test(raw) ? new Date(raw) : new Date(NaN);
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1970 || date.getUTCFullYear() > 9999) {
+    throw invalidRequest(`${field}: must be an ISO 8601 time or epoch milliseconds`);
+  }
+  return date;
+}
+
+export const putContentQuery = z.object({
+  parentId: z.string().max(100).optional(),
+  name: z.string().max(4096),
+  conflict: conflictSchema.default('fail'),
+  modifiedAt: z.string().max(64).optional(),
+});
+
+export const uploadFailureSchema = z.object({
+  name: z.string(),
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+
+export const uploadResultSchema = z
+  .object({ uploaded: z.array(nodeSchema), failed: z.array(uploadFailureSchema) })
+  .meta({ id: 'UploadResult' });
+
+export const contentQuery = z.object({ inline: z.enum(['0', '1', 'true', 'false']).optional() });

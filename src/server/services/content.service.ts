@@ -1,0 +1,89 @@
+import type { Logger } from 'pino';
+import type { Database, Executor } from '../db/client.js';
+import { contentKey, type BlobStore, type StagedBlob } from '../blobs/blob-store.js';
+import type { BlobsRepository } from '../repositories/blobs.repository.js';
+
+/**
+ * Content-addressed storage with reference counts. The invariants, on both databases and with any
+ * number of processes:
+ * - a blob row with references always has its object in the store;
+ * - an object is deleted only while its row is locked with ref_count = 0, and the row goes with it.
+ * An upload that references content takes the same row lock, so it either sees the row (and the
+ * object) before collection or creates the row afresh and writes the object itself.
+ */
+export class ContentService {
+  constructor(
+    private readonly db: Database,
+    private readonly blobs: BlobsRepository,
+    private readonly store: BlobStore,
+    private readonly log: Pick<Logger, 'warn' | 'error'>,
+  ) {}
+
+  /**
+   * References staged content in the caller's transaction, storing it under its content key when
+   * the store may not have it yet. Returns whether the staged copy was used (else discard it after
+   * the transaction).
+   */
+  async commitStaged(staged: StagedBlob, sha256: string, size: number, tx: Executor): Promise<{ promoted: boolean }> {
+    const key = contentKey(sha256);
+    const { wasUnreferenced } = await this.blobs.reference({ sha256, size, storageKey: key }, tx);
+    if (wasUnreferenced && !(await this.store.exists(key))) {
+      await this.store.promote(staged, key);
+      return { promoted: true };
+    }
+    return { promoted: false };
+  }
+
+  /** Drops references (deleted or replaced files) in the caller's transaction; returns hashes left unreferenced. */
+  release(sha256s: readonly string[], tx: Executor): Promise<string[]> {
+    return this.blobs.release(sha256s, tx);
+  }
+
+  /**
+   * Removes unreferenced content from the store and its rows, one blob per short transaction.
+   * Safe to run concurrently with uploads and with other collectors. Returns how many went.
+   */
+  async collect(sha256s: readonly string[]): Promise<number> {
+    let removed = 0;
+    for (const sha of sha256s) {
+      try {
+        const deleted = await this.db.transaction(async (tx) => {
+          const key = await this.blobs.lockUnreferenced(sha, tx);
+          if (key === null) {
+            return false;
+          }
+          // Delete the object while the row is locked: an upload of the same content waits, then
+          // finds no row and stores its own copy.
+          await this.store.delete(key);
+          await this.blobs.deleteRow(sha, tx);
+          return true;
+        });
+        removed += deleted ? 1 : 0;
+      } catch (error) {
+        this.log.warn({ err: error, sha256: sha }, 'could not collect unreferenced content; will retry');
+      }
+    }
+    return removed;
+  }
+
+  /** Collects every unreferenced blob, in batches. */
+  async collectAll(batchSize = 500): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = await this.blobs.listUnreferenced(batchSize);
+      if (batch.length === 0) {
+        return total;
+      }
+      const removed = await this.collect(batch);
+      total += removed;
+      if (removed === 0) {
+        return total;
+      }
+    }
+  }
+
+  /** Discards a staged copy, logging rather than failing (the staging sweep removes leftovers). */
+  async discard(staged: StagedBlob): Promise<void> {
+    await this.store.discard(staged).catch((error: unknown) => this.log.warn({ err: error }, 'could not discard staged upload'));
+  }
+}

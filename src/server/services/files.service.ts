@@ -1,0 +1,56 @@
+import { Readable } from 'node:stream';
+import { contentKey, type BlobStore, type ByteRange } from '../blobs/blob-store.js';
+import type { FileNodeRow } from '../db/schema/index.js';
+import { notFound } from '../errors.js';
+import type { NodesRepository } from '../repositories/nodes.repository.js';
+import { createZipStream } from './archive.js';
+import type { TreeService } from './tree.service.js';
+
+/** Reading stored content: single files (whole or a byte range) and folders as zip archives. */
+export class FilesService {
+  constructor(
+    private readonly nodes: NodesRepository,
+    private readonly tree: TreeService,
+    private readonly store: BlobStore,
+  ) {}
+
+  /** A live file of the user; 404 for folders, trashed nodes and other users' nodes. */
+  async getFile(userId: string, id: string): Promise<FileNodeRow> {
+    const node = await this.nodes.findLive(userId, id);
+    if (node?.type !== 'file') {
+      throw notFound('That file');
+    }
+    return node;
+  }
+
+  /** The content of a file node, or one inclusive byte range of it. */
+  async open(node: FileNodeRow, range?: ByteRange): Promise<Readable> {
+    if (!node.sha256 || node.size === 0) {
+      return Readable.from([]);
+    }
+    return this.store.read(contentKey(node.sha256), range);
+  }
+
+  /** A folder (null: the root) as a streamed zip, named after it. */
+  async archive(userId: string, folderId: string | null): Promise<{ name: string; stream: Readable; size: number | null }> {
+    const folder = await this.tree.requireFolder(userId, folderId);
+    const entries = folder ? await this.nodes.subtreeWithPaths(folder.id) : await this.rootEntries(userId);
+    const { stream, size } = await createZipStream(entries, this.store);
+    return { name: `${folder?.name ?? 'FileFlow'}.zip`, stream, size };
+  }
+
+  private async rootEntries(userId: string) {
+    const { items } = await this.nodes.listChildren(userId, null, { sort: 'name', order: 'asc', offset: 0, limit: 100_000 });
+    const nested = await Promise.all(
+      items.map(async (item) => {
+        const self = { path: item.name, type: item.type, sha256: item.sha256, size: item.size, modifiedAt: item.modifiedAt };
+        if (item.type === 'file') {
+          return [self];
+        }
+        const below = await this.nodes.subtreeWithPaths(item.id);
+        return [self, ...below.map((entry) => ({ ...entry, path: `${item.name}/${entry.path}` }))];
+      }),
+    );
+    return nested.flat();
+  }
+}

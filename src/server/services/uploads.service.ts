@@ -1,0 +1,160 @@
+import { lookup as mimeLookup } from 'mime-types';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream';
+import type { BlobStore, StagedBlob } from '../blobs/blob-store.js';
+import type { Database } from '../db/client.js';
+import type { FileNodeRow } from '../db/schema/index.js';
+import { nameTaken, notFound, quotaExceeded, tooLarge, type AppError } from '../errors.js';
+import type { NodesRepository } from '../repositories/nodes.repository.js';
+import type { UsersRepository } from '../repositories/users.repository.js';
+import type { ContentService } from './content.service.js';
+import { HashingMeter } from './hashing-meter.js';
+import { firstFreeName, numberingPrefix, validateName } from './names.js';
+import { mapNameClash, type TreeService } from './tree.service.js';
+
+export type ConflictPolicy = 'fail' | 'rename' | 'replace';
+
+export interface UploadInput {
+  userId: string;
+  parentId: string | null;
+  name: string;
+  conflict: ConflictPolicy;
+  /** The content's modification time (sync clients send it); defaults to now. */
+  modifiedAt?: Date;
+  /** The declared size, when the client sent one: checked before any byte is read. */
+  declaredSize?: number;
+  body: Readable;
+}
+
+/** The MIME type for a file name, by extension. */
+export function mimeTypeOf(name: string): string {
+  return mimeLookup(name) || 'application/octet-stream';
+}
+
+/**
+ * Streaming uploads: one pass hashes the bytes and writes them to staging; one short transaction
+ * then checks the name, charges the quota atomically, references the content (stored once per
+ * SHA-256) and creates or replaces the node. Nothing is half-visible: a failure at any point
+ * leaves no node, no charge and no staging file.
+ */
+export class UploadsService {
+  constructor(
+    private readonly db: Database,
+    private readonly nodes: NodesRepository,
+    private readonly users: UsersRepository,
+    private readonly tree: TreeService,
+    private readonly content: ContentService,
+    private readonly store: BlobStore,
+    private readonly maxUpload: number | undefined,
+  ) {}
+
+  async upload(input: UploadInput): Promise<FileNodeRow> {
+    const name = validateName(input.name);
+    const user = await this.users.findById(input.userId);
+    if (!user) {
+      throw notFound('That user');
+    }
+    await this.tree.requireFolder(input.userId, input.parentId);
+    const existing = await this.nodes.findChildByName(input.userId, input.parentId, name);
+    if (existing && (input.conflict === 'fail' || (input.conflict === 'replace' && existing.type === 'folder'))) {
+      throw nameTaken(name);
+    }
+    // Replacing frees the old content's bytes, so it may use them.
+    const credit = input.conflict === 'replace' && existing?.type === 'file' ? existing.size : 0;
+    const quotaRoom = Math.max(0, user.storageQuota - user.storageUsed + credit);
+    const maxUpload = this.maxUpload ?? Number.MAX_SAFE_INTEGER;
+    if (input.declaredSize !== undefined) {
+      if (input.declaredSize > maxUpload) {
+        throw tooLarge(`The file is larger than the ${maxUpload}-byte upload limit.`);
+      }
+      if (input.declaredSize > quotaRoom) {
+        throw quotaExceeded();
+      }
+    }
+
+    const meter: HashingMeter = new HashingMeter(Math.min(maxUpload, quotaRoom), (): AppError =>
+      meter.bytes > maxUpload ? tooLarge(`The file is larger than the ${maxUpload}-byte upload limit.`) : quotaExceeded(),
+    );
+    // pipe() does not forward the source's errors (a client that went away): finished() does.
+    input.body.pipe(meter);
+    finished(input.body, (error) => {
+      if (error) {
+        meter.destroy(error);
+      }
+    });
+    let staged: StagedBlob;
+    try {
+      staged = await this.store.stage(meter);
+    } catch (error) {
+      // Leave the source drainable (multipart goes on with its next part) and report the cause.
+      input.body.unpipe(meter);
+      throw error;
+    }
+    let promoted = false;
+    try {
+      const sha256 = meter.digest();
+      const size = meter.bytes;
+      const result = await this.commit(input, name, staged, sha256, size);
+      promoted = result.promoted;
+      if (result.orphaned.length > 0) {
+        await this.content.collect(result.orphaned);
+      }
+      return result.node;
+    } finally {
+      if (!promoted) {
+        await this.content.discard(staged);
+      }
+    }
+  }
+
+  private commit(
+    input: UploadInput,
+    name: string,
+    staged: StagedBlob,
+    sha256: string,
+    size: number,
+  ): Promise<{ node: FileNodeRow; promoted: boolean; orphaned: string[] }> {
+    const { userId, parentId } = input;
+    return mapNameClash(name, () =>
+      this.db.transaction(async (tx) => {
+        await this.nodes.lockTree(userId, tx);
+        await this.tree.requireFolder(userId, parentId, tx);
+        let finalName = name;
+        const existing = await this.nodes.findChildByName(userId, parentId, name, tx);
+        let replaced: FileNodeRow | undefined;
+        if (existing) {
+          if (input.conflict === 'rename') {
+            const taken = new Set(await this.nodes.childNamesStartingWith(userId, parentId, numberingPrefix(name), tx));
+            finalName = firstFreeName(name, taken);
+          } else if (input.conflict === 'replace' && existing.type === 'file') {
+            replaced = existing;
+          } else {
+            throw nameTaken(name);
+          }
+        }
+        const delta = size - (replaced?.size ?? 0);
+        if (delta > 0 && !(await this.users.tryCharge(userId, delta, tx))) {
+          throw quotaExceeded();
+        }
+        if (delta < 0) {
+          await this.users.release(userId, -delta, tx);
+        }
+        const { promoted } = await this.content.commitStaged(staged, sha256, size, tx);
+        const modifiedAt = input.modifiedAt ?? new Date();
+        const mimeType = mimeTypeOf(finalName);
+        let node: FileNodeRow;
+        let orphaned: string[] = [];
+        if (replaced) {
+          node = await this.nodes.update(replaced.id, { size, sha256, mimeType, modifiedAt }, tx);
+          if (replaced.sha256) {
+            orphaned = await this.content.release([replaced.sha256], tx);
+          }
+        } else {
+          node = await this.nodes.insert({ userId, parentId, name: finalName, type: 'file', size, sha256, mimeType, modifiedAt }, tx);
+        }
+        await this.nodes.touchWithAncestors([parentId], tx);
+        return { node, promoted, orphaned };
+      }),
+    );
+  }
+}
