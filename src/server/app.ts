@@ -7,11 +7,15 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import authPlugin from './plugins/auth.js';
 import crossOriginPlugin from './plugins/cross-origin.js';
-import { registerErrorHandling } from './plugins/error-handler.js';
+import { frameworkErrors, registerErrorHandling } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { filesRoutes } from './routes/files.routes.js';
+import { publicSharesRoutes } from './routes/public-shares.routes.js';
+import { searchRoutes } from './routes/search.routes.js';
+import { sharesRoutes } from './routes/shares.routes.js';
+import { trashRoutes } from './routes/trash.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
 import { treeRoutes } from './routes/tree.routes.js';
 import { createServices, type Services } from './services/index.js';
@@ -39,6 +43,8 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
     connectionTimeout: 120_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
+    // The router's own refusals (an overlong or badly encoded id) get the contract's error body.
+    frameworkErrors,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -79,5 +85,9 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   await app.register(tokensRoutes, { services });
   await app.register(treeRoutes, { services });
   await app.register(filesRoutes, { services });
+  await app.register(trashRoutes, { services });
+  await app.register(searchRoutes, { services });
+  await app.register(sharesRoutes, { services, publicUrl: config.publicUrl });
+  await app.register(publicSharesRoutes, { services, limitPerMinute: config.rateLimits.sharePerAddress });
   return app as unknown as App;
 }

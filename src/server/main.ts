@@ -3,6 +3,7 @@ import { createBlobStore } from './blobs/create-blob-store.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { createJobScheduler } from './jobs/index.js';
 
 const STALE_STAGING_MS = 24 * 3600_000;
 
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   // Uploads that a killed process left half-written are swept before serving.
   await blobs.sweepStaging(STALE_STAGING_MS);
   const app = await createApp({ config, db: database.db, blobs });
+  const scheduler = createJobScheduler(app.services, config.jobIntervalMs, app.log);
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     forceExit.unref();
     app
       .close()
+      .then(() => scheduler.stop())
       .then(() => database.close())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  scheduler.start();
   app.log.info(`FileFlow (${database.kind}, ${config.storage.kind} storage) serving on http://${config.host}:${config.port}`);
 }
 

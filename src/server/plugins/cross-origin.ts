@@ -14,7 +14,10 @@ export function isCrossOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (typeof origin === 'string') {
     try {
-      return new URL(origin).host !== request.headers.host;
+      const originUrl = new URL(origin);
+      // Read Host under the origin's scheme, so that case and an explicit default port
+      // ("localhost:80" against "http://localhost") do not count as a difference.
+      return originUrl.host !== new URL(`${originUrl.protocol}//${request.headers.host ?? ''}`).host;
     } catch {
       // "null" or garbage: not provably ours.
       return true;

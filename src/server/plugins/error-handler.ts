@@ -44,6 +44,23 @@ function describeIssues(error: FastifyError): string {
 }
 
 /**
+ * Errors the router raises before any route or hook runs (a parameter too long or badly
+ * percent-encoded), which Fastify would otherwise answer in its own shape. Such a parameter is an
+ * id that cannot exist: 404, as for any other malformed id. Passed as Fastify's `frameworkErrors`.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    send(reply, 404, 'not_found', 'That item was not found.');
+    return;
+  }
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  if (status === 500) {
+    request.log.error({ err: error }, 'framework error');
+  }
+  send(reply, status, CODE_FOR_STATUS[status] ?? 'invalid_request', status === 500 ? 'Something went wrong on our side.' : 'The request could not be understood.');
+}
+
+/**
  * One place maps every failure to the contract's error body: AppErrors as they say, schema failures
  * as 400 naming the field, Fastify's own 4xx with their codes, and anything else as a logged,
  * generic 500 that reveals nothing.

@@ -7,6 +7,20 @@ export class BlobsRepository implements BlobReferences {
   constructor(private readonly db: Executor) {}
 
   /**
+   * Serialises everything about one content hash until the transaction ends: an upload that is
+   * about to reference content, and the sweep that deletes objects no row knows of.
+   */
+  async lockContent(sha256: string, tx: Executor): Promise<void> {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`blob:${sha256}`}, 0))`);
+  }
+
+  /** Whether a row (referenced or not) exists for the hash. */
+  async exists(sha256: string, tx: Executor = this.db): Promise<boolean> {
+    const rows = await queryRows<{ one: number }>(tx, sql`select 1 as one from blobs where sha256 = ${sha256}`);
+    return rows.length > 0;
+  }
+
+  /**
    * Adds one reference to the content, creating its row if needed. Locks the row until the
    * transaction ends. `wasUnreferenced` is true when the row is new or had no references, i.e.
    * when the stored object may be missing (new, or being collected) and must be made sure of.

@@ -318,4 +318,82 @@ export class NodesRepository {
     }
     return row;
   }
+
+  /** The tops of the user's trashed subtrees (what the trash shows), newest first. */
+  async listTrash(userId: string, tx: Executor = this.db): Promise<FileNodeRow[]> {
+    return tx
+      .select()
+      .from(fileNodes)
+      .where(and(eq(fileNodes.userId, userId), eq(fileNodes.trashRootId, fileNodes.id), isNull(fileNodes.purgeStartedAt)))
+      .orderBy(desc(fileNodes.trashedAt), asc(fileNodes.name))
+      .limit(10_000);
+  }
+
+  /** The top of one of the user's trashed subtrees that is not being deleted, or undefined. */
+  async findTrashTop(userId: string, id: string, tx: Executor = this.db): Promise<FileNodeRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(fileNodes)
+      .where(and(eq(fileNodes.id, id), eq(fileNodes.userId, userId), eq(fileNodes.trashRootId, fileNodes.id), isNull(fileNodes.purgeStartedAt)));
+    return row;
+  }
+
+  /** Brings a trashed subtree back: its top goes under `parentId` with `name`, every node in it is live again. */
+  async restoreSubtree(topId: string, parentId: string | null, name: string, tx: Executor): Promise<void> {
+    await tx.execute(sql`
+      update file_nodes
+      set trashed_at = null, trash_root_id = null, original_parent_id = null,
+          parent_id = case when id = ${topId}::uuid then ${parentId}::uuid else parent_id end,
+          name = case when id = ${topId}::uuid then ${name} else name end,
+          etag = ${newEtag()}
+      where trash_root_id = ${topId}::uuid`);
+  }
+
+  /** Marks a trashed subtree as being deleted for good: from now on it cannot be restored. */
+  async markPurging(topId: string, tx: Executor): Promise<void> {
+    await tx.update(fileNodes).set({ purgeStartedAt: sql`now()` }).where(eq(fileNodes.id, topId));
+  }
+
+  /**
+   * Deletes up to `limit` files of a trashed subtree and returns what they held, so the caller can
+   * give back quota and blob references in the same transaction. Rows another purge is deleting
+   * are skipped, so two processes purging at once never count a file twice.
+   */
+  async deleteTrashedFiles(topId: string, limit: number, tx: Executor): Promise<Array<{ userId: string; size: number; sha256: string | null }>> {
+    const rows = await queryRows<{ user_id: string; size: string | number; sha256: string | null }>(
+      tx,
+      sql`
+      delete from file_nodes where id in (
+        select id from file_nodes
+        where trash_root_id = ${topId}::uuid and type = 'file'
+        limit ${limit} for update skip locked)
+      returning user_id, size, sha256`,
+    );
+    return rows.map((row) => ({ userId: row.user_id, size: Number(row.size), sha256: row.sha256 }));
+  }
+
+  /** Deletes up to `limit` folders of a trashed subtree that have no children left (leaves first); returns how many. */
+  async deleteTrashedLeafFolders(topId: string, limit: number, tx: Executor): Promise<number> {
+    const rows = await queryRows<{ id: string }>(
+      tx,
+      sql`
+      delete from file_nodes where id in (
+        select f.id from file_nodes f
+        where f.trash_root_id = ${topId}::uuid
+          and not exists (select 1 from file_nodes c where c.parent_id = f.id)
+        limit ${limit} for update skip locked)
+      returning id`,
+    );
+    return rows.length;
+  }
+
+  /** Tops of trashed subtrees (any user) trashed before `before`: what the retention job deletes. */
+  async expiredTrashTops(before: Date, limit: number, tx: Executor = this.db): Promise<Array<{ id: string; userId: string }>> {
+    const rows = await tx
+      .select({ id: fileNodes.id, userId: fileNodes.userId })
+      .from(fileNodes)
+      .where(and(eq(fileNodes.trashRootId, fileNodes.id), sql`${fileNodes.trashedAt} < ${before.toISOString()}`))
+      .limit(limit);
+    return rows;
+  }
 }

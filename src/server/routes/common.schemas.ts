@@ -24,7 +24,8 @@ export function parseParentId(raw: string | null | undefined): string | null {
   return parseId(raw, 'That folder');
 }
 
-export const idParams = z.object({ id: z.string().max(100) });
+// No length limit here: parseId answers 404 for any id that cannot exist (the router caps its length).
+export const idParams = z.object({ id: z.string() });
 
 /** Standard error responses, so that the OpenAPI document lists them. */
 export function errors(...statuses: number[]): Record<number, typeof errorSchema> {

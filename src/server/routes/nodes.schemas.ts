@@ -64,17 +64,17 @@ export const listingSchema = z
 
 export const createFolderBody = z.object({
   name: z.string().max(4096),
-  parentId: z.string().max(100).nullable().optional(),
+  parentId: z.string().nullable().optional(),
 });
 
 export const updateNodeBody = z
   .object({
     name: z.string().max(4096).optional(),
-    parentId: z.string().max(100).nullable().optional(),
+    parentId: z.string().nullable().optional(),
     favorite: z.boolean().optional(),
   });
 
 export const copyNodeBody = z.object({
-  parentId: z.string().max(100).nullable(),
+  parentId: z.string().nullable(),
   name: z.string().max(4096).optional(),
 });

@@ -29,7 +29,7 @@ export function createZipStream(entries: readonly ArchiveEntry[], store: BlobSto
   for (const entry of entries) {
     const options = { mtime: entry.modifiedAt, compress: false };
     if (entry.type === 'folder') {
-      zip.addEmptyDirectory(zipPath(entry.path), options);
+      zip.addEmptyDirectory(zipPath(entry.path), { mtime: entry.modifiedAt });
     } else if (entry.size === 0 || !entry.sha256) {
       zip.addBuffer(Buffer.alloc(0), zipPath(entry.path), options);
     } else {

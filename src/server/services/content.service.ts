@@ -26,6 +26,7 @@ export class ContentService {
    */
   async commitStaged(staged: StagedBlob, sha256: string, size: number, tx: Executor): Promise<{ promoted: boolean }> {
     const key = contentKey(sha256);
+    await this.blobs.lockContent(sha256, tx);
     const { wasUnreferenced } = await this.blobs.reference({ sha256, size, storageKey: key }, tx);
     if (wasUnreferenced && !(await this.store.exists(key))) {
       await this.store.promote(staged, key);
@@ -64,6 +65,22 @@ export class ContentService {
       }
     }
     return removed;
+  }
+
+  /**
+   * Deletes an object that no row knows of (left by a crash between storing and committing),
+   * under the content lock and after checking again, so a concurrent upload of the same content
+   * is never robbed of its object. Returns whether it was deleted.
+   */
+  async deleteOrphanObject(sha256: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await this.blobs.lockContent(sha256, tx);
+      if (await this.blobs.exists(sha256, tx)) {
+        return false;
+      }
+      await this.store.delete(contentKey(sha256));
+      return true;
+    });
   }
 
   /** Collects every unreferenced blob, in batches. */

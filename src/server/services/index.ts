@@ -16,6 +16,14 @@ import { RateLimiter } from './rate-limiter.js';
 import { TokensService } from './tokens.service.js';
 import { TreeService } from './tree.service.js';
 import { UploadsService } from './uploads.service.js';
+import { JobsRepository } from '../repositories/jobs.repository.js';
+import { SearchProfilesRepository } from '../repositories/search-profiles.repository.js';
+import { SearchRepository } from '../repositories/search.repository.js';
+import { SharesRepository } from '../repositories/shares.repository.js';
+import { MaintenanceService } from './maintenance.service.js';
+import { SearchService } from './search.service.js';
+import { SharesService } from './shares.service.js';
+import { TrashService } from './trash.service.js';
 
 const MINUTE = 60_000;
 
@@ -27,6 +35,11 @@ export interface Services {
   content: ContentService;
   uploads: UploadsService;
   files: FilesService;
+  trash: TrashService;
+  search: SearchService;
+  shares: SharesService;
+  maintenance: MaintenanceService;
+  jobLeases: JobsRepository;
   health: HealthService;
   limiter: RateLimiter;
 }
@@ -36,10 +49,13 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
   const credentials = new CredentialsRepository(db);
   const nodes = new NodesRepository(db);
   const blobs = new BlobsRepository(db);
-  const limiter = new RateLimiter(new RateLimitsRepository(db));
   const limits = config.rateLimits;
   const tree = new TreeService(db, nodes, users, blobs);
   const content = new ContentService(db, blobs, store, log);
+  const files = new FilesService(nodes, tree, store);
+  const trash = new TrashService(db, nodes, users, content);
+  const rateLimits = new RateLimitsRepository(db);
+  const limiter = new RateLimiter(rateLimits);
   return {
     auth: new AuthService(
       users,
@@ -56,7 +72,12 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
     tree,
     content,
     uploads: new UploadsService(db, nodes, users, tree, content, store, config.maxUpload),
-    files: new FilesService(nodes, tree, store),
+    files,
+    trash,
+    search: new SearchService(new SearchRepository(db), new SearchProfilesRepository(db)),
+    shares: new SharesService(new SharesRepository(db), nodes, tree, files),
+    maintenance: new MaintenanceService(trash, content, blobs, store, credentials, rateLimits, config.trashRetentionMs),
+    jobLeases: new JobsRepository(db),
     health: new HealthService([
       {
         name: 'database',

@@ -42,6 +42,8 @@ export const fileNodes = pgTable(
     trashedAt: timestamp('trashed_at', { withTimezone: true }),
     trashRootId: uuid('trash_root_id'),
     originalParentId: uuid('original_parent_id'),
+    /** Set on the top of a trashed subtree once its deletion for good has begun (it cannot be restored then). */
+    purgeStartedAt: timestamp('purge_started_at', { withTimezone: true }),
   },
   (t) => [
     check('file_nodes_type_check', sql`${t.type} in ('file', 'folder')`),
@@ -58,6 +60,11 @@ export const fileNodes = pgTable(
     index('file_nodes_favorites_idx').on(t.userId).where(sql`${t.favorite} and ${t.trashedAt} is null`),
     index('file_nodes_trash_idx').on(t.userId, t.trashedAt).where(sql`${t.trashRootId} = ${t.id}`),
     index('file_nodes_sha256_idx').on(t.sha256),
+    index('file_nodes_trash_root_idx').on(t.trashRootId).where(sql`${t.trashRootId} is not null`),
+    // Substring search on names (ILIKE '%q%'), live nodes only.
+    index('file_nodes_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`).where(sql`${t.trashedAt} is null`),
+    // Search without a query: a user's live nodes, newest first.
+    index('file_nodes_user_created_idx').on(t.userId, t.createdAt.desc()).where(sql`${t.trashedAt} is null`),
   ],
 );
 

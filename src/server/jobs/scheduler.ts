@@ -1,0 +1,66 @@
+import type { Logger } from 'pino';
+import type { JobsRepository } from '../repositories/jobs.repository.js';
+
+/** A periodic task; returns a one-line summary for the log and the job_runs table. */
+export interface Job {
+  name: string;
+  run(): Promise<string>;
+}
+
+/**
+ * Runs each job once per interval across all server processes: every process looks every minute
+ * (or every interval, if shorter) and runs a job only when it wins the job's lease in the database.
+ */
+export class JobScheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly jobs: Job[],
+    private readonly leases: JobsRepository,
+    private readonly intervalMs: number,
+    private readonly log: Pick<Logger, 'info' | 'error'>,
+  ) {}
+
+  start(): void {
+    const tickMs = Math.min(this.intervalMs, 60_000);
+    this.timer = setInterval(() => void this.tick(), tickMs);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  /** Stops scheduling and waits for a run in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) {
+      return;
+    }
+    this.running = this.runDue().finally(() => {
+      this.running = undefined;
+    });
+    await this.running;
+  }
+
+  /** Runs every job whose lease this process wins now. */
+  async runDue(): Promise<void> {
+    for (const job of this.jobs) {
+      try {
+        // The lease outlives any sane run; a crashed holder's lease lapses after it.
+        if (!(await this.leases.claim(job.name, this.intervalMs, Math.max(this.intervalMs, 3600_000)))) {
+          continue;
+        }
+        const started = Date.now();
+        const summary = await job.run();
+        await this.leases.finish(job.name, summary);
+        this.log.info({ job: job.name, ms: Date.now() - started, summary }, 'job finished');
+      } catch (error) {
+        this.log.error({ err: error, job: job.name }, 'job failed');
+        await this.leases.finish(job.name, `failed: ${error instanceof Error ? error.message : String(error)}`).catch(() => undefined);
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client.js';
+
+/** SQL for job leases: which process runs which periodic job, once per period. */
+export class JobsRepository {
+  constructor(private readonly db: Executor) {}
+
+  /**
+   * Claims the job's next run when it is due and nobody holds it: one conditional UPDATE, so of
+   * several processes exactly one wins. The lease expires on its own if the winner dies.
+   */
+  async claim(name: string, intervalMs: number, leaseMs: number): Promise<boolean> {
+    await this.db.execute(sql`
+      insert into job_runs (name, next_run_at, locked_until) values (${name}, now(), now())
+      on conflict (name) do nothing`);
+    const rows = await queryRows<{ name: string }>(
+      this.db,
+      sql`
+      update job_runs
+      set locked_until = now() + ${leaseMs} * interval '1 millisecond',
+          next_run_at = now() + ${intervalMs} * interval '1 millisecond',
+          last_started_at = now()
+      where name = ${name} and next_run_at <= now() and locked_until <= now()
+      returning name`,
+    );
+    return rows.length === 1;
+  }
+
+  async finish(name: string, result: string): Promise<void> {
+    await this.db.execute(sql`
+      update job_runs set locked_until = now(), last_finished_at = now(), last_result = ${result.slice(0, 500)}
+      where name = ${name}`);
+  }
+}

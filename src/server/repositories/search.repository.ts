@@ -1,0 +1,85 @@
+import { and, count, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client.js';
+import { fileNodes, type FileNodeRow } from '../db/schema/index.js';
+
+export interface SearchFilters {
+  /** Case-insensitive substring of the name; `%` and `_` are literal. */
+  query: string;
+  /** Extensions without the dot, lower-case ("pdf"); non-empty restricts to files. */
+  fileTypes: string[];
+  sizeMin?: number;
+  sizeMax?: number;
+  createdFrom?: Date;
+  createdTo?: Date;
+}
+
+/** `%`, `_` and the escape character itself, escaped for LIKE ... ESCAPE '\'. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+const MAX_DEPTH = 10_000;
+
+/** SQL for searching a user's live nodes by name and filters. */
+export class SearchRepository {
+  constructor(private readonly db: Executor) {}
+
+  private where(userId: string, filters: SearchFilters): SQL | undefined {
+    const conditions: Array<SQL | undefined> = [eq(fileNodes.userId, userId), isNull(fileNodes.trashedAt)];
+    if (filters.query !== '') {
+      // Served by the trigram index on name (pg_trgm handles ILIKE).
+      conditions.push(sql`${fileNodes.name} ilike ${`%${escapeLike(filters.query)}%`} escape '\\'`);
+    }
+    if (filters.fileTypes.length > 0) {
+      conditions.push(eq(fileNodes.type, 'file'));
+      conditions.push(inArray(sql`lower(substring(${fileNodes.name} from '\\.([^.]+)$'))`, filters.fileTypes));
+    }
+    if (filters.sizeMin !== undefined) {
+      conditions.push(gte(fileNodes.size, filters.sizeMin));
+    }
+    if (filters.sizeMax !== undefined) {
+      conditions.push(lte(fileNodes.size, filters.sizeMax));
+    }
+    if (filters.createdFrom) {
+      conditions.push(gte(fileNodes.createdAt, filters.createdFrom));
+    }
+    if (filters.createdTo) {
+      conditions.push(lte(fileNodes.createdAt, filters.createdTo));
+    }
+    return and(...conditions);
+  }
+
+  /** One page of matches, newest first, and how many there are in all. */
+  async search(userId: string, filters: SearchFilters, page: { limit: number; offset: number }): Promise<{ rows: FileNodeRow[]; total: number }> {
+    const where = this.where(userId, filters);
+    const [rows, totals] = await Promise.all([
+      this.db.select().from(fileNodes).where(where).orderBy(desc(fileNodes.createdAt), desc(fileNodes.id)).limit(page.limit).offset(page.offset),
+      this.db.select({ total: count() }).from(fileNodes).where(where),
+    ]);
+    return { rows, total: Number(totals[0]?.total ?? 0) };
+  }
+
+  /** The full path ("/Docs/2024/report.pdf") of each node, in one recursive query. */
+  async paths(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) {
+      return new Map();
+    }
+    const rows = await queryRows<{ start_id: string; path: string }>(
+      this.db,
+      sql`
+      with recursive up (start_id, parent_id, path, depth) as (
+        select id, parent_id, '/' || name, 0 from file_nodes
+        where id in (${sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})
+        union all
+        select up.start_id, n.parent_id, '/' || n.name || up.path, up.depth + 1
+        from file_nodes n join up on n.id = up.parent_id
+        where up.depth < ${MAX_DEPTH}
+      )
+      select start_id, path from up where parent_id is null`,
+    );
+    return new Map(rows.map((row) => [row.start_id, row.path]));
+  }
+}

@@ -1,0 +1,65 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client.js';
+import { fileNodes, shares, type FileNodeRow, type ShareRow } from '../db/schema/index.js';
+
+/** SQL for share links. */
+export class SharesRepository {
+  constructor(private readonly db: Executor) {}
+
+  async insert(values: Omit<typeof shares.$inferInsert, 'id' | 'createdAt' | 'accessCount'>): Promise<ShareRow> {
+    const [row] = await this.db.insert(shares).values(values).returning();
+    if (!row) {
+      throw new Error('insert into shares returned no row');
+    }
+    return row;
+  }
+
+  /** The user's links (optionally of one node), newest first, with the shared node. */
+  async list(userId: string, nodeId?: string): Promise<Array<{ share: ShareRow; node: FileNodeRow }>> {
+    return this.db
+      .select({ share: shares, node: fileNodes })
+      .from(shares)
+      .innerJoin(fileNodes, eq(fileNodes.id, shares.nodeId))
+      .where(nodeId ? and(eq(shares.userId, userId), eq(shares.nodeId, nodeId)) : eq(shares.userId, userId))
+      .orderBy(desc(shares.createdAt))
+      .limit(10_000);
+  }
+
+  async delete(userId: string, id: string): Promise<boolean> {
+    const rows = await this.db
+      .delete(shares)
+      .where(and(eq(shares.id, id), eq(shares.userId, userId)))
+      .returning({ id: shares.id });
+    return rows.length === 1;
+  }
+
+  /** The link with this token hash and its node (live or not). */
+  async findByTokenHash(tokenHash: string): Promise<{ share: ShareRow; node: FileNodeRow } | undefined> {
+    const [row] = await this.db
+      .select({ share: shares, node: fileNodes })
+      .from(shares)
+      .innerJoin(fileNodes, eq(fileNodes.id, shares.nodeId))
+      .where(eq(shares.tokenHash, tokenHash));
+    return row;
+  }
+
+  /**
+   * Counts one download if the limit allows it: one conditional UPDATE, so concurrent downloads
+   * can never together pass `max_downloads`. Returns false when the link is used up.
+   */
+  async reserveDownload(id: string): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      sql`
+      update shares set access_count = access_count + 1
+      where id = ${id} and (max_downloads is null or access_count < max_downloads)
+      returning id`,
+    );
+    return rows.length === 1;
+  }
+
+  /** Gives back a reserved download that did not complete. */
+  async refundDownload(id: string): Promise<void> {
+    await this.db.execute(sql`update shares set access_count = greatest(access_count - 1, 0) where id = ${id}`);
+  }
+}

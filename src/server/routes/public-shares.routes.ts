@@ -1,0 +1,210 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { FileNodeRow } from '../db/schema/index.js';
+import { contentDisposition } from '../http/content-disposition.js';
+import { sendContent } from '../http/send-content.js';
+import type { Services } from '../services/index.js';
+import type { ResolvedShare } from '../services/shares.service.js';
+import { UNLOCK_TTL_MS } from '../services/shares.service.js';
+import { notFound } from '../errors.js';
+import { errors, parseId } from './common.schemas.js';
+import { listingSchema, listQuery, toNodeDto } from './nodes.schemas.js';
+import { publicShareSchema, tokenFileParams, tokenParams } from './shares.schemas.js';
+
+const UNLOCK_COOKIE = 'ff_share_unlock';
+const MINUTE = 60_000;
+
+/** Public share endpoints: no login; rate-limited per client address; password by header or unlock cookie. */
+export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; limitPerMinute: number }> = async (app, { services, limitPerMinute }) => {
+  const { shares, limiter } = services;
+  const limit = { name: 'public-share', max: limitPerMinute, windowMs: MINUTE };
+
+  app.addHook('onRequest', async (request) => {
+    await limiter.consume(limit, request.ip);
+  });
+
+  /** The link, after its password (header or cookie) where it has one. */
+  const authorized = async (request: FastifyRequest, token: string): Promise<ResolvedShare> => {
+    const resolved = await shares.resolve(token);
+    const header = request.headers['x-share-password'];
+    await shares.authorize(resolved, {
+      password: typeof header === 'string' ? header : undefined,
+      unlockCookie: request.cookies[UNLOCK_COOKIE],
+    });
+    return resolved;
+  };
+
+  /**
+   * Sends a file of a share. A full download counts once, reserved when it starts and given
+   * back if it does not complete; range requests, HEAD and 304s do not count.
+   */
+  const sendShared = async (request: FastifyRequest, reply: FastifyReply, resolved: ResolvedShare, node: FileNodeRow, inline: boolean) => {
+    const counts = request.method === 'GET' && request.headers.range === undefined;
+    let reserved = false;
+    const content = {
+      name: node.name,
+      size: node.size,
+      mimeType: node.mimeType ?? 'application/octet-stream',
+      sha256: node.sha256,
+      modifiedAt: node.modifiedAt,
+      open: async (range?: { start: number; end: number }) => {
+        if (counts) {
+          await shares.reserveDownload(resolved.share);
+          reserved = true;
+          reply.raw.once('close', () => {
+            if (!reply.raw.writableFinished) {
+              void shares.refundDownload(resolved.share).catch(() => undefined);
+            }
+          });
+        }
+        try {
+          return await shares.open(node, range);
+        } catch (error) {
+          if (reserved) {
+            await shares.refundDownload(resolved.share);
+          }
+          throw error;
+        }
+      },
+    };
+    return sendContent(request, reply, content, { inline });
+  };
+
+  app.get(
+    '/api/public/shares/:token',
+    {
+      schema: {
+        tags: ['public'],
+        summary: "A link's metadata (no password needed)",
+        params: tokenParams,
+        response: { 200: publicShareSchema, ...errors(404, 410, 429) },
+      },
+    },
+    async (request) => {
+      const { share, node } = await shares.resolve(request.params.token);
+      return {
+        name: node.name,
+        type: node.type,
+        size: node.type === 'file' ? node.size : 0,
+        mimeType: node.mimeType,
+        expiresAt: share.expiresAt.toISOString(),
+        requiresPassword: share.passwordHash !== null,
+      };
+    },
+  );
+
+  app.post(
+    '/api/public/shares/:token/unlock',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'Check the password and set a short-lived cookie scoped to this link',
+        params: tokenParams,
+        body: z.object({ password: z.string().max(1024) }),
+        response: { 204: z.null(), ...errors(400, 401, 404, 410, 429) },
+      },
+    },
+    async (request, reply) => {
+      const resolved = await shares.resolve(request.params.token);
+      const cookie = await shares.unlock(resolved, request.body.password);
+      if (cookie) {
+        reply.setCookie(UNLOCK_COOKIE, cookie, {
+          path: `/api/public/shares/${request.params.token}`,
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: request.protocol === 'https',
+          maxAge: Math.floor(UNLOCK_TTL_MS / 1000),
+        });
+      }
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/api/public/shares/:token/content',
+    schema: {
+      tags: ['public'],
+      summary: 'Download the shared file (counts once per completed download; Range supported)',
+      params: tokenParams,
+      querystring: z.object({ inline: z.string().max(5).optional() }),
+      response: errors(401, 404, 410, 416, 429),
+    },
+    handler: async (request, reply) => {
+      const resolved = await authorized(request, request.params.token);
+      if (resolved.node.type !== 'file') {
+        throw notFound('That file');
+      }
+      return sendShared(request, reply, resolved, resolved.node, request.query.inline === '1');
+    },
+  });
+
+  app.get(
+    '/api/public/shares/:token/children',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'List a folder inside a shared folder (the shared folder itself by default)',
+        params: tokenParams,
+        querystring: listQuery.extend({ folderId: z.string().max(100).optional() }),
+        response: { 200: listingSchema, ...errors(400, 401, 404, 410, 429) },
+      },
+    },
+    async (request) => {
+      const resolved = await authorized(request, request.params.token);
+      const { folderId, ...page } = request.query;
+      const listing = await shares.listFolder(resolved, folderId ? parseId(folderId, 'That folder') : null, page);
+      return {
+        folder: listing.folder ? toNodeDto(listing.folder) : null,
+        breadcrumbs: listing.breadcrumbs,
+        items: listing.items.map((item) => toNodeDto(item)),
+        total: listing.total,
+      };
+    },
+  );
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/api/public/shares/:token/files/:id/content',
+    schema: {
+      tags: ['public'],
+      summary: 'Download a file inside a shared folder',
+      params: tokenFileParams,
+      querystring: z.object({ inline: z.string().max(5).optional() }),
+      response: errors(401, 404, 410, 416, 429),
+    },
+    handler: async (request, reply) => {
+      const resolved = await authorized(request, request.params.token);
+      const file = await shares.fileInShare(resolved, parseId(request.params.id, 'That file'));
+      return sendShared(request, reply, resolved, file, request.query.inline === '1');
+    },
+  });
+
+  app.get(
+    '/api/public/shares/:token/zip',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'Download a shared folder as a zip (counts as a download)',
+        params: tokenParams,
+        response: { 200: z.unknown().describe('application/zip'), ...errors(401, 404, 410, 429) },
+      },
+    },
+    async (request, reply) => {
+      const resolved = await authorized(request, request.params.token);
+      const archive = await shares.archive(resolved);
+      await shares.reserveDownload(resolved.share);
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) {
+          void shares.refundDownload(resolved.share).catch(() => undefined);
+        }
+      });
+      reply.type('application/zip').header('content-disposition', contentDisposition(archive.name)).header('cache-control', 'private, no-store');
+      if (archive.size !== null) {
+        reply.header('content-length', String(archive.size));
+      }
+      return reply.send(archive.stream);
+    },
+  );
+};

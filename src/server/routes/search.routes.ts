@@ -1,0 +1,159 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { SearchProfileValues } from '../repositories/search-profiles.repository.js';
+import { requireUser } from '../plugins/auth.js';
+import type { Services } from '../services/index.js';
+import { normaliseFileTypes, type SearchResult } from '../services/search.service.js';
+import { errors, idParams, parseId } from './common.schemas.js';
+import { toNodeDto } from './nodes.schemas.js';
+import {
+  createProfileBody,
+  pageQuery,
+  parseDateBound,
+  profileSchema,
+  searchQuery,
+  searchResultsSchema,
+  toProfileDto,
+  updateProfileBody,
+} from './search.schemas.js';
+
+const toResultsDto = ({ results, total }: { results: SearchResult[]; total: number }) => ({
+  results: results.map(({ node, path }) => ({ ...toNodeDto(node), path })),
+  total,
+});
+
+type ProfileInput = Partial<z.infer<typeof updateProfileBody>>;
+
+/** The profile values a request body stands for (only the fields it gives). */
+function profileValues(body: ProfileInput): Partial<SearchProfileValues> {
+  const values: Partial<SearchProfileValues> = {};
+  if (body.name !== undefined) {
+    values.name = body.name;
+  }
+  if (body.query !== undefined) {
+    values.query = body.query;
+  }
+  if (body.fileTypes !== undefined) {
+    values.fileTypes = normaliseFileTypes(body.fileTypes, 'fileTypes');
+  }
+  if (body.sizeMin !== undefined) {
+    values.sizeMin = body.sizeMin;
+  }
+  if (body.sizeMax !== undefined) {
+    values.sizeMax = body.sizeMax;
+  }
+  if (body.dateFrom !== undefined) {
+    values.dateFrom = parseDateBound(body.dateFrom, 'dateFrom', false) ?? null;
+  }
+  if (body.dateTo !== undefined) {
+    values.dateTo = parseDateBound(body.dateTo, 'dateTo', true) ?? null;
+  }
+  return values;
+}
+
+/** Name search and saved search profiles. */
+export const searchRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const { search } = services;
+
+  app.get(
+    '/api/search',
+    {
+      schema: {
+        tags: ['search'],
+        summary: 'Search live files and folders by name (case-insensitive substring), type, size and date; newest first',
+        querystring: searchQuery,
+        response: { 200: searchResultsSchema, ...errors(400, 401) },
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      const filters = {
+        query: query.q,
+        fileTypes: normaliseFileTypes(query.types.split(',')),
+        sizeMin: query.sizeMin,
+        sizeMax: query.sizeMax,
+        createdFrom: parseDateBound(query.from, 'from', false),
+        createdTo: parseDateBound(query.to, 'to', true),
+      };
+      return toResultsDto(await search.run(requireUser(request).user.id, filters, { limit: query.limit, offset: query.offset }));
+    },
+  );
+
+  app.get(
+    '/api/search-profiles',
+    { schema: { tags: ['search'], summary: 'Saved search profiles', response: { 200: z.object({ items: z.array(profileSchema) }), ...errors(401) } } },
+    async (request) => ({ items: (await search.listProfiles(requireUser(request).user.id)).map(toProfileDto) }),
+  );
+
+  app.post(
+    '/api/search-profiles',
+    {
+      schema: {
+        tags: ['search'],
+        summary: 'Save a search profile',
+        body: createProfileBody,
+        response: { 201: profileSchema, ...errors(400, 401, 409) },
+      },
+    },
+    async (request, reply) => {
+      const values = profileValues(request.body);
+      const profile = await search.createProfile(requireUser(request).user.id, {
+        name: request.body.name,
+        query: request.body.query,
+        fileTypes: values.fileTypes ?? [],
+        sizeMin: values.sizeMin ?? null,
+        sizeMax: values.sizeMax ?? null,
+        dateFrom: values.dateFrom ?? null,
+        dateTo: values.dateTo ?? null,
+      });
+      return reply.status(201).send(toProfileDto(profile));
+    },
+  );
+
+  app.get(
+    '/api/search-profiles/:id',
+    { schema: { tags: ['search'], summary: 'A search profile', params: idParams, response: { 200: profileSchema, ...errors(401, 404) } } },
+    async (request) => toProfileDto(await search.getProfile(requireUser(request).user.id, parseId(request.params.id, 'That search profile'))),
+  );
+
+  app.patch(
+    '/api/search-profiles/:id',
+    {
+      schema: {
+        tags: ['search'],
+        summary: 'Change a search profile',
+        params: idParams,
+        body: updateProfileBody,
+        response: { 200: profileSchema, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request) =>
+      toProfileDto(
+        await search.updateProfile(requireUser(request).user.id, parseId(request.params.id, 'That search profile'), profileValues(request.body)),
+      ),
+  );
+
+  app.delete(
+    '/api/search-profiles/:id',
+    { schema: { tags: ['search'], summary: 'Delete a search profile', params: idParams, response: { 204: z.null(), ...errors(401, 404) } } },
+    async (request, reply) => {
+      await search.deleteProfile(requireUser(request).user.id, parseId(request.params.id, 'That search profile'));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/search-profiles/:id/results',
+    {
+      schema: {
+        tags: ['search'],
+        summary: "Run a saved profile's search",
+        params: idParams,
+        querystring: pageQuery,
+        response: { 200: searchResultsSchema, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) =>
+      toResultsDto(await search.profileResults(requireUser(request).user.id, parseId(request.params.id, 'That search profile'), request.query)),
+  );
+};

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { SearchProfileRow } from '../db/schema/index.js';
+import { invalidRequest } from '../errors.js';
+import { nodeSchema } from './nodes.schemas.js';
+
+/** "2024-05-01" or a full ISO 8601 time; a bare date as an upper bound means the end of that day. */
+export function parseDateBound(raw: string | undefined | null, field: string, end: boolean): Date | undefined {
+  if (raw === undefined || raw === null || raw === '') {
+    return undefined;
+  }
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(raw);
+  const date = new Date(dateOnly && end ? `${raw}T23:59:59.999Z` : raw);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(date.getTime())) {
+    throw invalidRequest(`${field}: must be a date (YYYY-MM-DD) or an ISO 8601 time`);
+  }
+  return date;
+}
+
+const byteCount = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const searchQuery = z.object({
+  q: z.string().max(255).default(''),
+  types: z.string().max(1000).default(''),
+  sizeMin: byteCount.optional(),
+  sizeMax: byteCount.optional(),
+  from: z.string().max(64).optional(),
+  to: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const pageQuery = searchQuery.pick({ limit: true, offset: true });
+
+export const searchResultsSchema = z
+  .object({ results: z.array(nodeSchema.extend({ path: z.string() })), total: z.number() })
+  .meta({ id: 'SearchResults' });
+
+const profileFields = {
+  name: z.string().trim().min(1, 'must not be empty').max(100),
+  query: z.string().max(255),
+  fileTypes: z.array(z.string().max(32)).max(50),
+  sizeMin: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+  sizeMax: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+  dateFrom: z.string().max(64).nullable().optional(),
+  dateTo: z.string().max(64).nullable().optional(),
+};
+
+export const createProfileBody = z.object({ ...profileFields, query: profileFields.query.default(''), fileTypes: profileFields.fileTypes.default([]) });
+export const updateProfileBody = z.object(profileFields).partial();
+
+export const profileSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    query: z.string(),
+    fileTypes: z.array(z.string()),
+    sizeMin: z.number().nullable(),
+    sizeMax: z.number().nullable(),
+    dateFrom: z.string().nullable(),
+    dateTo: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'SearchProfile' });
+
+export function toProfileDto(row: SearchProfileRow): z.infer<typeof profileSchema> {
+  return {
+    id: row.id,
+    name: row.name,
+    query: row.query,
+    fileTypes: row.fileTypes,
+    sizeMin: row.sizeMin,
+    sizeMax: row.sizeMax,
+    dateFrom: row.dateFrom?.toISOString() ?? null,
+    dateTo: row.dateTo?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

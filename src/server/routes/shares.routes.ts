@@ -1,0 +1,62 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireUser } from '../plugins/auth.js';
+import type { Services } from '../services/index.js';
+import { errors, idParams, parseId } from './common.schemas.js';
+import { createShareBody, shareSchema, toShareDto } from './shares.schemas.js';
+
+/** The owner's side of share links: create, list, revoke. */
+export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl: string | undefined }> = async (app, { services, publicUrl }) => {
+  const { shares } = services;
+
+  app.post(
+    '/api/shares',
+    {
+      schema: {
+        tags: ['shares'],
+        summary: 'Create a share link (expiry 7 days unless given; optional password and download limit)',
+        description: 'The token and URL are in this answer only: FileFlow stores just a hash of the token.',
+        body: createShareBody,
+        response: { 201: shareSchema, ...errors(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const { share, node, token } = await shares.create(requireUser(request).user.id, {
+        nodeId: parseId(body.nodeId),
+        expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
+        expiresInDays: body.expiresInDays,
+        password: body.password,
+        maxDownloads: body.maxDownloads,
+      });
+      const base = publicUrl ?? `${request.protocol}://${request.host}`;
+      return reply.status(201).send(toShareDto(share, node, { token, url: `${base}/s/${token}` }));
+    },
+  );
+
+  app.get(
+    '/api/shares',
+    {
+      schema: {
+        tags: ['shares'],
+        summary: "The user's share links (optionally of one node)",
+        querystring: z.object({ nodeId: z.string().max(100).optional() }),
+        response: { 200: z.object({ items: z.array(shareSchema) }), ...errors(401) },
+      },
+    },
+    async (request) => {
+      const nodeId = request.query.nodeId ? parseId(request.query.nodeId) : undefined;
+      const items = await shares.list(requireUser(request).user.id, nodeId);
+      return { items: items.map(({ share, node }) => toShareDto(share, node)) };
+    },
+  );
+
+  app.delete(
+    '/api/shares/:id',
+    { schema: { tags: ['shares'], summary: 'Revoke a link at once', params: idParams, response: { 204: z.null(), ...errors(401, 404) } } },
+    async (request, reply) => {
+      await shares.revoke(requireUser(request).user.id, parseId(request.params.id, 'That share'));
+      return reply.status(204).send(null);
+    },
+  );
+};

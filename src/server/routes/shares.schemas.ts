@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { FileNodeRow, ShareRow } from '../db/schema/index.js';
+
+export const createShareBody = z.object({
+  nodeId: z.string().max(100),
+  expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time' }).optional(),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+  password: z.string().min(1).max(1024).optional(),
+  maxDownloads: z.number().int().min(1).max(1_000_000_000).optional(),
+});
+
+export const shareSchema = z
+  .object({
+    id: z.string(),
+    token: z.string().optional(),
+    url: z.string().optional(),
+    nodeId: z.string(),
+    nodeName: z.string(),
+    nodeType: z.enum(['file', 'folder']),
+    expiresAt: z.string(),
+    maxDownloads: z.number().nullable(),
+    accessCount: z.number(),
+    hasPassword: z.boolean(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Share' });
+
+/** A share as its owner sees it; the token and URL exist only in the answer that created it. */
+export function toShareDto(share: ShareRow, node: FileNodeRow, created?: { token: string; url: string }): z.infer<typeof shareSchema> {
+  return {
+    id: share.id,
+    ...(created ?? {}),
+    nodeId: share.nodeId,
+    nodeName: node.name,
+    nodeType: node.type,
+    expiresAt: share.expiresAt.toISOString(),
+    maxDownloads: share.maxDownloads,
+    accessCount: share.accessCount,
+    hasPassword: share.passwordHash !== null,
+    createdAt: share.createdAt.toISOString(),
+  };
+}
+
+export const publicShareSchema = z
+  .object({
+    name: z.string(),
+    type: z.enum(['file', 'folder']),
+    size: z.number(),
+    mimeType: z.string().nullable(),
+    expiresAt: z.string(),
+    requiresPassword: z.boolean(),
+  })
+  .meta({ id: 'PublicShare' });
+
+export const tokenParams = z.object({ token: z.string().max(200) });
+export const tokenFileParams = z.object({ token: z.string().max(200), id: z.string().max(100) });

@@ -1,0 +1,67 @@
+import type { BlobStore } from '../blobs/blob-store.js';
+import { sha256OfKey } from '../blobs/blob-store.js';
+import type { BlobsRepository } from '../repositories/blobs.repository.js';
+import type { RateLimitsRepository } from '../repositories/rate-limits.repository.js';
+import type { CredentialsRepository } from '../repositories/sessions.repository.js';
+import type { ContentService } from './content.service.js';
+import type { TrashService } from './trash.service.js';
+
+const HOUR = 3600_000;
+/** An object without a row is left alone this long: it may be an upload about to commit. */
+const ORPHAN_GRACE_MS = HOUR;
+const STAGING_MAX_AGE_MS = 24 * HOUR;
+
+/** The periodic jobs' work: retention purge, blob collection, staging sweep, session and counter expiry. */
+export class MaintenanceService {
+  constructor(
+    private readonly trash: TrashService,
+    private readonly content: ContentService,
+    private readonly blobs: BlobsRepository,
+    private readonly store: BlobStore,
+    private readonly credentials: CredentialsRepository,
+    private readonly rateLimits: RateLimitsRepository,
+    private readonly trashRetentionMs: number,
+  ) {}
+
+  /** Deletes for good what has been in the trash longer than the retention. */
+  async purgeTrash(): Promise<string> {
+    return `purged ${await this.trash.purgeExpired(this.trashRetentionMs)} trashed subtrees`;
+  }
+
+  /** Removes unreferenced content, and objects in the store that no row knows (left by a crash). */
+  async collectBlobs(): Promise<string> {
+    const unreferenced = await this.content.collectAll();
+    let orphans = 0;
+    let batch: string[] = [];
+    const flush = async () => {
+      const known = await this.blobs.existing(batch.map((key) => sha256OfKey(key) ?? ''));
+      for (const key of batch) {
+        const sha = sha256OfKey(key);
+        if (sha && !known.has(sha) && (await this.content.deleteOrphanObject(sha))) {
+          orphans += 1;
+        }
+      }
+      batch = [];
+    };
+    for await (const object of this.store.list()) {
+      if (Date.now() - object.modifiedAt.getTime() > ORPHAN_GRACE_MS) {
+        batch.push(object.key);
+        if (batch.length >= 500) {
+          await flush();
+        }
+      }
+    }
+    await flush();
+    return `collected ${unreferenced} unreferenced blobs and ${orphans} orphaned objects`;
+  }
+
+  async sweepStaging(): Promise<string> {
+    return `swept ${await this.store.sweepStaging(STAGING_MAX_AGE_MS)} staging files`;
+  }
+
+  async expireSessions(): Promise<string> {
+    const sessions = await this.credentials.deleteExpiredSessions();
+    await this.rateLimits.deleteOlderThan(new Date(Date.now() - 2 * HOUR));
+    return `deleted ${sessions} expired sessions`;
+  }
+}

@@ -1,0 +1,113 @@
+import type { FileNodeRow, SearchProfileRow } from '../db/schema/index.js';
+import { AppError, invalidRequest, notFound } from '../errors.js';
+import { pgErrorOf, UNIQUE_VIOLATION } from '../db/errors.js';
+import type { SearchProfilesRepository, SearchProfileValues } from '../repositories/search-profiles.repository.js';
+import type { SearchFilters, SearchRepository } from '../repositories/search.repository.js';
+
+export interface SearchResult {
+  node: FileNodeRow;
+  path: string;
+}
+
+/** Lower-cased extensions without dots, de-duplicated; refuses anything that is not an extension. */
+export function normaliseFileTypes(types: readonly string[], field = 'types'): string[] {
+  const cleaned = types.map((type) => type.trim().replace(/^\./, '').toLowerCase()).filter((type) => type !== '');
+  for (const type of cleaned) {
+    if (!/^[\p{L}\p{N}_+-]{1,32}$/u.test(type)) {
+      throw invalidRequest(`${field}: "${type.slice(0, 40)}" is not a file extension`);
+    }
+  }
+  return [...new Set(cleaned)];
+}
+
+/** Checks that bounds are not crossed (min above max, from after to). */
+export function assertBounds(filters: SearchFilters): void {
+  if (filters.sizeMin !== undefined && filters.sizeMax !== undefined && filters.sizeMin > filters.sizeMax) {
+    throw invalidRequest('sizeMin: must not be larger than sizeMax');
+  }
+  if (filters.createdFrom && filters.createdTo && filters.createdFrom > filters.createdTo) {
+    throw invalidRequest('from: must not be after to');
+  }
+}
+
+/** Name search over a user's live nodes, and saved search profiles. */
+export class SearchService {
+  constructor(
+    private readonly search: SearchRepository,
+    private readonly profiles: SearchProfilesRepository,
+  ) {}
+
+  async run(userId: string, filters: SearchFilters, page: { limit: number; offset: number }): Promise<{ results: SearchResult[]; total: number }> {
+    assertBounds(filters);
+    const { rows, total } = await this.search.search(userId, filters, page);
+    const paths = await this.search.paths(rows.map((row) => row.id));
+    return { results: rows.map((node) => ({ node, path: paths.get(node.id) ?? `/${node.name}` })), total };
+  }
+
+  listProfiles(userId: string): Promise<SearchProfileRow[]> {
+    return this.profiles.list(userId);
+  }
+
+  async getProfile(userId: string, id: string): Promise<SearchProfileRow> {
+    const profile = await this.profiles.find(userId, id);
+    if (!profile) {
+      throw notFound('That search profile');
+    }
+    return profile;
+  }
+
+  async createProfile(userId: string, values: SearchProfileValues): Promise<SearchProfileRow> {
+    this.checkProfile(values);
+    return this.mapNameClash(values.name, () => this.profiles.insert(userId, values));
+  }
+
+  async updateProfile(userId: string, id: string, values: Partial<SearchProfileValues>): Promise<SearchProfileRow> {
+    const current = await this.getProfile(userId, id);
+    this.checkProfile({ ...current, ...values });
+    const updated = await this.mapNameClash(values.name ?? current.name, () => this.profiles.update(userId, id, values));
+    if (!updated) {
+      throw notFound('That search profile');
+    }
+    return updated;
+  }
+
+  async deleteProfile(userId: string, id: string): Promise<void> {
+    if (!(await this.profiles.delete(userId, id))) {
+      throw notFound('That search profile');
+    }
+  }
+
+  /** Runs a saved profile's search. */
+  async profileResults(userId: string, id: string, page: { limit: number; offset: number }): Promise<{ results: SearchResult[]; total: number }> {
+    const profile = await this.getProfile(userId, id);
+    return this.run(userId, filtersOf(profile), page);
+  }
+
+  private checkProfile(values: SearchProfileValues): void {
+    assertBounds(filtersOf(values));
+  }
+
+  private async mapNameClash<T>(name: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const pg = pgErrorOf(error);
+      if (pg?.code === UNIQUE_VIOLATION) {
+        throw new AppError(409, 'name_taken', `A search profile named "${name}" already exists.`);
+      }
+      throw error;
+    }
+  }
+}
+
+/** The search a profile stands for. */
+export function filtersOf(profile: SearchProfileValues): SearchFilters {
+  return {
+    query: profile.query,
+    fileTypes: profile.fileTypes,
+    sizeMin: profile.sizeMin ?? undefined,
+    sizeMax: profile.sizeMax ?? undefined,
+    createdFrom: profile.dateFrom ?? undefined,
+    createdTo: profile.dateTo ?? undefined,
+  };
+}

@@ -1,0 +1,198 @@
+import { createHmac } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { FileNodeRow, ShareRow } from '../db/schema/index.js';
+import { AppError, invalidRequest, notFound } from '../errors.js';
+import type { ListSort, NodesRepository, SortOrder } from '../repositories/nodes.repository.js';
+import type { SharesRepository } from '../repositories/shares.repository.js';
+import { constantTimeEqual, hashPassword, hashSecret, newSecret, verifyPassword } from '../security/secrets.js';
+import type { FilesService } from './files.service.js';
+import type { Listing, TreeService } from './tree.service.js';
+
+const DAY = 86_400_000;
+export const DEFAULT_EXPIRY_DAYS = 7;
+/** How long an unlock cookie lets a browser in without the password again. */
+export const UNLOCK_TTL_MS = 3600_000;
+// 256 bits in base64url.
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+export interface ShareInput {
+  nodeId: string;
+  expiresAt?: Date;
+  expiresInDays?: number;
+  password?: string;
+  maxDownloads?: number;
+}
+
+/** A link that resolved: the share and the live node it points at. */
+export interface ResolvedShare {
+  share: ShareRow;
+  node: FileNodeRow;
+}
+
+export const shareExpired = () => new AppError(410, 'share_expired', 'This link has expired.');
+export const shareExhausted = () => new AppError(410, 'share_exhausted', 'This link has reached its download limit.');
+export const passwordRequired = () => new AppError(401, 'password_required', 'This link needs its password.');
+
+/**
+ * Share links: unguessable tokens stored only as hashes, expiry, download limits counted
+ * atomically, passwords, revocation, and folder shares confined to the shared folder.
+ */
+export class SharesService {
+  constructor(
+    private readonly shares: SharesRepository,
+    private readonly nodes: NodesRepository,
+    private readonly tree: TreeService,
+    private readonly files: FilesService,
+  ) {}
+
+  async create(userId: string, input: ShareInput): Promise<{ share: ShareRow; node: FileNodeRow; token: string }> {
+    if (input.expiresAt && input.expiresInDays !== undefined) {
+      throw invalidRequest('expiresAt: give either expiresAt or expiresInDays, not both');
+    }
+    const expiresAt = input.expiresAt ?? new Date(Date.now() + (input.expiresInDays ?? DEFAULT_EXPIRY_DAYS) * DAY);
+    if (expiresAt.getTime() <= Date.now()) {
+      throw invalidRequest('expiresAt: must be in the future');
+    }
+    const node = await this.tree.get(userId, input.nodeId);
+    const token = newSecret();
+    const share = await this.shares.insert({
+      userId,
+      nodeId: node.id,
+      tokenHash: hashSecret(token),
+      expiresAt,
+      maxDownloads: input.maxDownloads ?? null,
+      passwordHash: input.password ? await hashPassword(input.password) : null,
+    });
+    return { share, node, token };
+  }
+
+  list(userId: string, nodeId?: string): Promise<ResolvedShare[]> {
+    return this.shares.list(userId, nodeId);
+  }
+
+  async revoke(userId: string, id: string): Promise<void> {
+    if (!(await this.shares.delete(userId, id))) {
+      throw notFound('That share');
+    }
+  }
+
+  /**
+   * The link behind a token, checked in the contract's order: unknown, revoked or pointing at a
+   * trashed node → 404; past its expiry → 410 share_expired; used up → 410 share_exhausted.
+   */
+  async resolve(token: string): Promise<ResolvedShare> {
+    if (!TOKEN_SHAPE.test(token)) {
+      throw notFound('That link');
+    }
+    const tokenHash = hashSecret(token);
+    const found = await this.shares.findByTokenHash(tokenHash);
+    if (!found || !constantTimeEqual(found.share.tokenHash, tokenHash) || found.node.trashedAt !== null) {
+      throw notFound('That link');
+    }
+    if (found.share.expiresAt.getTime() <= Date.now()) {
+      throw shareExpired();
+    }
+    if (found.share.maxDownloads !== null && found.share.accessCount >= found.share.maxDownloads) {
+      throw shareExhausted();
+    }
+    return found;
+  }
+
+  /** Lets the request through a password-protected link: the password itself or a valid unlock cookie. */
+  async authorize(resolved: ResolvedShare, credentials: { password?: string; unlockCookie?: string }): Promise<void> {
+    const { share } = resolved;
+    if (!share.passwordHash) {
+      return;
+    }
+    if (credentials.unlockCookie && this.verifyUnlock(share, credentials.unlockCookie)) {
+      return;
+    }
+    if (credentials.password !== undefined && (await verifyPassword(share.passwordHash, credentials.password))) {
+      return;
+    }
+    throw passwordRequired();
+  }
+
+  /** Checks the password and returns an unlock cookie value for this link (valid UNLOCK_TTL_MS). */
+  async unlock(resolved: ResolvedShare, password: string): Promise<string | null> {
+    const { share } = resolved;
+    if (!share.passwordHash) {
+      return null;
+    }
+    if (!(await verifyPassword(share.passwordHash, password))) {
+      throw passwordRequired();
+    }
+    const expires = Date.now() + UNLOCK_TTL_MS;
+    return `${expires}.${this.unlockSignature(share, expires)}`;
+  }
+
+  // Keyed by the link's own password hash: changing or revoking the link voids every cookie.
+  private unlockSignature(share: ShareRow, expires: number): string {
+    return createHmac('sha256', share.passwordHash ?? '')
+      .update(`${share.id}.${expires}`)
+      .digest('base64url');
+  }
+
+  private verifyUnlock(share: ShareRow, cookie: string): boolean {
+    const [expiresText, signature] = cookie.split('.');
+    const expires = Number(expiresText);
+    if (!signature || !Number.isSafeInteger(expires) || expires < Date.now()) {
+      return false;
+    }
+    return constantTimeEqual(signature, this.unlockSignature(share, expires));
+  }
+
+  /** Counts a download that is starting; 410 when the limit was reached meanwhile. */
+  async reserveDownload(share: ShareRow): Promise<void> {
+    if (!(await this.shares.reserveDownload(share.id))) {
+      throw shareExhausted();
+    }
+  }
+
+  /** Gives back the count of a download that did not complete. */
+  async refundDownload(share: ShareRow): Promise<void> {
+    await this.shares.refundDownload(share.id);
+  }
+
+  /** A folder inside a shared folder (the shared folder itself by default); 404 for anything outside it. */
+  async listFolder(resolved: ResolvedShare, folderId: string | null, page: { sort: ListSort; order: SortOrder; offset: number; limit: number }): Promise<Listing> {
+    const root = this.requireFolderShare(resolved);
+    const target = folderId ?? root.id;
+    await this.requireInside(root, target, 'folder');
+    const listing = await this.tree.list(root.userId, target, page);
+    // Breadcrumbs start at the shared folder: nothing above it is revealed.
+    const start = listing.breadcrumbs.findIndex((crumb) => crumb.id === root.id);
+    return { ...listing, breadcrumbs: start >= 0 ? listing.breadcrumbs.slice(start) : [] };
+  }
+
+  /** A file inside a shared folder; 404 for anything outside it. */
+  async fileInShare(resolved: ResolvedShare, fileId: string): Promise<FileNodeRow> {
+    const root = this.requireFolderShare(resolved);
+    return this.requireInside(root, fileId, 'file');
+  }
+
+  /** The shared folder as a zip. */
+  archive(resolved: ResolvedShare): Promise<{ name: string; stream: Readable; size: number | null }> {
+    const root = this.requireFolderShare(resolved);
+    return this.files.archive(root.userId, root.id);
+  }
+
+  open(node: FileNodeRow, range?: { start: number; end: number }): Promise<Readable> {
+    return this.files.open(node, range);
+  }
+
+  private requireFolderShare(resolved: ResolvedShare): FileNodeRow {
+    if (resolved.node.type !== 'folder') {
+      throw notFound('That folder');
+    }
+    return resolved.node;
+  }
+
+  private async requireInside(root: FileNodeRow, id: string, type: 'file' | 'folder'): Promise<FileNodeRow> {
+    const node = await this.nodes.findLive(root.userId, id);
+    if (node?.type !== type || !(await this.nodes.isSelfOrDescendant(root.id, node.id))) {
+      throw notFound(type === 'file' ? 'That file' : 'That folder');
+    }
+    return node;
+  }
+}

@@ -1,0 +1,130 @@
+import type { Database } from '../db/client.js';
+import type { FileNodeRow } from '../db/schema/index.js';
+import { AppError, notFound } from '../errors.js';
+import type { NodesRepository } from '../repositories/nodes.repository.js';
+import type { UsersRepository } from '../repositories/users.repository.js';
+import type { ContentService } from './content.service.js';
+import { firstFreeName, numberingPrefix } from './names.js';
+
+/** Rows deleted per transaction when deleting for good: big trees never hold one giant transaction. */
+const PURGE_BATCH = 1000;
+
+/**
+ * The trash: restore to the original folder (or the root), deletion for good in batches that
+ * give back quota and blob references as they go, and the retention purge.
+ */
+export class TrashService {
+  constructor(
+    private readonly db: Database,
+    private readonly nodes: NodesRepository,
+    private readonly users: UsersRepository,
+    private readonly content: ContentService,
+  ) {}
+
+  list(userId: string): Promise<FileNodeRow[]> {
+    return this.nodes.listTrash(userId);
+  }
+
+  /** Restores a trashed subtree where it was if that folder is live, else at the root; renames "x (1)" on a clash. */
+  async restore(userId: string, id: string): Promise<FileNodeRow> {
+    return this.db.transaction(async (tx) => {
+      await this.nodes.lockTree(userId, tx);
+      const top = await this.nodes.findTrashTop(userId, id, tx);
+      if (!top) {
+        throw notFound('That item in the trash');
+      }
+      let parentId: string | null = null;
+      if (top.originalParentId) {
+        const original = await this.nodes.findLive(userId, top.originalParentId, tx);
+        parentId = original?.type === 'folder' ? original.id : null;
+      }
+      const taken = new Set(await this.nodes.childNamesStartingWith(userId, parentId, numberingPrefix(top.name), tx));
+      const name = firstFreeName(top.name, taken);
+      await this.nodes.restoreSubtree(top.id, parentId, name, tx);
+      await this.nodes.touchWithAncestors([parentId], tx);
+      const restored = await this.nodes.findLive(userId, top.id, tx);
+      if (!restored) {
+        throw new Error('the restored node vanished inside its own transaction');
+      }
+      return restored;
+    });
+  }
+
+  /** Deletes one trashed subtree for good. */
+  async deleteForGood(userId: string, id: string): Promise<void> {
+    const claimed = await this.db.transaction(async (tx) => {
+      await this.nodes.lockTree(userId, tx);
+      const top = await this.nodes.findTrashTop(userId, id, tx);
+      if (!top) {
+        return false;
+      }
+      await this.nodes.markPurging(top.id, tx);
+      return true;
+    });
+    if (!claimed) {
+      throw notFound('That item in the trash');
+    }
+    await this.purge(id);
+  }
+
+  /** Empties the user's trash. */
+  async empty(userId: string): Promise<void> {
+    for (const top of await this.nodes.listTrash(userId)) {
+      await this.deleteForGood(userId, top.id).catch((error: unknown) => {
+        // Another request emptied it first.
+        if (!(error instanceof AppError && error.code === 'not_found')) {
+          throw error;
+        }
+      });
+    }
+  }
+
+  /** Deletes for good every subtree trashed longer ago than the retention; returns how many. */
+  async purgeExpired(retentionMs: number): Promise<number> {
+    const before = new Date(Date.now() - retentionMs);
+    let purged = 0;
+    for (;;) {
+      const tops = await this.nodes.expiredTrashTops(before, 100);
+      if (tops.length === 0) {
+        return purged;
+      }
+      for (const top of tops) {
+        await this.db.transaction(async (tx) => {
+          await this.nodes.lockTree(top.userId, tx);
+          await this.nodes.markPurging(top.id, tx);
+        });
+        await this.purge(top.id);
+        purged += 1;
+      }
+    }
+  }
+
+  /**
+   * Deletes a subtree already marked for purging, in batches: files first (each batch gives back
+   * its bytes and blob references in the same transaction, so storageUsed stays exact), then the
+   * folders, leaves first. Safe to resume after a crash and to run in several processes at once.
+   */
+  private async purge(topId: string): Promise<void> {
+    for (;;) {
+      const orphaned = await this.db.transaction(async (tx) => {
+        const files = await this.nodes.deleteTrashedFiles(topId, PURGE_BATCH, tx);
+        const bytesByUser = new Map<string, number>();
+        for (const file of files) {
+          bytesByUser.set(file.userId, (bytesByUser.get(file.userId) ?? 0) + file.size);
+        }
+        for (const [userId, bytes] of bytesByUser) {
+          await this.users.release(userId, bytes, tx);
+        }
+        const hashes = files.flatMap((file) => (file.sha256 ? [file.sha256] : []));
+        return { count: files.length, orphaned: hashes.length > 0 ? await this.content.release(hashes, tx) : [] };
+      });
+      await this.content.collect(orphaned.orphaned);
+      if (orphaned.count < PURGE_BATCH) {
+        break;
+      }
+    }
+    while ((await this.db.transaction((tx) => this.nodes.deleteTrashedLeafFolders(topId, PURGE_BATCH, tx))) > 0) {
+      // Each round removes the folders left without children.
+    }
+  }
+}
