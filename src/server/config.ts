@@ -86,6 +86,9 @@ const envSchema = z.object({
   S3_ENDPOINT: z.url({ message: 'expected a URL such as http://127.0.0.1:9000' }).optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_FORCE_PATH_STYLE: booleanFlag.default(false),
+  /** S3 credentials; when unset the AWS SDK's usual chain (profile, instance role ...) applies. */
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** Base of share URLs, e.g. https://files.example.com; defaults to the request's own origin. */
   FILEFLOW_PUBLIC_URL: z.url({ message: 'expected an absolute http(s) URL' }).optional(),
   /** Storage quota of a new account. */
@@ -118,7 +121,13 @@ export interface Config {
   databaseUrl: string | undefined;
   storage: {
     kind: 'local' | 's3';
-    s3: { bucket: string | undefined; endpoint: string | undefined; region: string; forcePathStyle: boolean };
+    s3: {
+      bucket: string | undefined;
+      endpoint: string | undefined;
+      region: string;
+      forcePathStyle: boolean;
+      credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+    };
   };
   publicUrl: string | undefined;
   defaultQuota: number;
@@ -171,7 +180,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     storage: {
       kind: e.FILEFLOW_STORAGE,
-      s3: { bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, forcePathStyle: e.S3_FORCE_PATH_STYLE },
+      s3: {
+        bucket: e.S3_BUCKET,
+        endpoint: e.S3_ENDPOINT,
+        region: e.S3_REGION,
+        forcePathStyle: e.S3_FORCE_PATH_STYLE,
+        credentials:
+          e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY ? { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY } : undefined,
+      },
     },
     publicUrl: e.FILEFLOW_PUBLIC_URL?.replace(/\/+$/, ''),
     defaultQuota: e.FILEFLOW_DEFAULT_QUOTA,

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     app
       .close()
       .then(() => scheduler.stop())
+      .then(() => blobs.close?.())
       .then(() => database.close())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`FileFlow failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof ConfigError ? error.message.split('\n').join('; ') : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`FileFlow failed to start: ${message}\n`);
   process.exit(1);
 });

@@ -7,6 +7,10 @@ import { createBlobStore } from '../../src/server/blobs/create-blob-store.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
 import { createTestDatabase, dropPostgresDatabase, type TestDatabase } from './database.js';
 import { ApiClient } from './client.js';
+import { startS3, type TestS3 } from './s3.js';
+
+/** Set TEST_STORAGE=s3 to run the same suites against the S3 blob store (an s3rver per app). */
+const TEST_STORAGE = process.env.TEST_STORAGE === 's3' ? 's3' : 'local';
 
 export interface TestApp {
   app: App;
@@ -14,12 +18,16 @@ export interface TestApp {
   database: TestDatabase;
   blobs: BlobStore;
   dataDir: string;
-  /** A client with no credentials. */
-  anonymous: ApiClient;
+  /** A new client with no credentials (each read gives a fresh one, so no cookie carries over). */
+  readonly anonymous: ApiClient;
   /** Registers a new user with random details and returns a client signed in as them. */
   newUser(overrides?: { username?: string; email?: string; password?: string }): Promise<ApiClient>;
   /** Closes the app and the database, keeping the data (for restart tests). */
   stop(): Promise<void>;
+  /** The s3rver behind the app when TEST_STORAGE=s3. */
+  s3: TestS3 | undefined;
+  /** How many content objects the blob store holds (disk or S3). */
+  storedBlobCount(): Promise<number>;
   /** Stops and deletes everything. */
   close(): Promise<void>;
 }
@@ -32,10 +40,11 @@ let userCounter = 0;
  * Pass `dataDir` / `databaseUrl` from an earlier app to simulate a restart.
  */
 export async function createTestApp(
-  options: { env?: Record<string, string>; dataDir?: string; databaseUrl?: string; persistent?: boolean } = {},
+  options: { env?: Record<string, string>; dataDir?: string; databaseUrl?: string; persistent?: boolean; s3?: TestS3 } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'fileflow-test-')));
-  const config = loadConfig({ FILEFLOW_DATA_DIR: dataDir, LOG_LEVEL: 'silent', FILEFLOW_REGISTER_LIMIT: '100000', ...options.env });
+  const s3: TestS3 | undefined = TEST_STORAGE === 's3' ? (options.s3 ?? (await startS3())) : undefined;
+  const config = loadConfig({ FILEFLOW_DATA_DIR: dataDir, LOG_LEVEL: 'silent', FILEFLOW_REGISTER_LIMIT: '100000', ...s3?.env, ...options.env });
   const database = await createTestDatabase({
     url: options.databaseUrl,
     dataDir: options.persistent || options.dataDir ? dataDir : undefined,
@@ -51,6 +60,7 @@ export async function createTestApp(
     stopped = true;
     await app.close();
     await database.destroy();
+    blobs.close?.();
   };
   const testApp: TestApp = {
     app,
@@ -58,7 +68,17 @@ export async function createTestApp(
     database,
     blobs,
     dataDir,
-    anonymous: new ApiClient(app),
+    s3,
+    async storedBlobCount() {
+      let count = 0;
+      for await (const _object of blobs.list()) {
+        count += 1;
+      }
+      return count;
+    },
+    get anonymous() {
+      return new ApiClient(app);
+    },
     async newUser(overrides = {}) {
       userCounter += 1;
       const tag = `${process.pid}${userCounter}${Math.random().toString(36).slice(2, 8)}`;
@@ -84,6 +104,10 @@ export async function createTestApp(
       }
       if (!options.dataDir) {
         await rm(dataDir, { recursive: true, force: true });
+      }
+      // An s3rver passed in belongs to the caller (restart tests reuse it).
+      if (s3 && !options.s3) {
+        await s3.stop();
       }
     },
   };

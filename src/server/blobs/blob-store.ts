@@ -35,6 +35,8 @@ export interface BlobStore {
   sweepStaging(olderThanMs: number): Promise<number>;
   /** Throws when the store does not answer (health checks). */
   ping(): Promise<void>;
+  /** Releases connections, where the store holds any. */
+  close?(): void;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

@@ -1,7 +1,262 @@
-import type { Config } from '../config.js';
-import type { BlobStore } from './blob-store.js';
+import { randomBytes } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import {
+  CopyObjectCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  UploadPartCopyCommand,
+  AbortMultipartUploadCommand,
+  ListMultipartUploadsCommand,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { ConfigError, type Config } from '../config.js';
+import { sha256OfKey, type BlobStore, type ByteRange, type StagedBlob } from './blob-store.js';
 
-/** The S3-compatible store (issue: S3 storage); loaded only when FILEFLOW_STORAGE=s3. */
-export function createS3BlobStore(_config: Config): Promise<BlobStore> {
-  return Promise.reject(new Error('FILEFLOW_STORAGE=s3 is not available in this version yet; use local'));
+const STAGING_PREFIX = 'staging/';
+const PART_SIZE = 8 * 1024 * 1024;
+// Parts in flight per upload: memory stays near PART_SIZE * (QUEUE_SIZE + 1) whatever the file size.
+const QUEUE_SIZE = 2;
+// CopyObject handles up to 5 GiB; larger objects are copied part by part.
+const SINGLE_COPY_LIMIT = 5 * 1024 ** 3;
+const COPY_PART_SIZE = 512 * 1024 * 1024;
+
+export interface S3Settings {
+  bucket: string;
+  endpoint?: string;
+  region: string;
+  forcePathStyle: boolean;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
+}
+
+/**
+ * Content in an S3-compatible bucket under the same keys as on disk (blobs/aa/bb/<sha256>).
+ * An upload streams to a temporary key under staging/ (multipart, bounded memory) because its
+ * hash is known only at the end; promotion copies it under its content key and deletes the
+ * temporary object. Failed multipart uploads are aborted; the staging sweep removes leftovers.
+ */
+export class S3BlobStore implements BlobStore {
+  readonly kind = 's3' as const;
+  private readonly client: S3Client;
+  private readonly bucket: string;
+  private readonly stagedSizes = new Map<string, number>();
+
+  constructor(settings: S3Settings) {
+    this.bucket = settings.bucket;
+    this.client = new S3Client({
+      region: settings.region,
+      endpoint: settings.endpoint,
+      forcePathStyle: settings.forcePathStyle,
+      credentials: settings.credentials,
+      // Checksums only where S3 requires them: S3-compatible servers differ in what they accept.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  }
+
+  private stagingKey(staged: StagedBlob): string {
+    if (!/^\d+-[0-9a-f]{24}$/.test(staged.id)) {
+      throw new Error(`invalid staging id: ${staged.id}`);
+    }
+    return `${STAGING_PREFIX}${staged.id}`;
+  }
+
+  private checkKey(key: string): string {
+    if (!sha256OfKey(key)) {
+      throw new Error(`invalid content key: ${key}`);
+    }
+    return key;
+  }
+
+  async stage(source: Readable): Promise<StagedBlob> {
+    const staged = { id: `${Date.now()}-${randomBytes(12).toString('hex')}` };
+    const key = this.stagingKey(staged);
+    let size = 0;
+    const counted = source.pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          size += chunk.length;
+          callback(null, chunk);
+        },
+      }),
+    );
+    source.once('error', (error) => counted.destroy(error));
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: counted },
+      partSize: PART_SIZE,
+      queueSize: QUEUE_SIZE,
+      leavePartsOnError: false,
+    });
+    try {
+      await upload.done();
+    } catch (error) {
+      // lib-storage aborts a failed multipart upload; a failed single PUT may still have landed.
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch(() => undefined);
+      throw error;
+    }
+    this.stagedSizes.set(staged.id, size);
+    return staged;
+  }
+
+  async promote(staged: StagedBlob, key: string): Promise<void> {
+    const source = this.stagingKey(staged);
+    const target = this.checkKey(key);
+    let size = this.stagedSizes.get(staged.id);
+    if (size === undefined) {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: source }));
+      size = head.ContentLength ?? 0;
+    }
+    if (size <= SINGLE_COPY_LIMIT) {
+      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: target, CopySource: `${this.bucket}/${source}` }));
+    } else {
+      await this.copyInParts(source, target, size);
+    }
+    await this.discard(staged);
+  }
+
+  private async copyInParts(source: string, target: string, size: number): Promise<void> {
+    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: target }));
+    try {
+      const parts: Array<{ ETag: string | undefined; PartNumber: number }> = [];
+      for (let start = 0, partNumber = 1; start < size; start += COPY_PART_SIZE, partNumber++) {
+        const end = Math.min(start + COPY_PART_SIZE, size) - 1;
+        const part = await this.client.send(
+          new UploadPartCopyCommand({
+            Bucket: this.bucket,
+            Key: target,
+            UploadId,
+            PartNumber: partNumber,
+            CopySource: `${this.bucket}/${source}`,
+            CopySourceRange: `bytes=${start}-${end}`,
+          }),
+        );
+        parts.push({ ETag: part.CopyPartResult?.ETag, PartNumber: partNumber });
+      }
+      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: target, UploadId, MultipartUpload: { Parts: parts } }));
+    } catch (error) {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: target, UploadId })).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async discard(staged: StagedBlob): Promise<void> {
+    this.stagedSizes.delete(staged.id);
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.stagingKey(staged) }));
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.checkKey(key) }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    const response = await this.client.send(
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: this.checkKey(key),
+        Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+      }),
+    );
+    if (!(response.Body instanceof Readable)) {
+      throw new Error(`no body for ${key}`);
+    }
+    return response.Body;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.checkKey(key) }));
+  }
+
+  /** Objects under a prefix, page by page. */
+  async *listPrefix(prefix: string): AsyncIterable<{ key: string; modifiedAt: Date }> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) {
+        if (object.Key) {
+          yield { key: object.Key, modifiedAt: object.LastModified ?? new Date(0) };
+        }
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async *list(): AsyncIterable<{ key: string; modifiedAt: Date }> {
+    for await (const object of this.listPrefix('blobs/')) {
+      if (sha256OfKey(object.key)) {
+        yield object;
+      }
+    }
+  }
+
+  /** Several machines share a bucket, so staging objects are judged by age alone. */
+  async sweepStaging(olderThanMs: number): Promise<number> {
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    for await (const object of this.listPrefix(STAGING_PREFIX)) {
+      if (object.modifiedAt.getTime() < cutoff) {
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: object.key }));
+        removed += 1;
+      }
+    }
+    try {
+      const uploads = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: STAGING_PREFIX }));
+      for (const upload of uploads.Uploads ?? []) {
+        if (upload.Key && upload.UploadId && (upload.Initiated?.getTime() ?? 0) < cutoff) {
+          await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }));
+          removed += 1;
+        }
+      }
+    } catch {
+      // Not every S3-compatible server lists multipart uploads; their own lifecycle rules clean up.
+    }
+    return removed;
+  }
+
+  async ping(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+  }
+
+  /** Releases the client's sockets. */
+  close(): void {
+    this.client.destroy();
+  }
+}
+
+/** The S3 store the configuration names; stops start-up with one clear line when the bucket does not answer. */
+export async function createS3BlobStore(config: Config): Promise<S3BlobStore> {
+  const { bucket, endpoint, region, forcePathStyle, credentials } = config.storage.s3;
+  if (!bucket) {
+    throw new ConfigError('S3_BUCKET: required when FILEFLOW_STORAGE=s3');
+  }
+  const store = new S3BlobStore({ bucket, endpoint, region, forcePathStyle, credentials });
+  try {
+    await store.ping();
+  } catch (error) {
+    const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const status = e.$metadata?.httpStatusCode;
+    const reason =
+      status === 404 ? 'the bucket does not exist' : status === 403 ? 'access denied (check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)' : (e.message ?? e.name ?? 'no answer');
+    store.close();
+    throw new ConfigError(`S3_BUCKET: bucket "${bucket}" is not usable${endpoint ? ` at ${endpoint}` : ''}: ${reason}`);
+  }
+  return store;
 }

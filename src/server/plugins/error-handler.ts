@@ -53,11 +53,8 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
     send(reply, 404, 'not_found', 'That item was not found.');
     return;
   }
-  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-  if (status === 500) {
-    request.log.error({ err: error }, 'framework error');
-  }
-  send(reply, status, CODE_FOR_STATUS[status] ?? 'invalid_request', status === 500 ? 'Something went wrong on our side.' : 'The request could not be understood.');
+  request.log.error({ err: error }, 'router error');
+  send(reply, 500, 'internal_error', 'Something went wrong on our side.');
 }
 
 /**

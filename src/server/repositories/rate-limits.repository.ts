@@ -21,6 +21,13 @@ export class RateLimitsRepository {
     return Number(result[0]?.count ?? 0);
   }
 
+  /** Subtracts one from the key's counter in the window, never going below zero. */
+  async decrement(key: string, windowStart: Date): Promise<void> {
+    await this.db.execute(sql`
+      update rate_limits set count = greatest(count - 1, 0)
+      where key = ${key} and window_start = ${windowStart.toISOString()}`);
+  }
+
   async reset(key: string, windowStart: Date): Promise<void> {
     await this.db.execute(sql`delete from rate_limits where key = ${key} and window_start = ${windowStart.toISOString()}`);
   }

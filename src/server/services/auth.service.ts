@@ -70,24 +70,25 @@ export class AuthService {
   /**
    * Checks the credentials and opens a session. Unknown email and wrong password get the same
    * answer in the same time; failures count against the account and the client address.
+   * Each attempt is counted before the password is checked, so that parallel guesses cannot all
+   * slip under the limit; a successful one is taken back, as only failures count.
    */
   async login(
     input: { email: string; password: string; remember: boolean },
     context: { address: string; userAgent: string | null },
   ): Promise<{ user: UserRow; sessionToken: string; maxAgeMs: number | null }> {
     const email = input.email.trim().toLowerCase();
-    await this.limiter.assertBelow(this.limits.loginPerAddress, context.address);
-    await this.limiter.assertBelow(this.limits.loginPerAccount, email);
+    await this.limiter.consume(this.limits.loginPerAddress, context.address);
+    await this.limiter.consume(this.limits.loginPerAccount, email);
     const user = await this.users.findByEmail(email);
     const valid = user
       ? await verifyPassword(user.passwordHash, input.password)
       : await verifyPassword(await DUMMY_HASH_PROMISE, `${input.password}x`).then(() => false);
     if (!user || !valid) {
-      await this.limiter.record(this.limits.loginPerAddress, context.address);
-      await this.limiter.record(this.limits.loginPerAccount, email);
       throw new AppError(401, 'invalid_credentials', 'The email or password is wrong.');
     }
     await this.limiter.clear(this.limits.loginPerAccount, email);
+    await this.limiter.release(this.limits.loginPerAddress, context.address);
     const session = await this.startSession(user, input.remember, context.userAgent);
     return { user, ...session };
   }

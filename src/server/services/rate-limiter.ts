@@ -45,6 +45,11 @@ export class RateLimiter {
     }
   }
 
+  /** Takes back one counted event of the key in the current window (an attempt that turned out fine). */
+  async release(limit: Limit, key: string): Promise<void> {
+    await this.repository.decrement(`${limit.name}:${key}`, this.window(limit).start);
+  }
+
   /** Forgets the key's count in the current window (a successful login clears its failures). */
   async clear(limit: Limit, key: string): Promise<void> {
     await this.repository.reset(`${limit.name}:${key}`, this.window(limit).start);
