@@ -1,0 +1,42 @@
+import cluster from 'node:cluster';
+import type { Config } from './config.js';
+import { openDatabase } from './db/client.js';
+import { migrate } from './db/migrate.js';
+
+const RESTART_DELAY_MS = 1000;
+
+/**
+ * The primary of FILEFLOW_WORKERS > 1: applies migrations once, forks the workers (they share the
+ * listening port through node:cluster), replaces a worker that dies, and on SIGTERM/SIGINT asks
+ * every worker to finish its requests and waits for them.
+ */
+export async function runPrimary(config: Config): Promise<void> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(database.db);
+  await database.close();
+
+  let stopping = false;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < config.workers; i++) {
+    fork();
+  }
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        process.exit(0);
+      }
+      return;
+    }
+    process.stderr.write(`FileFlow worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
+    setTimeout(fork, RESTART_DELAY_MS).unref();
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) {
+      worker?.process.kill(signal);
+    }
+    setTimeout(() => process.exit(1), 35_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGTERM'));
+}
