@@ -9,6 +9,7 @@ import authPlugin from './plugins/auth.js';
 import crossOriginPlugin from './plugins/cross-origin.js';
 import { frameworkErrors, registerErrorHandling } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { DEFAULT_WEB_DIST_DIR, registerWebUi } from './plugins/web-ui.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { filesRoutes } from './routes/files.routes.js';
@@ -89,5 +90,6 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   await app.register(searchRoutes, { services });
   await app.register(sharesRoutes, { services, publicUrl: config.publicUrl });
   await app.register(publicSharesRoutes, { services, limitPerMinute: config.rateLimits.sharePerAddress });
+  await registerWebUi(app, { distDir: DEFAULT_WEB_DIST_DIR });
   return app as unknown as App;
 }

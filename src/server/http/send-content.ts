@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import parseRange from 'range-parser';
 import type { Readable } from 'node:stream';
 import type { ByteRange } from '../blobs/blob-store.js';
 import { AppError } from '../errors.js';
@@ -24,6 +23,35 @@ export interface Content {
 
 function etagOf(content: Content): string {
   return `"${content.sha256 ?? 'empty'}"`;
+}
+
+/**
+ * The one byte range a Range header asks for (RFC 9110 §14.1.2), clamped to the content:
+ * 'unsatisfiable' when it starts at or beyond the end (416), or undefined when the header is to be
+ * ignored and the whole content sent (another unit, malformed, or several ranges).
+ */
+export function parseByteRange(header: string, size: number): ByteRange | 'unsatisfiable' | undefined {
+  const match = /^bytes=(.+)$/i.exec(header.trim());
+  if (!match?.[1]) {
+    return undefined;
+  }
+  // first-last, first- (to the end) or -suffix (the last bytes).
+  const specs = match[1].split(',').map((spec) => /^\s*(?:(\d+)-(\d*)|-(\d+))\s*$/.exec(spec));
+  const invalid = specs.some((spec) => !spec || (spec[1] !== undefined && spec[2] && Number(spec[2]) < Number(spec[1])));
+  const spec = specs[0];
+  if (invalid || specs.length !== 1 || !spec) {
+    return undefined;
+  }
+  if (spec[3] !== undefined) {
+    const suffix = Number(spec[3]);
+    // A suffix longer than the content selects all of it; a zero-length suffix selects nothing.
+    return suffix === 0 ? 'unsatisfiable' : { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(spec[1]);
+  if (start >= size) {
+    return 'unsatisfiable';
+  }
+  return { start, end: spec[2] ? Math.min(Number(spec[2]), size - 1) : size - 1 };
 }
 
 /** True when If-None-Match names this etag (weak or strong) or is "*". */
@@ -65,15 +93,13 @@ export async function sendContent(request: FastifyRequest, reply: FastifyReply, 
   const ifRange = request.headers['if-range'];
   const rangeApplies = rangeHeader !== undefined && (ifRange === undefined || ifRange === etag);
   if (rangeApplies && content.size > 0) {
-    const parsed = parseRange(content.size, rangeHeader, { combine: true });
-    if (parsed === -1) {
+    const parsed = parseByteRange(rangeHeader, content.size);
+    if (parsed === 'unsatisfiable') {
       reply.header('content-range', `bytes */${content.size}`);
       throw new AppError(416, 'range_not_satisfiable', `The range is outside the file's ${content.size} bytes.`);
     }
-    // Malformed (-2) and multi-range requests get the whole file, as RFC 9110 allows.
-    if (parsed !== -2 && parsed.type === 'bytes' && parsed.length === 1 && parsed[0]) {
-      range = { start: parsed[0].start, end: parsed[0].end };
-    }
+    // Malformed and multi-range requests get the whole file, as RFC 9110 allows.
+    range = parsed;
   }
 
   reply.type(contentType);

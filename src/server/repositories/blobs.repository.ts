@@ -80,6 +80,15 @@ export class BlobsRepository implements BlobReferences {
     return rows.map((row) => row.sha256);
   }
 
+  /** Up to `limit` blobs after `afterSha256` in hash order: a resumable walk over all stored content. */
+  async page(afterSha256: string, limit: number, tx: Executor = this.db): Promise<Array<{ sha256: string; size: number; storageKey: string }>> {
+    const rows = await queryRows<{ sha256: string; size: string | number; storage_key: string }>(
+      tx,
+      sql`select sha256, size, storage_key from blobs where sha256 > ${afterSha256} order by sha256 limit ${limit}`,
+    );
+    return rows.map((row) => ({ sha256: row.sha256, size: Number(row.size), storageKey: row.storage_key }));
+  }
+
   /** Which of the given hashes have a row (referenced or not). */
   async existing(sha256s: readonly string[], tx: Executor = this.db): Promise<Set<string>> {
     if (sha256s.length === 0) {
