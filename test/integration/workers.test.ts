@@ -1,0 +1,97 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresDatabase, dropPostgresDatabase, POSTGRES_URL } from '../helpers/database.js';
+import { startS3, type TestS3 } from '../helpers/s3.js';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+
+/** A cookie-keeping fetch client for a real server. */
+class HttpClient {
+  cookie = '';
+  constructor(private readonly base: string) {}
+  async send(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
+    const res = await fetch(`${this.base}${path}`, { method, body, headers: { ...headers, cookie: this.cookie } });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie?.startsWith('ff_session=')) {
+      this.cookie = setCookie.split(';')[0] ?? '';
+    }
+    return res;
+  }
+  json(method: string, path: string, body: unknown): Promise<Response> {
+    return this.send(method, path, JSON.stringify(body), { 'content-type': 'application/json' });
+  }
+}
+
+// Several workers need PostgreSQL: this suite runs in the DATABASE_URL pass of CI.
+describe.runIf(POSTGRES_URL)('three workers on PostgreSQL and S3', () => {
+  let s3: TestS3;
+  let databaseUrl: string;
+  let server: ServerProcess;
+  const QUOTA = 10_000;
+
+  beforeAll(async () => {
+    s3 = await startS3();
+    databaseUrl = await createPostgresDatabase();
+    server = await startServerProcess({
+      ...s3.env,
+      DATABASE_URL: databaseUrl,
+      FILEFLOW_WORKERS: '3',
+      FILEFLOW_DEFAULT_QUOTA: String(QUOTA),
+      FILEFLOW_DATA_DIR: `/tmp/fileflow-workers-${process.pid}`,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await server.stop();
+    await dropPostgresDatabase(databaseUrl);
+    await s3.stop();
+  });
+
+  it('keeps sessions, quotas, dedup and purges exact across processes', async () => {
+    const alice = new HttpClient(server.url);
+    const email = `w${Date.now()}@example.test`;
+    expect((await alice.json('POST', '/api/auth/register', { username: `w${Date.now()}`, email, password: 'correct horse battery' })).status).toBe(201);
+
+    // 40 uploads of 500 distinct bytes race against a 10,000-byte quota over many connections.
+    const shared = randomBytes(500);
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        alice.send('PUT', `/api/files/content?name=f${i}.bin`, i % 4 === 0 ? shared : randomBytes(500), {
+          'content-type': 'application/octet-stream',
+        }),
+      ),
+    );
+    const statuses = results.map((res) => res.status);
+    expect(statuses.every((status) => status === 201 || status === 507)).toBe(true);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(QUOTA / 500);
+
+    const me = (await (await alice.send('GET', '/api/me')).json()) as { storageUsed: number };
+    const listing = (await (await alice.send('GET', '/api/folders/root/children?limit=1000')).json()) as { items: Array<{ size: number; id: string; sha256: string }> };
+    expect(me.storageUsed).toBe(listing.items.reduce((sum, item) => sum + item.size, 0));
+    expect(me.storageUsed).toBe(QUOTA);
+
+    // Every stored file reads back with its hash, whichever worker answers.
+    for (const item of listing.items.slice(0, 10)) {
+      const res = await alice.send('GET', `/api/files/${item.id}/content`);
+      expect(createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex')).toBe(item.sha256);
+    }
+
+    // Trash everything, then three workers empty the trash at once.
+    await Promise.all(listing.items.map((item) => alice.send('DELETE', `/api/nodes/${item.id}`)));
+    const purges = await Promise.all([1, 2, 3].map(() => alice.send('DELETE', '/api/trash')));
+    expect(purges.every((res) => res.status === 204)).toBe(true);
+    const after = (await (await alice.send('GET', '/api/me')).json()) as { storageUsed: number };
+    expect(after.storageUsed).toBe(0);
+    expect((await (await alice.send('GET', '/api/trash')).json()) as { items: unknown[] }).toEqual({ items: [] });
+
+    // The session lives in the database: a new login works on any worker, logout revokes it everywhere.
+    const again = new HttpClient(server.url);
+    expect((await again.json('POST', '/api/auth/login', { email, password: 'correct horse battery' })).status).toBe(200);
+    expect((await again.send('POST', '/api/auth/logout')).status).toBe(204);
+    const revoked = await Promise.all([1, 2, 3, 4, 5, 6].map(() => again.send('GET', '/api/me')));
+    expect(revoked.every((res) => res.status === 401)).toBe(true);
+  }, 120_000);
+
+  it('stops gracefully on SIGTERM', async () => {
+    expect(await server.stop('SIGTERM')).toBe(0);
+  }, 40_000);
+});
