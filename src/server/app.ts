@@ -41,7 +41,7 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
     // No limit on a whole request (large uploads take long), but a socket idle for two minutes is
     // closed, and headers must arrive within Node's headersTimeout: slow-loris clients get nowhere.
     requestTimeout: 0,
-    connectionTimeout: 120_000,
+    connectionTimeout: config.idleTimeoutMs,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
     // The router's own refusals (an overlong or badly encoded id) get the contract's error body.

@@ -103,6 +103,8 @@ const envSchema = z.object({
   FILEFLOW_TRUST_PROXY: z.string().optional(),
   /** Server processes to run (several need DATABASE_URL). */
   FILEFLOW_WORKERS: positiveInt('a whole number of workers, 1 or more').default(1),
+  /** A connection idle this long (no bytes either way) is closed: slow-loris uploads get nowhere. */
+  FILEFLOW_IDLE_TIMEOUT: duration.default(120_000),
   /** Log level of pino. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Rate limits: failed logins per account / per address in 15 minutes, registrations per address per hour, public share requests per address per minute. */
@@ -136,6 +138,7 @@ export interface Config {
   maxUpload: number | undefined;
   trustProxy: boolean | string[];
   workers: number;
+  idleTimeoutMs: number;
   logLevel: string;
   rateLimits: { loginPerAccount: number; loginPerAddress: number; registerPerAddress: number; sharePerAddress: number };
 }
@@ -196,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxUpload: e.FILEFLOW_MAX_UPLOAD,
     trustProxy: parseTrustProxy(e.FILEFLOW_TRUST_PROXY),
     workers: e.FILEFLOW_WORKERS,
+    idleTimeoutMs: e.FILEFLOW_IDLE_TIMEOUT,
     logLevel: e.LOG_LEVEL,
     rateLimits: {
       loginPerAccount: e.FILEFLOW_LOGIN_LIMIT_ACCOUNT,
