@@ -1,0 +1,128 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { ApiClient } from '../helpers/client.js';
+
+/**
+ * Every authenticated route × every wrong credential → the contract's answer, never data:
+ * no credentials, a revoked token and an expired session → 401; another user's session or token
+ * on the owner's resources → 404.
+ */
+let t: TestApp;
+let alice: ApiClient;
+let ids: Record<'folder' | 'file' | 'trashed' | 'share' | 'profile' | 'token', string>;
+let credentials: Record<'none' | 'bobSession' | 'bobToken' | 'revokedToken' | 'expiredSession', ApiClient>;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  alice = await t.newUser();
+  const bob = await t.newUser();
+  const folder = await alice.mkdir('Private');
+  const file = await alice.upload('secret.txt', 'top secret', folder.id);
+  const trashed = await alice.upload('old.txt', 'old');
+  await alice.delete(`/api/nodes/${trashed.id}`);
+  const share = (await alice.post('/api/shares', { nodeId: file.id })).json();
+  const profile = (await alice.post('/api/search-profiles', { name: 'mine', query: 'secret', fileTypes: [] })).json();
+  const token = (await alice.post('/api/tokens', { name: 'script' })).json();
+  ids = { folder: folder.id, file: file.id, trashed: trashed.id, share: share.id, profile: profile.id, token: token.id };
+
+  const bobToken = (await bob.post('/api/tokens', { name: 'bob' })).json().token as string;
+  const revoked = (await alice.post('/api/tokens', { name: 'revoked' })).json();
+  await alice.delete(`/api/tokens/${revoked.id}`);
+  const expired = await t.newUser();
+  await t.database.db.execute(sql`update sessions set expires_at = now() - interval '1 minute' where user_id = ${expired.user.id}`);
+  credentials = {
+    none: t.anonymous,
+    bobSession: bob,
+    bobToken: bob.withToken(bobToken),
+    revokedToken: alice.withToken(revoked.token as string),
+    expiredSession: expired,
+  };
+});
+afterAll(async () => {
+  await t.close();
+});
+
+type Route = { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; body?: () => unknown; owned: boolean };
+
+/** The URL with its :placeholders replaced by the ids made in beforeAll. */
+const resolve = (url: string) => url.replace(/:(folder|file|trashed|share|profile|token)\b/g, (_match, key: keyof typeof ids) => ids[key]);
+
+// owned: the route names one of Alice's resources (another user gets 404); otherwise it is a
+// collection or an account route (another user gets their own, empty, answer).
+const routes: Route[] = [
+  { method: 'GET', url: '/api/me', owned: false },
+  { method: 'POST', url: '/api/me/password', body: () => ({ currentPassword: 'x', newPassword: 'yyyyyyyy' }), owned: false },
+  { method: 'POST', url: '/api/auth/logout', owned: false },
+  { method: 'GET', url: '/api/tokens', owned: false },
+  { method: 'POST', url: '/api/tokens', body: () => ({ name: 'n' }), owned: false },
+  { method: 'DELETE', url: '/api/tokens/:token', owned: true },
+  { method: 'GET', url: '/api/folders/root/children', owned: false },
+  { method: 'GET', url: '/api/folders/:folder/children', owned: true },
+  { method: 'POST', url: '/api/folders', body: () => ({ name: 'x', parentId: ids.folder }), owned: true },
+  { method: 'GET', url: '/api/nodes/:file', owned: true },
+  { method: 'GET', url: '/api/nodes/:file/breadcrumbs', owned: true },
+  { method: 'PATCH', url: '/api/nodes/:file', body: () => ({ name: 'stolen.txt' }), owned: true },
+  { method: 'POST', url: '/api/nodes/:file/copy', body: () => ({ parentId: null }), owned: true },
+  { method: 'DELETE', url: '/api/nodes/:folder', owned: true },
+  { method: 'GET', url: '/api/favorites', owned: false },
+  { method: 'PUT', url: '/api/files/content?name=x.txt&parentId=:folder', body: () => 'data', owned: true },
+  { method: 'GET', url: '/api/files/:file/content', owned: true },
+  { method: 'GET', url: '/api/folders/:folder/zip', owned: true },
+  { method: 'GET', url: '/api/trash', owned: false },
+  { method: 'POST', url: '/api/trash/:trashed/restore', owned: true },
+  { method: 'DELETE', url: '/api/trash/:trashed', owned: true },
+  { method: 'DELETE', url: '/api/trash', owned: false },
+  { method: 'GET', url: '/api/search?q=secret', owned: false },
+  { method: 'GET', url: '/api/search-profiles', owned: false },
+  { method: 'GET', url: '/api/search-profiles/:profile', owned: true },
+  { method: 'PATCH', url: '/api/search-profiles/:profile', body: () => ({ name: 'x' }), owned: true },
+  { method: 'GET', url: '/api/search-profiles/:profile/results', owned: true },
+  { method: 'DELETE', url: '/api/search-profiles/:profile', owned: true },
+  { method: 'POST', url: '/api/shares', body: () => ({ nodeId: ids.file }), owned: true },
+  { method: 'GET', url: '/api/shares', owned: false },
+  { method: 'DELETE', url: '/api/shares/:share', owned: true },
+];
+
+function send(client: ApiClient, route: Route) {
+  const body = route.body?.();
+  if (route.method === 'PUT') {
+    return client.request('PUT', resolve(route.url), Buffer.from(String(body)), { 'content-type': 'application/octet-stream' });
+  }
+  return client.request(route.method, resolve(route.url), body);
+}
+
+describe.each(['none', 'revokedToken', 'expiredSession'] as const)('with %s', (kind) => {
+  it.each(routes.map((route) => [`${route.method} ${route.url}`, route] as const))('%s → 401', async (_label, route) => {
+    const res = await send(credentials[kind], route);
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('unauthenticated');
+  });
+});
+
+describe.each(['bobSession', 'bobToken'] as const)("with another user's %s", (kind) => {
+  it.each(routes.filter((route) => route.owned).map((route) => [`${route.method} ${route.url}`, route] as const))('%s → 404', async (_label, route) => {
+    const res = await send(credentials[kind], route);
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('not_found');
+    expect(res.body).not.toContain('secret');
+  });
+
+  it('sees none of the owner data on collection routes', async () => {
+    const client = credentials[kind];
+    const answers = await Promise.all(['/api/folders/root/children', '/api/trash', '/api/search?q=secret', '/api/shares', '/api/search-profiles', '/api/favorites'].map((url) => client.get(url)));
+    for (const res of answers) {
+      expect(res.statusCode).toBe(200);
+      expect(res.body).not.toContain('secret');
+      expect(res.body).not.toContain(ids.file);
+    }
+  });
+});
+
+it('leaves the owner data untouched after all of that', async () => {
+  const res = await alice.get(`/api/files/${ids.file}/content`);
+  expect(res.statusCode).toBe(200);
+  expect(res.body).toBe('top secret');
+  expect((await alice.get(`/api/nodes/${ids.file}`)).json().name).toBe('secret.txt');
+  expect((await alice.get('/api/trash')).json().items.map((item: { id: string }) => item.id)).toContain(ids.trashed);
+});
