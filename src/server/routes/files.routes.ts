@@ -23,6 +23,19 @@ const MULTIPART_LIMITS = {
   headerSize: 16 * 1024,
 };
 
+/** The multipart parser's own errors (no boundary, truncated body, limits) are the client's: 400 or 413. */
+function malformedMultipart(error: unknown): Error {
+  if (error instanceof AppError) {
+    return error;
+  }
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return error as Error;
+  }
+  const detail = error instanceof Error ? error.message.replace(/^Multipart: /, '') : 'unreadable';
+  return invalidRequest(`body: malformed multipart/form-data (${detail.slice(0, 100)})`);
+}
+
 /** Uploads (multipart and raw), downloads and folder zips. */
 export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { uploads, files } = services;
@@ -51,7 +64,18 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       let modifiedAt: Date | undefined;
       const uploaded: FileNodeRow[] = [];
       const failed: Array<{ name: string; error: AppError }> = [];
-      for await (const part of request.parts()) {
+      const parts = request.parts();
+      for (;;) {
+        let next: Awaited<ReturnType<typeof parts.next>>;
+        try {
+          next = await parts.next();
+        } catch (error) {
+          throw malformedMultipart(error);
+        }
+        if (next.done) {
+          break;
+        }
+        const part = next.value;
         if (part.type === 'field') {
           const value = typeof part.value === 'string' ? part.value : '';
           if (part.fieldname === 'parentId') {
@@ -75,7 +99,8 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           uploaded.push(await uploads.upload({ userId, parentId, name: part.filename, conflict, modifiedAt, body: part.file }));
         } catch (error) {
           if (!(error instanceof AppError)) {
-            throw error;
+            // The parser failing mid-file is the client's malformed body, not our failure.
+            throw part.file.errored ? malformedMultipart(part.file.errored) : error;
           }
           failed.push({ name: part.filename, error });
           // Skip the rest of this file and go on with the next part.

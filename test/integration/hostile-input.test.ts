@@ -1,0 +1,142 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { ApiClient } from '../helpers/client.js';
+import { multipartBody } from '../helpers/multipart.js';
+
+/** Hostile input gets a 4xx in the contract's shape, and the server stays healthy. */
+let t: TestApp;
+let alice: ApiClient;
+let base: string;
+
+beforeAll(async () => {
+  t = await createTestApp({ env: { FILEFLOW_IDLE_TIMEOUT: '1s' } });
+  alice = await t.newUser();
+  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function expectHealthy(): Promise<void> {
+  const res = await t.anonymous.get('/api/health');
+  expect(res.statusCode).toBe(200);
+}
+
+function expectContractError(res: { statusCode: number; json(): unknown; body: string }, status?: number): void {
+  if (status !== undefined) {
+    expect(res.statusCode).toBe(status);
+  }
+  expect(res.statusCode).toBeGreaterThanOrEqual(400);
+  expect(res.statusCode).toBeLessThan(500);
+  expect(res.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+  expect(res.body).not.toMatch(/at .*\.ts:\d+|node_modules/);
+}
+
+describe('hostile names', () => {
+  const bad = ['../etc', 'a/b', '..', '.', 'nul\u0000byte', 'tab\tname', 'line\nbreak', 'evil\u202Etxt.exe', 'iso\u2066late', 'x'.repeat(256), '日'.repeat(86), 'y'.repeat(10_000), '', '   '];
+  it.each(bad.map((name) => [JSON.stringify(name).slice(0, 40), name]))('refuses %s for folders, uploads and renames', async (_label, name) => {
+    expectContractError(await alice.post('/api/folders', { name }), 400);
+    expectContractError(await alice.putFile(name, 'x'), 400);
+    const folder = await alice.mkdir(`ok-${Math.random()}`);
+    expectContractError(await alice.patch(`/api/nodes/${folder.id}`, { name }), 400);
+  });
+
+  it('accepts the edge that is legal: 255 bytes, unicode, spaces trimmed', async () => {
+    expect((await alice.post('/api/folders', { name: 'z'.repeat(255) })).statusCode).toBe(201);
+    expect((await alice.post('/api/folders', { name: '日'.repeat(85) })).statusCode).toBe(201);
+    const trimmed = await alice.post('/api/folders', { name: '  padded  ' });
+    expect(trimmed.json().name).toBe('padded');
+    await expectHealthy();
+  });
+});
+
+describe('hostile bodies', () => {
+  it('malformed, huge and mistyped JSON', async () => {
+    expectContractError(await alice.post('/api/folders', '{"name": ', { 'content-type': 'application/json' }), 400);
+    expectContractError(await alice.post('/api/folders', `{"name": "${'a'.repeat(2 * 1024 * 1024)}"}`, { 'content-type': 'application/json' }), 413);
+    expectContractError(await alice.post('/api/folders', { name: 42 }), 400);
+    expectContractError(await alice.post('/api/folders', { name: ['a'] }), 400);
+    expectContractError(await alice.post('/api/folders', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' }), 415);
+    expectContractError(await alice.post('/api/folders', '<xml/>', { 'content-type': 'text/xml' }), 415);
+    expectContractError(await alice.post('/api/folders', [1, 2, 3]), 400);
+    expectContractError(await alice.post('/api/auth/login', { email: { $gt: '' }, password: 'x' }), 400);
+    await expectHealthy();
+  });
+
+  it('multipart bombs: thousands of parts, enormous part headers, no boundary', async () => {
+    const many = multipartBody(Array.from({ length: 3000 }, (_, i) => ({ field: `f${i}`, value: 'x' })));
+    expectContractError(await alice.post('/api/files', many.body, { 'content-type': many.contentType }));
+    const hugeHeader = multipartBody([{ file: 'x', filename: `${'h'.repeat(100_000)}.txt` }]);
+    expectContractError(await alice.post('/api/files', hugeHeader.body, { 'content-type': hugeHeader.contentType }));
+    expectContractError(await alice.post('/api/files', 'garbage', { 'content-type': 'multipart/form-data' }));
+    expectContractError(await alice.post('/api/files', { file: 'json' }), 415);
+    await expectHealthy();
+  });
+});
+
+describe('hostile ranges', () => {
+  it.each(['bytes=-0', 'bytes=-1-5', 'bytes=99999999999999999999-', 'bytes=5-2', 'bytes=abc', 'items=0-1', 'bytes=0-1,2-3,4-5', 'bytes=100-200', `bytes=${'0-1,'.repeat(2000)}0-1`])(
+    '%s → 206, 200, or 416 and never a 500',
+    async (range) => {
+      const file = await alice.upload(`r-${Math.random()}.txt`, '0123456789');
+      const res = await alice.get(`/api/files/${file.id}/content`, { range });
+      expect([200, 206, 416]).toContain(res.statusCode);
+      if (res.statusCode === 416) {
+        expect(res.headers['content-range']).toBe('bytes */10');
+      }
+    },
+  );
+});
+
+describe('hostile search and tokens', () => {
+  it.each(["' or 1=1 --", '%', '_', '\\', '%%_\\%', "'; drop table users; --", '\u0000', '😀'.repeat(60), 'a'.repeat(300)])('search %s answers 200 or 400', async (q) => {
+    const res = await alice.get(`/api/search?q=${encodeURIComponent(q)}`);
+    expect([200, 400]).toContain(res.statusCode);
+    if (res.statusCode === 200) {
+      expect(res.json().results.every((r: { name: string }) => r.name.toLowerCase().includes(q.toLowerCase()))).toBe(true);
+    }
+  });
+
+  it('share tokens of every length are 404, never 500', async () => {
+    for (const length of [0, 1, 10, 42, 43, 44, 64, 100, 200]) {
+      const token = 'A'.repeat(length);
+      const res = await t.anonymous.get(`/api/public/shares/${encodeURIComponent(token)}`);
+      expect([404]).toContain(res.statusCode);
+    }
+    for (const token of ["' or 1=1 --", '../../etc/passwd', '%00', '😀']) {
+      expect((await t.anonymous.get(`/api/public/shares/${encodeURIComponent(token)}/content`)).statusCode).toBe(404);
+    }
+    await expectHealthy();
+  });
+
+  it('bearer tokens of every shape are 401', async () => {
+    for (const token of ['', 'x', 'ffp_', `ffp_${'a'.repeat(43)}`, 'Bearer', "' or 1=1"]) {
+      const res = await t.anonymous.get('/api/me', { authorization: `Bearer ${token}` });
+      expect(res.statusCode).toBe(401);
+    }
+  });
+});
+
+describe('slow clients', () => {
+  it('closes an upload whose client stops sending, and leaves nothing behind', async () => {
+    const url = new URL(base);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const closed = new Promise<number>((resolve) => {
+      const started = Date.now();
+      socket.once('close', () => resolve(Date.now() - started));
+    });
+    socket.on('error', () => undefined);
+    socket.write(
+      `PUT /api/files/content?name=slow.bin HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${alice.cookie}\r\n` +
+        'Content-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n' +
+        'x'.repeat(1000),
+    );
+    // The client now stalls: the server must drop it after the idle timeout (1 s here).
+    expect(await closed).toBeLessThan(10_000);
+    const list = await alice.get('/api/folders/root/children?limit=1000');
+    expect(list.json().items.map((n: { name: string }) => n.name)).not.toContain('slow.bin');
+    await expectHealthy();
+  }, 20_000);
+});
