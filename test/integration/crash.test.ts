@@ -15,7 +15,7 @@ const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 4);
 class HttpClient {
   cookie = '';
   constructor(public base: string) {}
-  async send(method: string, url: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
+  async send(method: string, url: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Response> {
     const res = await fetch(`${this.base}${url}`, { method, body, headers: { ...headers, cookie: this.cookie } });
     const setCookie = res.headers.get('set-cookie');
     if (setCookie?.startsWith('ff_session=')) {

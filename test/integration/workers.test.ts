@@ -8,7 +8,7 @@ import { startServerProcess, type ServerProcess } from '../helpers/server-proces
 class HttpClient {
   cookie = '';
   constructor(private readonly base: string) {}
-  async send(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
+  async send(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Response> {
     const res = await fetch(`${this.base}${path}`, { method, body, headers: { ...headers, cookie: this.cookie } });
     const setCookie = res.headers.get('set-cookie');
     if (setCookie?.startsWith('ff_session=')) {

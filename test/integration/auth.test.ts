@@ -1,0 +1,348 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { ApiClient } from '../helpers/client.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const tag = () => randomBytes(5).toString('hex');
+const details = () => {
+  const id = tag();
+  return { username: `u${id}`, email: `u${id}@example.test`, password: 'long enough password' };
+};
+
+/** The raw Set-Cookie header of the session cookie. */
+function sessionSetCookie(res: { headers: Record<string, unknown> }): string {
+  const header = res.headers['set-cookie'];
+  const all = Array.isArray(header) ? header.map(String) : [String(header)];
+  const found = all.find((value) => value.startsWith('ff_session='));
+  if (!found) {
+    throw new Error(`no session cookie in ${JSON.stringify(header)}`);
+  }
+  return found;
+}
+
+const USER_KEYS = ['createdAt', 'email', 'id', 'storagePercentage', 'storageQuota', 'storageUsed', 'username'];
+
+describe('POST /api/auth/register', () => {
+  it('creates the account, answers 201 with the user and signs in with an HttpOnly, SameSite=Lax cookie', async () => {
+    const input = details();
+    const client = new ApiClient(t.app);
+    const res = await client.post('/api/auth/register', input);
+    expect(res.statusCode).toBe(201);
+    const { user } = res.json();
+    expect(Object.keys(user).sort()).toEqual(USER_KEYS);
+    expect(user).toMatchObject({ username: input.username, email: input.email, storageUsed: 0, storagePercentage: 0 });
+    expect(user.storageQuota).toBe(t.config.defaultQuota);
+    expect(new Date(user.createdAt).toISOString()).toBe(user.createdAt);
+    expect(res.body).not.toContain(input.password);
+    expect(res.body).not.toMatch(/argon2|hash/i);
+
+    const cookie = sessionSetCookie(res);
+    expect(cookie).toMatch(/;\s*HttpOnly/i);
+    expect(cookie).toMatch(/;\s*SameSite=Lax/i);
+    expect(cookie).toMatch(/;\s*Path=\//i);
+    const me = await client.get('/api/me');
+    expect(me.statusCode).toBe(200);
+    expect(me.json().id).toBe(user.id);
+  });
+
+  it('stores the email lower-cased', async () => {
+    const input = details();
+    const res = await t.anonymous.post('/api/auth/register', { ...input, email: input.email.toUpperCase() });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().user.email).toBe(input.email.toLowerCase());
+  });
+
+  it.each([
+    ['a short password', { password: 'short' }, 'password'],
+    ['a bad email', { email: 'not-an-email' }, 'email'],
+    ['an empty username', { username: '   ' }, 'username'],
+    ['a username with a slash', { username: 'a/b' }, 'username'],
+    ['a non-string password', { password: 12345678 }, 'password'],
+  ])('refuses %s with 400 naming the field', async (_label, override, field) => {
+    const res = await t.anonymous.post('/api/auth/register', { ...details(), ...override });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('invalid_request');
+    expect(res.json().error.message).toContain(field);
+    expect(res.headers['set-cookie']).toBeUndefined();
+  });
+
+  it.each(['username', 'email', 'password'])('refuses a body without %s with 400 naming it', async (field) => {
+    const body: Record<string, string> = details();
+    delete body[field];
+    const res = await t.anonymous.post('/api/auth/register', body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('invalid_request');
+    expect(res.json().error.message).toContain(field);
+  });
+
+  it('refuses a taken email with 409 email_taken, whatever its case', async () => {
+    const first = details();
+    expect((await t.anonymous.post('/api/auth/register', first)).statusCode).toBe(201);
+    const res = await t.anonymous.post('/api/auth/register', { ...details(), email: first.email.toUpperCase() });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.code).toBe('email_taken');
+  });
+
+  it('refuses a taken username with 409 username_taken', async () => {
+    const first = details();
+    expect((await t.anonymous.post('/api/auth/register', first)).statusCode).toBe(201);
+    const res = await t.anonymous.post('/api/auth/register', { ...details(), username: first.username });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.code).toBe('username_taken');
+  });
+});
+
+describe('POST /api/auth/login', () => {
+  it('signs in with the right password, case-insensitively on the email', async () => {
+    const alice = await t.newUser();
+    const client = new ApiClient(t.app);
+    const res = await client.post('/api/auth/login', { email: alice.user.email.toUpperCase(), password: alice.password });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().user.id).toBe(alice.user.id);
+    expect(Object.keys(res.json().user).sort()).toEqual(USER_KEYS);
+    const cookie = sessionSetCookie(res);
+    expect(cookie).toMatch(/;\s*HttpOnly/i);
+    expect(cookie).toMatch(/;\s*SameSite=Lax/i);
+    expect((await client.get('/api/me')).json().id).toBe(alice.user.id);
+  });
+
+  it('gives the same 401 invalid_credentials for an unknown email and a wrong password', async () => {
+    const alice = await t.newUser();
+    const unknown = await t.anonymous.post('/api/auth/login', { email: `nobody${tag()}@example.test`, password: alice.password });
+    const wrong = await t.anonymous.post('/api/auth/login', { email: alice.user.email, password: 'wrong password!' });
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error.code).toBe('invalid_credentials');
+    expect(unknown.body).toBe(wrong.body);
+    expect(unknown.headers['set-cookie']).toBeUndefined();
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('sets a persistent cookie (Max-Age) with remember=true, and a browser-session cookie without', async () => {
+    const alice = await t.newUser();
+    const remembered = await t.anonymous.post('/api/auth/login', { email: alice.user.email, password: alice.password, remember: true });
+    expect(remembered.statusCode).toBe(200);
+    const maxAge = /;\s*Max-Age=(\d+)/i.exec(sessionSetCookie(remembered));
+    expect(Number(maxAge?.[1])).toBeGreaterThanOrEqual(7 * 86_400);
+
+    for (const body of [{}, { remember: false }]) {
+      const res = await t.anonymous.post('/api/auth/login', { email: alice.user.email, password: alice.password, ...body });
+      expect(res.statusCode).toBe(200);
+      expect(sessionSetCookie(res)).not.toMatch(/Max-Age|Expires/i);
+    }
+  });
+
+  it('refuses a body without a password with 400 naming it', async () => {
+    const res = await t.anonymous.post('/api/auth/login', { email: 'a@example.test' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toContain('password');
+  });
+
+  it.each([
+    ['/files', '/files'],
+    ['/folders/abc?x=1#top', '/folders/abc?x=1#top'],
+    ['//evil.com', '/'],
+    ['https://evil.com', '/'],
+    ['/\\evil.com', '/'],
+    ['\\\\evil.com', '/'],
+    ['javascript:alert(1)', '/'],
+    ['/\tevil', '/'],
+    ['', '/'],
+  ])('turns next=%j into redirectTo %j', async (next, expected) => {
+    const alice = await t.newUser();
+    const res = await t.anonymous.post('/api/auth/login', { email: alice.user.email, password: alice.password, next });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().redirectTo).toBe(expected);
+  });
+});
+
+describe('POST /api/auth/logout', () => {
+  it('answers 204 and revokes the session on the server, so a replayed cookie no longer works', async () => {
+    const alice = await t.newUser();
+    const oldCookie = alice.cookie!;
+    const res = await alice.post('/api/auth/logout');
+    expect(res.statusCode).toBe(204);
+    expect(res.body).toBe('');
+    expect(alice.cookie).toBeUndefined();
+    const replay = await t.anonymous.get('/api/me', { cookie: oldCookie });
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().error.code).toBe('unauthenticated');
+    expect((await t.anonymous.post('/api/folders', { name: 'x' }, { cookie: oldCookie })).statusCode).toBe(401);
+  });
+
+  it('leaves the same user’s other sessions alone', async () => {
+    const alice = await t.newUser();
+    const other = new ApiClient(t.app);
+    expect((await other.post('/api/auth/login', { email: alice.user.email, password: alice.password })).statusCode).toBe(200);
+    expect((await alice.post('/api/auth/logout')).statusCode).toBe(204);
+    expect((await other.get('/api/me')).statusCode).toBe(200);
+  });
+
+  it('needs a session', async () => {
+    const res = await t.anonymous.post('/api/auth/logout');
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('unauthenticated');
+  });
+});
+
+describe('GET /api/me', () => {
+  it('returns exactly the documented fields', async () => {
+    const alice = await t.newUser();
+    const res = await alice.get('/api/me');
+    expect(res.statusCode).toBe(200);
+    const me = res.json();
+    expect(Object.keys(me).sort()).toEqual(USER_KEYS);
+    expect(me).toMatchObject({
+      id: alice.user.id,
+      username: alice.user.username,
+      email: alice.user.email,
+      storageUsed: 0,
+      storagePercentage: 0,
+    });
+    expect(typeof me.storageQuota).toBe('number');
+  });
+
+  it('answers 401 without a session, and with an unknown cookie', async () => {
+    const variants: Array<Record<string, string>> = [{}, { cookie: 'ff_session=not-a-real-session' }];
+    for (const headers of variants) {
+      const res = await t.anonymous.get('/api/me', headers);
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('unauthenticated');
+    }
+  });
+});
+
+describe('POST /api/me/password', () => {
+  it('refuses a wrong current password with 400, keeping the old password', async () => {
+    const alice = await t.newUser();
+    const res = await alice.post('/api/me/password', { currentPassword: 'not my password', newPassword: 'a brand new password' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('invalid_request');
+    expect(res.json().error.message).toContain('currentPassword');
+    const login = await t.anonymous.post('/api/auth/login', { email: alice.user.email, password: alice.password });
+    expect(login.statusCode).toBe(200);
+  });
+
+  it('refuses a short new password with 400 naming it', async () => {
+    const alice = await t.newUser();
+    const res = await alice.post('/api/me/password', { currentPassword: alice.password, newPassword: 'short' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toContain('newPassword');
+  });
+
+  it('changes the password and signs out every other session, keeping this one', async () => {
+    const alice = await t.newUser();
+    const laptop = new ApiClient(t.app);
+    expect((await laptop.post('/api/auth/login', { email: alice.user.email, password: alice.password })).statusCode).toBe(200);
+    const newPassword = 'a brand new password';
+
+    const res = await alice.post('/api/me/password', { currentPassword: alice.password, newPassword });
+    expect(res.statusCode).toBe(204);
+
+    expect((await alice.get('/api/me')).statusCode).toBe(200);
+    expect((await laptop.get('/api/me')).statusCode).toBe(401);
+    const old = await t.anonymous.post('/api/auth/login', { email: alice.user.email, password: alice.password });
+    expect(old.statusCode).toBe(401);
+    expect(old.json().error.code).toBe('invalid_credentials');
+    const fresh = await t.anonymous.post('/api/auth/login', { email: alice.user.email, password: newPassword });
+    expect(fresh.statusCode).toBe(200);
+  });
+
+  it('needs a session', async () => {
+    const res = await t.anonymous.post('/api/me/password', { currentPassword: 'whatever1', newPassword: 'whatever2' });
+    expect(res.statusCode).toBe(401);
+  });
+});
+
+describe('login rate limit', () => {
+  let limited: TestApp;
+  beforeAll(async () => {
+    limited = await createTestApp({ env: { FILEFLOW_LOGIN_LIMIT_ACCOUNT: '3' } });
+  });
+  afterAll(async () => {
+    await limited.close();
+  });
+
+  it('answers 429 rate_limited with Retry-After after 3 failures on one account, even for the right password', async () => {
+    const alice = await limited.newUser();
+    for (let i = 0; i < 3; i++) {
+      const res = await limited.anonymous.post('/api/auth/login', { email: alice.user.email, password: `wrong password ${i}` });
+      expect(res.statusCode).toBe(401);
+    }
+    const blocked = await limited.anonymous.post('/api/auth/login', { email: alice.user.email, password: 'wrong password again' });
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json().error.code).toBe('rate_limited');
+    const retryAfter = Number(blocked.headers['retry-after']);
+    expect(Number.isInteger(retryAfter)).toBe(true);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+
+    const right = await limited.anonymous.post('/api/auth/login', { email: alice.user.email.toUpperCase(), password: alice.password });
+    expect(right.statusCode).toBe(429);
+  });
+
+  it('holds under parallel guesses: no more than 3 of 10 concurrent failures are even checked', async () => {
+    const alice = await limited.newUser();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => limited.anonymous.post('/api/auth/login', { email: alice.user.email, password: `guess ${i}` })),
+    );
+    const statuses = results.map((res) => res.statusCode);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(7);
+  });
+
+  it('counts per account: another account still signs in', async () => {
+    const alice = await limited.newUser();
+    const bob = await limited.newUser();
+    for (let i = 0; i < 4; i++) {
+      await limited.anonymous.post('/api/auth/login', { email: alice.user.email, password: 'wrong password' });
+    }
+    const res = await limited.anonymous.post('/api/auth/login', { email: bob.user.email, password: bob.password });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('forgets earlier failures after a successful login', async () => {
+    const alice = await limited.newUser();
+    for (let i = 0; i < 2; i++) {
+      expect((await limited.anonymous.post('/api/auth/login', { email: alice.user.email, password: 'wrong password' })).statusCode).toBe(
+        401,
+      );
+    }
+    expect((await limited.anonymous.post('/api/auth/login', { email: alice.user.email, password: alice.password })).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++) {
+      expect((await limited.anonymous.post('/api/auth/login', { email: alice.user.email, password: 'wrong password' })).statusCode).toBe(
+        401,
+      );
+    }
+  });
+});
+
+describe('login rate limit per client address', () => {
+  it('counts failures across accounts, but not successful logins', async () => {
+    const app = await createTestApp({ env: { FILEFLOW_LOGIN_LIMIT_ADDRESS: '3' } });
+    try {
+      const users = [await app.newUser(), await app.newUser(), await app.newUser(), await app.newUser()];
+      for (let i = 0; i < 5; i++) {
+        const user = users[i % users.length]!;
+        expect((await app.anonymous.post('/api/auth/login', { email: user.user.email, password: user.password })).statusCode).toBe(200);
+      }
+      for (const user of users.slice(0, 3)) {
+        expect((await app.anonymous.post('/api/auth/login', { email: user.user.email, password: 'wrong password' })).statusCode).toBe(401);
+      }
+      const blocked = await app.anonymous.post('/api/auth/login', { email: users[3]!.user.email, password: users[3]!.password });
+      expect(blocked.statusCode).toBe(429);
+      expect(blocked.json().error.code).toBe('rate_limited');
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+    }
+  });
+});
