@@ -67,10 +67,17 @@ export class LocalBlobStore implements BlobStore {
   async stage(source: Readable): Promise<StagedBlob> {
     const staged = { id: `${process.pid}-${BOOT_ID}-${randomBytes(12).toString('hex')}` };
     const file = this.stagingPathOf(staged);
+    // 'wx': never overwrite (the name is fresh); flush: fsync before close, so a staged file is durable.
+    const sink = createWriteStream(file, { flags: 'wx', flush: true, highWaterMark: 1024 * 1024 });
     try {
-      // 'wx': never overwrite (the name is fresh); flush: fsync before close, so a staged file is durable.
-      await pipeline(source, createWriteStream(file, { flags: 'wx', flush: true, highWaterMark: 1024 * 1024 }));
+      await pipeline(source, sink);
     } catch (error) {
+      // pipeline() may settle before the sink's open has: wait for the sink to close, else the file
+      // could be created after the rm below and be left behind.
+      if (!sink.closed) {
+        // (A late error of the sink adds nothing to the one rethrown below.)
+        await new Promise<void>((resolve) => sink.on('error', () => undefined).once('close', () => resolve()));
+      }
       await rm(file, { force: true });
       throw error;
     }

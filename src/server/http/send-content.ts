@@ -113,3 +113,12 @@ export async function sendContent(request: FastifyRequest, reply: FastifyReply, 
   }
   return reply.send(await content.open(range));
 }
+
+/** Sends a zip archive as an attachment, with its exact length when it is known up front. */
+export function sendArchive(reply: FastifyReply, archive: { name: string; stream: Readable; size: number | null }): FastifyReply {
+  reply.type('application/zip').header('content-disposition', contentDisposition(archive.name)).header('cache-control', 'private, no-store');
+  if (archive.size !== null) {
+    reply.header('content-length', String(archive.size));
+  }
+  return reply.send(archive.stream);
+}

@@ -3,8 +3,7 @@ import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provid
 import { z } from 'zod';
 import type { FileNodeRow } from '../db/schema/index.js';
 import { AppError, invalidRequest } from '../errors.js';
-import { contentDisposition } from '../http/content-disposition.js';
-import { sendContent } from '../http/send-content.js';
+import { sendArchive, sendContent } from '../http/send-content.js';
 import { requireUser } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import type { ConflictPolicy } from '../services/uploads.service.js';
@@ -194,12 +193,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     async (request, reply) => {
       const userId = requireUser(request).user.id;
       const folderId = request.params.id === 'root' ? null : parseId(request.params.id, 'That folder');
-      const archive = await files.archive(userId, folderId);
-      reply.type('application/zip').header('content-disposition', contentDisposition(archive.name)).header('cache-control', 'private, no-store');
-      if (archive.size !== null) {
-        reply.header('content-length', String(archive.size));
-      }
-      return reply.send(archive.stream);
+      return sendArchive(reply, await files.archive(userId, folderId));
     },
   );
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FileNodeRow } from '../db/schema/index.js';
+import type { Listing } from '../services/tree.service.js';
 
 export const nodeSchema = z
   .object({
@@ -78,3 +79,13 @@ export const copyNodeBody = z.object({
   parentId: z.string().nullable(),
   name: z.string().max(4096).optional(),
 });
+
+/** A folder listing as the contract shows it. */
+export function toListingDto(listing: Listing): z.infer<typeof listingSchema> {
+  return {
+    folder: listing.folder ? toNodeDto(listing.folder) : null,
+    breadcrumbs: listing.breadcrumbs,
+    items: listing.items.map((item) => toNodeDto(item)),
+    total: listing.total,
+  };
+}

@@ -2,14 +2,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { FileNodeRow } from '../db/schema/index.js';
-import { contentDisposition } from '../http/content-disposition.js';
-import { sendContent } from '../http/send-content.js';
+import { sendArchive, sendContent } from '../http/send-content.js';
 import type { Services } from '../services/index.js';
 import type { ResolvedShare } from '../services/shares.service.js';
 import { UNLOCK_TTL_MS } from '../services/shares.service.js';
 import { notFound } from '../errors.js';
 import { errors, parseId } from './common.schemas.js';
-import { listingSchema, listQuery, toNodeDto } from './nodes.schemas.js';
+import { listingSchema, listQuery, toListingDto } from './nodes.schemas.js';
 import { publicShareSchema, tokenFileParams, tokenParams } from './shares.schemas.js';
 
 const UNLOCK_COOKIE = 'ff_share_unlock';
@@ -36,12 +35,30 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
   };
 
   /**
+   * Counts a download that is starting (410 when the link is used up) and gives the count back
+   * if the response does not complete: each completed download counts exactly once.
+   */
+  const countDownload = async (reply: FastifyReply, resolved: ResolvedShare): Promise<void> => {
+    await shares.reserveDownload(resolved.share);
+    // 'finish': the whole response was handed over. 'close' without it: the client went away.
+    // (writableFinished also waits for the socket's buffer, which not every transport reports.)
+    let finished = false;
+    reply.raw.once('finish', () => {
+      finished = true;
+    });
+    reply.raw.once('close', () => {
+      if (!finished) {
+        void shares.refundDownload(resolved.share).catch(() => undefined);
+      }
+    });
+  };
+
+  /**
    * Sends a file of a share. A full download counts once, reserved when it starts and given
    * back if it does not complete; range requests, HEAD and 304s do not count.
    */
   const sendShared = async (request: FastifyRequest, reply: FastifyReply, resolved: ResolvedShare, node: FileNodeRow, inline: boolean) => {
     const counts = request.method === 'GET' && request.headers.range === undefined;
-    let reserved = false;
     const content = {
       name: node.name,
       size: node.size,
@@ -50,18 +67,13 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
       modifiedAt: node.modifiedAt,
       open: async (range?: { start: number; end: number }) => {
         if (counts) {
-          await shares.reserveDownload(resolved.share);
-          reserved = true;
-          reply.raw.once('close', () => {
-            if (!reply.raw.writableFinished) {
-              void shares.refundDownload(resolved.share).catch(() => undefined);
-            }
-          });
+          await countDownload(reply, resolved);
         }
         try {
           return await shares.open(node, range);
         } catch (error) {
-          if (reserved) {
+          // The error answer will complete, so the close handler would not give the count back.
+          if (counts) {
             await shares.refundDownload(resolved.share);
           }
           throw error;
@@ -154,13 +166,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
     async (request) => {
       const resolved = await authorized(request, request.params.token);
       const { folderId, ...page } = request.query;
-      const listing = await shares.listFolder(resolved, folderId ? parseId(folderId, 'That folder') : null, page);
-      return {
-        folder: listing.folder ? toNodeDto(listing.folder) : null,
-        breadcrumbs: listing.breadcrumbs,
-        items: listing.items.map((item) => toNodeDto(item)),
-        total: listing.total,
-      };
+      return toListingDto(await shares.listFolder(resolved, folderId ? parseId(folderId, 'That folder') : null, page));
     },
   );
 
@@ -194,17 +200,11 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
     async (request, reply) => {
       const resolved = await authorized(request, request.params.token);
       const archive = await shares.archive(resolved);
-      await shares.reserveDownload(resolved.share);
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) {
-          void shares.refundDownload(resolved.share).catch(() => undefined);
-        }
-      });
-      reply.type('application/zip').header('content-disposition', contentDisposition(archive.name)).header('cache-control', 'private, no-store');
-      if (archive.size !== null) {
-        reply.header('content-length', String(archive.size));
+      // Fastify answers HEAD with this handler too: a HEAD is no download.
+      if (request.method === 'GET') {
+        await countDownload(reply, resolved);
       }
-      return reply.send(archive.stream);
+      return sendArchive(reply, archive);
     },
   );
 };

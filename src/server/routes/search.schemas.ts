@@ -10,16 +10,23 @@ export function parseDateBound(raw: string | undefined | null, field: string, en
   }
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(raw);
   const date = new Date(dateOnly && end ? `${raw}T23:59:59.999Z` : raw);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(date.getTime())) {
+  // JavaScript rolls a day that does not exist over ("2024-02-30" would be 1 March): refuse it.
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(raw);
+  const calendar = day ? new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))) : undefined;
+  if (!day || Number.isNaN(date.getTime()) || calendar?.getUTCMonth() !== Number(day[2]) - 1 || calendar.getUTCDate() !== Number(day[3])) {
     throw invalidRequest(`${field}: must be a date (YYYY-MM-DD) or an ISO 8601 time`);
   }
   return date;
 }
 
+// Names never contain control characters, and the database refuses NUL in text: such input is a 400.
+const NO_CONTROLS = /^[^\u0000-\u001f\u007f]*$/;
+const noControlsMessage = 'must not contain control characters';
+
 const byteCount = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const searchQuery = z.object({
-  q: z.string().max(255).default(''),
+  q: z.string().max(255).regex(NO_CONTROLS, noControlsMessage).default(''),
   types: z.string().max(1000).default(''),
   sizeMin: byteCount.optional(),
   sizeMax: byteCount.optional(),
@@ -36,8 +43,8 @@ export const searchResultsSchema = z
   .meta({ id: 'SearchResults' });
 
 const profileFields = {
-  name: z.string().trim().min(1, 'must not be empty').max(100),
-  query: z.string().max(255),
+  name: z.string().trim().min(1, 'must not be empty').max(100).regex(NO_CONTROLS, noControlsMessage),
+  query: z.string().max(255).regex(NO_CONTROLS, noControlsMessage),
   fileTypes: z.array(z.string().max(32)).max(50),
   sizeMin: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
   sizeMax: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),

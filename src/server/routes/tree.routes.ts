@@ -11,17 +11,10 @@ import {
   listingSchema,
   listQuery,
   nodeSchema,
+  toListingDto,
   toNodeDto,
   updateNodeBody,
 } from './nodes.schemas.js';
-import type { Listing } from '../services/tree.service.js';
-
-const toListingDto = (listing: Listing) => ({
-  folder: listing.folder ? toNodeDto(listing.folder) : null,
-  breadcrumbs: listing.breadcrumbs,
-  items: listing.items.map((item) => toNodeDto(item)),
-  total: listing.total,
-});
 
 /** The file tree: listing, folders, rename/move/favourite, copy, trash, breadcrumbs, favourites. */
 export const treeRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {

@@ -160,9 +160,10 @@ export class SharesService {
     const target = folderId ?? root.id;
     await this.requireInside(root, target, 'folder');
     const listing = await this.tree.list(root.userId, target, page);
-    // Breadcrumbs start at the shared folder: nothing above it is revealed.
+    // Breadcrumbs start at the shared folder, which shows no parent: nothing above it is revealed.
     const start = listing.breadcrumbs.findIndex((crumb) => crumb.id === root.id);
-    return { ...listing, breadcrumbs: start >= 0 ? listing.breadcrumbs.slice(start) : [] };
+    const folder = listing.folder?.id === root.id ? { ...listing.folder, parentId: null } : listing.folder;
+    return { ...listing, folder, breadcrumbs: start >= 0 ? listing.breadcrumbs.slice(start) : [] };
   }
 
   /** A file inside a shared folder; 404 for anything outside it. */

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { ApiClient } from '../helpers/client.js';
+import { blobFiles, children, eventually, stagingFiles, storageOf } from '../helpers/files.js';
+
+let t: TestApp;
+let port: number;
+beforeAll(async () => {
+  t = await createTestApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (t.app.server.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+/**
+ * Starts an upload over a real socket, sends `sent` bytes of a body announced as much larger, waits
+ * until the server is staging it, then drops the connection.
+ */
+async function abortMidUpload(client: ApiClient, options: { path: string; headers: Record<string, string>; head?: Buffer; sent: number; declared: number }): Promise<void> {
+  const request = http.request({
+    host: '127.0.0.1',
+    port,
+    method: options.path === '/api/files' ? 'POST' : 'PUT',
+    path: options.path,
+    headers: { cookie: client.cookie!, 'content-length': String(options.declared), ...options.headers },
+  });
+  const closed = new Promise<void>((resolve) => {
+    request.on('error', () => resolve());
+    request.on('close', () => resolve());
+  });
+  request.on('response', (response) => {
+    response.resume();
+  });
+  if (options.head) {
+    request.write(options.head);
+  }
+  const chunk = randomBytes(64 * 1024);
+  for (let sent = 0; sent < options.sent; sent += chunk.length) {
+    request.write(chunk);
+  }
+  // The server has started writing the upload to staging.
+  const staging = await eventually(() => stagingFiles(t.dataDir), (files) => files.length > 0);
+  expect(staging.length).toBeGreaterThan(0);
+  request.destroy();
+  await closed;
+}
+
+async function expectCleanAfterAbort(client: ApiClient, blobsBefore: number): Promise<void> {
+  expect(await eventually(() => stagingFiles(t.dataDir), (files) => files.length === 0)).toEqual([]);
+  expect(await children(client)).toEqual([]);
+  expect((await storageOf(client)).storageUsed).toBe(0);
+  expect((await blobFiles(t.dataDir)).length).toBe(blobsBefore);
+  // The server is healthy and takes the next upload.
+  const health = await t.anonymous.get('/api/health');
+  expect(health.statusCode).toBe(200);
+  const after = await client.upload('after.txt', 'still works');
+  expect((await client.get(`/api/files/${after.id}/content`)).body).toBe('still works');
+}
+
+describe('a client that goes away mid-upload', () => {
+  it('leaves nothing behind from an aborted raw PUT', async () => {
+    const alice = await t.newUser();
+    const blobsBefore = (await blobFiles(t.dataDir)).length;
+    await abortMidUpload(alice, {
+      path: '/api/files/content?name=aborted.bin',
+      headers: { 'content-type': 'application/octet-stream' },
+      sent: 1024 * 1024,
+      declared: 50 * 1024 * 1024,
+    });
+    await expectCleanAfterAbort(alice, blobsBefore);
+  });
+
+  it('leaves nothing behind from an aborted multipart upload', async () => {
+    const alice = await t.newUser();
+    const blobsBefore = (await blobFiles(t.dataDir)).length;
+    const boundary = `----abort${randomBytes(6).toString('hex')}`;
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="aborted.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    );
+    await abortMidUpload(alice, {
+      path: '/api/files',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      head,
+      sent: 1024 * 1024,
+      declared: 50 * 1024 * 1024,
+    });
+    await expectCleanAfterAbort(alice, blobsBefore);
+  });
+
+  it('keeps the files a multipart request finished before the client went away', async () => {
+    const alice = await t.newUser();
+    const boundary = `----abort${randomBytes(6).toString('hex')}`;
+    const head = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="complete.txt"\r\n\r\n`),
+      Buffer.from('complete file'),
+      Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="partial.bin"\r\n\r\n`),
+    ]);
+    await abortMidUpload(alice, {
+      path: '/api/files',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      head,
+      sent: 512 * 1024,
+      declared: 50 * 1024 * 1024,
+    });
+    expect(await eventually(() => stagingFiles(t.dataDir), (files) => files.length === 0)).toEqual([]);
+    const items = await children(alice);
+    expect(items.map((n) => n.name)).toEqual(['complete.txt']);
+    expect((await storageOf(alice)).storageUsed).toBe('complete file'.length);
+    expect((await alice.get(`/api/files/${items[0]!.id}/content`)).body).toBe('complete file');
+  });
+
+  it('serves a full upload over the same real socket path', async () => {
+    const alice = await t.newUser();
+    const content = randomBytes(2 * 1024 * 1024);
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'PUT',
+          path: '/api/files/content?name=whole.bin',
+          headers: { cookie: alice.cookie!, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        },
+      );
+      request.on('error', reject);
+      request.end(content);
+    });
+    expect(status).toBe(201);
+    const [node] = await children(alice);
+    expect((await alice.get(`/api/files/${node!.id}/content`)).rawPayload.equals(content)).toBe(true);
+  });
+});

@@ -1,0 +1,161 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { ApiClient } from '../helpers/client.js';
+import { readZip, type ZipEntry } from '../helpers/files.js';
+
+let t: TestApp;
+let scratch: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  scratch = await mkdtemp(path.join(tmpdir(), 'fileflow-zip-'));
+});
+afterAll(async () => {
+  await t.close();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+/** Downloads a zip, checks the response and parses it. */
+async function fetchZip(client: ApiClient, folder: string): Promise<{ entries: ZipEntry[]; raw: Buffer; disposition: string }> {
+  const res = await client.get(`/api/folders/${folder}/zip`);
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^application\/zip/);
+  if (res.headers['content-length'] !== undefined) {
+    expect(Number(res.headers['content-length'])).toBe(res.rawPayload.length);
+  }
+  return { entries: readZip(res.rawPayload), raw: res.rawPayload, disposition: String(res.headers['content-disposition']) };
+}
+
+/** The entry names as an independent reader (Python's zipfile, after its CRC test) sees them. */
+async function pythonNames(zip: Buffer): Promise<string[]> {
+  const file = path.join(scratch, `${randomBytes(6).toString('hex')}.zip`);
+  await writeFile(file, zip);
+  const script = 'import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps(z.namelist()))';
+  const { stdout } = await promisify(execFile)('python3', ['-c', script, file]);
+  return JSON.parse(stdout);
+}
+
+function byName(entries: ZipEntry[]): Map<string, ZipEntry> {
+  return new Map(entries.map((entry) => [entry.name, entry]));
+}
+
+describe('GET /api/folders/:id/zip', () => {
+  it('streams the live subtree with paths from the tree, byte-exact', async () => {
+    const alice = await t.newUser();
+    const top = await alice.mkdir('Project');
+    const docs = await alice.mkdir('docs', top.id);
+    const deep = await alice.mkdir('deep', docs.id);
+    await alice.mkdir('empty', top.id);
+    const unicode = await alice.mkdir('日本 データ', top.id);
+    const readme = Buffer.from('# readme\n');
+    const big = randomBytes(1024 * 1024 + 17);
+    const note = Buffer.from('caf\u00e9 ☕');
+    await alice.upload('README.md', readme, top.id);
+    await alice.upload('big.bin', big, docs.id);
+    await alice.upload('empty.txt', Buffer.alloc(0), deep.id);
+    await alice.upload('résumé.txt', note, unicode.id);
+    // Trashed items are not part of the archive.
+    const trashedFile = await alice.upload('trashed.txt', 'gone', docs.id);
+    const trashedFolder = await alice.mkdir('trashed-folder', top.id);
+    await alice.upload('inside-trashed.txt', 'gone too', trashedFolder.id);
+    expect((await alice.delete(`/api/nodes/${trashedFile.id}`)).statusCode).toBe(200);
+    expect((await alice.delete(`/api/nodes/${trashedFolder.id}`)).statusCode).toBe(200);
+    // Something outside the folder.
+    await alice.upload('outside.txt', 'not in the zip');
+
+    const { entries, raw, disposition } = await fetchZip(alice, top.id);
+    expect(disposition).toBe(`attachment; filename="Project.zip"; filename*=UTF-8''Project.zip`);
+    const expectedNames = [
+      'README.md',
+      'docs/',
+      'docs/big.bin',
+      'docs/deep/',
+      'docs/deep/empty.txt',
+      'empty/',
+      '日本 データ/',
+      '日本 データ/résumé.txt',
+    ];
+    expect(entries.map((entry) => entry.name).sort()).toEqual([...expectedNames].sort());
+    const files = byName(entries);
+    expect(files.get('README.md')!.content.equals(readme)).toBe(true);
+    expect(files.get('docs/big.bin')!.content.equals(big)).toBe(true);
+    expect(files.get('docs/deep/empty.txt')!.content.length).toBe(0);
+    expect(files.get('日本 データ/résumé.txt')!.content.equals(note)).toBe(true);
+    expect((await pythonNames(raw)).sort()).toEqual([...expectedNames].sort());
+  });
+
+  it('zips the root as the whole live tree', async () => {
+    const alice = await t.newUser();
+    const photos = await alice.mkdir('Photos');
+    const trip = await alice.mkdir('Trip', photos.id);
+    const pic = randomBytes(2048);
+    await alice.upload('pic.png', pic, trip.id);
+    await alice.upload('top.txt', 'top level');
+    await alice.mkdir('Nothing here');
+    const trashed = await alice.upload('trashed.txt', 'x');
+    expect((await alice.delete(`/api/nodes/${trashed.id}`)).statusCode).toBe(200);
+
+    const { entries, raw, disposition } = await fetchZip(alice, 'root');
+    expect(disposition).toMatch(/^attachment; filename="[^"]+\.zip"/);
+    const expectedNames = ['Nothing here/', 'Photos/', 'Photos/Trip/', 'Photos/Trip/pic.png', 'top.txt'];
+    expect(entries.map((entry) => entry.name).sort()).toEqual(expectedNames);
+    const files = byName(entries);
+    expect(files.get('Photos/Trip/pic.png')!.content.equals(pic)).toBe(true);
+    expect(files.get('top.txt')!.content.toString()).toBe('top level');
+    expect((await pythonNames(raw)).sort()).toEqual(expectedNames);
+  });
+
+  it('zips an empty folder (or an empty root) as a valid empty archive', async () => {
+    const alice = await t.newUser();
+    const empty = await alice.mkdir('nothing');
+    const { entries, raw, disposition } = await fetchZip(alice, empty.id);
+    expect(entries).toEqual([]);
+    expect(disposition).toContain('nothing.zip');
+    expect(await pythonNames(raw)).toEqual([]);
+    const bob = await t.newUser();
+    expect((await fetchZip(bob, 'root')).entries).toEqual([]);
+  });
+
+  it('names the archive after a unicode folder safely', async () => {
+    const alice = await t.newUser();
+    const folder = await alice.mkdir('Über "quotes"');
+    await alice.upload('a.txt', 'a', folder.id);
+    const { disposition, entries } = await fetchZip(alice, folder.id);
+    expect(disposition).toMatch(/^[\x20-\x7e]+$/);
+    expect(disposition).toContain(`filename*=UTF-8''${encodeURIComponent('Über "quotes".zip')}`);
+    expect(entries.map((entry) => entry.name)).toEqual(['a.txt']);
+  });
+
+  it('keeps entry names safe for extractors', async () => {
+    const alice = await t.newUser();
+    const folder = await alice.mkdir('safe');
+    await alice.upload('back\\slash.txt', 'b', folder.id);
+    await alice.upload('...', 'dots', folder.id);
+    const { entries } = await fetchZip(alice, folder.id);
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) {
+      expect(entry.name).not.toMatch(/\\|^\/|(^|\/)\.\.(\/|$)/);
+    }
+  });
+
+  it('answers 404 for other users\' folders, files, unknown ids and trashed folders', async () => {
+    const alice = await t.newUser();
+    const bob = await t.newUser();
+    const bobsFolder = await bob.mkdir('bobs');
+    await bob.upload('secret.txt', 'secret', bobsFolder.id);
+    const file = await alice.upload('file.txt', 'x');
+    const trashed = await alice.mkdir('trashed');
+    expect((await alice.delete(`/api/nodes/${trashed.id}`)).statusCode).toBe(200);
+    for (const id of [bobsFolder.id, file.id, trashed.id, '00000000-0000-4000-8000-000000000000', 'nope']) {
+      const res = await alice.get(`/api/folders/${id}/zip`);
+      expect(res.statusCode, id).toBe(404);
+      expect(res.json().error.code).toBe('not_found');
+    }
+    expect((await t.anonymous.get(`/api/folders/root/zip`)).statusCode).toBe(401);
+  });
+});
