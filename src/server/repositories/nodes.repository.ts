@@ -349,9 +349,24 @@ export class NodesRepository {
       where trash_root_id = ${topId}::uuid`);
   }
 
-  /** Marks a trashed subtree as being deleted for good: from now on it cannot be restored. */
-  async markPurging(topId: string, tx: Executor): Promise<void> {
-    await tx.update(fileNodes).set({ purgeStartedAt: sql`now()` }).where(eq(fileNodes.id, topId));
+  /**
+   * Marks a trashed subtree as being deleted for good: from now on it cannot be restored. Returns
+   * false when the node is no longer the top of a trashed subtree (restored meanwhile) or, with
+   * `trashedBefore`, was trashed (again) at or after that time; a purge already begun stays marked.
+   */
+  async markPurging(topId: string, tx: Executor, trashedBefore?: Date): Promise<boolean> {
+    const rows = await tx
+      .update(fileNodes)
+      .set({ purgeStartedAt: sql`coalesce(${fileNodes.purgeStartedAt}, now())` })
+      .where(
+        and(
+          eq(fileNodes.id, topId),
+          eq(fileNodes.trashRootId, fileNodes.id),
+          trashedBefore ? sql`${fileNodes.trashedAt} < ${trashedBefore.toISOString()}` : undefined,
+        ),
+      )
+      .returning({ id: fileNodes.id });
+    return rows.length === 1;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import { fileNodes, type FileNodeRow } from '../db/schema/index.js';
 
@@ -44,7 +44,9 @@ export class SearchRepository {
       conditions.push(gte(fileNodes.createdAt, filters.createdFrom));
     }
     if (filters.createdTo) {
-      conditions.push(lte(fileNodes.createdAt, filters.createdTo));
+      // Times are shown to the millisecond but stored to the microsecond: a bound equal to a
+      // node's createdAt as shown must include that node, so compare up to the next millisecond.
+      conditions.push(lt(fileNodes.createdAt, new Date(filters.createdTo.getTime() + 1)));
     }
     return and(...conditions);
   }

@@ -89,12 +89,16 @@ export class TrashService {
         return purged;
       }
       for (const top of tops) {
-        await this.db.transaction(async (tx) => {
+        // Under the tree lock, and only if it is still in the trash since before the cut-off: it
+        // may have been restored (and even trashed again) since the list was read.
+        const claimed = await this.db.transaction(async (tx) => {
           await this.nodes.lockTree(top.userId, tx);
-          await this.nodes.markPurging(top.id, tx);
+          return this.nodes.markPurging(top.id, tx, before);
         });
-        await this.purge(top.id);
-        purged += 1;
+        if (claimed) {
+          await this.purge(top.id);
+          purged += 1;
+        }
       }
     }
   }
