@@ -3,6 +3,10 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
 import type { LightMyRequestResponse } from 'fastify';
+import { vi } from 'vitest';
+import { contentKey, sha256OfKey } from '../../src/server/blobs/blob-store.js';
+import { S3BlobStore } from '../../src/server/blobs/s3-blob-store.js';
+import type { TestApp } from './app.js';
 import type { ApiClient } from './client.js';
 import { multipartBody, type MultipartPart } from './multipart.js';
 
@@ -11,34 +15,100 @@ export function sha256(content: Buffer | string): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
-/** The directory local content lives in (`<dataDir>/blobs/blobs/aa/bb/<sha256>`). */
+/**
+ * What the blob helpers below inspect: a test app's store. (A bare data directory string is still
+ * taken, for older callers, and then means the local disk store in it.)
+ */
+export type BlobsOf = Pick<TestApp, 'blobs' | 'dataDir'> | string;
+
+/** The directory local content lives in (`<dataDir>/blobs/blobs/aa/bb/<sha256>`). Local store only. */
 export function blobsDir(dataDir: string): string {
   return path.join(dataDir, 'blobs', 'blobs');
 }
 
-/** Where the content with this hash is stored on disk. */
+/** Where the content with this hash is stored on disk. Local store only: see blobExists / readBlob. */
 export function blobPath(dataDir: string, sha: string): string {
   return path.join(blobsDir(dataDir), sha.slice(0, 2), sha.slice(2, 4), sha);
 }
 
-/** The staging directory of the local store. */
+/** The staging directory of the local store. Local store only: see stagingEntries. */
 export function stagingDir(dataDir: string): string {
   return path.join(dataDir, 'blobs', '.staging');
 }
 
-/** Every stored content file, as the hashes they are named by. */
-export async function blobFiles(dataDir: string): Promise<string[]> {
-  const entries = await readdir(blobsDir(dataDir), { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
+/** Every stored content object (a file on disk, an object in S3), as the hashes they are named by. */
+export async function blobFiles(target: BlobsOf): Promise<string[]> {
+  if (typeof target === 'string') {
+    const entries = await readdir(blobsDir(target), { recursive: true, withFileTypes: true });
+    return entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
+  }
+  const hashes: string[] = [];
+  for await (const { key } of target.blobs.list()) {
+    hashes.push(sha256OfKey(key)!);
+  }
+  return hashes;
 }
 
-/** How many stored content files there are with this hash (0 or 1). */
-export async function blobCount(dataDir: string, sha: string): Promise<number> {
-  return (await blobFiles(dataDir)).filter((name) => name === sha).length;
+/**
+ * How many stored content objects there are with this hash (0 or 1). Through a store, the listing
+ * must agree with exists() on the hash's content key.
+ */
+export async function blobCount(target: BlobsOf, sha: string): Promise<number> {
+  const count = (await blobFiles(target)).filter((name) => name === sha).length;
+  if (typeof target !== 'string' && (await target.blobs.exists(contentKey(sha))) !== count > 0) {
+    throw new Error(`the ${target.blobs.kind} store lists ${count} object(s) for ${sha} but exists() disagrees`);
+  }
+  return count;
 }
 
-export async function stagingFiles(dataDir: string): Promise<string[]> {
-  return readdir(stagingDir(dataDir));
+/** Whether the store holds the content with this hash. */
+export function blobExists(t: Pick<TestApp, 'blobs'>, sha: string): Promise<boolean> {
+  return t.blobs.exists(contentKey(sha));
+}
+
+/** The stored bytes of the content with this hash, read through the store. */
+export async function readBlob(t: Pick<TestApp, 'blobs'>, sha: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await t.blobs.read(contentKey(sha))) {
+    chunks.push(Buffer.from(chunk as Buffer));
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Where the S3 store stages uploads (S3BlobStore's STAGING_PREFIX). */
+const S3_STAGING_PREFIX = 'staging/';
+
+/**
+ * Staging leftovers, whatever the store keeps them in: the names in the local staging directory,
+ * or the objects under `staging/` in the bucket (without the prefix). An S3 upload still in
+ * progress is not an object yet (its bytes sit in the uploader's part buffer or in an unfinished
+ * multipart upload, which s3rver cannot list), so this shows only what was written whole.
+ */
+export async function stagingEntries(t: Pick<TestApp, 'blobs' | 'dataDir'>): Promise<string[]> {
+  if (t.blobs instanceof S3BlobStore) {
+    const names: string[] = [];
+    for await (const { key } of t.blobs.listPrefix(S3_STAGING_PREFIX)) {
+      names.push(key.slice(S3_STAGING_PREFIX.length));
+    }
+    return names;
+  }
+  if (t.blobs.kind !== 'local') {
+    throw new Error(`no staging inspection for the ${t.blobs.kind} store`);
+  }
+  return readdir(stagingDir(t.dataDir));
+}
+
+/**
+ * Watches the app's store for stage() calls (the store-independent sign that the server is writing
+ * an upload to staging): how many began, and how many are still running. restore() ends the watch.
+ */
+export function watchStaging(t: Pick<TestApp, 'blobs'>): { started(): number; running(): number; restore(): void } {
+  const spy = vi.spyOn(t.blobs, 'stage');
+  return {
+    started: () => spy.mock.calls.length,
+    running: () => spy.mock.settledResults.filter((result) => result.type === 'incomplete').length,
+    restore: () => spy.mockRestore(),
+  };
 }
 
 /** Polls until `check` holds (or the time is up), then returns its last value. */

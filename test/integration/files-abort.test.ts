@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { ApiClient } from '../helpers/client.js';
-import { blobFiles, children, eventually, stagingFiles, storageOf } from '../helpers/files.js';
+import { blobFiles, children, eventually, stagingEntries, storageOf, watchStaging } from '../helpers/files.js';
 
 let t: TestApp;
 let port: number;
@@ -19,42 +19,59 @@ afterAll(async () => {
 
 /**
  * Starts an upload over a real socket, sends `sent` bytes of a body announced as much larger, waits
- * until the server is staging it, then drops the connection.
+ * until the server is staging its `files`-th file (default: the first), then drops the connection.
  */
-async function abortMidUpload(client: ApiClient, options: { path: string; headers: Record<string, string>; head?: Buffer; sent: number; declared: number }): Promise<void> {
-  const request = http.request({
-    host: '127.0.0.1',
-    port,
-    method: options.path === '/api/files' ? 'POST' : 'PUT',
-    path: options.path,
-    headers: { cookie: client.cookie!, 'content-length': String(options.declared), ...options.headers },
-  });
-  const closed = new Promise<void>((resolve) => {
-    request.on('error', () => resolve());
-    request.on('close', () => resolve());
-  });
-  request.on('response', (response) => {
-    response.resume();
-  });
-  if (options.head) {
-    request.write(options.head);
+async function abortMidUpload(
+  client: ApiClient,
+  options: { path: string; headers: Record<string, string>; head?: Buffer; sent: number; declared: number; files?: number },
+): Promise<void> {
+  const staging = watchStaging(t);
+  try {
+    const request = http.request({
+      host: '127.0.0.1',
+      port,
+      method: options.path === '/api/files' ? 'POST' : 'PUT',
+      path: options.path,
+      headers: { cookie: client.cookie!, 'content-length': String(options.declared), ...options.headers },
+    });
+    const closed = new Promise<void>((resolve) => {
+      request.on('error', () => resolve());
+      request.on('close', () => resolve());
+    });
+    request.on('response', (response) => {
+      response.resume();
+    });
+    if (options.head) {
+      request.write(options.head);
+    }
+    const chunk = randomBytes(64 * 1024);
+    for (let sent = 0; sent < options.sent; sent += chunk.length) {
+      request.write(chunk);
+    }
+    // The server has started writing the upload's last file to staging: the store's stage() is
+    // running on it and, on disk, its staging file exists. (An S3 staging object appears only once
+    // written whole, so there the running stage() is the sign.)
+    const files = options.files ?? 1;
+    const progress = await eventually(
+      async () => ({ started: staging.started(), running: staging.running() }),
+      (p) => p.started >= files && p.running > 0,
+    );
+    expect(progress).toEqual({ started: files, running: 1 });
+    if (t.blobs.kind === 'local') {
+      expect((await eventually(() => stagingEntries(t), (entries) => entries.length > 0)).length).toBeGreaterThan(0);
+    }
+    request.destroy();
+    await closed;
+  } finally {
+    staging.restore();
   }
-  const chunk = randomBytes(64 * 1024);
-  for (let sent = 0; sent < options.sent; sent += chunk.length) {
-    request.write(chunk);
-  }
-  // The server has started writing the upload to staging.
-  const staging = await eventually(() => stagingFiles(t.dataDir), (files) => files.length > 0);
-  expect(staging.length).toBeGreaterThan(0);
-  request.destroy();
-  await closed;
 }
 
 async function expectCleanAfterAbort(client: ApiClient, blobsBefore: number): Promise<void> {
-  expect(await eventually(() => stagingFiles(t.dataDir), (files) => files.length === 0)).toEqual([]);
+  expect(await eventually(() => stagingEntries(t), (files) => files.length === 0)).toEqual([]);
   expect(await children(client)).toEqual([]);
   expect((await storageOf(client)).storageUsed).toBe(0);
-  expect((await blobFiles(t.dataDir)).length).toBe(blobsBefore);
+  expect((await blobFiles(t)).length).toBe(blobsBefore);
   // The server is healthy and takes the next upload.
   const health = await t.anonymous.get('/api/health');
   expect(health.statusCode).toBe(200);
@@ -65,7 +82,7 @@ async function expectCleanAfterAbort(client: ApiClient, blobsBefore: number): Pr
 describe('a client that goes away mid-upload', () => {
   it('leaves nothing behind from an aborted raw PUT', async () => {
     const alice = await t.newUser();
-    const blobsBefore = (await blobFiles(t.dataDir)).length;
+    const blobsBefore = (await blobFiles(t)).length;
     await abortMidUpload(alice, {
       path: '/api/files/content?name=aborted.bin',
       headers: { 'content-type': 'application/octet-stream' },
@@ -77,7 +94,7 @@ describe('a client that goes away mid-upload', () => {
 
   it('leaves nothing behind from an aborted multipart upload', async () => {
     const alice = await t.newUser();
-    const blobsBefore = (await blobFiles(t.dataDir)).length;
+    const blobsBefore = (await blobFiles(t)).length;
     const boundary = `----abort${randomBytes(6).toString('hex')}`;
     const head = Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="aborted.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
@@ -106,8 +123,9 @@ describe('a client that goes away mid-upload', () => {
       head,
       sent: 512 * 1024,
       declared: 50 * 1024 * 1024,
+      files: 2,
     });
-    expect(await eventually(() => stagingFiles(t.dataDir), (files) => files.length === 0)).toEqual([]);
+    expect(await eventually(() => stagingEntries(t), (files) => files.length === 0)).toEqual([]);
     const items = await children(alice);
     expect(items.map((n) => n.name)).toEqual(['complete.txt']);
     expect((await storageOf(alice)).storageUsed).toBe('complete file'.length);

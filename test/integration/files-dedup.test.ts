@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { ApiClient } from '../helpers/client.js';
-import { blobCount, blobFiles, blobPath, sha256, storageOf } from '../helpers/files.js';
+import { blobCount, blobFiles, readBlob, sha256, storageOf } from '../helpers/files.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -25,16 +24,16 @@ describe('content-addressed storage', () => {
     const bob = await t.newUser();
     const bytes = randomBytes(4096);
     const sha = sha256(bytes);
-    const totalBefore = (await blobFiles(t.dataDir)).length;
+    const totalBefore = (await blobFiles(t)).length;
 
     const a = await alice.upload('mine.bin', bytes);
     const b = await bob.upload('also-mine.bin', bytes);
     expect(a.id).not.toBe(b.id);
     expect(a.sha256).toBe(sha);
     expect(b.sha256).toBe(sha);
-    expect(await blobCount(t.dataDir, sha)).toBe(1);
-    expect((await blobFiles(t.dataDir)).length).toBe(totalBefore + 1);
-    expect((await readFile(blobPath(t.dataDir, sha))).equals(bytes)).toBe(true);
+    expect(await blobCount(t, sha)).toBe(1);
+    expect((await blobFiles(t)).length).toBe(totalBefore + 1);
+    expect((await readBlob(t, sha)).equals(bytes)).toBe(true);
 
     expect((await content(alice, a.id)).equals(bytes)).toBe(true);
     expect((await content(bob, b.id)).equals(bytes)).toBe(true);
@@ -42,7 +41,7 @@ describe('content-addressed storage', () => {
     expect((await storageOf(bob)).storageUsed).toBe(4096);
   });
 
-  it('deletes content from disk only when no node references it any more', async () => {
+  it('deletes stored content only when no node references it any more', async () => {
     const alice = await t.newUser();
     const bob = await t.newUser();
     const shared = randomBytes(2000);
@@ -50,24 +49,24 @@ describe('content-addressed storage', () => {
     await alice.upload('shared.bin', shared);
     await alice.upload('shared-again.bin', shared);
     const bobs = await bob.upload('shared.bin', shared);
-    expect(await blobCount(t.dataDir, sha)).toBe(1);
+    expect(await blobCount(t, sha)).toBe(1);
 
     // Alice drops one of her two references: still stored.
     expect((await alice.putFile('shared.bin', 'other', { conflict: 'replace' })).statusCode).toBe(201);
-    expect(await blobCount(t.dataDir, sha)).toBe(1);
+    expect(await blobCount(t, sha)).toBe(1);
     // ... and the other.
     expect((await alice.putFile('shared-again.bin', 'other', { conflict: 'replace' })).statusCode).toBe(201);
-    expect(await blobCount(t.dataDir, sha)).toBe(1);
+    expect(await blobCount(t, sha)).toBe(1);
     expect((await content(bob, bobs.id)).equals(shared)).toBe(true);
 
     // Bob's was the last reference.
     expect((await bob.putFile('shared.bin', 'bob v2', { conflict: 'replace' })).statusCode).toBe(201);
-    expect(await blobCount(t.dataDir, sha)).toBe(0);
+    expect(await blobCount(t, sha)).toBe(0);
     expect((await content(bob, bobs.id)).toString()).toBe('bob v2');
 
     // The same content uploaded again is stored afresh.
     const back = await alice.upload('back.bin', shared);
-    expect(await blobCount(t.dataDir, sha)).toBe(1);
+    expect(await blobCount(t, sha)).toBe(1);
     expect((await content(alice, back.id)).equals(shared)).toBe(true);
   });
 
@@ -76,7 +75,7 @@ describe('content-addressed storage', () => {
     const bytes = randomBytes(300);
     const node = await alice.upload('to-trash.bin', bytes);
     expect((await alice.delete(`/api/nodes/${node.id}`)).statusCode).toBe(200);
-    expect(await blobCount(t.dataDir, sha256(bytes))).toBe(1);
+    expect(await blobCount(t, sha256(bytes))).toBe(1);
   });
 
   it('stores concurrent uploads of the same new content once, and every one reads back', async () => {
@@ -90,8 +89,8 @@ describe('content-addressed storage', () => {
     ]);
     expect(results.map((res) => res.statusCode)).toEqual(results.map(() => 201));
     expect(results.every((res) => res.json().sha256 === sha)).toBe(true);
-    expect(await blobCount(t.dataDir, sha)).toBe(1);
-    expect((await readFile(blobPath(t.dataDir, sha))).equals(bytes)).toBe(true);
+    expect(await blobCount(t, sha)).toBe(1);
+    expect((await readBlob(t, sha)).equals(bytes)).toBe(true);
     for (const [i, res] of results.entries()) {
       const owner = users[i < users.length ? i : i - users.length]!;
       expect((await content(owner, res.json().id)).equals(bytes)).toBe(true);
@@ -112,7 +111,7 @@ describe('content-addressed storage', () => {
       ]);
       expect(replaced.statusCode).toBe(201);
       expect(uploaded.statusCode).toBe(201);
-      expect(await blobCount(t.dataDir, sha)).toBe(1);
+      expect(await blobCount(t, sha)).toBe(1);
       expect((await content(bob, uploaded.json().id)).equals(bytes)).toBe(true);
     }
   });
@@ -125,27 +124,27 @@ describe('copies share content', () => {
     const sha = sha256(bytes);
     const original = await alice.upload('orig.bin', bytes);
     const folder = await alice.mkdir('copies');
-    const totalBefore = (await blobFiles(t.dataDir)).length;
+    const totalBefore = (await blobFiles(t)).length;
 
     const res = await alice.post(`/api/nodes/${original.id}/copy`, { parentId: folder.id });
     expect(res.statusCode).toBe(201);
     const copy = res.json();
     expect(copy).toMatchObject({ name: 'orig.bin', parentId: folder.id, type: 'file', size: 5000, sha256: sha });
     expect(copy.id).not.toBe(original.id);
-    expect((await blobFiles(t.dataDir)).length).toBe(totalBefore);
-    expect(await blobCount(t.dataDir, sha)).toBe(1);
+    expect((await blobFiles(t)).length).toBe(totalBefore);
+    expect(await blobCount(t, sha)).toBe(1);
     expect((await storageOf(alice)).storageUsed).toBe(10_000);
     expect((await content(alice, copy.id)).equals(bytes)).toBe(true);
 
     // The copy holds its own reference: replacing the original away keeps the content.
     expect((await alice.putFile('orig.bin', 'changed', { conflict: 'replace' })).statusCode).toBe(201);
-    expect(await blobCount(t.dataDir, sha)).toBe(1);
+    expect(await blobCount(t, sha)).toBe(1);
     expect((await content(alice, copy.id)).equals(bytes)).toBe(true);
     expect((await storageOf(alice)).storageUsed).toBe(5000 + 'changed'.length);
 
     // And once the copy is replaced too, the content goes.
     expect((await alice.putFile('orig.bin', 'changed too', { conflict: 'replace', parentId: folder.id })).statusCode).toBe(201);
-    expect(await blobCount(t.dataDir, sha)).toBe(0);
+    expect(await blobCount(t, sha)).toBe(0);
   });
 
   it('a folder copy shares the content of every file beneath it', async () => {
@@ -156,11 +155,11 @@ describe('copies share content', () => {
     const two = randomBytes(900);
     await alice.upload('one.bin', one, top.id);
     await alice.upload('two.bin', two, sub.id);
-    const totalBefore = (await blobFiles(t.dataDir)).length;
+    const totalBefore = (await blobFiles(t)).length;
 
     const res = await alice.post(`/api/nodes/${top.id}/copy`, { parentId: null, name: 'project copy' });
     expect(res.statusCode).toBe(201);
-    expect((await blobFiles(t.dataDir)).length).toBe(totalBefore);
+    expect((await blobFiles(t)).length).toBe(totalBefore);
     expect((await storageOf(alice)).storageUsed).toBe(2 * (700 + 900));
 
     const listing = (await alice.get(`/api/folders/${res.json().id}/children`)).json().items;

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { ApiClient } from '../helpers/client.js';
-import { blobCount, blobFiles, children, eventually, postMultipart, sha256, stagingFiles, storageOf, totalFileSize } from '../helpers/files.js';
+import { blobCount, blobFiles, children, eventually, postMultipart, sha256, stagingEntries, storageOf, totalFileSize } from '../helpers/files.js';
 
 const QUOTA = 1000;
 let t: TestApp;
@@ -18,9 +18,9 @@ afterAll(async () => {
 async function expectNothingStored(client: ApiClient, before: { used: number; names: string[] }, refused?: Buffer): Promise<void> {
   expect((await storageOf(client)).storageUsed).toBe(before.used);
   expect((await children(client)).map((n) => n.name).sort()).toEqual(before.names);
-  expect(await eventually(() => stagingFiles(t.dataDir), (files) => files.length === 0)).toEqual([]);
+  expect(await eventually(() => stagingEntries(t), (files) => files.length === 0)).toEqual([]);
   if (refused) {
-    expect(await blobCount(t.dataDir, sha256(refused))).toBe(0);
+    expect(await blobCount(t, sha256(refused))).toBe(0);
   }
 }
 
@@ -129,10 +129,10 @@ describe('storage quota', () => {
         const download = await alice.get(`/api/files/${res.json().id}/content`);
         expect(download.rawPayload.equals(content)).toBe(true);
       } else {
-        expect(await blobCount(t.dataDir, sha256(content))).toBe(0);
+        expect(await blobCount(t, sha256(content))).toBe(0);
       }
     }
-    expect(await eventually(() => stagingFiles(t.dataDir), (files) => files.length === 0)).toEqual([]);
+    expect(await eventually(() => stagingEntries(t), (files) => files.length === 0)).toEqual([]);
   });
 
   it('never lets concurrent multipart uploads exceed the quota either', async () => {
@@ -145,7 +145,7 @@ describe('storage quota', () => {
     const used = (await storageOf(alice)).storageUsed;
     expect(used).toBe(await totalFileSize(alice));
     expect(used).toBeLessThanOrEqual(QUOTA);
-    expect(await eventually(() => stagingFiles(t.dataDir), (files) => files.length === 0)).toEqual([]);
+    expect(await eventually(() => stagingEntries(t), (files) => files.length === 0)).toEqual([]);
   });
 });
 
@@ -154,12 +154,12 @@ describe('copies count against the quota', () => {
     const alice = await t.newUser();
     const content = randomBytes(400);
     const file = await alice.upload('orig.bin', content);
-    const blobsBefore = (await blobFiles(t.dataDir)).length;
+    const blobsBefore = (await blobFiles(t)).length;
     const copy = await alice.post(`/api/nodes/${file.id}/copy`, { parentId: null, name: 'copy.bin' });
     expect(copy.statusCode).toBe(201);
     expect(copy.json()).toMatchObject({ name: 'copy.bin', size: 400, sha256: sha256(content) });
     expect((await storageOf(alice)).storageUsed).toBe(800);
-    expect((await blobFiles(t.dataDir)).length).toBe(blobsBefore);
+    expect((await blobFiles(t)).length).toBe(blobsBefore);
 
     const refused = await alice.post(`/api/nodes/${file.id}/copy`, { parentId: null, name: 'third.bin' });
     expect(refused.statusCode).toBe(507);
@@ -231,7 +231,7 @@ describe('FILEFLOW_MAX_UPLOAD', () => {
     expect(res.statusCode).toBe(413);
     expect(res.json().error.code).toBe('too_large');
     expect(await children(alice)).toEqual([]);
-    expect(await eventually(() => stagingFiles(limited.dataDir), (files) => files.length === 0)).toEqual([]);
+    expect(await eventually(() => stagingEntries(limited), (files) => files.length === 0)).toEqual([]);
   });
 
   it('refuses a multipart file larger than the limit with 413, keeping the others', async () => {
@@ -248,7 +248,7 @@ describe('FILEFLOW_MAX_UPLOAD', () => {
     expect(mixed.json().uploaded.map((n: { name: string }) => n.name)).toEqual(['small.bin']);
     expect(mixed.json().failed).toEqual([{ name: 'big.bin', error: { code: 'too_large', message: expect.any(String) } }]);
     expect((await storageOf(alice)).storageUsed).toBe(10);
-    expect(await eventually(() => stagingFiles(limited.dataDir), (files) => files.length === 0)).toEqual([]);
+    expect(await eventually(() => stagingEntries(limited), (files) => files.length === 0)).toEqual([]);
   });
 
   // A part refused at its first chunk fails before its staging file is even open: that file must
@@ -262,7 +262,7 @@ describe('FILEFLOW_MAX_UPLOAD', () => {
       ]);
       expect(res.statusCode).toBe(201);
     }
-    expect(await eventually(() => stagingFiles(limited.dataDir), (files) => files.length === 0, 1000)).toEqual([]);
+    expect(await eventually(() => stagingEntries(limited), (files) => files.length === 0, 1000)).toEqual([]);
     expect((await storageOf(alice)).storageUsed).toBe(1000);
   });
 });

@@ -182,7 +182,7 @@ describe('PUT /api/files/content (raw body)', () => {
     const back = await download(alice, node.id);
     expect(back.length).toBe(content.length);
     expect(back.equals(content)).toBe(true);
-    expect(await blobCount(t.dataDir, node.sha256)).toBe(1);
+    expect(await blobCount(t, node.sha256)).toBe(1);
     expect((await storageOf(alice)).storageUsed).toBe(content.length);
   });
 });
@@ -261,21 +261,21 @@ describe('conflict policies', () => {
     expect(await children(alice)).toHaveLength(1);
     expect((await storageOf(alice)).storageUsed).toBe(second.length);
 
-    // The first content is referenced by nothing any more: it is gone from disk.
-    expect(await blobCount(t.dataDir, sha256(first))).toBe(0);
-    expect(await blobCount(t.dataDir, sha256(second))).toBe(1);
+    // The first content is referenced by nothing any more: it is gone from the store.
+    expect(await blobCount(t, sha256(first))).toBe(0);
+    expect(await blobCount(t, sha256(second))).toBe(1);
 
     const third = randomBytes(100);
     const grown = await alice.putFile('doc.txt', third, { conflict: 'replace' });
     expect(grown.json()).toMatchObject({ id: original.id, size: 100 });
     expect((await storageOf(alice)).storageUsed).toBe(100);
-    expect(await blobCount(t.dataDir, sha256(second))).toBe(0);
+    expect(await blobCount(t, sha256(second))).toBe(0);
 
     // Replacing with identical content changes nothing stored.
     const same = await alice.putFile('doc.txt', third, { conflict: 'replace' });
     expect(same.statusCode).toBe(201);
     expect((await storageOf(alice)).storageUsed).toBe(100);
-    expect(await blobCount(t.dataDir, sha256(third))).toBe(1);
+    expect(await blobCount(t, sha256(third))).toBe(1);
     expect((await download(alice, original.id)).equals(third)).toBe(true);
   });
 
@@ -335,7 +335,7 @@ describe('concurrent uploads of one name', () => {
     expect((await download(alice, final.id)).equals(finalContent)).toBe(true);
     expect((await storageOf(alice)).storageUsed).toBe(finalContent.length);
     for (const content of contents) {
-      expect(await blobCount(t.dataDir, sha256(content))).toBe(content === finalContent ? 1 : 0);
+      expect(await blobCount(t, sha256(content))).toBe(content === finalContent ? 1 : 0);
     }
   });
 });
