@@ -1,0 +1,83 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { AppShell } from './components/AppShell';
+import { Spinner } from './components/States';
+import { Toaster } from './components/Toaster';
+import { navigate, useLocation } from './hooks/navigation';
+import { useSession } from './hooks/session';
+import { parseRoute, type Route } from './lib/routes';
+import { FavoritesPage } from './routes/FavoritesPage';
+import { FilesPage } from './routes/FilesPage';
+import { LoginPage } from './routes/LoginPage';
+import { NotFoundPage } from './routes/NotFoundPage';
+import { RegisterPage } from './routes/RegisterPage';
+import { SearchPage } from './routes/SearchPage';
+import { SharedPage } from './routes/SharedPage';
+import { TrashPage } from './routes/TrashPage';
+
+// Pages most visits never open load on demand, keeping the first download small.
+const SettingsPage = lazy(() => import('./routes/SettingsPage'));
+const PublicSharePage = lazy(() => import('./routes/PublicSharePage'));
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+/** The signed-in page for a route. */
+function SignedInPage({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'files':
+      return <FilesPage key={route.folderId ?? 'root'} folderId={route.folderId} />;
+    case 'favorites':
+      return <FavoritesPage />;
+    case 'trash':
+      return <TrashPage />;
+    case 'search':
+      return <SearchPage params={route.params} />;
+    case 'shared':
+      return <SharedPage />;
+    case 'settings':
+      return <SettingsPage />;
+    case 'login':
+    case 'register':
+    case 'share':
+    case 'not-found':
+      return <NotFoundPage />;
+  }
+}
+
+/** Picks the page from the URL: public share pages for anyone, sign-in pages, or the app. */
+export function App() {
+  const { pathname, search } = useLocation();
+  const route = parseRoute(pathname, search);
+  const session = useSession();
+
+  if (route.name === 'share') {
+    return (
+      <Suspense fallback={<Spinner />}>
+        <PublicSharePage token={route.token} />
+        <Toaster />
+      </Suspense>
+    );
+  }
+  if (session.status === 'loading') {
+    return <Spinner label="Starting FileFlow" />;
+  }
+  if (route.name === 'login' || route.name === 'register') {
+    if (session.status === 'signed-in') {
+      return <Redirect to="/" />;
+    }
+    return route.name === 'login' ? <LoginPage next={route.next} /> : <RegisterPage />;
+  }
+  if (session.status !== 'signed-in') {
+    const here = pathname + search;
+    return <Redirect to={here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`} />;
+  }
+  return (
+    <AppShell>
+      <Suspense fallback={<Spinner />}>
+        <SignedInPage route={route} />
+      </Suspense>
+    </AppShell>
+  );
+}

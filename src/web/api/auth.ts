@@ -1,0 +1,32 @@
+import { apiRequest } from './http';
+import type { User } from './types';
+
+/** Creates an account; the server signs the new user in with a session cookie. */
+export function register(input: { username: string; email: string; password: string }): Promise<{ user: User }> {
+  return apiRequest('POST', '/api/auth/register', input, { quiet401: true });
+}
+
+/** Signs in; `next` comes back as `redirectTo` when it is a same-origin path. */
+export function login(input: {
+  email: string;
+  password: string;
+  remember: boolean;
+  next?: string;
+}): Promise<{ user: User; redirectTo?: string }> {
+  return apiRequest('POST', '/api/auth/login', input, { quiet401: true });
+}
+
+/** Revokes the session on the server. */
+export function logout(): Promise<void> {
+  return apiRequest('POST', '/api/auth/logout', undefined, { quiet401: true });
+}
+
+/** The signed-in user with storage use; 401 when signed out. */
+export function fetchMe(): Promise<User> {
+  return apiRequest('GET', '/api/me', undefined, { quiet401: true });
+}
+
+/** Changes the password; other sessions are signed out. */
+export function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  return apiRequest('POST', '/api/me/password', { currentPassword, newPassword });
+}

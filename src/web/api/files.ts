@@ -1,0 +1,78 @@
+import { errorFromBody, ApiError } from './http';
+import { queryString } from './query';
+import type { FileNode } from './types';
+
+export type ConflictMode = 'fail' | 'rename' | 'replace';
+
+/** The file's bytes; `inline` asks for a preview-safe inline response. */
+export function contentUrl(id: string, options: { inline?: boolean } = {}): string {
+  return `/api/files/${encodeURIComponent(id)}/content${queryString({ inline: options.inline ? 1 : undefined })}`;
+}
+
+/** The folder as a streamed zip archive. */
+export function zipUrl(folderId: string): string {
+  return `/api/folders/${encodeURIComponent(folderId)}/zip`;
+}
+
+export interface UploadRequest {
+  file: Blob;
+  name: string;
+  parentId: string | null;
+  conflict: ConflictMode;
+  modifiedAt?: number;
+  onProgress: (loaded: number, total: number) => void;
+}
+
+export interface UploadHandle {
+  /** Resolves the stored node; rejects with an ApiError, or an AbortError after abort(). */
+  done: Promise<FileNode>;
+  abort: () => void;
+}
+
+/**
+ * Streams one file as the raw body of PUT /api/files/content. XMLHttpRequest, not fetch, because
+ * only it reports upload progress.
+ */
+export function uploadFile(request: UploadRequest): UploadHandle {
+  const xhr = new XMLHttpRequest();
+  const url = `/api/files/content${queryString({
+    parentId: request.parentId,
+    name: request.name,
+    conflict: request.conflict,
+    modifiedAt: request.modifiedAt,
+  })}`;
+  const done = new Promise<FileNode>((resolve, reject) => {
+    xhr.open('PUT', url);
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (event) => request.onProgress(event.loaded, event.lengthComputable ? event.total : request.file.size);
+    xhr.onload = () => {
+      let body: unknown = undefined;
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        body = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(body as FileNode);
+      } else {
+        reject(errorFromBody(xhr.status, body));
+      }
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network_error', 'The connection was lost during the upload.'));
+    xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));
+    xhr.send(request.file);
+  });
+  return { done, abort: () => xhr.abort() };
+}
+
+/** Starts a browser download of a same-origin URL without leaving the page. */
+export function startDownload(url: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = '';
+  link.rel = 'noopener';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}

@@ -1,0 +1,95 @@
+/** A failed API call: the contract's error code and message, or a network failure (status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type Listener = () => void;
+const unauthenticatedListeners = new Set<Listener>();
+
+/** Called whenever an authenticated call answers 401, so the app can return to the sign-in page. */
+export function onUnauthenticated(listener: Listener): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
+
+/** The contract's error body, or a generic one when the body is not JSON. */
+export function errorFromBody(status: number, body: unknown): ApiError {
+  if (typeof body === 'object' && body !== null && 'error' in body) {
+    const error: unknown = body.error;
+    if (typeof error === 'object' && error !== null && 'code' in error && 'message' in error) {
+      return new ApiError(status, String(error.code), String(error.message));
+    }
+  }
+  return new ApiError(
+    status,
+    status === 0 ? 'network_error' : 'http_error',
+    status === 0 ? 'Could not reach the server.' : `The server answered ${status}.`,
+  );
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+  /** Do not broadcast a 401 (sign-in, public pages, the initial session probe). */
+  quiet401?: boolean;
+}
+
+/** Calls the JSON API on this origin with the session cookie; resolves the parsed body (undefined for 204). */
+export async function apiRequest<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') {
+      throw error;
+    }
+    throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection.');
+  }
+  if (response.status === 204) {
+    return undefined as T;
+  }
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    if (response.status === 401 && !options.quiet401) {
+      unauthenticatedListeners.forEach((listener) => listener());
+    }
+    throw errorFromBody(response.status, parsed);
+  }
+  return parsed as T;
+}
+
+/** True for an aborted fetch, which callers ignore. */
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+/** A human sentence for any error thrown by an API call. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    return error.message;
+  }
+  return error instanceof Error ? error.message : 'Something went wrong.';
+}

@@ -1,0 +1,30 @@
+import { apiRequest } from './http';
+import { queryString } from './query';
+import type { PublicListing, PublicShare } from './types';
+
+const base = (token: string) => `/api/public/shares/${encodeURIComponent(token)}`;
+
+/** What the link points at; 404 unknown or revoked, 410 expired or exhausted. */
+export function getPublicShare(token: string, signal?: AbortSignal): Promise<PublicShare> {
+  return apiRequest('GET', base(token), undefined, { signal, quiet401: true });
+}
+
+/** Checks the password; the server remembers it in a cookie for this link. */
+export function unlockShare(token: string, password: string): Promise<void> {
+  return apiRequest('POST', `${base(token)}/unlock`, { password }, { quiet401: true });
+}
+
+/** A folder inside a shared folder (the shared folder itself without folderId). */
+export function listSharedFolder(token: string, folderId: string | null, signal?: AbortSignal): Promise<PublicListing> {
+  return apiRequest('GET', `${base(token)}/children${queryString({ folderId })}`, undefined, { signal, quiet401: true });
+}
+
+/** The shared file itself, or a file inside a shared folder. */
+export function publicContentUrl(token: string, fileId: string | null, options: { inline?: boolean } = {}): string {
+  const path = fileId === null ? `${base(token)}/content` : `${base(token)}/files/${encodeURIComponent(fileId)}/content`;
+  return `${path}${queryString({ inline: options.inline ? 1 : undefined })}`;
+}
+
+export function publicZipUrl(token: string): string {
+  return `${base(token)}/zip`;
+}

@@ -1,0 +1,132 @@
+/** Shapes of the FileFlow HTTP contract (API.md) as the web UI uses them. */
+
+export type NodeType = 'file' | 'folder';
+
+/** A file or folder. Trash listings add trashedAt and originalParentId. */
+export interface FileNode {
+  id: string;
+  name: string;
+  type: NodeType;
+  parentId: string | null;
+  size: number;
+  mimeType: string | null;
+  sha256: string | null;
+  favorite: boolean;
+  etag: string;
+  modifiedAt: string;
+  createdAt: string;
+  updatedAt: string;
+  trashedAt?: string | null;
+  originalParentId?: string | null;
+}
+
+export interface Breadcrumb {
+  id: string;
+  name: string;
+}
+
+export interface Listing {
+  folder: FileNode | null;
+  breadcrumbs: Breadcrumb[];
+  items: FileNode[];
+  total: number;
+}
+
+export type SortKey = 'name' | 'size' | 'createdAt' | 'type';
+export type SortOrder = 'asc' | 'desc';
+
+export interface User {
+  id: string;
+  username: string;
+  email: string;
+  storageUsed: number;
+  storageQuota: number;
+  storagePercentage: number;
+  createdAt: string;
+}
+
+export interface AccessToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt?: string | null;
+}
+
+export interface NewAccessToken {
+  id: string;
+  name: string;
+  token: string;
+  createdAt: string;
+}
+
+/** A search hit: a node plus the path of the folder it lives in. */
+export interface SearchResult extends FileNode {
+  path: string;
+}
+
+export interface SearchResults {
+  results: SearchResult[];
+  total: number;
+}
+
+export interface SearchFilters {
+  q: string;
+  types: string[];
+  sizeMin?: number;
+  sizeMax?: number;
+  from?: string;
+  to?: string;
+}
+
+export interface SearchProfile {
+  id: string;
+  name: string;
+  query: string;
+  fileTypes: string[];
+  sizeMin?: number | null;
+  sizeMax?: number | null;
+  dateFrom?: string | null;
+  dateTo?: string | null;
+}
+
+export interface ShareLink {
+  id: string;
+  /** The secret part of the link: only in the answer that created it (lists never repeat it). */
+  token?: string;
+  url?: string;
+  nodeId: string;
+  expiresAt: string | null;
+  maxDownloads: number | null;
+  accessCount: number;
+  hasPassword: boolean;
+  createdAt: string;
+  /** Not in the contract's minimum; shown when a server provides them. */
+  nodeName?: string;
+  nodeType?: NodeType;
+}
+
+export interface NewShare {
+  nodeId: string;
+  expiresInDays?: number;
+  expiresAt?: string;
+  password?: string;
+  maxDownloads?: number;
+}
+
+/** What anyone with the link sees of a share before (and after) unlocking it. */
+export interface PublicShare {
+  name: string;
+  type: NodeType;
+  size: number;
+  expiresAt: string | null;
+  requiresPassword: boolean;
+  mimeType?: string | null;
+}
+
+/** A folder listing inside a shared folder; servers may omit the folder and breadcrumbs. */
+export interface PublicListing {
+  folder?: { id: string; name: string } | null;
+  breadcrumbs?: Breadcrumb[];
+  items: FileNode[];
+  total?: number;
+}

@@ -1,0 +1,112 @@
+import { useState } from 'react';
+import { errorMessage } from '../api/http';
+import { createToken, listTokens, revokeToken } from '../api/tokens';
+import type { NewAccessToken } from '../api/types';
+import { showToast } from '../hooks/toasts';
+import { useAsync } from '../hooks/useAsync';
+import { formatDateTime } from '../lib/format';
+import { CopyButton } from './CopyButton';
+import { ErrorState, Spinner } from './States';
+
+/** Personal access tokens: create one (its secret is shown once), list, revoke. */
+export function AccessTokens() {
+  const tokens = useAsync((signal) => listTokens(signal), []);
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<NewAccessToken | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const create = async () => {
+    if (!name.trim()) {
+      setError('Give the token a name, such as the machine or script that uses it.');
+      return;
+    }
+    try {
+      setCreated(await createToken(name.trim()));
+      setName('');
+      setError(null);
+      tokens.reload();
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  };
+
+  const revoke = async (id: string) => {
+    try {
+      await revokeToken(id);
+      if (created?.id === id) {
+        setCreated(null);
+      }
+      tokens.reload();
+      showToast('Token revoked.', 'success');
+    } catch (failure) {
+      showToast(errorMessage(failure), 'error');
+    }
+  };
+
+  return (
+    <div className="tokens">
+      <form
+        className="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void create();
+        }}
+      >
+        <label className="field grow">
+          <span className="field-label">Token name</span>
+          <input
+            className="input"
+            value={name}
+            maxLength={100}
+            placeholder="e.g. backup script"
+            onChange={(event) => setName(event.target.value)}
+          />
+        </label>
+        <button type="submit" className="button primary">
+          Create token
+        </button>
+      </form>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {created ? (
+        <div className="token-created" role="status">
+          <p>
+            <strong>Copy “{created.name}” now.</strong> It will not be shown again.
+          </p>
+          <div className="copy-row">
+            <input
+              className="input mono"
+              readOnly
+              value={created.token}
+              aria-label="New token"
+              onFocus={(event) => event.currentTarget.select()}
+            />
+            <CopyButton text={created.token} label="Copy token" className="button primary" />
+          </div>
+        </div>
+      ) : null}
+      {tokens.loading && !tokens.data ? <Spinner /> : null}
+      {tokens.error ? <ErrorState error={tokens.error} onRetry={tokens.reload} /> : null}
+      {tokens.data?.length === 0 ? <p className="muted">No tokens yet.</p> : null}
+      <ul className="token-list">
+        {tokens.data?.map((token) => (
+          <li key={token.id} className="token-item">
+            <div>
+              <strong>{token.name}</strong>
+              <div className="muted small-text">
+                Created {formatDateTime(token.createdAt)} ·{' '}
+                {token.lastUsedAt ? `last used ${formatDateTime(token.lastUsedAt)}` : 'never used'}
+              </div>
+            </div>
+            <button type="button" className="button small danger" onClick={() => void revoke(token.id)} aria-label={`Revoke ${token.name}`}>
+              Revoke
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { useLocation } from '../hooks/navigation';
+import { Header } from './Header';
+import { Sidebar } from './Sidebar';
+import { Toaster } from './Toaster';
+import { UploadPanel } from './UploadPanel';
+
+/** The signed-in layout: sidebar (a drawer on phones), header, the page, uploads and toasts. */
+export function AppShell({ children }: { children: ReactNode }) {
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const { pathname } = useLocation();
+  useEffect(() => setDrawerOpen(false), [pathname]);
+
+  useEffect(() => {
+    if (!drawerOpen) {
+      return;
+    }
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && setDrawerOpen(false);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [drawerOpen]);
+
+  return (
+    <div className="app-shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Sidebar open={drawerOpen} onNavigate={() => setDrawerOpen(false)} />
+      {drawerOpen ? <div className="drawer-backdrop" aria-hidden="true" onClick={() => setDrawerOpen(false)} /> : null}
+      <div className="app-column">
+        <Header drawerOpen={drawerOpen} onMenu={() => setDrawerOpen(true)} />
+        <main id="main" className="app-main" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
+      <UploadPanel />
+      <Toaster />
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import { changePassword } from '../api/auth';
+import { errorMessage } from '../api/http';
+
+/** Current and new password (twice); other sessions are signed out by the server. */
+export function ChangePasswordForm() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async () => {
+    if (next.length < 8) {
+      setMessage({ kind: 'error', text: 'The new password must be at least 8 characters.' });
+      return;
+    }
+    if (next !== repeat) {
+      setMessage({ kind: 'error', text: 'The new passwords do not match.' });
+      return;
+    }
+    setBusy(true);
+    try {
+      await changePassword(current, next);
+      setCurrent('');
+      setNext('');
+      setRepeat('');
+      setMessage({ kind: 'success', text: 'Password changed. Your other sessions were signed out.' });
+    } catch (error) {
+      setMessage({ kind: 'error', text: errorMessage(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="settings-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
+      <label className="field">
+        <span className="field-label">Current password</span>
+        <input
+          className="input"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={current}
+          onChange={(event) => setCurrent(event.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span className="field-label">New password</span>
+        <input
+          className="input"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          value={next}
+          onChange={(event) => setNext(event.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span className="field-label">Repeat new password</span>
+        <input
+          className="input"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          value={repeat}
+          onChange={(event) => setRepeat(event.target.value)}
+        />
+      </label>
+      {message ? (
+        <p className={message.kind === 'error' ? 'form-error' : 'form-success'} role={message.kind === 'error' ? 'alert' : 'status'}>
+          {message.text}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="button primary" disabled={busy}>
+          Change password
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,123 @@
+import { useEffect, useState } from 'react';
+import { parseExtensions, TYPE_PRESETS, type SearchForm } from '../lib/search-filters';
+import { Icon } from './Icon';
+
+/** Query, file types (presets or extensions), size range in MB and date range. */
+export function SearchFiltersForm({
+  initial,
+  onSearch,
+  onSave,
+}: {
+  initial: SearchForm;
+  onSearch: (form: SearchForm) => void;
+  onSave: (form: SearchForm) => void;
+}) {
+  const [form, setForm] = useState(initial);
+  const [extensionsText, setExtensionsText] = useState(initial.types.join(', '));
+  useEffect(() => {
+    setForm(initial);
+    setExtensionsText(initial.types.join(', '));
+  }, [initial]);
+
+  const set = (change: Partial<SearchForm>) => setForm((current) => ({ ...current, ...change }));
+  const setTypes = (types: string[]) => {
+    set({ types });
+    setExtensionsText(types.join(', '));
+  };
+  const current = () => ({ ...form, types: parseExtensions(extensionsText) });
+
+  return (
+    <form
+      className="search-filters"
+      aria-label="Search filters"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSearch(current());
+      }}
+    >
+      <div className="filter-row">
+        <label className="field grow">
+          <span className="field-label">Name contains</span>
+          <input
+            className="input"
+            type="search"
+            value={form.q}
+            onChange={(event) => set({ q: event.target.value })}
+            placeholder="Any name"
+          />
+        </label>
+        <label className="field">
+          <span className="field-label">Extensions</span>
+          <input
+            className="input"
+            value={extensionsText}
+            onChange={(event) => setExtensionsText(event.target.value)}
+            onBlur={() => set({ types: parseExtensions(extensionsText) })}
+            placeholder="pdf, docx"
+          />
+        </label>
+      </div>
+      <div className="chip-row" role="group" aria-label="File types">
+        {TYPE_PRESETS.map((preset) => {
+          const types = parseExtensions(extensionsText);
+          const on = preset.extensions.every((ext) => types.includes(ext));
+          return (
+            <button
+              key={preset.id}
+              type="button"
+              className={on ? 'chip on' : 'chip'}
+              aria-pressed={on}
+              onClick={() =>
+                setTypes(on ? types.filter((ext) => !preset.extensions.includes(ext)) : [...new Set([...types, ...preset.extensions])])
+              }
+            >
+              {preset.label}
+            </button>
+          );
+        })}
+      </div>
+      <div className="filter-row">
+        <label className="field">
+          <span className="field-label">Min size (MB)</span>
+          <input
+            className="input"
+            type="number"
+            min={0}
+            step="any"
+            inputMode="decimal"
+            value={form.sizeMinMb}
+            onChange={(event) => set({ sizeMinMb: event.target.value })}
+          />
+        </label>
+        <label className="field">
+          <span className="field-label">Max size (MB)</span>
+          <input
+            className="input"
+            type="number"
+            min={0}
+            step="any"
+            inputMode="decimal"
+            value={form.sizeMaxMb}
+            onChange={(event) => set({ sizeMaxMb: event.target.value })}
+          />
+        </label>
+        <label className="field">
+          <span className="field-label">Added from</span>
+          <input className="input" type="date" value={form.from} onChange={(event) => set({ from: event.target.value })} />
+        </label>
+        <label className="field">
+          <span className="field-label">Added until</span>
+          <input className="input" type="date" value={form.to} onChange={(event) => set({ to: event.target.value })} />
+        </label>
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="button primary">
+          <Icon name="search" size={18} /> Search
+        </button>
+        <button type="button" className="button" onClick={() => onSave(current())}>
+          <Icon name="star" size={18} /> Save search
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,180 @@
+import { useId, useState } from 'react';
+import { errorMessage } from '../api/http';
+import { createShare, listShares, revokeShare, shareUrl } from '../api/shares';
+import type { FileNode, NewShare, ShareLink } from '../api/types';
+import { invalidateData } from '../hooks/data-version';
+import { showToast } from '../hooks/toasts';
+import { useAsync } from '../hooks/useAsync';
+import { ShareLinkSummary } from './ShareLinkSummary';
+import { CopyButton } from './CopyButton';
+import { Modal } from './Modal';
+import { ErrorState, Spinner } from './States';
+
+const EXPIRY_CHOICES = [
+  { value: '1', label: '1 day' },
+  { value: '7', label: '7 days' },
+  { value: '30', label: '30 days' },
+  { value: '90', label: '90 days' },
+  { value: 'date', label: 'On a date…' },
+];
+
+/** Creates share links for a file or folder and lists (and revokes) the ones it already has. */
+export default function ShareDialog({ node, onClose }: { node: FileNode; onClose: () => void }) {
+  const formId = useId();
+  const [expiry, setExpiry] = useState('7');
+  const [date, setDate] = useState('');
+  const [password, setPassword] = useState('');
+  const [maxDownloads, setMaxDownloads] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<ShareLink | null>(null);
+  const existing = useAsync(async (signal) => (await listShares(signal)).filter((share) => share.nodeId === node.id), [node.id, created]);
+
+  const submit = async () => {
+    const input: NewShare = { nodeId: node.id };
+    if (expiry === 'date') {
+      if (!date) {
+        setError('Choose the day the link stops working.');
+        return;
+      }
+      input.expiresAt = new Date(`${date}T23:59:59`).toISOString();
+    } else {
+      input.expiresInDays = Number(expiry);
+    }
+    if (password) {
+      input.password = password;
+    }
+    if (maxDownloads) {
+      input.maxDownloads = Number(maxDownloads);
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      setCreated(await createShare(input));
+      setPassword('');
+      invalidateData();
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const revoke = async (share: ShareLink) => {
+    try {
+      await revokeShare(share.id);
+      if (created?.id === share.id) {
+        setCreated(null);
+      }
+      existing.reload();
+      invalidateData();
+      showToast('Link revoked.', 'success');
+    } catch (failure) {
+      showToast(errorMessage(failure), 'error');
+    }
+  };
+
+  const today = new Date().toISOString().slice(0, 10);
+  const createdUrl = created ? shareUrl(created) : null;
+  return (
+    <Modal title={`Share “${node.name}”`} size="medium" onClose={onClose}>
+      {createdUrl ? (
+        <div className="share-created" role="status">
+          <p>
+            Anyone with this link can {node.type === 'folder' ? 'browse and download this folder' : 'download this file'}. Copy it now: it
+            is shown only once.
+          </p>
+          <div className="copy-row">
+            <input
+              className="input"
+              readOnly
+              value={createdUrl}
+              aria-label="Share link"
+              onFocus={(event) => event.currentTarget.select()}
+            />
+            <CopyButton text={createdUrl} label="Copy link" className="button primary" />
+          </div>
+        </div>
+      ) : null}
+      <form
+        id={formId}
+        className="share-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        <div className="form-grid">
+          <label className="field">
+            <span className="field-label">Expires after</span>
+            <select className="input" value={expiry} onChange={(event) => setExpiry(event.target.value)}>
+              {EXPIRY_CHOICES.map((choice) => (
+                <option key={choice.value} value={choice.value}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          {expiry === 'date' ? (
+            <label className="field">
+              <span className="field-label">Last day</span>
+              <input className="input" type="date" min={today} value={date} onChange={(event) => setDate(event.target.value)} />
+            </label>
+          ) : null}
+          <label className="field">
+            <span className="field-label">Password (optional)</span>
+            <input
+              className="input"
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+          </label>
+          <label className="field">
+            <span className="field-label">Download limit (optional)</span>
+            <input
+              className="input"
+              type="number"
+              min={1}
+              step={1}
+              inputMode="numeric"
+              placeholder="Unlimited"
+              value={maxDownloads}
+              onChange={(event) => setMaxDownloads(event.target.value)}
+            />
+          </label>
+        </div>
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <div className="form-actions">
+          <button type="submit" className="button primary" disabled={busy}>
+            {created ? 'Create another link' : 'Create link'}
+          </button>
+        </div>
+      </form>
+      <section className="share-existing" aria-label="Existing links">
+        <h3>Links to this {node.type}</h3>
+        {existing.loading && !existing.data ? <Spinner /> : null}
+        {existing.error ? <ErrorState error={existing.error} onRetry={existing.reload} /> : null}
+        {existing.data?.length === 0 ? <p className="muted">No links yet.</p> : null}
+        <ul className="share-list">
+          {existing.data?.map((share) => (
+            <li key={share.id} className="share-item">
+              <ShareLinkSummary share={share} />
+              <div className="share-item-actions">
+                {shareUrl(share) ? <CopyButton text={shareUrl(share) ?? ''} label="Copy" className="button small" /> : null}
+                <button type="button" className="button small danger" onClick={() => void revoke(share)}>
+                  Revoke
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </Modal>
+  );
+}

@@ -1,0 +1,28 @@
+import type { ShareLink } from '../api/types';
+import { formatDateTime, formatDay } from '../lib/format';
+import { Icon } from './Icon';
+
+/** Expiry, password and downloads of a link, in one line. */
+export function ShareLinkSummary({ share }: { share: ShareLink }) {
+  const expired = share.expiresAt !== null && new Date(share.expiresAt).getTime() < Date.now();
+  const exhausted = share.maxDownloads !== null && share.accessCount >= share.maxDownloads;
+  return (
+    <div className="share-summary">
+      <span className={share.token ? 'share-token mono' : 'share-token'}>
+        <Icon name="link" size={16} /> {share.token ? `…${share.token.slice(-8)}` : `Created ${formatDay(share.createdAt)}`}
+      </span>
+      <span className={expired ? 'badge danger' : 'badge'}>
+        {expired ? 'Expired' : share.expiresAt ? `Until ${formatDateTime(share.expiresAt)}` : 'No expiry'}
+      </span>
+      {share.hasPassword ? (
+        <span className="badge">
+          <Icon name="lock" size={14} /> Password
+        </span>
+      ) : null}
+      <span className={exhausted ? 'badge danger' : 'badge'}>
+        {share.accessCount} {share.maxDownloads !== null ? `of ${share.maxDownloads} ` : ''}download
+        {share.accessCount === 1 && share.maxDownloads === null ? '' : 's'}
+      </span>
+    </div>
+  );
+}

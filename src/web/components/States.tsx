@@ -1,0 +1,45 @@
+import type { ReactNode } from 'react';
+import { ApiError, errorMessage } from '../api/http';
+import { Icon, type IconName } from './Icon';
+
+/** A spinner with a label for screen readers. */
+export function Spinner({ label = 'Loading' }: { label?: string }) {
+  return (
+    <div className="spinner-wrap" role="status">
+      <span className="spinner" aria-hidden="true" />
+      <span className="visually-hidden">{label}…</span>
+    </div>
+  );
+}
+
+/** What a view shows when there is nothing in it. */
+export function EmptyState({ icon, title, children }: { icon: IconName; title: string; children?: ReactNode }) {
+  return (
+    <div className="empty-state">
+      <span className="empty-icon">
+        <Icon name={icon} size={40} />
+      </span>
+      <h2>{title}</h2>
+      {children ? <div className="empty-text">{children}</div> : null}
+    </div>
+  );
+}
+
+/** A failed load, with a way to try again. */
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const notFound = error instanceof ApiError && error.status === 404;
+  return (
+    <div className="empty-state error-state" role="alert">
+      <span className="empty-icon">
+        <Icon name="alert" size={40} />
+      </span>
+      <h2>{notFound ? 'Not found' : 'Could not load this'}</h2>
+      <p className="empty-text">{notFound ? 'It may have been moved, deleted or never existed.' : errorMessage(error)}</p>
+      {onRetry && !notFound ? (
+        <button type="button" className="button" onClick={onRetry}>
+          Try again
+        </button>
+      ) : null}
+    </div>
+  );
+}

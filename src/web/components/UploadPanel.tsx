@@ -1,0 +1,106 @@
+import { useState } from 'react';
+import { uploadQueue, useUploads } from '../hooks/uploads';
+import { formatBytes, formatSpeed } from '../lib/format';
+import { uploadTotals } from '../lib/upload-queue';
+import { Icon } from './Icon';
+import { UploadItemRow } from './UploadItemRow';
+
+/** The uploads of this session, bottom right: total progress and speed, each file, cancel and clash choices. */
+export function UploadPanel() {
+  const items = useUploads();
+  const [collapsed, setCollapsed] = useState(false);
+  if (items.length === 0) {
+    return null;
+  }
+  const totals = uploadTotals(items);
+  const percent = totals.total > 0 ? Math.round((totals.loaded / totals.total) * 100) : 100;
+  const counted = items.filter((item) => item.status !== 'cancelled' && item.status !== 'skipped').length;
+  const title =
+    totals.active > 0
+      ? `Uploading: ${totals.done} of ${counted} done`
+      : totals.failed > 0
+        ? `${totals.failed} upload${totals.failed === 1 ? '' : 's'} failed`
+        : `${totals.done} upload${totals.done === 1 ? '' : 's'} complete`;
+  return (
+    <section className={collapsed ? 'upload-panel collapsed' : 'upload-panel'} aria-label="Uploads">
+      <div className="upload-header">
+        <div className="upload-title">
+          <strong>{title}</strong>
+          <span className="muted">
+            {formatBytes(totals.loaded)} of {formatBytes(totals.total)}
+            {totals.speed > 0 ? ` · ${formatSpeed(totals.speed)}` : ''}
+          </span>
+        </div>
+        <button
+          type="button"
+          className="icon-button small"
+          aria-label={collapsed ? 'Expand uploads' : 'Collapse uploads'}
+          aria-expanded={!collapsed}
+          onClick={() => setCollapsed(!collapsed)}
+        >
+          <Icon name={collapsed ? 'arrowUp' : 'chevronDown'} size={18} />
+        </button>
+        {totals.active > 0 ? (
+          <button
+            type="button"
+            className="icon-button small"
+            aria-label="Cancel all uploads"
+            title="Cancel all"
+            onClick={() => uploadQueue.cancelAll()}
+          >
+            <Icon name="close" size={18} />
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="icon-button small"
+            aria-label="Close the upload panel"
+            onClick={() => uploadQueue.clearFinished()}
+          >
+            <Icon name="close" size={18} />
+          </button>
+        )}
+      </div>
+      <div
+        className="progress total"
+        role="progressbar"
+        aria-label="Total upload progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+      >
+        <span className="progress-fill" style={{ width: `${percent}%` }} />
+      </div>
+      {!collapsed ? (
+        <>
+          {totals.conflicts > 1 ? (
+            <div className="conflict-all" role="group" aria-label="For every file that already exists">
+              <span>{totals.conflicts} files already exist:</span>
+              <button type="button" className="button small" onClick={() => uploadQueue.resolveAllConflicts('rename')}>
+                Keep all
+              </button>
+              <button type="button" className="button small" onClick={() => uploadQueue.resolveAllConflicts('replace')}>
+                Replace all
+              </button>
+              <button type="button" className="button small" onClick={() => uploadQueue.resolveAllConflicts('skip')}>
+                Skip all
+              </button>
+            </div>
+          ) : null}
+          <ul className="upload-list">
+            {items.map((item) => (
+              <UploadItemRow key={item.id} item={item} />
+            ))}
+          </ul>
+          {totals.active === 0 ? null : (
+            <div className="upload-footer">
+              <button type="button" className="link-button" onClick={() => uploadQueue.clearFinished()}>
+                Clear finished
+              </button>
+            </div>
+          )}
+        </>
+      ) : null}
+    </section>
+  );
+}

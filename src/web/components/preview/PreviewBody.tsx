@@ -1,0 +1,96 @@
+import { useState } from 'react';
+import { previewKind } from '../../lib/file-kind';
+import { formatBytes, formatDateTime } from '../../lib/format';
+import { FileIcon } from '../FileIcon';
+import { Icon } from '../Icon';
+import { TextPreview } from './TextPreview';
+
+export interface PreviewTarget {
+  name: string;
+  type: 'file' | 'folder';
+  size: number;
+  mimeType?: string | null;
+  modifiedAt?: string;
+  /** The content, served inline (supports Range). */
+  inlineUrl: string;
+  downloadUrl: string;
+}
+
+/** Details and a download button, for files the browser cannot show (or failed to). */
+export function FileDetails({ target, note }: { target: PreviewTarget; note?: string }) {
+  return (
+    <div className="file-details">
+      <FileIcon node={{ type: target.type, name: target.name, mimeType: target.mimeType ?? null }} size={56} />
+      <h3>{target.name}</h3>
+      <dl>
+        <dt>Size</dt>
+        <dd>{formatBytes(target.size)}</dd>
+        {target.mimeType ? (
+          <>
+            <dt>Type</dt>
+            <dd>{target.mimeType}</dd>
+          </>
+        ) : null}
+        {target.modifiedAt ? (
+          <>
+            <dt>Modified</dt>
+            <dd>{formatDateTime(target.modifiedAt)}</dd>
+          </>
+        ) : null}
+      </dl>
+      {note ? <p className="muted">{note}</p> : null}
+      <a className="button primary" href={target.downloadUrl} download>
+        <Icon name="download" size={18} /> Download
+      </a>
+    </div>
+  );
+}
+
+/** The right preview for a file: image, PDF, video, audio, text, or its details. */
+export function PreviewBody({ target }: { target: PreviewTarget }) {
+  const [failed, setFailed] = useState(false);
+  const kind = previewKind(target);
+  if (failed) {
+    return <FileDetails target={target} note="This file could not be shown in the browser." />;
+  }
+  switch (kind) {
+    case 'image':
+      return (
+        <div className="media-preview">
+          <img src={target.inlineUrl} alt={target.name} onError={() => setFailed(true)} />
+        </div>
+      );
+    case 'video':
+      return (
+        <div className="media-preview">
+          <video src={target.inlineUrl} controls preload="metadata" onError={() => setFailed(true)}>
+            <track kind="captions" />
+          </video>
+        </div>
+      );
+    case 'audio':
+      return (
+        <div className="media-preview audio">
+          <FileIcon node={{ type: 'file', name: target.name, mimeType: target.mimeType ?? null }} size={64} />
+          <audio src={target.inlineUrl} controls preload="metadata" onError={() => setFailed(true)} />
+        </div>
+      );
+    case 'pdf':
+      return (
+        <div className="pdf-preview">
+          <iframe src={target.inlineUrl} title={`${target.name} (PDF)`} />
+          <p className="preview-note">
+            No preview?{' '}
+            <a href={target.inlineUrl} target="_blank" rel="noopener noreferrer">
+              Open the PDF in a new tab
+            </a>{' '}
+            or download it.
+          </p>
+        </div>
+      );
+    case 'text':
+      return <TextPreview url={target.inlineUrl} size={target.size} />;
+    case 'none':
+      return <FileDetails target={target} />;
+  }
+}

@@ -1,0 +1,108 @@
+import { useEffect, useState } from 'react';
+import { contentUrl } from '../../api/files';
+import type { FileNode } from '../../api/types';
+import { formatBytes } from '../../lib/format';
+import type { MenuEntry } from '../ContextMenu';
+import { Icon } from '../Icon';
+import { Modal } from '../Modal';
+import { PreviewBody } from './PreviewBody';
+
+/** A file previewed full-window; arrow keys (or the side buttons) step through the folder's files. */
+export default function PreviewDialog({
+  nodes,
+  initialIndex,
+  onClose,
+  menuFor,
+}: {
+  nodes: FileNode[];
+  initialIndex: number;
+  onClose: () => void;
+  menuFor: (node: FileNode) => MenuEntry[];
+}) {
+  const [index, setIndex] = useState(initialIndex);
+  const node = nodes[index];
+  const count = nodes.length;
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target;
+      if (target instanceof HTMLElement && (target.closest('video, audio, input, pre') || target.isContentEditable)) {
+        return;
+      }
+      if (event.key === 'ArrowRight' && count > 1) {
+        setIndex((i) => (i + 1) % count);
+      } else if (event.key === 'ArrowLeft' && count > 1) {
+        setIndex((i) => (i - 1 + count) % count);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [count]);
+
+  if (!node) {
+    return null;
+  }
+  const actions = menuFor(node).filter((entry) => ['download', 'share', 'rename', 'trash'].includes(entry.id));
+  return (
+    <Modal title={node.name} size="full" onClose={onClose} className="preview-dialog">
+      <div className="preview-toolbar">
+        <span className="muted">
+          {formatBytes(node.size)}
+          {count > 1 ? ` · ${index + 1} of ${count}` : ''}
+        </span>
+        <div className="preview-actions">
+          {actions.map((entry) => (
+            <button
+              key={entry.id}
+              type="button"
+              className={entry.danger ? 'button small danger' : 'button small'}
+              onClick={() => {
+                entry.run();
+                if (entry.id !== 'download') {
+                  onClose();
+                }
+              }}
+            >
+              <Icon name={entry.icon} size={16} />
+              <span>{entry.label.replace('…', '')}</span>
+            </button>
+          ))}
+        </div>
+      </div>
+      <div className={count > 1 ? 'preview-stage with-nav' : 'preview-stage'}>
+        {count > 1 ? (
+          <button
+            type="button"
+            className="icon-button preview-nav prev"
+            aria-label="Previous file"
+            onClick={() => setIndex((index - 1 + count) % count)}
+          >
+            <Icon name="chevronLeft" size={28} />
+          </button>
+        ) : null}
+        <PreviewBody
+          key={node.id}
+          target={{
+            name: node.name,
+            type: node.type,
+            size: node.size,
+            mimeType: node.mimeType,
+            modifiedAt: node.modifiedAt,
+            inlineUrl: contentUrl(node.id, { inline: true }),
+            downloadUrl: contentUrl(node.id),
+          }}
+        />
+        {count > 1 ? (
+          <button
+            type="button"
+            className="icon-button preview-nav next"
+            aria-label="Next file"
+            onClick={() => setIndex((index + 1) % count)}
+          >
+            <Icon name="chevronRight" size={28} />
+          </button>
+        ) : null}
+      </div>
+    </Modal>
+  );
+}

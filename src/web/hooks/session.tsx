@@ -1,0 +1,76 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { fetchMe, logout as apiLogout } from '../api/auth';
+import { ApiError, onUnauthenticated } from '../api/http';
+import type { User } from '../api/types';
+
+export interface Session {
+  status: 'loading' | 'anonymous' | 'signed-in';
+  user: User | null;
+  /** Re-reads /api/me (after sign-in, or to update the storage meter). */
+  refresh: () => Promise<void>;
+  /** Sets the user from a sign-in or registration answer. */
+  signedIn: (user: User) => void;
+  signOut: () => Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+/** Holds who is signed in, probing /api/me once at start and dropping the user on any 401. */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<User | null>(null);
+  const [status, setStatus] = useState<Session['status']>('loading');
+
+  const refresh = useCallback(async () => {
+    try {
+      setUser(await fetchMe());
+      setStatus('signed-in');
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        setUser(null);
+        setStatus('anonymous');
+      } else {
+        // Server unreachable at start: show the sign-in page rather than spinning forever.
+        setStatus((current) => (current === 'loading' ? 'anonymous' : current));
+      }
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  useEffect(
+    () =>
+      onUnauthenticated(() => {
+        setUser(null);
+        setStatus('anonymous');
+      }),
+    [],
+  );
+
+  const signedIn = useCallback((next: User) => {
+    setUser(next);
+    setStatus('signed-in');
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await apiLogout();
+    } finally {
+      setUser(null);
+      setStatus('anonymous');
+    }
+  }, []);
+
+  const value = useMemo(() => ({ status, user, refresh, signedIn, signOut }), [status, user, refresh, signedIn, signOut]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+/** The session; only inside SessionProvider. */
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) {
+    throw new Error('useSession outside SessionProvider');
+  }
+  return session;
+}

@@ -1,0 +1,43 @@
+import { useSyncExternalStore } from 'react';
+import { errorMessage } from '../api/http';
+import type { DroppedTree } from '../lib/dropped-files';
+import { UploadQueue, type UploadItem } from '../lib/upload-queue';
+import { prepareTreeUpload } from '../lib/upload-tree';
+import { invalidateData } from './data-version';
+import { showToast } from './toasts';
+
+let refreshTimer: number | undefined;
+
+/** Refreshes listings and the storage meter at most about once a second while files land. */
+function throttledInvalidate(): void {
+  if (refreshTimer === undefined) {
+    refreshTimer = window.setTimeout(() => {
+      refreshTimer = undefined;
+      invalidateData();
+    }, 700);
+  }
+}
+
+/** The app's one upload queue. */
+export const uploadQueue = new UploadQueue(throttledInvalidate);
+
+/** The uploads in the panel. */
+export function useUploads(): readonly UploadItem[] {
+  return useSyncExternalStore(uploadQueue.subscribe, uploadQueue.getSnapshot);
+}
+
+/** Creates the folders of a drop (or folder pick) under the target, then queues its files. */
+export async function uploadTree(targetId: string | null, tree: DroppedTree): Promise<void> {
+  if (tree.files.length === 0 && tree.folders.length === 0) {
+    return;
+  }
+  try {
+    const requests = await prepareTreeUpload(targetId, tree);
+    if (tree.folders.length > 0) {
+      invalidateData();
+    }
+    uploadQueue.enqueue(requests);
+  } catch (error) {
+    showToast(`Could not create the folders for this upload: ${errorMessage(error)}`, 'error');
+  }
+}

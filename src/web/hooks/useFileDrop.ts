@@ -1,0 +1,41 @@
+import { useRef, useState, type DragEvent } from 'react';
+import { collectDropped } from '../lib/dropped-files';
+import { isFileDrag } from '../lib/drag';
+import { uploadTree } from './uploads';
+
+/** Drop files or folders from the desktop anywhere on a page to upload them into its folder. */
+export function useFileDrop(folderId: string | null, enabled = true) {
+  const [active, setActive] = useState(false);
+  const depth = useRef(0);
+  const handlers = {
+    onDragEnter: (event: DragEvent) => {
+      if (enabled && isFileDrag(event.dataTransfer)) {
+        depth.current += 1;
+        setActive(true);
+      }
+    },
+    onDragOver: (event: DragEvent) => {
+      if (enabled && isFileDrag(event.dataTransfer)) {
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'copy';
+      }
+    },
+    onDragLeave: (event: DragEvent) => {
+      if (enabled && isFileDrag(event.dataTransfer)) {
+        depth.current = Math.max(0, depth.current - 1);
+        if (depth.current === 0) {
+          setActive(false);
+        }
+      }
+    },
+    onDrop: (event: DragEvent) => {
+      depth.current = 0;
+      setActive(false);
+      if (enabled && isFileDrag(event.dataTransfer)) {
+        event.preventDefault();
+        void collectDropped(event.dataTransfer).then((tree) => uploadTree(folderId, tree));
+      }
+    },
+  };
+  return { active, handlers };
+}

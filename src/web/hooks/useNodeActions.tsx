@@ -1,0 +1,239 @@
+import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
+import { contentUrl, startDownload, zipUrl } from '../api/files';
+import { errorMessage } from '../api/http';
+import { copyNode, createFolder, trashNode, updateNode } from '../api/tree';
+import type { FileNode } from '../api/types';
+import type { MenuEntry } from '../components/ContextMenu';
+import { FolderPickerDialog } from '../components/FolderPickerDialog';
+import { PromptDialog } from '../components/PromptDialog';
+import { folderPath } from '../lib/routes';
+import { formatCount } from '../lib/format';
+import { invalidateData } from './data-version';
+import { navigate } from './navigation';
+import { showToast } from './toasts';
+
+const PreviewDialog = lazy(() => import('../components/preview/PreviewDialog'));
+const ShareDialog = lazy(() => import('../components/ShareDialog'));
+
+type Dialog =
+  | { kind: 'rename'; node: FileNode }
+  | { kind: 'new-folder'; parentId: string | null }
+  | { kind: 'move' | 'copy'; nodes: FileNode[] }
+  | { kind: 'share'; node: FileNode }
+  | { kind: 'preview'; nodes: FileNode[]; index: number };
+
+export interface NodeActions {
+  open: (node: FileNode, siblings?: FileNode[]) => void;
+  rename: (node: FileNode) => void;
+  trash: (nodes: FileNode[]) => void;
+  moveTo: (nodes: FileNode[], targetId: string | null) => Promise<void>;
+  newFolder: (parentId: string | null) => void;
+  /** The context menu (and selection toolbar) entries for these nodes. */
+  menuFor: (nodes: FileNode[], siblings?: FileNode[]) => MenuEntry[];
+  /** The open dialog, to render once. */
+  element: ReactNode;
+}
+
+/** Runs an operation on each node and reports how it went in one toast. */
+async function each(nodes: FileNode[], verb: string, operation: (node: FileNode) => Promise<unknown>): Promise<void> {
+  const failures: string[] = [];
+  for (const node of nodes) {
+    try {
+      await operation(node);
+    } catch (error) {
+      failures.push(`${node.name}: ${errorMessage(error)}`);
+    }
+  }
+  invalidateData();
+  if (failures.length === 0) {
+    showToast(`${verb} ${nodes.length === 1 ? `“${nodes[0]?.name ?? ''}”` : formatCount(nodes.length, 'item')}.`, 'success');
+  } else {
+    showToast(failures.length === 1 ? (failures[0] ?? '') : `${failures.length} items failed. ${failures[0] ?? ''}`, 'error');
+  }
+}
+
+function download(nodes: FileNode[]): void {
+  nodes.forEach((node, i) => {
+    // Browsers drop downloads started in the same tick; space them out.
+    window.setTimeout(() => startDownload(node.type === 'folder' ? zipUrl(node.id) : contentUrl(node.id)), i * 400);
+  });
+}
+
+/** Everything a user can do to files and folders, with the dialogs those actions need. */
+export function useNodeActions(): NodeActions {
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const close = useCallback(() => setDialog(null), []);
+
+  const open = useCallback((node: FileNode, siblings?: FileNode[]) => {
+    if (node.type === 'folder') {
+      navigate(folderPath(node.id));
+      return;
+    }
+    const files = (siblings ?? [node]).filter((each) => each.type === 'file');
+    setDialog({
+      kind: 'preview',
+      nodes: files,
+      index: Math.max(
+        0,
+        files.findIndex((each) => each.id === node.id),
+      ),
+    });
+  }, []);
+
+  const trash = useCallback((nodes: FileNode[]) => void each(nodes, 'Moved to the trash:', (node) => trashNode(node.id)), []);
+  const moveTo = useCallback(
+    (nodes: FileNode[], targetId: string | null) =>
+      each(
+        nodes.filter((node) => node.id !== targetId),
+        'Moved',
+        (node) => updateNode(node.id, { parentId: targetId }),
+      ),
+    [],
+  );
+  const rename = useCallback((node: FileNode) => setDialog({ kind: 'rename', node }), []);
+  const newFolder = useCallback((parentId: string | null) => setDialog({ kind: 'new-folder', parentId }), []);
+
+  const menuFor = useCallback(
+    (nodes: FileNode[], siblings?: FileNode[]): MenuEntry[] => {
+      const single = nodes.length === 1 ? nodes[0] : undefined;
+      const allFavorite = nodes.every((node) => node.favorite);
+      const entries: MenuEntry[] = [];
+      if (single) {
+        entries.push({
+          id: 'open',
+          label: single.type === 'folder' ? 'Open' : 'Preview',
+          icon: single.type === 'folder' ? 'folder' : 'eye',
+          shortcut: 'Enter',
+          run: () => open(single, siblings),
+        });
+      }
+      entries.push(
+        {
+          id: 'download',
+          label: single?.type === 'folder' ? 'Download as zip' : 'Download',
+          icon: 'download',
+          primary: true,
+          run: () => download(nodes),
+        },
+        ...(single
+          ? [
+              {
+                id: 'share',
+                label: 'Share link…',
+                icon: 'share' as const,
+                primary: true,
+                run: () => setDialog({ kind: 'share', node: single }),
+              },
+            ]
+          : []),
+        ...(single
+          ? [{ id: 'rename', label: 'Rename…', icon: 'edit' as const, shortcut: 'F2', primary: true, run: () => rename(single) }]
+          : []),
+        { id: 'move', label: 'Move to…', icon: 'move', primary: true, run: () => setDialog({ kind: 'move', nodes }) },
+        { id: 'copy', label: 'Copy to…', icon: 'copy', run: () => setDialog({ kind: 'copy', nodes }) },
+        {
+          id: 'favorite',
+          label: allFavorite ? 'Remove from favourites' : 'Add to favourites',
+          icon: 'star',
+          run: () =>
+            void each(nodes, allFavorite ? 'Removed from favourites:' : 'Added to favourites:', (node) =>
+              updateNode(node.id, { favorite: !allFavorite }),
+            ),
+        },
+        {
+          id: 'trash',
+          label: 'Move to trash',
+          icon: 'trash',
+          danger: true,
+          primary: true,
+          shortcut: 'Del',
+          separated: true,
+          run: () => trash(nodes),
+        },
+      );
+      return entries;
+    },
+    [open, rename, trash],
+  );
+
+  const element = useMemo((): ReactNode => {
+    if (!dialog) {
+      return null;
+    }
+    switch (dialog.kind) {
+      case 'rename':
+        return (
+          <PromptDialog
+            title={`Rename ${dialog.node.type}`}
+            label="New name"
+            initialValue={dialog.node.name}
+            selectStem={dialog.node.type === 'file'}
+            submitLabel="Rename"
+            onClose={close}
+            onSubmit={async (name) => {
+              if (name !== dialog.node.name) {
+                await updateNode(dialog.node.id, { name });
+                invalidateData();
+              }
+            }}
+          />
+        );
+      case 'new-folder':
+        return (
+          <PromptDialog
+            title="New folder"
+            label="Folder name"
+            initialValue="New folder"
+            submitLabel="Create"
+            onClose={close}
+            onSubmit={async (name) => {
+              await createFolder(name, dialog.parentId);
+              invalidateData();
+              showToast(`Created “${name}”.`, 'success');
+            }}
+          />
+        );
+      case 'move':
+      case 'copy': {
+        const { nodes, kind } = dialog;
+        const what = nodes.length === 1 ? `“${nodes[0]?.name ?? ''}”` : formatCount(nodes.length, 'item');
+        return (
+          <FolderPickerDialog
+            title={`${kind === 'move' ? 'Move' : 'Copy'} ${what}`}
+            confirmLabel={kind === 'move' ? 'Move here' : 'Copy here'}
+            excludeIds={kind === 'move' ? nodes.filter((node) => node.type === 'folder').map((node) => node.id) : []}
+            disabledTarget={(folderId) => kind === 'move' && nodes.every((node) => node.parentId === folderId)}
+            onClose={close}
+            onPick={async (targetId) => {
+              close();
+              if (kind === 'move') {
+                await moveTo(nodes, targetId);
+              } else {
+                await each(nodes, 'Copied', (node) => copyNode(node.id, targetId));
+              }
+            }}
+          />
+        );
+      }
+      case 'share':
+        return (
+          <Suspense fallback={null}>
+            <ShareDialog node={dialog.node} onClose={close} />
+          </Suspense>
+        );
+      case 'preview':
+        return (
+          <Suspense fallback={null}>
+            <PreviewDialog
+              nodes={dialog.nodes}
+              initialIndex={dialog.index}
+              onClose={close}
+              menuFor={(node) => menuFor([node]).filter((entry) => entry.id !== 'open')}
+            />
+          </Suspense>
+        );
+    }
+  }, [dialog, close, moveTo, menuFor]);
+
+  return { open, rename, trash, moveTo, newFolder, menuFor, element };
+}

@@ -1,0 +1,265 @@
+import { ApiError, isAbort } from '../api/http';
+import { uploadFile, type ConflictMode, type UploadHandle } from '../api/files';
+
+export type UploadStatus = 'queued' | 'uploading' | 'done' | 'error' | 'conflict' | 'cancelled' | 'skipped';
+
+/** One file of the upload panel. */
+export interface UploadItem {
+  id: number;
+  name: string;
+  /** Where it goes, for the panel ("Photos/2024"); empty for the current folder. */
+  destination: string;
+  parentId: string | null;
+  size: number;
+  loaded: number;
+  status: UploadStatus;
+  error: string | null;
+  /** Bytes per second, smoothed. */
+  speed: number;
+  conflict: ConflictMode;
+}
+
+interface Entry {
+  item: UploadItem;
+  file: File;
+  handle: UploadHandle | null;
+  lastTime: number;
+  lastLoaded: number;
+}
+
+export interface UploadRequestItem {
+  file: File;
+  parentId: string | null;
+  name?: string;
+  destination?: string;
+}
+
+/** The sentence for an upload the server refused. */
+export function uploadErrorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    switch (error.status) {
+      case 507:
+        return 'Not enough storage: this file would exceed your quota.';
+      case 413:
+        return 'This file is larger than the server accepts.';
+      case 404:
+        return error.code === 'not_found' && /route/i.test(error.message)
+          ? 'This server cannot accept uploads yet.'
+          : 'The destination folder no longer exists.';
+      case 401:
+        return 'You were signed out. Sign in and try again.';
+      case 0:
+        return 'The connection was lost during the upload.';
+      default:
+        return error.message;
+    }
+  }
+  return error instanceof Error ? error.message : 'The upload failed.';
+}
+
+const ACTIVE: readonly UploadStatus[] = ['queued', 'uploading', 'conflict'];
+
+/**
+ * The upload queue: a few files at a time over XMLHttpRequest, with progress, speed, cancel, and
+ * name clashes held for the user to choose rename, replace or skip. Listeners are told at most
+ * once per animation frame.
+ */
+export class UploadQueue {
+  private entries: Entry[] = [];
+  private snapshot: readonly UploadItem[] = [];
+  private nextId = 1;
+  private listeners = new Set<() => void>();
+  private scheduled = false;
+
+  constructor(
+    private readonly onStored: () => void,
+    private readonly concurrency = 3,
+  ) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): readonly UploadItem[] => this.snapshot;
+
+  /** Adds files to the queue and starts uploading. */
+  enqueue(requests: readonly UploadRequestItem[]): void {
+    for (const request of requests) {
+      this.entries.push({
+        file: request.file,
+        handle: null,
+        lastTime: 0,
+        lastLoaded: 0,
+        item: {
+          id: this.nextId++,
+          name: request.name ?? request.file.name,
+          destination: request.destination ?? '',
+          parentId: request.parentId,
+          size: request.file.size,
+          loaded: 0,
+          status: 'queued',
+          error: null,
+          speed: 0,
+          conflict: 'fail',
+        },
+      });
+    }
+    this.changed(true);
+    this.pump();
+  }
+
+  /** Stops one upload (or drops it from the queue). */
+  cancel(id: number): void {
+    const entry = this.find(id);
+    if (!entry || !ACTIVE.includes(entry.item.status)) {
+      return;
+    }
+    entry.handle?.abort();
+    this.update(entry, { status: 'cancelled', speed: 0 });
+    this.pump();
+  }
+
+  /** Stops everything still queued or running. */
+  cancelAll(): void {
+    this.entries.filter((entry) => ACTIVE.includes(entry.item.status)).forEach((entry) => this.cancel(entry.item.id));
+  }
+
+  /** Answers a name clash: upload again under a new name, over the existing file, or not at all. */
+  resolveConflict(id: number, choice: 'rename' | 'replace' | 'skip'): void {
+    const entry = this.find(id);
+    if (!entry || entry.item.status !== 'conflict') {
+      return;
+    }
+    if (choice === 'skip') {
+      this.update(entry, { status: 'skipped', error: null });
+    } else {
+      this.update(entry, { status: 'queued', conflict: choice, error: null, loaded: 0 });
+    }
+    this.pump();
+  }
+
+  /** The same answer for every clash waiting. */
+  resolveAllConflicts(choice: 'rename' | 'replace' | 'skip'): void {
+    this.entries.filter((entry) => entry.item.status === 'conflict').forEach((entry) => this.resolveConflict(entry.item.id, choice));
+  }
+
+  /** Tries a failed or cancelled upload again. */
+  retry(id: number): void {
+    const entry = this.find(id);
+    if (entry && (entry.item.status === 'error' || entry.item.status === 'cancelled')) {
+      this.update(entry, { status: 'queued', error: null, loaded: 0 });
+      this.pump();
+    }
+  }
+
+  /** Removes finished, failed, skipped and cancelled uploads from the panel. */
+  clearFinished(): void {
+    this.entries = this.entries.filter((entry) => ACTIVE.includes(entry.item.status));
+    this.changed(true);
+  }
+
+  private find(id: number): Entry | undefined {
+    return this.entries.find((entry) => entry.item.id === id);
+  }
+
+  private update(entry: Entry, change: Partial<UploadItem>, immediate = true): void {
+    entry.item = { ...entry.item, ...change };
+    this.changed(immediate);
+  }
+
+  private pump(): void {
+    let running = this.entries.filter((entry) => entry.item.status === 'uploading').length;
+    for (const entry of this.entries) {
+      if (running >= this.concurrency) {
+        break;
+      }
+      if (entry.item.status === 'queued') {
+        running += 1;
+        this.start(entry);
+      }
+    }
+  }
+
+  private start(entry: Entry): void {
+    entry.lastTime = performance.now();
+    entry.lastLoaded = 0;
+    this.update(entry, { status: 'uploading', loaded: 0, speed: 0 });
+    const handle = uploadFile({
+      file: entry.file,
+      name: entry.item.name,
+      parentId: entry.item.parentId,
+      conflict: entry.item.conflict,
+      modifiedAt: entry.file.lastModified || undefined,
+      onProgress: (loaded) => this.progress(entry, loaded),
+    });
+    entry.handle = handle;
+    handle.done
+      .then(
+        () => {
+          this.update(entry, { status: 'done', loaded: entry.item.size, speed: 0 });
+          this.onStored();
+        },
+        (error: unknown) => {
+          if (isAbort(error) || entry.item.status === 'cancelled') {
+            return;
+          }
+          if (error instanceof ApiError && error.status === 409 && error.code === 'name_taken') {
+            this.update(entry, { status: 'conflict', error: `“${entry.item.name}” already exists here.`, speed: 0 });
+          } else {
+            this.update(entry, { status: 'error', error: uploadErrorMessage(error), speed: 0 });
+          }
+        },
+      )
+      .finally(() => {
+        entry.handle = null;
+        this.pump();
+      });
+  }
+
+  private progress(entry: Entry, loaded: number): void {
+    const now = performance.now();
+    const elapsed = (now - entry.lastTime) / 1000;
+    let speed = entry.item.speed;
+    if (elapsed >= 0.25) {
+      const instant = (loaded - entry.lastLoaded) / elapsed;
+      speed = speed === 0 ? instant : speed * 0.7 + instant * 0.3;
+      entry.lastTime = now;
+      entry.lastLoaded = loaded;
+    }
+    this.update(entry, { loaded: Math.min(loaded, entry.item.size), speed }, false);
+  }
+
+  private changed(immediate: boolean): void {
+    if (immediate) {
+      this.publish();
+      return;
+    }
+    if (!this.scheduled) {
+      this.scheduled = true;
+      requestAnimationFrame(() => this.publish());
+    }
+  }
+
+  private publish(): void {
+    this.scheduled = false;
+    this.snapshot = this.entries.map((entry) => entry.item);
+    this.listeners.forEach((listener) => listener());
+  }
+}
+
+/** Totals for the panel header: bytes across the current batch and the combined speed. */
+export function uploadTotals(items: readonly UploadItem[]) {
+  const counted = items.filter((item) => item.status !== 'cancelled' && item.status !== 'skipped');
+  const total = counted.reduce((sum, item) => sum + item.size, 0);
+  const loaded = counted.reduce((sum, item) => sum + (item.status === 'done' ? item.size : item.loaded), 0);
+  return {
+    total,
+    loaded,
+    speed: items.reduce((sum, item) => sum + (item.status === 'uploading' ? item.speed : 0), 0),
+    active: items.filter((item) => ACTIVE.includes(item.status)).length,
+    done: items.filter((item) => item.status === 'done').length,
+    failed: items.filter((item) => item.status === 'error').length,
+    conflicts: items.filter((item) => item.status === 'conflict').length,
+  };
+}

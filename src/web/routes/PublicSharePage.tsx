@@ -1,0 +1,163 @@
+import { useEffect, useState } from 'react';
+import { ApiError, errorMessage } from '../api/http';
+import { getPublicShare, publicContentUrl, unlockShare } from '../api/public-shares';
+import { FileIcon } from '../components/FileIcon';
+import { Icon } from '../components/Icon';
+import { PreviewBody } from '../components/preview/PreviewBody';
+import { SharedFolderView } from '../components/SharedFolderView';
+import { EmptyState, Spinner } from '../components/States';
+import { ThemeToggle } from '../components/ThemeToggle';
+import { useAsync } from '../hooks/useAsync';
+import { previewKind } from '../lib/file-kind';
+import { formatBytes, formatDateTime } from '../lib/format';
+
+/** Why a link does not work, in words. */
+function unavailable(error: unknown): { title: string; text: string } {
+  if (error instanceof ApiError) {
+    if (error.code === 'share_expired') {
+      return { title: 'This link has expired', text: 'Ask the person who shared it for a new link.' };
+    }
+    if (error.code === 'share_exhausted') {
+      return {
+        title: 'This link has been used up',
+        text: 'It has reached its download limit. Ask the person who shared it for a new link.',
+      };
+    }
+    if (error.status === 404) {
+      return { title: 'Link not found', text: 'This link does not exist or has been revoked.' };
+    }
+    if (error.status === 429) {
+      return { title: 'Too many requests', text: 'Wait a minute and try again.' };
+    }
+  }
+  return { title: 'Could not open this link', text: errorMessage(error) };
+}
+
+function PasswordPrompt({ token, onUnlocked }: { token: string; onUnlocked: () => void }) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      className="auth-form share-password"
+      onSubmit={(event) => {
+        event.preventDefault();
+        setBusy(true);
+        unlockShare(token, password).then(onUnlocked, (failure: unknown) => {
+          setError(failure instanceof ApiError && failure.status === 401 ? 'That password is not right.' : errorMessage(failure));
+          setBusy(false);
+        });
+      }}
+    >
+      <p>
+        <Icon name="lock" size={18} /> This link is protected by a password.
+      </p>
+      <label className="field">
+        <span className="field-label">Password</span>
+        <input
+          className="input"
+          type="password"
+          autoComplete="off"
+          required
+          autoFocus
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+      </label>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <button type="submit" className="button primary block" disabled={busy}>
+        Unlock
+      </button>
+    </form>
+  );
+}
+
+/** The page behind a share link (/s/:token): password, then the file or the folder. No sign-in needed. */
+export default function PublicSharePage({ token }: { token: string }) {
+  const share = useAsync((signal) => getPublicShare(token, signal), [token]);
+  const [unlocked, setUnlocked] = useState(false);
+  const [showPreview, setShowPreview] = useState(false);
+  useEffect(() => {
+    document.title = share.data ? `${share.data.name} · FileFlow` : 'Shared with you · FileFlow';
+  }, [share.data]);
+
+  let body;
+  if (share.loading && !share.data) {
+    body = <Spinner />;
+  } else if (share.error || !share.data) {
+    const message = unavailable(share.error);
+    body = (
+      <EmptyState icon="alert" title={message.title}>
+        <p>{message.text}</p>
+      </EmptyState>
+    );
+  } else if (share.data.requiresPassword && !unlocked) {
+    body = <PasswordPrompt token={token} onUnlocked={() => setUnlocked(true)} />;
+  } else if (share.data.type === 'folder') {
+    body = <SharedFolderView token={token} rootName={share.data.name} onLocked={() => setUnlocked(false)} />;
+  } else {
+    const data = share.data;
+    const canPreview = previewKind(data) !== 'none';
+    body = (
+      <div className="shared-file">
+        <div className="shared-file-head">
+          <FileIcon node={{ type: 'file', name: data.name, mimeType: data.mimeType ?? null }} size={48} />
+          <div>
+            <h2>{data.name}</h2>
+            <p className="muted">
+              {formatBytes(data.size)}
+              {data.expiresAt ? ` · available until ${formatDateTime(data.expiresAt)}` : ''}
+            </p>
+          </div>
+        </div>
+        <div className="form-actions">
+          <a className="button primary" href={publicContentUrl(token, null)} download>
+            <Icon name="download" size={18} /> Download
+          </a>
+          {canPreview && !showPreview ? (
+            <button type="button" className="button" onClick={() => setShowPreview(true)}>
+              <Icon name="eye" size={18} /> Preview
+            </button>
+          ) : null}
+        </div>
+        {showPreview ? (
+          <div className="preview-stage inline">
+            <PreviewBody
+              target={{
+                name: data.name,
+                type: 'file',
+                size: data.size,
+                mimeType: data.mimeType ?? null,
+                inlineUrl: publicContentUrl(token, null, { inline: true }),
+                downloadUrl: publicContentUrl(token, null),
+              }}
+            />
+          </div>
+        ) : null}
+      </div>
+    );
+  }
+
+  return (
+    <div className="public-page">
+      <header className="public-header">
+        <span className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            <Icon name="cloud" size={22} />
+          </span>
+          <span>FileFlow</span>
+        </span>
+        <span className="muted">Shared with you</span>
+        <span className="toolbar-spacer" />
+        <ThemeToggle />
+      </header>
+      <main id="main" className="public-main">
+        {body}
+      </main>
+    </div>
+  );
+}

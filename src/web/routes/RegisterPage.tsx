@@ -1,0 +1,128 @@
+import { useEffect, useState } from 'react';
+import { register } from '../api/auth';
+import { errorMessage } from '../api/http';
+import { AuthLayout } from '../components/AuthLayout';
+import { Link } from '../components/Link';
+import { navigate } from '../hooks/navigation';
+import { useSession } from '../hooks/session';
+
+/** Create an account; the server signs the new user in. */
+export function RegisterPage() {
+  const session = useSession();
+  const [username, setUsername] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    document.title = 'Create account · FileFlow';
+  }, []);
+
+  const submit = async () => {
+    if (password.length < 8) {
+      setError('The password must be at least 8 characters.');
+      return;
+    }
+    if (password !== repeat) {
+      setError('The passwords do not match.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await register({ username: username.trim(), email: email.trim(), password });
+      session.signedIn(answer.user);
+      navigate('/', { replace: true });
+    } catch (failure) {
+      setError(errorMessage(failure));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthLayout
+      title="Create your account"
+      footer={
+        <p>
+          Already have an account? <Link to="/login">Sign in</Link>
+        </p>
+      }
+    >
+      <form
+        className="auth-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        <label className="field">
+          <span className="field-label">Username</span>
+          <input
+            className="input"
+            name="username"
+            autoComplete="username"
+            required
+            maxLength={64}
+            autoFocus
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span className="field-label">Email</span>
+          <input
+            className="input"
+            type="email"
+            name="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
+        </label>
+        <div className="field">
+          <label className="field-label" htmlFor="register-password">
+            Password
+          </label>
+          <input
+            id="register-password"
+            className="input"
+            type="password"
+            name="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            aria-describedby="password-hint"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+          <span id="password-hint" className="field-hint">
+            At least 8 characters.
+          </span>
+        </div>
+        <label className="field">
+          <span className="field-label">Repeat password</span>
+          <input
+            className="input"
+            type="password"
+            name="repeat"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            value={repeat}
+            onChange={(event) => setRepeat(event.target.value)}
+          />
+        </label>
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" className="button primary block" disabled={busy}>
+          {busy ? 'Creating account…' : 'Create account'}
+        </button>
+      </form>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,160 @@
+import { useEffect, useMemo, useState } from 'react';
+import { createSearchProfile, deleteSearchProfile, getSearchProfile, profileResults, search } from '../api/search';
+import type { SearchResult } from '../api/types';
+import { FileBrowser, type BrowserCommands } from '../components/FileBrowser';
+import { Icon } from '../components/Icon';
+import { PromptDialog } from '../components/PromptDialog';
+import { SearchFiltersForm } from '../components/SearchFiltersForm';
+import { EmptyState, ErrorState } from '../components/States';
+import { invalidateData, useDataVersion } from '../hooks/data-version';
+import { navigate } from '../hooks/navigation';
+import { showToast } from '../hooks/toasts';
+import { useAsync } from '../hooks/useAsync';
+import { useNodeActions } from '../hooks/useNodeActions';
+import { useStaticSource } from '../hooks/useStaticSource';
+import { errorMessage } from '../api/http';
+import { formatCount } from '../lib/format';
+import { folderPath } from '../lib/routes';
+import {
+  filtersFromForm,
+  folderOfPath,
+  formFromParams,
+  formFromProfile,
+  formToParams,
+  profileFromForm,
+  type SearchForm,
+} from '../lib/search-filters';
+
+const PAGE = 50;
+
+/** A search hit's path (views hand back plain nodes). */
+const pathOf = (node: object): string => ('path' in node && typeof node.path === 'string' ? node.path : '');
+
+/** Search by name with type, size and date filters, or run a saved profile; save the current search. */
+export function SearchPage({ params }: { params: URLSearchParams }) {
+  const profileId = params.get('profile');
+  const paramsKey = params.toString();
+  const version = useDataVersion();
+  const [pages, setPages] = useState(1);
+  const [saving, setSaving] = useState<SearchForm | null>(null);
+  const actions = useNodeActions();
+  useEffect(() => setPages(1), [paramsKey]);
+  useEffect(() => {
+    document.title = 'Search · FileFlow';
+  }, []);
+
+  const profile = useAsync((signal) => (profileId ? getSearchProfile(profileId, signal) : Promise.resolve(null)), [profileId]);
+  const form = useMemo(
+    () => (profile.data ? formFromProfile(profile.data) : formFromParams(new URLSearchParams(paramsKey))),
+    [profile.data, paramsKey],
+  );
+  const hasQuery = profileId !== null || paramsKey.length > 0;
+  const results = useAsync(
+    async (signal): Promise<{ results: SearchResult[]; total: number }> => {
+      if (!hasQuery) {
+        return { results: [], total: 0 };
+      }
+      // Pages of the contract's default size, fetched together and joined.
+      const answers = await Promise.all(
+        Array.from({ length: pages }, (_, i) => {
+          const page = { offset: i * PAGE, limit: PAGE };
+          return profileId ? profileResults(profileId, page, signal) : search(filtersFromForm(form), page, signal);
+        }),
+      );
+      return { results: answers.flatMap((answer) => answer.results), total: answers[0]?.total ?? 0 };
+    },
+    [profileId, form, pages, version, hasQuery],
+  );
+  const items = results.data?.results;
+  const source = useStaticSource(items, results.loading, results.error, results.reload);
+
+  const commands: BrowserCommands = {
+    open: actions.open,
+    remove: actions.trash,
+    rename: actions.rename,
+    menuFor: (nodes, siblings) => [
+      ...(nodes.length === 1 && nodes[0]
+        ? [{ id: 'show', label: 'Show in folder', icon: 'folder' as const, run: () => navigate(folderPath(nodes[0]?.parentId ?? null)) }]
+        : []),
+      ...actions.menuFor(nodes, siblings),
+    ],
+  };
+
+  return (
+    <div className="page search-page">
+      <div className="page-header">
+        <h1 className="page-title">{profile.data ? `Saved search: ${profile.data.name}` : 'Search'}</h1>
+        {profile.data ? (
+          <div className="toolbar">
+            <span className="toolbar-spacer" />
+            <button
+              type="button"
+              className="button danger small"
+              onClick={() => {
+                deleteSearchProfile(profile.data?.id ?? '').then(
+                  () => {
+                    invalidateData();
+                    showToast('Saved search deleted.', 'success');
+                    navigate('/search', { replace: true });
+                  },
+                  (error: unknown) => showToast(errorMessage(error), 'error'),
+                );
+              }}
+            >
+              <Icon name="trash" size={16} /> Delete saved search
+            </button>
+          </div>
+        ) : null}
+        <SearchFiltersForm initial={form} onSearch={(next) => navigate(`/search?${formToParams(next).toString()}`)} onSave={setSaving} />
+        {results.data && hasQuery ? (
+          <p className="result-count" role="status">
+            {formatCount(results.data.total, 'result')}
+          </p>
+        ) : null}
+      </div>
+      {profile.error ? <ErrorState error={profile.error} /> : null}
+      <FileBrowser
+        source={source}
+        label="Search results"
+        view="list"
+        resetKey={paramsKey}
+        commands={commands}
+        secondary={(node) => `in My files${folderOfPath(pathOf(node), node.name).replace(/^\/$/, '')}`}
+        empty={
+          hasQuery ? (
+            <EmptyState icon="search" title="Nothing found">
+              <p>Try fewer filters or another part of the name.</p>
+            </EmptyState>
+          ) : (
+            <EmptyState icon="search" title="Search your files">
+              <p>Type part of a name, or pick types, sizes and dates.</p>
+            </EmptyState>
+          )
+        }
+      />
+      {results.data && results.data.total > (items?.length ?? 0) ? (
+        <div className="load-more">
+          <button type="button" className="button" onClick={() => setPages(pages + 1)}>
+            Show more results
+          </button>
+        </div>
+      ) : null}
+      {saving ? (
+        <PromptDialog
+          title="Save this search"
+          label="Name"
+          initialValue={saving.q || 'My search'}
+          submitLabel="Save"
+          onClose={() => setSaving(null)}
+          onSubmit={async (name) => {
+            const created = await createSearchProfile(profileFromForm(name, saving));
+            invalidateData();
+            showToast(`Saved “${name}”.`, 'success');
+            navigate(`/search?profile=${encodeURIComponent(created.id)}`);
+          }}
+        />
+      ) : null}
+      {actions.element}
+    </div>
+  );
+}

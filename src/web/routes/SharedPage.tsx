@@ -1,0 +1,89 @@
+import { useEffect } from 'react';
+import { errorMessage } from '../api/http';
+import { listShares, revokeShare, shareUrl } from '../api/shares';
+import { getNode } from '../api/tree';
+import type { FileNode, ShareLink } from '../api/types';
+import { CopyButton } from '../components/CopyButton';
+import { FileIcon } from '../components/FileIcon';
+import { Link } from '../components/Link';
+import { ShareLinkSummary } from '../components/ShareLinkSummary';
+import { EmptyState, ErrorState, Spinner } from '../components/States';
+import { invalidateData, useDataVersion } from '../hooks/data-version';
+import { showToast } from '../hooks/toasts';
+import { useAsync } from '../hooks/useAsync';
+import { folderPath } from '../lib/routes';
+
+interface ShareRow {
+  share: ShareLink;
+  node: FileNode | null;
+}
+
+/** Each share with the node it points at (null when that is gone or trashed). */
+async function loadShares(signal: AbortSignal): Promise<ShareRow[]> {
+  const shares = await listShares(signal);
+  // Newest first; the node is fetched to link to where it lives.
+  shares.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const ids = [...new Set(shares.map((share) => share.nodeId))];
+  const nodes = new Map<string, FileNode | null>();
+  await Promise.all(ids.map(async (id) => nodes.set(id, await getNode(id, signal).catch(() => null))));
+  return shares.map((share) => ({ share, node: nodes.get(share.nodeId) ?? null }));
+}
+
+/** Every link the user has handed out: copy, check its use, revoke. */
+export function SharedPage() {
+  const version = useDataVersion();
+  const rows = useAsync(loadShares, [version]);
+  useEffect(() => {
+    document.title = 'Shared links · FileFlow';
+  }, []);
+
+  const revoke = async (share: ShareLink) => {
+    try {
+      await revokeShare(share.id);
+      invalidateData();
+      showToast('Link revoked.', 'success');
+    } catch (error) {
+      showToast(errorMessage(error), 'error');
+    }
+  };
+
+  return (
+    <div className="page">
+      <div className="page-header">
+        <h1 className="page-title">Shared links</h1>
+      </div>
+      <div className="page-scroll">
+        {rows.loading && !rows.data ? <Spinner /> : null}
+        {rows.error ? <ErrorState error={rows.error} onRetry={rows.reload} /> : null}
+        {rows.data?.length === 0 ? (
+          <EmptyState icon="link" title="No shared links">
+            <p>Right-click a file or folder and choose “Share link…” to create one.</p>
+          </EmptyState>
+        ) : null}
+        <ul className="shared-list">
+          {rows.data?.map(({ share, node }) => (
+            <li key={share.id} className="shared-item">
+              <div className="shared-node">
+                {node ? <FileIcon node={node} /> : null}
+                {node ? (
+                  <Link to={node.type === 'folder' ? folderPath(node.id) : folderPath(node.parentId)} className="shared-name">
+                    {node.name}
+                  </Link>
+                ) : (
+                  <span className="shared-name muted">{share.nodeName ?? 'Deleted item'}</span>
+                )}
+              </div>
+              <ShareLinkSummary share={share} />
+              <div className="share-item-actions">
+                {shareUrl(share) ? <CopyButton text={shareUrl(share) ?? ''} label="Copy link" className="button small" /> : null}
+                <button type="button" className="button small danger" onClick={() => void revoke(share)}>
+                  Revoke
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}

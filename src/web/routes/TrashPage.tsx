@@ -1,0 +1,127 @@
+import { useEffect, useState } from 'react';
+import { errorMessage } from '../api/http';
+import { deleteForever, emptyTrash, listTrash, restoreFromTrash } from '../api/trash';
+import type { FileNode } from '../api/types';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { FileBrowser, type BrowserCommands } from '../components/FileBrowser';
+import { Icon } from '../components/Icon';
+import { EmptyState } from '../components/States';
+import { invalidateData, useDataVersion } from '../hooks/data-version';
+import { showToast } from '../hooks/toasts';
+import { useAsync } from '../hooks/useAsync';
+import { useStaticSource } from '../hooks/useStaticSource';
+import { formatBytes, formatCount, formatDuration } from '../lib/format';
+import { timeLeftInTrash } from '../lib/trash';
+
+type Confirm = { kind: 'delete'; nodes: FileNode[] } | { kind: 'empty' };
+
+/** What the user trashed: restore it, delete it for good, or empty the trash. */
+export function TrashPage() {
+  const version = useDataVersion();
+  const trash = useAsync(async (signal) => (await listTrash(signal)).items, [version]);
+  const source = useStaticSource(trash.data, trash.loading, trash.error, trash.reload);
+  const [confirm, setConfirm] = useState<Confirm | null>(null);
+  useEffect(() => {
+    document.title = 'Trash · FileFlow';
+  }, []);
+
+  const restore = async (nodes: FileNode[]) => {
+    const failures: string[] = [];
+    for (const node of nodes) {
+      try {
+        await restoreFromTrash(node.id);
+      } catch (error) {
+        failures.push(`${node.name}: ${errorMessage(error)}`);
+      }
+    }
+    invalidateData();
+    showToast(
+      failures[0] ?? `Restored ${nodes.length === 1 ? `“${nodes[0]?.name ?? ''}”` : formatCount(nodes.length, 'item')}.`,
+      failures.length ? 'error' : 'success',
+    );
+  };
+
+  const commands: BrowserCommands = {
+    open: (node) => showToast(`Restore “${node.name}” to open it.`),
+    menuFor: (nodes) => [
+      { id: 'restore', label: 'Restore', icon: 'restore', primary: true, run: () => void restore(nodes) },
+      {
+        id: 'delete',
+        label: 'Delete for good',
+        icon: 'trash',
+        danger: true,
+        primary: true,
+        shortcut: 'Del',
+        run: () => setConfirm({ kind: 'delete', nodes }),
+      },
+    ],
+    remove: (nodes) => setConfirm({ kind: 'delete', nodes }),
+  };
+  const count = trash.data?.length ?? 0;
+
+  return (
+    <div className="page">
+      <div className="page-header">
+        <h1 className="page-title">Trash</h1>
+        <div className="toolbar">
+          <p className="muted toolbar-note">Items are deleted for good 30 days after you trash them.</p>
+          <span className="toolbar-spacer" />
+          <button type="button" className="button danger" disabled={count === 0} onClick={() => setConfirm({ kind: 'empty' })}>
+            <Icon name="trash" size={18} />
+            <span>Empty trash</span>
+          </button>
+        </div>
+      </div>
+      <FileBrowser
+        source={source}
+        label="Trash"
+        view="list"
+        resetKey="trash"
+        commands={commands}
+        secondary={(node) =>
+          `${node.type === 'folder' ? 'Folder' : formatBytes(node.size)} · deleted for good in ${formatDuration(timeLeftInTrash(node))}`
+        }
+        empty={
+          <EmptyState icon="trash" title="The trash is empty">
+            <p>Things you delete stay here for 30 days.</p>
+          </EmptyState>
+        }
+      />
+      {confirm?.kind === 'delete' ? (
+        <ConfirmDialog
+          title="Delete for good?"
+          confirmLabel="Delete for good"
+          danger
+          onClose={() => setConfirm(null)}
+          onConfirm={async () => {
+            for (const node of confirm.nodes) {
+              await deleteForever(node.id);
+            }
+            invalidateData();
+            showToast(`Deleted ${formatCount(confirm.nodes.length, 'item')} for good.`, 'success');
+          }}
+        >
+          <p>
+            {confirm.nodes.length === 1 ? `“${confirm.nodes[0]?.name ?? ''}”` : formatCount(confirm.nodes.length, 'item')} will be deleted
+            permanently. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      {confirm?.kind === 'empty' ? (
+        <ConfirmDialog
+          title="Empty the trash?"
+          confirmLabel="Empty trash"
+          danger
+          onClose={() => setConfirm(null)}
+          onConfirm={async () => {
+            await emptyTrash();
+            invalidateData();
+            showToast('The trash is empty.', 'success');
+          }}
+        >
+          <p>All {formatCount(count, 'item')} in the trash will be deleted permanently. This cannot be undone.</p>
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, newCredentials, type Credentials } from './api.js';
+import { launch, watchErrors, type E2E } from './browser.js';
+
+let e2e: E2E;
+beforeAll(async () => {
+  e2e = await launch();
+});
+afterAll(async () => {
+  await e2e.close();
+});
+
+async function fillLogin(page: Page, credentials: Credentials, remember: boolean): Promise<void> {
+  await page.getByLabel('Email').fill(credentials.email);
+  await page.getByLabel('Password').fill(credentials.password);
+  await page.getByLabel('Remember me for 30 days').setChecked(remember);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function sessionCookie(page: Page) {
+  return (await page.context().cookies()).find((cookie) => cookie.name === 'ff_session');
+}
+
+describe('sign-up, sign-in, sign-out', () => {
+  it('registers a new account and lands in an empty home folder with a storage meter', async () => {
+    const context = await e2e.newContext();
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const credentials = newCredentials();
+    await page.goto('/register');
+    await page.getByLabel('Username').fill(credentials.username);
+    await page.getByLabel('Email').fill(credentials.email);
+    await page.getByLabel('Password', { exact: true }).fill(credentials.password);
+    await page.getByLabel('Repeat password').fill(credentials.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+    await expect(page.getByRole('meter', { name: 'Storage used' }).getAttribute('aria-valuetext')).resolves.toMatch(
+      /^0 B of 8\.00 MB used$/,
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('refuses a wrong password with a clear message', async () => {
+    const context = await e2e.newContext();
+    const credentials = await api(context).register();
+    await context.clearCookies();
+    const page = await context.newPage();
+    await page.goto('/login');
+    await fillLogin(page, { ...credentials, password: 'not the password' }, false);
+    await page.getByRole('alert').getByText('That email and password do not match an account.').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await context.close();
+  });
+
+  it('signs out, sends a signed-out visitor to the sign-in page and back to where they were going', async () => {
+    const context = await e2e.newContext();
+    const credentials = await api(context).register();
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByRole('button', { name: `Account: ${credentials.username}` }).click();
+    await page.getByRole('menuitem', { name: `Sign out ${credentials.username}` }).click();
+    await page.waitForURL((url) => url.pathname === '/login');
+    expect(await sessionCookie(page)).toBeUndefined();
+
+    await page.goto('/trash');
+    await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('next') === '/trash');
+    await fillLogin(page, credentials, true);
+    await page.waitForURL((url) => url.pathname === '/trash');
+    await page.getByRole('heading', { name: 'Trash', exact: true }).waitFor();
+    await context.close();
+  });
+
+  it('keeps a remembered session for 30 days and a plain one only for the browser session', async () => {
+    const context = await e2e.newContext();
+    const credentials = await api(context).register();
+    await context.clearCookies();
+    const page = await context.newPage();
+
+    await page.goto('/login');
+    await fillLogin(page, credentials, true);
+    await page.waitForURL((url) => url.pathname === '/');
+    const remembered = await sessionCookie(page);
+    expect(remembered?.expires ?? -1).toBeGreaterThan(Date.now() / 1000 + 29 * 24 * 3600);
+
+    await context.clearCookies();
+    await page.goto('/login');
+    await fillLogin(page, credentials, false);
+    await page.waitForURL((url) => url.pathname === '/');
+    expect((await sessionCookie(page))?.expires).toBe(-1);
+    await context.close();
+  });
+
+  it('ignores a ?next= that points to another site', async () => {
+    const context = await e2e.newContext();
+    const credentials = await api(context).register();
+    await context.clearCookies();
+    const page = await context.newPage();
+    await page.goto('/login?next=//evil.example/steal');
+    await fillLogin(page, credentials, false);
+    await page.waitForURL((url) => url.pathname === '/');
+    expect(new URL(page.url()).host).toBe(new URL(e2e.baseURL).host);
+    await context.close();
+  });
+});

@@ -1,0 +1,229 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { api } from './api.js';
+import { launch, watchErrors, type E2E } from './browser.js';
+import { gone, item, MOD, selectedCount, toast, view } from './pages.js';
+
+let e2e: E2E;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  e2e = await launch();
+});
+afterAll(async () => {
+  await e2e.close();
+});
+beforeEach(async () => {
+  await context?.close();
+  context = await e2e.newContext();
+  await api(context).register();
+  page = await context.newPage();
+  errors = watchErrors(page);
+  return () => {
+    expect(errors).toEqual([]);
+  };
+});
+
+describe('file browser', () => {
+  it('creates a folder, opens it and comes back through the breadcrumbs', async () => {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'New folder' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New folder' });
+    await dialog.getByLabel('Folder name').fill('Projects');
+    await dialog.getByLabel('Folder name').press('Enter');
+    await toast(page, 'Created “Projects”.');
+    await item(page, 'Projects').dblclick();
+    await page.waitForURL(/\/folders\/[^/]+$/);
+    const crumbs = page.getByRole('navigation', { name: 'Folder path' });
+    await crumbs.locator('[aria-current="page"]', { hasText: 'Projects' }).waitFor();
+    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+    await crumbs.getByRole('link', { name: 'My files' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await item(page, 'Projects').waitFor();
+  });
+
+  it('refuses a duplicate folder name inside the dialog', async () => {
+    await api(context).folder('Taken');
+    await page.goto('/');
+    await page.getByRole('button', { name: 'New folder' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New folder' });
+    await dialog.getByLabel('Folder name').fill('Taken');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.getByRole('alert').waitFor();
+    expect(await dialog.getByRole('alert').textContent()).toMatch(/Taken/);
+  });
+
+  it('renames with F2 and from the context menu', async () => {
+    await api(context).folder('Drafts');
+    await api(context).upload('notes.txt', 'hello');
+    await page.goto('/');
+    await item(page, 'Drafts').click();
+    await page.keyboard.press('F2');
+    const rename = page.getByRole('dialog', { name: 'Rename folder' });
+    await rename.getByLabel('New name').fill('Final');
+    await rename.getByLabel('New name').press('Enter');
+    await item(page, 'Final').waitFor();
+    await gone(item(page, 'Drafts'));
+
+    await item(page, 'notes.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Rename…' }).click();
+    const renameFile = page.getByRole('dialog', { name: 'Rename file' });
+    // The name without its extension is selected, so typing replaces just that.
+    await page.keyboard.type('minutes');
+    await renameFile.getByRole('button', { name: 'Rename' }).click();
+    await item(page, 'minutes.txt').waitFor();
+  });
+
+  it('moves an item with the folder picker and by dragging it onto a folder', async () => {
+    const client = api(context);
+    const archive = await client.folder('Archive');
+    await client.folder('Inbox');
+    await client.upload('note.txt', 'moved by dialog');
+    await client.upload('drag.txt', 'moved by drag');
+    await page.goto('/');
+
+    await item(page, 'note.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Move to…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Move “note.txt”' });
+    await picker.getByRole('button', { name: 'Archive' }).click();
+    await picker.getByText('Destination:').getByText('Archive').waitFor();
+    await picker.getByRole('button', { name: 'Move here' }).click();
+    await toast(page, 'Moved “note.txt”.');
+    await gone(item(page, 'note.txt'));
+
+    await item(page, 'drag.txt').dragTo(item(page, 'Archive'));
+    await toast(page, 'Moved “drag.txt”.');
+    await gone(item(page, 'drag.txt'));
+
+    const inArchive = (await client.children(archive.id)).items.map((node) => node.name).sort();
+    expect(inArchive).toEqual(['drag.txt', 'note.txt']);
+    await item(page, 'Archive').dblclick();
+    await item(page, 'note.txt').waitFor();
+    await item(page, 'drag.txt').waitFor();
+  });
+
+  it('copies an item into another folder with the folder picker', async () => {
+    const client = api(context);
+    const target = await client.folder('Backup');
+    await client.upload('original.txt', 'copy me');
+    await page.goto('/');
+    await item(page, 'original.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Copy to…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Copy “original.txt”' });
+    await picker.getByRole('button', { name: 'Backup' }).click();
+    await picker.getByRole('button', { name: 'Copy here' }).click();
+    await toast(page, 'Copied “original.txt”.');
+    await item(page, 'original.txt').waitFor();
+    expect((await client.children(target.id)).items.map((node) => node.name)).toEqual(['original.txt']);
+  });
+
+  it('navigates with the keyboard: arrows, Enter opens, Backspace goes up to the same folder', async () => {
+    const client = api(context);
+    await client.folder('alpha');
+    const beta = await client.folder('beta');
+    await client.folder('gamma');
+    await client.upload('zeta.txt', 'z');
+    await page.goto('/');
+    await item(page, 'alpha').waitFor();
+    await view(page).focus();
+    const active = () => view(page).getAttribute('aria-activedescendant');
+    const idOf = async (name: string) => (await item(page, name).getAttribute('id')) ?? 'missing';
+
+    expect(await active()).toBe(await idOf('alpha'));
+    await page.keyboard.press('ArrowDown');
+    expect(await active()).toBe(await idOf('beta'));
+    expect(await item(page, 'beta').getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('End');
+    expect(await active()).toBe(await idOf('zeta.txt'));
+    await page.keyboard.press('Shift+ArrowUp');
+    await selectedCount(page).filter({ hasText: '2 selected' }).waitFor();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+F10');
+    await page.getByRole('menu', { name: 'Actions' }).getByRole('menuitem', { name: 'Open' }).waitFor();
+    await page.keyboard.press('Escape');
+    await gone(page.getByRole('menu'));
+    expect(await page.evaluate("document.activeElement?.getAttribute('role')")).toBe('listbox');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.pathname === `/folders/${beta.id}`);
+    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+    await page.keyboard.press('Backspace');
+    await page.waitForURL((url) => url.pathname === '/');
+    await item(page, 'beta').waitFor();
+    await expect.poll(active).toBe(await idOf('beta'));
+  });
+
+  it('selects with click, shift-click, ctrl-click, select all and Escape', async () => {
+    const client = api(context);
+    for (const name of ['alpha', 'beta', 'gamma', 'delta']) {
+      await client.folder(name);
+    }
+    await page.goto('/');
+    await item(page, 'alpha').click();
+    await selectedCount(page).filter({ hasText: '1 selected' }).waitFor();
+    // Sorted by name: alpha, beta, delta, gamma.
+    await item(page, 'delta').click({ modifiers: ['Shift'] });
+    await selectedCount(page).filter({ hasText: '3 selected' }).waitFor();
+    await item(page, 'beta').click({ modifiers: ['ControlOrMeta'] });
+    await selectedCount(page).filter({ hasText: '2 selected' }).waitFor();
+    expect(await item(page, 'beta').getAttribute('aria-selected')).toBe('false');
+    await page.keyboard.press(`${MOD}+a`);
+    await selectedCount(page).filter({ hasText: '4 selected' }).waitFor();
+    await page.keyboard.press('Escape');
+    await gone(selectedCount(page));
+  });
+
+  it('moves the selection to the trash with the Delete key, and shows it in the trash', async () => {
+    const client = api(context);
+    await client.folder('keep');
+    await client.folder('old-1');
+    await client.upload('old-2.txt', 'bye');
+    await page.goto('/');
+    await item(page, 'old-1').click();
+    await item(page, 'old-2.txt').click({ modifiers: ['ControlOrMeta'] });
+    await page.keyboard.press('Delete');
+    await toast(page, 'Moved to the trash: 2 items.');
+    await gone(item(page, 'old-1'));
+    await gone(item(page, 'old-2.txt'));
+    await item(page, 'keep').waitFor();
+
+    await page.getByRole('link', { name: 'Trash' }).click();
+    await page.waitForURL((url) => url.pathname === '/trash');
+    await item(page, 'old-1').waitFor();
+    expect(await item(page, 'old-2.txt').textContent()).toMatch(/deleted for good in (29|30) days/);
+  });
+
+  it('keeps a folder of 1,100 items virtual: few rows in the page, every row reachable', async () => {
+    const client = api(context);
+    const names = Array.from({ length: 1100 }, (_, i) => `item-${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < names.length; i += 25) {
+      await Promise.all(names.slice(i, i + 25).map((name) => client.folder(name)));
+    }
+    await page.goto('/');
+    await item(page, 'item-0000').waitFor();
+    expect(await page.getByRole('option').count()).toBeLessThan(80);
+    expect(await item(page, 'item-0000').getAttribute('aria-setsize')).toBe('1100');
+    await view(page).focus();
+    await page.keyboard.press('End');
+    await item(page, 'item-1099').waitFor();
+    expect(await page.getByRole('option').count()).toBeLessThan(80);
+    await page.keyboard.press('PageUp');
+    await page.keyboard.press('PageUp');
+    expect(await view(page).getAttribute('aria-activedescendant')).toMatch(/^item-/);
+  });
+
+  it('switches between system, light and dark themes and remembers the choice', async () => {
+    await page.goto('/');
+    const theme = () => page.evaluate('document.documentElement.dataset.theme ?? "system"');
+    expect(await theme()).toBe('system');
+    await page.getByRole('button', { name: /^System theme/ }).click();
+    expect(await theme()).toBe('light');
+    await page.getByRole('button', { name: /^Light theme/ }).click();
+    expect(await theme()).toBe('dark');
+    await page.reload();
+    await page.getByRole('button', { name: /^Dark theme/ }).waitFor();
+    expect(await theme()).toBe('dark');
+  });
+});

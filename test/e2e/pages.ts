@@ -1,0 +1,31 @@
+import type { Locator, Page } from 'playwright-core';
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A file or folder in the current view, by its exact name. */
+export function item(page: Page, name: string): Locator {
+  return page.getByRole('option', { name: new RegExp(`^${escape(name)}, `) });
+}
+
+/** The file view (list or grid). */
+export function view(page: Page): Locator {
+  return page.getByRole('listbox');
+}
+
+/** The "N selected" text of the selection bar. */
+export function selectedCount(page: Page): Locator {
+  return page.getByRole('toolbar', { name: 'Selected items' }).getByText(/selected$/);
+}
+
+/** Waits for a toast with this text. */
+export async function toast(page: Page, text: string | RegExp): Promise<void> {
+  await page.locator('.toast').filter({ hasText: text }).first().waitFor();
+}
+
+/** Waits until an element is gone. */
+export async function gone(locator: Locator): Promise<void> {
+  await locator.waitFor({ state: 'detached' });
+}
+
+/** The platform's select-all modifier for keyboard.press. */
+export const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';

@@ -1,0 +1,118 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { api } from './api.js';
+import { launch, watchErrors, type E2E } from './browser.js';
+import { item, toast } from './pages.js';
+
+let e2e: E2E;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  e2e = await launch();
+});
+afterAll(async () => {
+  await e2e.close();
+});
+beforeEach(async () => {
+  await context?.close();
+  context = await e2e.newContext();
+  await api(context).register();
+  page = await context.newPage();
+  errors = watchErrors(page);
+  return () => {
+    expect(errors).toEqual([]);
+  };
+});
+
+/** A page in a fresh context with no session: what a link's recipient sees. */
+async function visitor(): Promise<Page> {
+  return (await e2e.newContext()).newPage();
+}
+
+describe('share links', () => {
+  it('creates a password-protected link that a visitor unlocks and downloads from', async () => {
+    await api(context).upload('plan.txt', 'the plan');
+    await page.goto('/');
+    await item(page, 'plan.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Share link…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Share “plan.txt”' });
+    await dialog.getByLabel('Password (optional)').fill('open sesame');
+    await dialog.getByLabel('Download limit (optional)').fill('5');
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    const url = await dialog.getByLabel('Share link').inputValue();
+    expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{40,}$/);
+    await dialog.locator('.share-item').getByText('Password').waitFor();
+
+    const guest = await visitor();
+    await guest.goto(url);
+    await guest.getByText('This link is protected by a password.').waitFor();
+    await guest.getByLabel('Password').fill('wrong');
+    await guest.getByRole('button', { name: 'Unlock' }).click();
+    await guest.getByRole('alert').getByText('That password is not right.').waitFor();
+    await guest.getByLabel('Password').fill('open sesame');
+    await guest.getByRole('button', { name: 'Unlock' }).click();
+    await guest.getByRole('heading', { name: 'plan.txt' }).waitFor();
+    const download = guest.waitForEvent('download');
+    await guest.getByRole('link', { name: 'Download' }).click();
+    expect((await download).suggestedFilename()).toBe('plan.txt');
+    await guest.context().close();
+  });
+
+  it('lets a visitor browse a shared folder, preview a file and get the zip', async () => {
+    const client = api(context);
+    const folder = await client.folder('Holiday');
+    const sub = await client.folder('Day 1', folder.id);
+    await client.upload('itinerary.txt', 'fly, swim, eat', folder.id);
+    await client.upload('beach.txt', 'sand', sub.id);
+    const share = await client.share(folder.id);
+
+    const guest = await visitor();
+    await guest.goto(`/s/${share.token}`);
+    await guest.getByRole('button', { name: /Day 1/ }).click();
+    await guest.getByRole('button', { name: /beach\.txt/ }).waitFor();
+    await guest.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'Holiday' }).click();
+    await guest.getByRole('button', { name: /itinerary\.txt/ }).click();
+    await expect.poll(() => guest.getByRole('dialog').locator('pre').textContent()).toBe('fly, swim, eat');
+    await guest.keyboard.press('Escape');
+    expect(await guest.getByRole('link', { name: 'Download all (zip)' }).getAttribute('href')).toBe(
+      `/api/public/shares/${share.token}/zip`,
+    );
+    await guest.context().close();
+  });
+
+  it('explains a link that is used up, and one that was revoked', async () => {
+    const client = api(context);
+    const file = await client.upload('once.txt', 'only once');
+    const limited = await client.share(file.id, { maxDownloads: 1 });
+    const revoked = await client.share(file.id);
+
+    const guest = await visitor();
+    expect((await guest.request.get(`/api/public/shares/${limited.token}/content`)).status()).toBe(200);
+    await guest.goto(`/s/${limited.token}`);
+    await guest.getByRole('heading', { name: 'This link has been used up' }).waitFor();
+
+    await page.goto('/shared');
+    await page.locator('.shared-item').first().waitFor();
+    expect(await page.locator('.shared-item').count()).toBe(2);
+    await page.locator('.shared-item').filter({ hasText: '1 of 1 download' }).waitFor();
+    await page.locator('.shared-item').filter({ hasText: '0 downloads' }).getByRole('button', { name: 'Revoke' }).click();
+    await toast(page, 'Link revoked.');
+    await expect.poll(() => page.locator('.shared-item').count()).toBe(1);
+
+    await guest.goto(`/s/${revoked.token}`);
+    await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
+    await guest.context().close();
+  });
+
+  it('explains a link that has expired', async () => {
+    const file = await api(context).upload('soon.txt', 'gone soon');
+    const share = await api(context).share(file.id, { expiresAt: new Date(Date.now() + 1500).toISOString() });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const guest = await visitor();
+    await guest.goto(`/s/${share.token}`);
+    await guest.getByRole('heading', { name: 'This link has expired' }).waitFor();
+    await guest.context().close();
+  });
+});

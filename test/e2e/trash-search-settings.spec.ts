@@ -1,0 +1,132 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { api, type Credentials } from './api.js';
+import { launch, watchErrors, type E2E } from './browser.js';
+import { gone, item, toast } from './pages.js';
+
+let e2e: E2E;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+let credentials: Credentials;
+
+beforeAll(async () => {
+  e2e = await launch();
+});
+afterAll(async () => {
+  await e2e.close();
+});
+beforeEach(async () => {
+  await context?.close();
+  context = await e2e.newContext();
+  credentials = await api(context).register();
+  page = await context.newPage();
+  errors = watchErrors(page);
+  return () => {
+    expect(errors).toEqual([]);
+  };
+});
+
+describe('trash', () => {
+  it('restores an item, deletes one for good and empties the trash', async () => {
+    const client = api(context);
+    for (const name of ['restore-me.txt', 'delete-me.txt', 'empty-1.txt', 'empty-2.txt']) {
+      const node = await client.upload(name, name);
+      await client.trash(node.id);
+    }
+    await page.goto('/trash');
+    await item(page, 'restore-me.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Restore' }).click();
+    await toast(page, 'Restored “restore-me.txt”.');
+    await gone(item(page, 'restore-me.txt'));
+
+    await item(page, 'delete-me.txt').click();
+    await page.keyboard.press('Delete');
+    const confirm = page.getByRole('dialog', { name: 'Delete for good?' });
+    await confirm.getByRole('button', { name: 'Delete for good' }).click();
+    await gone(item(page, 'delete-me.txt'));
+
+    await page.getByRole('button', { name: 'Empty trash' }).click();
+    await page.getByRole('dialog', { name: 'Empty the trash?' }).getByRole('button', { name: 'Empty trash' }).click();
+    await page.getByRole('heading', { name: 'The trash is empty' }).waitFor();
+
+    await page.getByRole('link', { name: 'My files' }).click();
+    await item(page, 'restore-me.txt').waitFor();
+    expect((await client.children()).total).toBe(1);
+  });
+});
+
+describe('search', () => {
+  it('finds files by name anywhere, shows their folder, filters by type and saves the search', async () => {
+    const client = api(context);
+    const finance = await client.folder('Finance');
+    await client.upload('invoice-march.pdf', '%PDF-1.4 march', finance.id);
+    await client.upload('invoice-april.txt', 'april');
+    await client.upload('holiday.png', 'not really a png');
+    await page.goto('/');
+    await page.getByLabel('Search files').fill('invoice');
+    await page.getByLabel('Search files').press('Enter');
+    await page.waitForURL((url) => url.pathname === '/search' && url.searchParams.get('q') === 'invoice');
+    await page.getByRole('status').getByText('2 results').waitFor();
+    expect(await item(page, 'invoice-march.pdf').textContent()).toContain('in My files/Finance');
+    expect(await item(page, 'invoice-april.txt').textContent()).toContain('in My files');
+
+    const filters = page.getByRole('form', { name: 'Search filters' });
+    await filters.getByLabel('Extensions').fill('pdf');
+    await filters.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('status').getByText('1 result').waitFor();
+    await gone(item(page, 'invoice-april.txt'));
+
+    await filters.getByRole('button', { name: 'Save search' }).click();
+    const save = page.getByRole('dialog', { name: 'Save this search' });
+    await save.getByLabel('Name').fill('PDF invoices');
+    await save.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Saved search: PDF invoices' }).waitFor();
+    await page.getByRole('navigation', { name: 'Saved searches' }).getByRole('link', { name: 'PDF invoices' }).waitFor();
+    await item(page, 'invoice-march.pdf').waitFor();
+
+    await item(page, 'invoice-march.pdf').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Show in folder' }).click();
+    await page.waitForURL((url) => url.pathname === `/folders/${finance.id}`);
+  });
+});
+
+describe('favourites', () => {
+  it('adds an item to the favourites from the context menu', async () => {
+    await api(context).folder('Important');
+    await page.goto('/');
+    await item(page, 'Important').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Add to favourites' }).click();
+    await toast(page, 'Added to favourites: “Important”.');
+    await page.getByRole('link', { name: 'Favourites' }).click();
+    await expect.poll(() => item(page, 'Important').getAttribute('aria-label')).toBe('Important, folder, favourite');
+  });
+});
+
+describe('settings', () => {
+  it('changes the password', async () => {
+    await page.goto('/settings');
+    await page.getByLabel('Current password').fill(credentials.password);
+    await page.getByLabel('New password', { exact: true }).fill('a much better password');
+    await page.getByLabel('Repeat new password').fill('a much better password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').getByText('Password changed.', { exact: false }).waitFor();
+    const login = await context.request.post('/api/auth/login', { data: { email: credentials.email, password: 'a much better password' } });
+    expect(login.status()).toBe(200);
+  });
+
+  it('creates a personal access token, shows it once, and revokes it', async () => {
+    await page.goto('/settings');
+    await page.getByLabel('Token name').fill('backup script');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = await page.getByLabel('New token').inputValue();
+    expect(token.length).toBeGreaterThan(20);
+    const asToken = await context.request.get('/api/me', { headers: { authorization: `Bearer ${token}` } });
+    expect(asToken.status()).toBe(200);
+    await page.locator('.token-item', { hasText: 'backup script' }).waitFor();
+    await page.getByRole('button', { name: 'Revoke backup script' }).click();
+    await toast(page, 'Token revoked.');
+    await gone(page.getByLabel('New token'));
+    expect((await context.request.get('/api/me', { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
+  });
+});

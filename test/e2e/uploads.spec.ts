@@ -1,0 +1,153 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { api } from './api.js';
+import { launch, watchErrors, type E2E } from './browser.js';
+import { gone, item } from './pages.js';
+
+let e2e: E2E;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  e2e = await launch();
+});
+afterAll(async () => {
+  await e2e.close();
+});
+beforeEach(async () => {
+  await context?.close();
+  context = await e2e.newContext();
+  await api(context).register();
+  page = await context.newPage();
+  errors = watchErrors(page);
+  return () => {
+    expect(errors).toEqual([]);
+  };
+});
+
+const panel = () => page.getByRole('region', { name: 'Uploads' });
+const file = (name: string, text: string) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+
+/** Drops files on an element the way a desktop drag would (a DataTransfer carrying File objects). */
+async function dropFiles(target: ReturnType<Page['locator']>, files: { name: string; text: string }[]): Promise<void> {
+  // A string, run in the page: tests are type-checked without the DOM library.
+  const dataTransfer = await page.evaluateHandle(`(() => {
+    const transfer = new DataTransfer();
+    for (const each of ${JSON.stringify(files)}) {
+      transfer.items.add(new File([each.text], each.name, { type: 'text/plain' }));
+    }
+    return transfer;
+  })()`);
+  await target.dispatchEvent('dragenter', { dataTransfer });
+  await target.dispatchEvent('dragover', { dataTransfer });
+  await target.dispatchEvent('drop', { dataTransfer });
+}
+
+describe('uploads', () => {
+  it('uploads files with the button, shows them and updates the storage meter', async () => {
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+    await page.getByTestId('upload-files').setInputFiles([file('one.txt', 'first file'), file('two.txt', 'second file, longer')]);
+    await panel().getByText('2 uploads complete').waitFor();
+    await item(page, 'one.txt').waitFor();
+    await item(page, 'two.txt').waitFor();
+    await expect.poll(() => page.getByRole('meter', { name: 'Storage used' }).getAttribute('aria-valuetext')).toBe('29 B of 8.00 MB used');
+    expect(await panel().getByRole('progressbar', { name: 'Total upload progress' }).getAttribute('aria-valuenow')).toBe('100');
+  });
+
+  it('asks what to do about a name clash: keep both, replace or skip', async () => {
+    await api(context).upload('report.txt', 'v1');
+    await page.goto('/');
+    await item(page, 'report.txt').waitFor();
+    const clash = () => page.getByRole('group', { name: 'report.txt already exists' });
+
+    await page.getByTestId('upload-files').setInputFiles([file('report.txt', 'version 2')]);
+    await clash().getByRole('button', { name: 'Keep both' }).click();
+    await item(page, 'report (1).txt').waitFor();
+
+    await page.getByTestId('upload-files').setInputFiles([file('report.txt', 'version three')]);
+    await clash().getByRole('button', { name: 'Replace' }).click();
+    await expect.poll(() => item(page, 'report.txt').getAttribute('aria-label')).toBe('report.txt, 13 B');
+
+    await page.getByTestId('upload-files').setInputFiles([file('report.txt', 'never stored')]);
+    await clash().getByRole('button', { name: 'Skip' }).click();
+    await panel().getByText('Skipped').waitFor();
+    expect((await api(context).children()).items.map((node) => node.name).sort()).toEqual(['report (1).txt', 'report.txt']);
+  });
+
+  it('says clearly when a file does not fit in the quota', async () => {
+    await page.goto('/');
+    const tooBig = Buffer.alloc(inject('quotaBytes') + 1024, 1);
+    await page.getByTestId('upload-files').setInputFiles([{ name: 'huge.bin', mimeType: 'application/octet-stream', buffer: tooBig }]);
+    await panel().getByRole('alert').getByText('Not enough storage: this file would exceed your quota.').waitFor();
+    await panel().getByText('1 upload failed').waitFor();
+    expect((await api(context).children()).total).toBe(0);
+  });
+
+  it('shows progress and speed, and cancels an upload in flight', async () => {
+    await page.goto('/');
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: 256 * 1024,
+    });
+    await page
+      .getByTestId('upload-files')
+      .setInputFiles([{ name: 'slow.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(4 * 1024 * 1024, 2) }]);
+    await panel()
+      .getByText(/KB\/s|MB\/s/)
+      .first()
+      .waitFor();
+    const progress = panel().getByRole('progressbar', { name: 'Upload of slow.bin' });
+    await expect.poll(async () => Number(await progress.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    await panel().getByRole('button', { name: 'Cancel upload of slow.bin' }).click();
+    await panel().getByText('Cancelled').waitFor();
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await expect.poll(async () => (await api(context).children()).total).toBe(0);
+  });
+
+  it('uploads a whole folder from the folder picker, recreating its structure', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'fileflow-e2e-folder-'));
+    try {
+      await mkdir(path.join(dir, 'album', '2024'), { recursive: true });
+      await writeFile(path.join(dir, 'album', 'cover.txt'), 'cover');
+      await writeFile(path.join(dir, 'album', '2024', 'march.txt'), 'march');
+      await page.goto('/');
+      await page.getByTestId('upload-folder').setInputFiles(path.join(dir, 'album'));
+      await panel().getByText('2 uploads complete').waitFor();
+      await item(page, 'album').dblclick();
+      await item(page, 'cover.txt').waitFor();
+      await item(page, '2024').dblclick();
+      await item(page, 'march.txt').waitFor();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('uploads files dropped on the page, and into a folder when dropped on it', async () => {
+    const inbox = await api(context).folder('Inbox');
+    await page.goto('/');
+    await item(page, 'Inbox').waitFor();
+    await dropFiles(page.locator('.files-page'), [{ name: 'dropped.txt', text: 'from the desktop' }]);
+    await item(page, 'dropped.txt').waitFor();
+    await dropFiles(item(page, 'Inbox'), [{ name: 'into-folder.txt', text: 'into the folder' }]);
+    await panel().getByText('2 uploads complete').waitFor();
+    await expect.poll(async () => (await api(context).children(inbox.id)).items.map((node) => node.name)).toEqual(['into-folder.txt']);
+    await gone(item(page, 'into-folder.txt'));
+  });
+
+  it('creates folders and files from the toolbar in a subfolder too', async () => {
+    const docs = await api(context).folder('Docs');
+    await page.goto(`/folders/${docs.id}`);
+    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+    await page.getByTestId('upload-files').setInputFiles([file('inside.txt', 'in docs')]);
+    await item(page, 'inside.txt').waitFor();
+    expect((await api(context).children(docs.id)).items.map((node) => node.name)).toEqual(['inside.txt']);
+  });
+});
