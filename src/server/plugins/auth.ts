@@ -28,6 +28,14 @@ export function requireUser(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+/**
+ * An onRequest hook for routes that need a signed-in user: 401 before the body and query are
+ * validated, so a caller without credentials learns nothing but that it must sign in.
+ */
+export async function requireSignedIn(request: FastifyRequest): Promise<void> {
+  requireUser(request);
+}
+
 /** Sets or clears the session cookie: HttpOnly, SameSite=Lax, Secure behind HTTPS. */
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string | null, maxAgeMs: number | null): void {
   const options = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: request.protocol === 'https' };

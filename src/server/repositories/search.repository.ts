@@ -19,6 +19,7 @@ export function escapeLike(text: string): string {
 }
 
 const MAX_DEPTH = 10_000;
+const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** SQL for searching a user's live nodes by name and filters. */
 export class SearchRepository {
@@ -43,7 +44,8 @@ export class SearchRepository {
     if (filters.createdFrom) {
       conditions.push(gte(fileNodes.createdAt, filters.createdFrom));
     }
-    if (filters.createdTo) {
+    // The last millisecond of year 9999 bounds nothing (and its successor is no time the database reads).
+    if (filters.createdTo && filters.createdTo.getTime() < LATEST_TIME) {
       // Times are shown to the millisecond but stored to the microsecond: a bound equal to a
       // node's createdAt as shown must include that node, so compare up to the next millisecond.
       conditions.push(lt(fileNodes.createdAt, new Date(filters.createdTo.getTime() + 1)));

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireUser, setSessionCookie } from '../plugins/auth.js';
+import { requireSignedIn, requireUser, setSessionCookie } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import { authResponse, changePasswordBody, loginBody, registerBody, safeNextPath, toUserDto, userSchema } from './auth.schemas.js';
 import { errors } from './common.schemas.js';
@@ -52,7 +52,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
 
   app.post(
     '/api/auth/logout',
-    { schema: { tags: ['auth'], summary: 'Sign out: the session is revoked on the server', response: { 204: z.null(), ...errors(401) } } },
+    {
+      onRequest: requireSignedIn,
+      schema: { tags: ['auth'], summary: 'Sign out: the session is revoked on the server', response: { 204: z.null(), ...errors(401) } },
+    },
     async (request, reply) => {
       const principal = requireUser(request);
       if (principal.via === 'session') {
@@ -65,13 +68,17 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
 
   app.get(
     '/api/me',
-    { schema: { tags: ['auth'], summary: 'The signed-in user and their storage use', response: { 200: userSchema, ...errors(401) } } },
+    {
+      onRequest: requireSignedIn,
+      schema: { tags: ['auth'], summary: 'The signed-in user and their storage use', response: { 200: userSchema, ...errors(401) } },
+    },
     async (request) => toUserDto(requireUser(request).user),
   );
 
   app.post(
     '/api/me/password',
     {
+      onRequest: requireSignedIn,
       schema: {
         tags: ['auth'],
         summary: 'Change the password; every other session is signed out',

@@ -27,7 +27,12 @@ export const registerBody = z.object({
 });
 
 export const loginBody = z.object({
-  email: z.string().trim().max(320),
+  // No address has control characters, and the database refuses NUL in text: such input is a 400.
+  email: z
+    .string()
+    .trim()
+    .max(320)
+    .regex(/^[^\u0000-\u001f\u007f]*$/u, 'must not contain control characters'),
   password: z.string().max(1024),
   remember: z.boolean().optional(),
   next: z.string().max(2048).optional(),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { FileNodeRow } from '../db/schema/index.js';
 import { AppError, invalidRequest } from '../errors.js';
 import { sendArchive, sendContent } from '../http/send-content.js';
-import { requireUser } from '../plugins/auth.js';
+import { requireSignedIn, requireUser } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import type { ConflictPolicy } from '../services/uploads.service.js';
 import { errors, idParams, parseId, parseParentId } from './common.schemas.js';
@@ -38,6 +38,7 @@ function malformedMultipart(error: unknown): Error {
 /** Uploads (multipart and raw), downloads and folder zips. */
 export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { uploads, files } = services;
+  app.addHook('onRequest', requireSignedIn);
   await app.register(multipart, { limits: MULTIPART_LIMITS });
 
   app.post(

@@ -55,10 +55,9 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
 
   /**
    * Sends a file of a share. A full download counts once, reserved when it starts and given
-   * back if it does not complete; range requests, HEAD and 304s do not count.
+   * back if it does not complete; partial (206) answers, HEAD and 304s do not count.
    */
   const sendShared = async (request: FastifyRequest, reply: FastifyReply, resolved: ResolvedShare, node: FileNodeRow, inline: boolean) => {
-    const counts = request.method === 'GET' && request.headers.range === undefined;
     const content = {
       name: node.name,
       size: node.size,
@@ -66,6 +65,9 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
       sha256: node.sha256,
       modifiedAt: node.modifiedAt,
       open: async (range?: { start: number; end: number }) => {
+        // Whether a body is the whole file, not whether a Range header was sent: a malformed,
+        // multi-range or non-byte Range header is ignored and the whole file goes out.
+        const counts = request.method === 'GET' && range === undefined;
         if (counts) {
           await countDownload(reply, resolved);
         }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SearchProfileValues } from '../repositories/search-profiles.repository.js';
-import { requireUser } from '../plugins/auth.js';
+import { requireSignedIn, requireUser } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import { normaliseFileTypes, type SearchResult } from '../services/search.service.js';
 import { errors, idParams, parseId } from './common.schemas.js';
@@ -54,6 +54,7 @@ function profileValues(body: ProfileInput): Partial<SearchProfileValues> {
 /** Name search and saved search profiles. */
 export const searchRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { search } = services;
+  app.addHook('onRequest', requireSignedIn);
 
   app.get(
     '/api/search',

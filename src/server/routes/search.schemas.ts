@@ -16,6 +16,10 @@ export function parseDateBound(raw: string | undefined | null, field: string, en
   if (!day || Number.isNaN(date.getTime()) || calendar?.getUTCMonth() !== Number(day[2]) - 1 || calendar.getUTCDate() !== Number(day[3])) {
     throw invalidRequest(`${field}: must be a date (YYYY-MM-DD) or an ISO 8601 time`);
   }
+  // The database takes years 1 to 9999 as we write them (an offset can move "0001-01-01" into year 0).
+  if (date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) {
+    throw invalidRequest(`${field}: must be between the years 1 and 9999 (UTC)`);
+  }
   return date;
 }
 

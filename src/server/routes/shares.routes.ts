@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireUser } from '../plugins/auth.js';
+import { requireSignedIn, requireUser } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import { errors, idParams, parseId } from './common.schemas.js';
 import { createShareBody, shareSchema, toShareDto } from './shares.schemas.js';
@@ -8,6 +8,7 @@ import { createShareBody, shareSchema, toShareDto } from './shares.schemas.js';
 /** The owner's side of share links: create, list, revoke. */
 export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl: string | undefined }> = async (app, { services, publicUrl }) => {
   const { shares } = services;
+  app.addHook('onRequest', requireSignedIn);
 
   app.post(
     '/api/shares',

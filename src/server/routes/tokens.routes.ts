@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiTokenRow } from '../db/schema/index.js';
-import { requireUser } from '../plugins/auth.js';
+import { requireSignedIn, requireUser } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import { errors, idParams, parseId } from './common.schemas.js';
 
@@ -18,13 +18,22 @@ const toTokenDto = (row: ApiTokenRow) => ({
 
 /** Personal access tokens for scripts and the CLI. */
 export const tokensRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  app.addHook('onRequest', requireSignedIn);
+
   app.post(
     '/api/tokens',
     {
       schema: {
         tags: ['tokens'],
         summary: 'Create a personal access token; the secret is shown only in this answer',
-        body: z.object({ name: z.string().trim().min(1, 'must not be empty').max(100) }),
+        body: z.object({
+          name: z
+            .string()
+            .trim()
+            .min(1, 'must not be empty')
+            .max(100)
+            .regex(/^[^\u0000-\u001f\u007f]*$/u, 'must not contain control characters'),
+        }),
         response: { 201: z.object({ id: z.string(), name: z.string(), token: z.string(), createdAt: z.string() }), ...errors(400, 401) },
       },
     },

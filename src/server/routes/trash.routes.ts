@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireUser } from '../plugins/auth.js';
+import { requireSignedIn, requireUser } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import { errors, idParams, parseId } from './common.schemas.js';
 import { nodeSchema, toNodeDto } from './nodes.schemas.js';
@@ -8,6 +8,7 @@ import { nodeSchema, toNodeDto } from './nodes.schemas.js';
 /** The trash: list, restore, delete for good, empty. */
 export const trashRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { trash } = services;
+  app.addHook('onRequest', requireSignedIn);
 
   app.get(
     '/api/trash',

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireUser } from '../plugins/auth.js';
+import { requireSignedIn, requireUser } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import { TreeService } from '../services/tree.service.js';
 import { errors, idParams, parseId, parseParentId } from './common.schemas.js';
@@ -19,6 +19,7 @@ import {
 /** The file tree: listing, folders, rename/move/favourite, copy, trash, breadcrumbs, favourites. */
 export const treeRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { tree } = services;
+  app.addHook('onRequest', requireSignedIn);
 
   app.get(
     '/api/folders/root/children',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
-import { firstFreeName, numberedName, validateName } from './names.js';
+import { firstFreeName, numberedName, numberingPrefix, validateName } from './names.js';
 
 /** The AppError validateName throws for `raw`, or undefined when it accepts it. */
 function rejection(raw: string, field?: string): AppError | undefined {
@@ -83,6 +83,29 @@ describe('numberedName', () => {
     ['a', 10, 'a (10)'],
   ])('%s, %i -> %s', (name, n, expected) => {
     expect(numberedName(name, n)).toBe(expected);
+  });
+});
+
+describe('numbered names near the 255-byte limit', () => {
+  it.each([
+    ['a'.repeat(251) + '.txt', 1],
+    ['a'.repeat(251) + '.txt', 123456],
+    ['\u20ac'.repeat(85), 7],
+    ['x.' + 'e'.repeat(253), 1],
+    ['\u{1f600}'.repeat(60) + '.md', 12],
+  ])('%#: keeps within 255 bytes, whole characters, valid, starting with numberingPrefix', (name, n) => {
+    const numbered = numberedName(name, n);
+    expect(Buffer.byteLength(numbered)).toBeLessThanOrEqual(255);
+    expect(numbered).toMatch(new RegExp(` \\(${n}\\)(\\.\\w+)?$`));
+    // No character cut in half (a lone surrogate).
+    expect(numbered).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+    expect(validateName(numbered)).toBe(numbered);
+    expect(numbered.startsWith(numberingPrefix(name))).toBe(true);
+    expect(name.startsWith(numberingPrefix(name))).toBe(true);
+  });
+
+  it('keeps the extension when the stem is shortened', () => {
+    expect(numberedName(`${'a'.repeat(251)}.txt`, 1)).toBe(`${'a'.repeat(247)} (1).txt`);
   });
 });
 

@@ -28,13 +28,42 @@ export function validateName(raw: string, field = 'name'): string {
   return name;
 }
 
-/** "report.pdf" -> "report (1).pdf"; "archive" -> "archive (1)". Extensions stay at the end. */
-export function numberedName(name: string, n: number): string {
+/** The longest prefix of `text` with at most `maxBytes` bytes of UTF-8, cut between characters. */
+function truncateUtf8(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    bytes += Buffer.byteLength(char, 'utf8');
+    if (bytes > maxBytes) {
+      break;
+    }
+    end += char.length;
+  }
+  return text.slice(0, end);
+}
+
+// Room kept for the widest " (n)" that numbering adds, so that every numbered name fits in
+// MAX_NAME_BYTES and starts with numberingPrefix().
+const NUMBER_ROOM = Buffer.byteLength(` (${Number.MAX_SAFE_INTEGER})`);
+
+/** A name's stem and extension for numbering; an extension too long to keep beside a number counts as stem. */
+function splitForNumbering(name: string): { stem: string; extension: string } {
   const dot = name.lastIndexOf('.');
-  const hasExtension = dot > 0 && dot < name.length - 1;
-  const stem = hasExtension ? name.slice(0, dot) : name;
-  const extension = hasExtension ? name.slice(dot) : '';
-  return `${stem} (${n})${extension}`;
+  const extension = dot > 0 && dot < name.length - 1 ? name.slice(dot) : '';
+  if (extension === '' || Buffer.byteLength(extension) + NUMBER_ROOM >= MAX_NAME_BYTES) {
+    return { stem: name, extension: '' };
+  }
+  return { stem: name.slice(0, dot), extension };
+}
+
+/**
+ * "report.pdf" -> "report (1).pdf"; "archive" -> "archive (1)". Extensions stay at the end; a
+ * stem is shortened (whole characters) when the result would pass the 255-byte limit.
+ */
+export function numberedName(name: string, n: number): string {
+  const { stem, extension } = splitForNumbering(name);
+  const suffix = ` (${n})`;
+  return `${truncateUtf8(stem, MAX_NAME_BYTES - Buffer.byteLength(suffix) - Buffer.byteLength(extension))}${suffix}${extension}`;
 }
 
 /** The first "name (n).ext" not in `taken` (n from 1), or `name` itself when it is free. */
@@ -50,8 +79,8 @@ export function firstFreeName(name: string, taken: ReadonlySet<string>): string 
   }
 }
 
-/** The part of the name before the numbering is added, to find the names already taken. */
+/** What the name and all its numbered forms start with, to find the names already taken. */
 export function numberingPrefix(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 && dot < name.length - 1 ? name.slice(0, dot) : name;
+  const { stem, extension } = splitForNumbering(name);
+  return truncateUtf8(stem, MAX_NAME_BYTES - NUMBER_ROOM - Buffer.byteLength(extension));
 }

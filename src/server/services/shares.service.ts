@@ -53,6 +53,10 @@ export class SharesService {
     if (expiresAt.getTime() <= Date.now()) {
       throw invalidRequest('expiresAt: must be in the future');
     }
+    // An offset can carry "9999-12-31T23:59:59-05:00" into a year the database does not read.
+    if (expiresAt.getUTCFullYear() > 9999) {
+      throw invalidRequest('expiresAt: must be before the year 10000 (UTC)');
+    }
     const node = await this.tree.get(userId, input.nodeId);
     const token = newSecret();
     const share = await this.shares.insert({

@@ -139,16 +139,23 @@ export class UploadsService {
         if (delta < 0) {
           await this.users.release(userId, -delta, tx);
         }
+        // A replacement drops the old content's reference and adds the new one's. Blob rows are
+        // locked in hash order, as in copies and purges, so that two replacements swapping
+        // contents (A -> B here, B -> A elsewhere) cannot deadlock.
+        const oldSha256 = replaced?.sha256 ?? null;
+        let orphaned: string[] = [];
+        if (oldSha256 !== null && oldSha256 < sha256) {
+          orphaned = await this.content.release([oldSha256], tx);
+        }
         const { promoted } = await this.content.commitStaged(staged, sha256, size, tx);
+        if (oldSha256 !== null && oldSha256 >= sha256) {
+          orphaned = await this.content.release([oldSha256], tx);
+        }
         const modifiedAt = input.modifiedAt ?? new Date();
         const mimeType = mimeTypeOf(finalName);
         let node: FileNodeRow;
-        let orphaned: string[] = [];
         if (replaced) {
           node = await this.nodes.update(replaced.id, { size, sha256, mimeType, modifiedAt }, tx);
-          if (replaced.sha256) {
-            orphaned = await this.content.release([replaced.sha256], tx);
-          }
         } else {
           node = await this.nodes.insert({ userId, parentId, name: finalName, type: 'file', size, sha256, mimeType, modifiedAt }, tx);
         }
