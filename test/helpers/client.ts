@@ -85,7 +85,7 @@ export class ApiClient {
   }
 
   /** Uploads a file and returns its node (throws unless 201). */
-  async upload(name: string, content: Buffer | string, parentId: string | null = null): Promise<{ id: string; name: string; size: number; sha256: string; etag: string }> {
+  async upload(name: string, content: Buffer | string, parentId: string | null = null): Promise<{ id: string; name: string; size: number; sha256: string; etag: string; mimeType: string }> {
     const res = await this.putFile(name, content, { parentId });
     if (res.statusCode !== 201) {
       throw new Error(`upload ${name} failed: ${res.statusCode} ${res.body}`);

@@ -191,3 +191,40 @@ describe('concurrent replacements', () => {
     expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
   });
 });
+
+describe('second-round review follow-ups', () => {
+  it('counts a range covering the whole file (bytes=0-) as a download, but not a partial range', async () => {
+    const alice = await t.newUser();
+    const file = await alice.upload('whole.txt', '0123456789');
+    const { id, token } = (await alice.post('/api/shares', { nodeId: file.id, maxDownloads: 2 })).json();
+    expect((await t.anonymous.get(`/api/public/shares/${token}/content`, { range: 'bytes=2-5' })).statusCode).toBe(206);
+    expect(await accessCount(alice, id)).toBe(0);
+    expect((await t.anonymous.get(`/api/public/shares/${token}/content`, { range: 'bytes=0-' })).statusCode).toBe(206);
+    expect(await accessCount(alice, id)).toBe(1);
+  });
+
+  it('a file renamed or copied under another extension is served with the new type', async () => {
+    const alice = await t.newUser();
+    const file = await alice.upload('report.txt', '%PDF-1.4');
+    expect(file.mimeType).toBe('text/plain');
+    const renamed = await alice.patch(`/api/nodes/${file.id}`, { name: 'report.pdf' });
+    expect(renamed.json().mimeType).toBe('application/pdf');
+    expect((await alice.get(`/api/files/${file.id}/content`)).headers['content-type']).toBe('application/pdf');
+    const copy = await alice.post(`/api/nodes/${file.id}/copy`, { parentId: null, name: 'report.png' });
+    expect(copy.json().mimeType).toBe('image/png');
+  });
+
+  it('the retention job finishes a deletion for good that was cut off', async () => {
+    const alice = await t.newUser();
+    const file = await alice.upload('interrupted.bin', 'abcdef');
+    await alice.delete(`/api/nodes/${file.id}`);
+    // A purge that began (the item left the trash) and then stopped, as after a crash.
+    const { sql } = await import('drizzle-orm');
+    await t.database.db.execute(sql`update file_nodes set purge_started_at = now() - interval '1 hour' where id = ${file.id}`);
+    expect((await alice.get('/api/trash')).json().items).toEqual([]);
+    expect((await alice.get('/api/me')).json().storageUsed).toBe(6);
+    await t.app.services.maintenance.purgeTrash();
+    expect((await alice.get('/api/me')).json().storageUsed).toBe(0);
+    expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
+  });
+});

@@ -407,8 +407,21 @@ export class NodesRepository {
     const rows = await tx
       .select({ id: fileNodes.id, userId: fileNodes.userId })
       .from(fileNodes)
-      .where(and(eq(fileNodes.trashRootId, fileNodes.id), sql`${fileNodes.trashedAt} < ${before.toISOString()}`))
+      .where(and(eq(fileNodes.trashRootId, fileNodes.id), isNull(fileNodes.purgeStartedAt), sql`${fileNodes.trashedAt} < ${before.toISOString()}`))
       .limit(limit);
     return rows;
+  }
+
+  /**
+   * Tops whose deletion for good began at least `startedBefore` ago and is not finished: a purge
+   * cut off by a crash or an error, which the retention job finishes whatever the item's age.
+   */
+  async interruptedPurges(startedBefore: Date, limit: number, tx: Executor = this.db): Promise<string[]> {
+    const rows = await tx
+      .select({ id: fileNodes.id })
+      .from(fileNodes)
+      .where(and(eq(fileNodes.trashRootId, fileNodes.id), sql`${fileNodes.purgeStartedAt} < ${startedBefore.toISOString()}`))
+      .limit(limit);
+    return rows.map((row) => row.id);
   }
 }

@@ -65,9 +65,11 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
       sha256: node.sha256,
       modifiedAt: node.modifiedAt,
       open: async (range?: { start: number; end: number }) => {
-        // Whether a body is the whole file, not whether a Range header was sent: a malformed,
-        // multi-range or non-byte Range header is ignored and the whole file goes out.
-        const counts = request.method === 'GET' && range === undefined;
+        // Whether the body is the whole file, not whether a Range header was sent: a malformed,
+        // multi-range or non-byte Range header is ignored and the whole file goes out, and a range
+        // covering every byte (bytes=0-) is a whole download too. Partial ranges never count.
+        const whole = range === undefined || (range.start === 0 && range.end >= node.size - 1);
+        const counts = request.method === 'GET' && whole;
         if (counts) {
           await countDownload(reply, resolved);
         }

@@ -82,7 +82,7 @@ export class TrashService {
   /** Deletes for good every subtree trashed longer ago than the retention; returns how many. */
   async purgeExpired(retentionMs: number): Promise<number> {
     const before = new Date(Date.now() - retentionMs);
-    let purged = 0;
+    let purged = await this.finishInterruptedPurges();
     for (;;) {
       const tops = await this.nodes.expiredTrashTops(before, 100);
       if (tops.length === 0) {
@@ -99,6 +99,26 @@ export class TrashService {
           await this.purge(top.id);
           purged += 1;
         }
+      }
+    }
+  }
+
+  /**
+   * Finishes deletions for good that a crash or an error cut off (their items are already hidden
+   * from the trash and their bytes still charged). Purges are safe to run twice at once, so the
+   * only wait is a minute, to leave a purge that is running right now to its own process.
+   */
+  private async finishInterruptedPurges(): Promise<number> {
+    const seen = new Set<string>();
+    for (;;) {
+      // Another process may hold some rows of a top (SKIP LOCKED): never go round the same top twice.
+      const tops = (await this.nodes.interruptedPurges(new Date(Date.now() - 60_000), 100)).filter((top) => !seen.has(top));
+      for (const top of tops) {
+        seen.add(top);
+        await this.purge(top);
+      }
+      if (tops.length === 0) {
+        return seen.size;
       }
     }
   }

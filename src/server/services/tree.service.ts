@@ -5,6 +5,7 @@ import type { FileNodeRow } from '../db/schema/index.js';
 import type { ListSort, NodesRepository, SortOrder } from '../repositories/nodes.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
 import type { BlobReferences } from './blob-references.js';
+import { mimeTypeOf } from './mime.js';
 import { validateName } from './names.js';
 
 export interface Listing {
@@ -120,7 +121,13 @@ export class TreeService {
         }
         const updated = await this.nodes.update(
           node.id,
-          { name: targetName, parentId: targetParent, ...(changes.favorite === undefined ? {} : { favorite: changes.favorite }) },
+          {
+            name: targetName,
+            parentId: targetParent,
+            // A file's type follows its name: report.txt renamed to report.pdf is served as PDF.
+            ...(node.type === 'file' && targetName !== node.name ? { mimeType: mimeTypeOf(targetName) } : {}),
+            ...(changes.favorite === undefined ? {} : { favorite: changes.favorite }),
+          },
           tx,
         );
         // The old folder chain lost a child and the new one gained it: both get new etags.
@@ -158,6 +165,9 @@ export class TreeService {
           tx,
         );
         const copyId = await this.nodes.copySubtree(source.id, parentId, name, tx);
+        if (source.type === 'file' && name !== source.name) {
+          await this.nodes.update(copyId, { mimeType: mimeTypeOf(name) }, tx);
+        }
         await this.nodes.touchWithAncestors([parentId], tx);
         const copy = await this.nodes.findLive(userId, copyId, tx);
         if (!copy) {

@@ -1,4 +1,3 @@
-import { lookup as mimeLookup } from 'mime-types';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream';
 import type { BlobStore, StagedBlob } from '../blobs/blob-store.js';
@@ -9,6 +8,7 @@ import type { NodesRepository } from '../repositories/nodes.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
 import type { ContentService } from './content.service.js';
 import { HashingMeter } from './hashing-meter.js';
+import { mimeTypeOf } from './mime.js';
 import { firstFreeName, numberingPrefix, validateName } from './names.js';
 import { mapNameClash, type TreeService } from './tree.service.js';
 
@@ -26,10 +26,6 @@ export interface UploadInput {
   body: Readable;
 }
 
-/** The MIME type for a file name, by extension. */
-export function mimeTypeOf(name: string): string {
-  return mimeLookup(name) || 'application/octet-stream';
-}
 
 /**
  * Streaming uploads: one pass hashes the bytes and writes them to staging; one short transaction
