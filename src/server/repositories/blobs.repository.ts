@@ -38,40 +38,61 @@ export class BlobsRepository implements BlobReferences {
 
   /** Adds one reference per listed hash; a hash listed n times gains n. */
   async add(sha256s: readonly string[], tx: Executor = this.db): Promise<void> {
-    for (const [sha, n] of tally(sha256s)) {
-      await tx.execute(sql`update blobs set ref_count = ref_count + ${n} where sha256 = ${sha}`);
-    }
+    await this.adjust(sha256s, 1, tx);
   }
 
   /** Removes one reference per listed hash; returns the hashes left with none. */
   async release(sha256s: readonly string[], tx: Executor = this.db): Promise<string[]> {
-    const orphaned: string[] = [];
-    for (const [sha, n] of tally(sha256s)) {
-      const rows = await queryRows<{ ref_count: number }>(
-        tx,
-        sql`update blobs set ref_count = greatest(ref_count - ${n}, 0) where sha256 = ${sha} returning ref_count`,
-      );
-      if (rows[0] && Number(rows[0].ref_count) === 0) {
-        orphaned.push(sha);
-      }
-    }
-    return orphaned;
+    const rows = await this.adjust(sha256s, -1, tx);
+    return rows.filter((row) => row.refCount === 0).map((row) => row.sha256);
   }
 
   /**
-   * Locks the row of an unreferenced blob for deletion (skipping rows another transaction holds);
-   * returns its storage key, or null when it is referenced again, gone, or busy.
+   * Changes reference counts by `sign` times the number of times each hash is listed, in two
+   * statements whatever the batch size: the rows are locked first in hash order (so concurrent
+   * transactions can never deadlock on them), then updated together from one JSON parameter.
    */
-  async lockUnreferenced(sha256: string, tx: Executor): Promise<string | null> {
-    const rows = await queryRows<{ storage_key: string }>(
+  private async adjust(sha256s: readonly string[], sign: 1 | -1, tx: Executor): Promise<Array<{ sha256: string; refCount: number }>> {
+    const counts = tally(sha256s);
+    if (counts.length === 0) {
+      return [];
+    }
+    const deltas = JSON.stringify(Object.fromEntries(counts.map(([sha, n]) => [sha, sign * n])));
+    await tx.execute(sql`
+      select 1 from blobs where sha256 in (select jsonb_object_keys(${deltas}::jsonb))
+      order by sha256 for update`);
+    const rows = await queryRows<{ sha256: string; ref_count: number }>(
       tx,
-      sql`select storage_key from blobs where sha256 = ${sha256} and ref_count = 0 for update skip locked`,
+      sql`
+      update blobs set ref_count = greatest(blobs.ref_count + d.delta::int, 0)
+      from jsonb_each_text(${deltas}::jsonb) as d(sha256, delta)
+      where blobs.sha256 = d.sha256
+      returning blobs.sha256, blobs.ref_count`,
     );
-    return rows[0]?.storage_key ?? null;
+    return rows.map((row) => ({ sha256: row.sha256, refCount: Number(row.ref_count) }));
   }
 
-  async deleteRow(sha256: string, tx: Executor): Promise<void> {
-    await tx.execute(sql`delete from blobs where sha256 = ${sha256}`);
+  /**
+   * Locks the rows of those blobs that are unreferenced (skipping rows another transaction holds,
+   * in hash order); returns their hashes and storage keys. Referenced, gone or busy ones are left out.
+   */
+  async lockUnreferenced(sha256s: readonly string[], tx: Executor): Promise<Array<{ sha256: string; storageKey: string }>> {
+    if (sha256s.length === 0) {
+      return [];
+    }
+    const rows = await queryRows<{ sha256: string; storage_key: string }>(
+      tx,
+      sql`select sha256, storage_key from blobs
+          where sha256 in (select jsonb_array_elements_text(${JSON.stringify(sha256s)}::jsonb)) and ref_count = 0
+          order by sha256 for update skip locked`,
+    );
+    return rows.map((row) => ({ sha256: row.sha256, storageKey: row.storage_key }));
+  }
+
+  async deleteRows(sha256s: readonly string[], tx: Executor): Promise<void> {
+    if (sha256s.length > 0) {
+      await tx.execute(sql`delete from blobs where sha256 in (select jsonb_array_elements_text(${JSON.stringify(sha256s)}::jsonb))`);
+    }
   }
 
   /** Up to `limit` hashes of unreferenced blobs. */

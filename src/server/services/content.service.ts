@@ -3,6 +3,10 @@ import type { Database, Executor } from '../db/client.js';
 import { contentKey, type BlobStore, type StagedBlob } from '../blobs/blob-store.js';
 import type { BlobsRepository } from '../repositories/blobs.repository.js';
 
+const COLLECT_BATCH = 200;
+// Deletions in flight at once: enough to hide S3 latency, few enough to stay polite.
+const DELETE_CONCURRENCY = 16;
+
 /**
  * Content-addressed storage with reference counts. The invariants, on both databases and with any
  * number of processes:
@@ -41,27 +45,29 @@ export class ContentService {
   }
 
   /**
-   * Removes unreferenced content from the store and its rows, one blob per short transaction.
-   * Safe to run concurrently with uploads and with other collectors. Returns how many went.
+   * Removes unreferenced content from the store and its rows, up to COLLECT_BATCH blobs per short
+   * transaction. Safe to run concurrently with uploads and with other collectors. Returns how many went.
    */
   async collect(sha256s: readonly string[]): Promise<number> {
     let removed = 0;
-    for (const sha of sha256s) {
+    for (let i = 0; i < sha256s.length; i += COLLECT_BATCH) {
+      const batch = sha256s.slice(i, i + COLLECT_BATCH);
       try {
-        const deleted = await this.db.transaction(async (tx) => {
-          const key = await this.blobs.lockUnreferenced(sha, tx);
-          if (key === null) {
-            return false;
+        removed += await this.db.transaction(async (tx) => {
+          const locked = await this.blobs.lockUnreferenced(batch, tx);
+          // Delete the objects while their rows are locked: an upload of the same content waits,
+          // then finds no row and stores its own copy.
+          for (let j = 0; j < locked.length; j += DELETE_CONCURRENCY) {
+            await Promise.all(locked.slice(j, j + DELETE_CONCURRENCY).map((blob) => this.store.delete(blob.storageKey)));
           }
-          // Delete the object while the row is locked: an upload of the same content waits, then
-          // finds no row and stores its own copy.
-          await this.store.delete(key);
-          await this.blobs.deleteRow(sha, tx);
-          return true;
+          await this.blobs.deleteRows(
+            locked.map((blob) => blob.sha256),
+            tx,
+          );
+          return locked.length;
         });
-        removed += deleted ? 1 : 0;
       } catch (error) {
-        this.log.warn({ err: error, sha256: sha }, 'could not collect unreferenced content; will retry');
+        this.log.warn({ err: error, blobs: batch.length }, 'could not collect unreferenced content; will retry');
       }
     }
     return removed;
