@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FileNodeRow } from '../db/schema/index.js';
+import type { LiveNode } from '../repositories/nodes.repository.js';
 import type { Listing } from '../services/tree.service.js';
 
 export const nodeSchema = z
@@ -25,7 +26,7 @@ export type NodeDto = z.infer<typeof nodeSchema>;
 export const breadcrumbSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Breadcrumb' });
 
 /** A node as the contract shows it; trash listings add trashedAt and originalParentId. */
-export function toNodeDto(row: FileNodeRow, options: { trash?: boolean } = {}): NodeDto {
+export function toNodeDto(row: LiveNode & Partial<Pick<FileNodeRow, 'trashedAt' | 'originalParentId'>>, options: { trash?: boolean } = {}): NodeDto {
   const dto: NodeDto = {
     id: row.id,
     name: row.name,
@@ -42,7 +43,7 @@ export function toNodeDto(row: FileNodeRow, options: { trash?: boolean } = {}): 
   };
   if (options.trash) {
     dto.trashedAt = row.trashedAt?.toISOString() ?? null;
-    dto.originalParentId = row.originalParentId;
+    dto.originalParentId = row.originalParentId ?? null;
   }
   return dto;
 }
