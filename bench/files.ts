@@ -1,0 +1,234 @@
+/**
+ * Files: 10 MB upload (PUT raw body: hashing, staging write, fsync, commit) and download (time to
+ * first byte and in all) with a keep-alive client, one request at a time; then 1 GiB upload and
+ * download throughput with curl beside the same transfers through nginx on loopback (static GET
+ * with sendfile, PUT through the dav module) and beside Node's own SHA-256 over the file, with the
+ * server's RSS sampled every 50 ms.
+ *
+ *   npx tsx bench/files.ts [--db pglite|postgres|both] [--quick] [--json results.jsonl]
+ */
+import { randomBytes } from 'node:crypto';
+import { copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from './lib/args.js';
+import { authHeader, seedUsers } from './lib/datasets.js';
+import { prepareDatabase } from './lib/db.js';
+import { KeepAliveClient } from './lib/http.js';
+import { log, printTable, Results, type Cell } from './lib/report.js';
+import { RssSampler } from './lib/rss.js';
+import { forEachDb, machineLine, main, verdict, withServer } from './lib/run.js';
+import { mb, mbPerSecond, summarize } from './lib/stats.js';
+import { curl, ddWrite, randomFile, sha256File, startNginx } from './lib/tools.js';
+
+const TEN_MB = 10 * 1024 * 1024;
+const GIB = 1024 ** 3;
+
+interface Transfer {
+  mbps: number;
+  rssGrowth: number;
+  rssPeak: number;
+}
+
+function median(values: number[]): number {
+  return summarize(values).p50;
+}
+
+main(async () => {
+  const args = parseArgs();
+  const runs = args.quick ? 20 : 60;
+  const bigRuns = args.quick ? 1 : 3;
+  const bigSize = Number(args.extra.get('big-size') ?? GIB);
+  const results = new Results('files', args.json);
+  log(machineLine());
+
+  log(`preparing a ${mb(bigSize)} MiB random file`);
+  const bigFile = await randomFile(bigSize);
+
+  // Yardsticks: Node's SHA-256 over the file, the disk with fsync, and nginx.
+  const shaMs = median(
+    await Promise.all([0].map(() => sha256File(bigFile))).then(async (first) => [
+      ...first,
+      await sha256File(bigFile),
+      await sha256File(bigFile),
+    ]),
+  );
+  const shaMbps = mbPerSecond(bigSize, shaMs);
+  const ddMbps = await ddWrite(path.dirname(bigFile), Math.min(bigSize, GIB));
+  const nginx = await startNginx();
+  const nginxPut: number[] = [];
+  const nginxGet: number[] = [];
+  const nginxCopy: number[] = [];
+  if (nginx) {
+    await copyFile(bigFile, path.join(nginx.root, 'files', 'big.bin'));
+    for (let i = 0; i < bigRuns + 1; i++) {
+      const put = await curl(`${nginx.url}/dav/big-${i}.bin`, { upload: bigFile });
+      if (put.status !== 201 && put.status !== 204) {
+        throw new Error(`nginx PUT answered ${put.status}`);
+      }
+      const get = await curl(`${nginx.url}/files/big.bin`);
+      if (get.status !== 200 || get.downloaded !== bigSize) {
+        throw new Error(`nginx GET answered ${get.status} with ${get.downloaded} bytes`);
+      }
+      const copy = await curl(`${nginx.url}/copy/big.bin`);
+      if (copy.status !== 200 || copy.downloaded !== bigSize) {
+        throw new Error(`nginx GET (sendfile off) answered ${copy.status} with ${copy.downloaded} bytes`);
+      }
+      await curl(`${nginx.url}/dav/big-${i}.bin`, { method: 'DELETE' });
+      // The first round warms the page cache and nginx.
+      if (i > 0) {
+        nginxPut.push(mbPerSecond(bigSize, put.total * 1000));
+        nginxGet.push(mbPerSecond(bigSize, get.total * 1000));
+        nginxCopy.push(mbPerSecond(bigSize, copy.total * 1000));
+      }
+    }
+    await nginx.stop();
+  } else {
+    log('nginx is not installed (apt-get install -y nginx-light): the nginx columns stay empty');
+  }
+  const nginxPutMbps = nginxPut.length ? median(nginxPut) : Number.NaN;
+  const nginxGetMbps = nginxGet.length ? median(nginxGet) : Number.NaN;
+  results.add('-', 'node sha256 over file', shaMbps, 'MB/s');
+  results.add('-', 'dd write with fsync', ddMbps, 'MB/s');
+  results.add('-', 'nginx PUT (dav)', nginxPutMbps, 'MB/s');
+  results.add('-', 'nginx GET (sendfile)', nginxGetMbps, 'MB/s');
+  const nginxCopyMbps = nginxCopy.length ? median(nginxCopy) : Number.NaN;
+  results.add('-', 'nginx GET (sendfile off)', nginxCopyMbps, 'MB/s');
+
+  const bigRows: Cell[][] = [];
+  await forEachDb(args, async (kind) => {
+    const database = await prepareDatabase(kind, { name: 'files', seed: (h) => seedUsers(h, 1) });
+    try {
+      await withServer(database, async (server) => {
+        const client = new KeepAliveClient(server.url, authHeader(1));
+        const auth = authHeader(1);
+
+        // 10 MB: each upload is new content under a new name (the first 16 bytes differ).
+        const body = randomBytes(TEN_MB);
+        const ids: string[] = [];
+        const uploads = await client.timeMany(
+          runs,
+          3,
+          (i) => {
+            randomBytes(16).copy(body, 0);
+            return {
+              method: 'PUT',
+              path: `/api/files/content?name=ten-${i}.bin`,
+              body,
+              keepBody: true,
+              headers: { 'content-type': 'application/octet-stream' },
+            };
+          },
+          201,
+        );
+        for (const timing of uploads) {
+          ids.push((JSON.parse(timing.body!.toString()) as { id: string }).id);
+        }
+        const downloads = await client.timeMany(runs, 3, (i) => ({ path: `/api/files/${ids[i % ids.length]}/content` }));
+        if (downloads.some((d) => d.bytes !== TEN_MB)) {
+          throw new Error('a 10 MB download came back short');
+        }
+        const up = summarize(uploads.map((t) => t.totalMs));
+        const ttfb = summarize(downloads.map((t) => t.headersMs));
+        const firstBody = summarize(downloads.map((t) => t.firstByteMs));
+        const all = summarize(downloads.map((t) => t.totalMs));
+        results.add(kind, '10 MB upload', up.p50, 'ms', { p99: up.p99, target: 40, original: 64 });
+        results.add(kind, '10 MB download, first byte', ttfb.p50, 'ms', { p99: ttfb.p99, target: 1, original: 2.8 });
+        results.add(kind, '10 MB download, in all', all.p50, 'ms', { p99: all.p99, original: 7.6 });
+        printTable(
+          `Files on ${kind}: 10 MiB (ms, keep-alive client, one request at a time)`,
+          ['request', 'n', 'p50', 'p90', 'p99', 'max', 'target p50', 'original', 'verdict'],
+          [
+            ['upload (PUT raw, SHA-256, fsync)', up.n, up.p50, up.p90, up.p99, up.max, '< 40', 64, verdict(up.p50, 40)],
+            ['download: headers (first byte)', ttfb.n, ttfb.p50, ttfb.p90, ttfb.p99, ttfb.max, '~1', 2.8, verdict(ttfb.p50, 1.5)],
+            ['download: first body byte', firstBody.n, firstBody.p50, firstBody.p90, firstBody.p99, firstBody.max, '–', '–', '–'],
+            ['download: in all', all.n, all.p50, all.p90, all.p99, all.max, '–', 7.6, verdict(all.p50, 7.6)],
+          ],
+        );
+        client.close();
+
+        // 1 GiB with curl; the upload is removed (trash, then for good) after each round so that every round stores new content.
+        const upRuns: Transfer[] = [];
+        const downRuns: Transfer[] = [];
+        const bearer = auth.authorization;
+        for (let i = 0; i < bigRuns; i++) {
+          const sampler = new RssSampler(server.pid, 50);
+          await sampler.start();
+          const put = await curl(`${server.url}/api/files/content?name=big-${i}.bin`, {
+            upload: bigFile,
+            headers: { authorization: bearer, 'content-type': 'application/octet-stream' },
+          });
+          const upRss = await sampler.stop();
+          if (put.status !== 201) {
+            throw new Error(`1 GiB upload answered ${put.status}: ${server.output().slice(-500)}`);
+          }
+          upRuns.push({ mbps: mbPerSecond(bigSize, put.total * 1000), rssGrowth: upRss.peak - upRss.start, rssPeak: upRss.peak });
+          const node = (
+            await new KeepAliveClient(server.url, auth).json<{ items: Array<{ id: string; name: string }> }>(
+              '/api/folders/root/children?limit=1000',
+            )
+          ).items.find((item) => item.name === `big-${i}.bin`)!;
+          await sampler.start();
+          const get = await curl(`${server.url}/api/files/${node.id}/content`, { headers: { authorization: bearer } });
+          const downRss = await sampler.stop();
+          if (get.status !== 200 || get.downloaded !== bigSize) {
+            throw new Error(`1 GiB download answered ${get.status} with ${get.downloaded} bytes`);
+          }
+          downRuns.push({ mbps: mbPerSecond(bigSize, get.total * 1000), rssGrowth: downRss.peak - downRss.start, rssPeak: downRss.peak });
+          const remover = new KeepAliveClient(server.url, auth);
+          await remover.json(`/api/nodes/${node.id}`, 'DELETE');
+          await remover.request({ method: 'DELETE', path: `/api/trash/${node.id}` });
+          remover.close();
+        }
+        const upMbps = median(upRuns.map((r) => r.mbps));
+        const downMbps = median(downRuns.map((r) => r.mbps));
+        const upGrowth = Math.max(...upRuns.map((r) => r.rssGrowth));
+        const downGrowth = Math.max(...downRuns.map((r) => r.rssGrowth));
+        results.add(kind, '1 GiB upload', upMbps, 'MB/s', { ratioToNginx: upMbps / nginxPutMbps, rssGrowthMiB: upGrowth / 1024 ** 2 });
+        results.add(kind, '1 GiB download', downMbps, 'MB/s', {
+          ratioToNginx: downMbps / nginxGetMbps,
+          rssGrowthMiB: downGrowth / 1024 ** 2,
+        });
+        bigRows.push([
+          `FileFlow upload (${kind})`,
+          upMbps,
+          nginxPutMbps,
+          `${((upMbps / nginxPutMbps) * 100).toFixed(0)} %`,
+          '≥ 80 %',
+          verdict(upMbps / nginxPutMbps, 0.8, true),
+          mb(upGrowth),
+          verdict(upGrowth, 64 * 1024 ** 2),
+        ]);
+        bigRows.push([
+          `FileFlow download (${kind})`,
+          downMbps,
+          nginxGetMbps,
+          `${((downMbps / nginxGetMbps) * 100).toFixed(0)} %`,
+          '≥ 80 %',
+          verdict(downMbps / nginxGetMbps, 0.8, true),
+          mb(downGrowth),
+          verdict(downGrowth, 64 * 1024 ** 2),
+        ]);
+      });
+    } finally {
+      await database.dispose();
+    }
+  });
+  bigRows.push([
+    'nginx GET with sendfile off (context)',
+    nginxCopyMbps,
+    nginxGetMbps,
+    `${((nginxCopyMbps / nginxGetMbps) * 100).toFixed(0)} %`,
+    '–',
+    '–',
+    '–',
+    '–',
+  ]);
+  bigRows.push(['Node SHA-256 over the file (read + hash)', shaMbps, '–', '–', '–', '–', '–', '–']);
+  bigRows.push(['dd write with fsync (the disk)', ddMbps, '–', '–', '–', '–', '–', '–']);
+  printTable(
+    `Files: ${mb(bigSize)} MiB with curl (MB/s = 10^6 B/s, median of ${bigRuns}; RSS growth = peak − start, MiB, target < 64)`,
+    ['transfer', 'MB/s', 'nginx MB/s', 'ratio', 'target', 'verdict', 'RSS growth', 'verdict'],
+    bigRows,
+  );
+  await results.flush();
+});

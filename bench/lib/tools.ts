@@ -1,0 +1,213 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, stat, writeFile } from 'node:fs/promises';
+import { randomBytes, createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, removeDir, tempDir } from './server.js';
+
+const run = promisify(execFile);
+
+/** Whether a program is on the PATH (or at an absolute path). */
+export async function have(program: string): Promise<boolean> {
+  try {
+    await run('sh', ['-c', `command -v ${program}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface CurlResult {
+  status: number;
+  /** Seconds, as curl reports them. */
+  startTransfer: number;
+  total: number;
+  downloaded: number;
+  uploaded: number;
+}
+
+/**
+ * One transfer with curl (a fresh process and connection per request). `upload` PUTs a file
+ * (without Expect: 100-continue); otherwise the body is downloaded to /dev/null.
+ */
+export async function curl(
+  url: string,
+  options: { upload?: string; headers?: Record<string, string>; method?: string } = {},
+): Promise<CurlResult> {
+  const argv = [
+    '-s',
+    '-S',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code} %{time_starttransfer} %{time_total} %{size_download} %{size_upload}',
+    '-H',
+    'Expect:',
+  ];
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    argv.push('-H', `${name}: ${value}`);
+  }
+  if (options.upload) {
+    argv.push('-T', options.upload);
+  }
+  if (options.method) {
+    argv.push('-X', options.method);
+  }
+  argv.push(url);
+  const { stdout } = await run('curl', argv, { maxBuffer: 1024 * 1024 });
+  const [status, startTransfer, total, downloaded, uploaded] = stdout.trim().split(' ').map(Number);
+  return {
+    status: status ?? 0,
+    startTransfer: startTransfer ?? 0,
+    total: total ?? 0,
+    downloaded: downloaded ?? 0,
+    uploaded: uploaded ?? 0,
+  };
+}
+
+/** A file of `size` random bytes under the benchmark cache (made once, reused). */
+export async function randomFile(size: number): Promise<string> {
+  const dir = path.join(tmpdir(), 'fileflow-bench-cache');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `random-${size}.bin`);
+  try {
+    if ((await stat(file)).size === size) {
+      return file;
+    }
+  } catch {
+    // not there yet
+  }
+  const handle = await open(`${file}.tmp`, 'w');
+  try {
+    const chunk = 16 * 1024 * 1024;
+    for (let written = 0; written < size; written += chunk) {
+      await handle.write(randomBytes(Math.min(chunk, size - written)));
+    }
+  } finally {
+    await handle.close();
+  }
+  await run('mv', [`${file}.tmp`, file]);
+  return file;
+}
+
+/** Node's own SHA-256 over a file, streamed in 1 MiB reads: the ceiling for a hashing upload path. Returns ms. */
+export async function sha256File(file: string): Promise<number> {
+  const started = process.hrtime.bigint();
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+    hash.update(chunk as Buffer);
+  }
+  hash.digest('hex');
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** Writes `bytes` with dd and fsync (conv=fsync) into `dir`; returns MB/s, as a yardstick for the disk. */
+export async function ddWrite(dir: string, bytes: number): Promise<number> {
+  const file = path.join(dir, 'dd.bin');
+  const started = process.hrtime.bigint();
+  await run('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M', `count=${Math.round(bytes / 1024 / 1024)}`, 'conv=fsync'], {
+    maxBuffer: 1024 * 1024,
+  });
+  const millis = Number(process.hrtime.bigint() - started) / 1e6;
+  await run('rm', ['-f', file]);
+  return bytes / 1e6 / (millis / 1000);
+}
+
+export interface Nginx {
+  url: string;
+  /** Where GET serves from (`/files/<name>`). */
+  root: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * nginx on a loopback port, one worker, serving `<root>/files` by GET (sendfile) and accepting
+ * PUT under /dav/ (http_dav_module). Null when nginx is not installed.
+ */
+export async function startNginx(): Promise<Nginx | null> {
+  if (!(await have('nginx'))) {
+    return null;
+  }
+  const dir = await tempDir('nginx');
+  const port = await freePort();
+  for (const sub of ['www/files', 'www/dav', 'tmp/body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi', 'logs']) {
+    await mkdir(path.join(dir, sub), { recursive: true });
+  }
+  const user = process.getuid?.() === 0 ? 'user root root;' : '';
+  await writeFile(
+    path.join(dir, 'nginx.conf'),
+    `${user}
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/logs/error.log warn;
+events { worker_connections 256; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_timeout 65;
+  client_max_body_size 0;
+  client_body_temp_path ${dir}/tmp/body;
+  proxy_temp_path ${dir}/tmp/proxy;
+  fastcgi_temp_path ${dir}/tmp/fastcgi;
+  uwsgi_temp_path ${dir}/tmp/uwsgi;
+  scgi_temp_path ${dir}/tmp/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    root ${dir}/www;
+    # The same files without sendfile: what a server that copies through user space can hope for.
+    location /copy/ {
+      alias ${dir}/www/files/;
+      sendfile off;
+      output_buffers 2 256k;
+    }
+    location /dav/ {
+      dav_methods PUT DELETE;
+      create_full_put_path on;
+      dav_access user:rw;
+    }
+  }
+}
+`,
+  );
+  const child: ChildProcess = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`nginx exited: ${errors}`);
+    }
+    try {
+      await fetch(`${url}/`);
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`nginx did not answer: ${errors}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return {
+    url,
+    root: path.join(dir, 'www'),
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGQUIT');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await removeDir(dir);
+    },
+  };
+}
