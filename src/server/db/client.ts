@@ -46,6 +46,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin');
   const { drizzle } = await import('drizzle-orm/pglite');
   let dataDir: string | undefined;
   if (!options.inMemory) {
@@ -55,7 +56,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
     dataDir = path.join(options.dataDir, 'db');
     await mkdir(dataDir, { recursive: true });
   }
-  const client = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+  const client = await PGlite.create({ dataDir, extensions: { pg_trgm, btree_gin } });
   const db = drizzle(client, { schema }) as unknown as Database;
   return { db, kind: 'pglite', close: () => client.close() };
 }

@@ -61,8 +61,9 @@ export const fileNodes = pgTable(
     index('file_nodes_trash_idx').on(t.userId, t.trashedAt).where(sql`${t.trashRootId} = ${t.id}`),
     index('file_nodes_sha256_idx').on(t.sha256),
     index('file_nodes_trash_root_idx').on(t.trashRootId).where(sql`${t.trashRootId} is not null`),
-    // Substring search on names (ILIKE '%q%'), live nodes only.
-    index('file_nodes_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`).where(sql`${t.trashedAt} is null`),
+    // Substring search on names (ILIKE '%q%') within one user's live nodes: btree_gin puts the
+    // user id in the same GIN index, so a search never reads other users' matches.
+    index('file_nodes_user_name_trgm_idx').using('gin', t.userId, sql`${t.name} gin_trgm_ops`).where(sql`${t.trashedAt} is null`),
     // Search without a query: a user's live nodes, newest first.
     index('file_nodes_user_created_idx').on(t.userId, t.createdAt.desc()).where(sql`${t.trashedAt} is null`),
   ],

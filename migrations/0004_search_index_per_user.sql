@@ -1,0 +1,2 @@
+DROP INDEX "file_nodes_name_trgm_idx";--> statement-breakpoint
+CREATE INDEX "file_nodes_user_name_trgm_idx" ON "file_nodes" USING gin ("user_id","name" gin_trgm_ops) WHERE "file_nodes"."trashed_at" is null;
