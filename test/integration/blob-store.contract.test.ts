@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentKey, type BlobStore } from '../../src/server/blobs/blob-store.js';
 import { LocalBlobStore } from '../../src/server/blobs/local-blob-store.js';
-import { S3BlobStore } from '../../src/server/blobs/s3-blob-store.js';
+import { PART_SIZE, S3BlobStore } from '../../src/server/blobs/s3-blob-store.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
 
 async function readAll(stream: Readable): Promise<Buffer> {
@@ -103,8 +103,8 @@ describe.each(Object.keys(harnesses))('%s blob store', (kind) => {
     expect(await h.stagingCount()).toBe(0);
   });
 
-  it('handles sizes around the multipart part size (8 MiB) byte-exact', async () => {
-    for (const size of [0, 1, 8 * 1024 * 1024 - 1, 8 * 1024 * 1024, 8 * 1024 * 1024 + 1, 16 * 1024 * 1024 + 3]) {
+  it('handles sizes around the multipart part size byte-exact', async () => {
+    for (const size of [0, 1, PART_SIZE - 1, PART_SIZE, PART_SIZE + 1, 2 * PART_SIZE, 3 * PART_SIZE + 3]) {
       const data = randomBytes(size);
       const key = await stored(h.store, data);
       const back = await readAll(await h.store.read(key));
@@ -122,7 +122,7 @@ describe.each(Object.keys(harnesses))('%s blob store', (kind) => {
 
   it('a source that fails midway leaves nothing staged or stored', async () => {
     const before = await h.stagingCount();
-    await expect(h.store.stage(failingSource(kind === 's3' ? 9 * 1024 * 1024 : 64 * 1024))).rejects.toThrow();
+    await expect(h.store.stage(failingSource(kind === 's3' ? PART_SIZE + 1024 * 1024 : 64 * 1024))).rejects.toThrow();
     expect(await h.stagingCount()).toBe(before);
   });
 

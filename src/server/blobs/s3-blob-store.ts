@@ -19,9 +19,9 @@ import { ConfigError, type Config } from '../config.js';
 import { sha256OfKey, type BlobStore, type ByteRange, type StagedBlob } from './blob-store.js';
 
 const STAGING_PREFIX = 'staging/';
-const PART_SIZE = 8 * 1024 * 1024;
+export const PART_SIZE = 5 * 1024 * 1024;
 // Parts in flight per upload: memory stays near PART_SIZE * (QUEUE_SIZE + 1) whatever the file size.
-const QUEUE_SIZE = 2;
+const QUEUE_SIZE = 1;
 // CopyObject handles up to 5 GiB; larger objects are copied part by part.
 const SINGLE_COPY_LIMIT = 5 * 1024 ** 3;
 const COPY_PART_SIZE = 512 * 1024 * 1024;
