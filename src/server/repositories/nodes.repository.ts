@@ -17,7 +17,7 @@ const live = isNull(fileNodes.trashedAt);
  * The columns a live node shows in the API. Listings select only these: each column of each row
  * costs measurable time to decode on the embedded database.
  */
-const liveNodeColumns = {
+export const liveNodeColumns = {
   id: fileNodes.id,
   name: fileNodes.name,
   type: fileNodes.type,

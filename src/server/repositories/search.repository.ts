@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
-import { fileNodes, type FileNodeRow } from '../db/schema/index.js';
+import { fileNodes } from '../db/schema/index.js';
+import { liveNodeColumns, type LiveNode } from './nodes.repository.js';
 
 export interface SearchFilters {
   /** Case-insensitive substring of the name; `%` and `_` are literal. */
@@ -54,13 +55,23 @@ export class SearchRepository {
   }
 
   /** One page of matches, newest first, and how many there are in all. */
-  async search(userId: string, filters: SearchFilters, page: { limit: number; offset: number }): Promise<{ rows: FileNodeRow[]; total: number }> {
+  async search(userId: string, filters: SearchFilters, page: { limit: number; offset: number }): Promise<{ rows: LiveNode[]; total: number }> {
     const where = this.where(userId, filters);
-    const [rows, totals] = await Promise.all([
-      this.db.select().from(fileNodes).where(where).orderBy(desc(fileNodes.createdAt), desc(fileNodes.id)).limit(page.limit).offset(page.offset),
-      this.db.select({ total: count() }).from(fileNodes).where(where),
-    ]);
-    return { rows, total: Number(totals[0]?.total ?? 0) };
+    // The total comes with the page (a window count over the same matches), so the matches are
+    // found once; only a page past the end needs a separate count.
+    const found = await this.db
+      .select({ ...liveNodeColumns, total: sql<number>`count(*) over ()`.mapWith(Number) })
+      .from(fileNodes)
+      .where(where)
+      .orderBy(desc(fileNodes.createdAt), desc(fileNodes.id))
+      .limit(page.limit)
+      .offset(page.offset);
+    const rows = found.map(({ total: _total, ...node }) => node);
+    if (found[0]) {
+      return { rows, total: found[0].total };
+    }
+    const [counted] = page.offset > 0 ? await this.db.select({ total: count() }).from(fileNodes).where(where) : [{ total: 0 }];
+    return { rows, total: Number(counted?.total ?? 0) };
   }
 
   /** The full path ("/Docs/2024/report.pdf") of each node, in one recursive query. */

@@ -1,11 +1,12 @@
-import type { FileNodeRow, SearchProfileRow } from '../db/schema/index.js';
+import type { SearchProfileRow } from '../db/schema/index.js';
 import { AppError, invalidRequest, notFound } from '../errors.js';
 import { pgErrorOf, UNIQUE_VIOLATION } from '../db/errors.js';
 import type { SearchProfilesRepository, SearchProfileValues } from '../repositories/search-profiles.repository.js';
 import type { SearchFilters, SearchRepository } from '../repositories/search.repository.js';
+import type { LiveNode } from '../repositories/nodes.repository.js';
 
 export interface SearchResult {
-  node: FileNodeRow;
+  node: LiveNode;
   path: string;
 }
 
