@@ -1,30 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { api, gradientPng } from './api.js';
-import { launch, watchErrors, type E2E } from './browser.js';
 import { item } from './pages.js';
+import { signedInBeforeEach } from './setup.js';
 
-let e2e: E2E;
 let context: BrowserContext;
 let page: Page;
-let errors: string[];
-
-beforeAll(async () => {
-  e2e = await launch();
-});
-afterAll(async () => {
-  await e2e.close();
-});
-beforeEach(async () => {
-  await context?.close();
-  context = await e2e.newContext();
-  await api(context).register();
-  page = await context.newPage();
-  errors = watchErrors(page);
-  return () => {
-    expect(errors).toEqual([]);
-  };
+signedInBeforeEach((test) => {
+  ({ context, page } = test);
 });
 
 const dialog = () => page.getByRole('dialog');

@@ -2,31 +2,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { api } from './api.js';
-import { launch, watchErrors, type E2E } from './browser.js';
 import { gone, item } from './pages.js';
+import { signedInBeforeEach } from './setup.js';
 
-let e2e: E2E;
 let context: BrowserContext;
 let page: Page;
-let errors: string[];
-
-beforeAll(async () => {
-  e2e = await launch();
-});
-afterAll(async () => {
-  await e2e.close();
-});
-beforeEach(async () => {
-  await context?.close();
-  context = await e2e.newContext();
-  await api(context).register();
-  page = await context.newPage();
-  errors = watchErrors(page);
-  return () => {
-    expect(errors).toEqual([]);
-  };
+signedInBeforeEach((test) => {
+  ({ context, page } = test);
 });
 
 const panel = () => page.getByRole('region', { name: 'Uploads' });

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { changePassword } from '../api/auth';
 import { errorMessage } from '../api/http';
+import { TextField } from './FormFields';
 
 /** Current and new password (twice); other sessions are signed out by the server. */
 export function ChangePasswordForm() {
@@ -41,41 +42,32 @@ export function ChangePasswordForm() {
         void submit();
       }}
     >
-      <label className="field">
-        <span className="field-label">Current password</span>
-        <input
-          className="input"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={current}
-          onChange={(event) => setCurrent(event.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span className="field-label">New password</span>
-        <input
-          className="input"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          value={next}
-          onChange={(event) => setNext(event.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span className="field-label">Repeat new password</span>
-        <input
-          className="input"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          value={repeat}
-          onChange={(event) => setRepeat(event.target.value)}
-        />
-      </label>
+      <TextField
+        label="Current password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={current}
+        onValueChange={setCurrent}
+      />
+      <TextField
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={8}
+        value={next}
+        onValueChange={setNext}
+      />
+      <TextField
+        label="Repeat new password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={8}
+        value={repeat}
+        onValueChange={setRepeat}
+      />
       {message ? (
         <p className={message.kind === 'error' ? 'form-error' : 'form-success'} role={message.kind === 'error' ? 'alert' : 'status'}>
           {message.text}

@@ -1,32 +1,12 @@
-import type { CSSProperties, ReactNode } from 'react';
-import type { FileNode } from '../api/types';
+import type { ReactNode } from 'react';
 import { formatBytes, formatDay } from '../lib/format';
 import { FileIcon } from './FileIcon';
 import { Icon } from './Icon';
-import { itemLabel, type ItemHandlers } from './item-handlers';
+import { itemClasses, itemOptionAttributes, ItemCheck, type FileItemProps } from './file-item';
 
 /** One item of the list view (a placeholder while its page loads). */
-export function FileRow({
-  node,
-  index,
-  selected,
-  focused,
-  dropTarget,
-  secondary,
-  style,
-  handlers,
-  setSize,
-}: {
-  node: FileNode | undefined;
-  index: number;
-  selected: boolean;
-  focused: boolean;
-  dropTarget: boolean;
-  secondary?: ReactNode;
-  style: CSSProperties;
-  handlers: ItemHandlers;
-  setSize: number;
-}) {
+export function FileRow({ secondary, ...item }: FileItemProps & { secondary?: ReactNode }) {
+  const { node, index, style, handlers } = item;
   if (!node) {
     return (
       <div className="file-row placeholder" style={style} aria-hidden="true">
@@ -34,39 +14,13 @@ export function FileRow({
       </div>
     );
   }
-  const classes = [
-    'file-row',
-    secondary !== undefined && 'has-secondary',
-    selected && 'is-selected',
-    focused && 'is-focused',
-    dropTarget && 'is-drop-target',
-  ]
-    .filter(Boolean)
-    .join(' ');
   return (
     <div
-      id={`item-${node.id}`}
-      role="option"
-      aria-selected={selected}
-      aria-posinset={index + 1}
-      aria-setsize={setSize}
-      aria-label={itemLabel(node)}
-      className={classes}
+      className={itemClasses(secondary !== undefined ? 'file-row has-secondary' : 'file-row', item)}
       style={style}
-      data-index={index}
-      data-type={node.type}
-      {...handlers.props(index, node)}
+      {...itemOptionAttributes(node, item)}
     >
-      <span
-        className="row-check"
-        aria-hidden="true"
-        onClick={(event) => {
-          event.stopPropagation();
-          handlers.toggle(index);
-        }}
-      >
-        {selected ? <Icon name="check" size={14} /> : null}
-      </span>
+      <ItemCheck className="row-check" {...item} />
       <FileIcon node={node} />
       <span className="row-name">
         <span className="name-text" title={node.name}>

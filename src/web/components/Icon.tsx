@@ -1,11 +1,16 @@
 import type { ReactElement } from 'react';
 
+/** A folder's outline, shared by the folder icons. */
+const FOLDER_OUTLINE = 'M3 7.5A2.5 2.5 0 0 1 5.5 5h3.6l2 2h7.4A2.5 2.5 0 0 1 21 9.5v8a2.5 2.5 0 0 1-2.5 2.5h-13A2.5 2.5 0 0 1 3 17.5z';
+/** A page with a folded corner's outline, shared by the document icons (the fold is drawn separately). */
+const PAGE_OUTLINE = 'M6 3h8l5 5v12a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1z';
+
 /** Stroke icons on a 24×24 grid, drawn for FileFlow (no icon font, nothing fetched). */
 const PATHS = {
-  folder: <path d="M3 7.5A2.5 2.5 0 0 1 5.5 5h3.6l2 2h7.4A2.5 2.5 0 0 1 21 9.5v8a2.5 2.5 0 0 1-2.5 2.5h-13A2.5 2.5 0 0 1 3 17.5z" />,
+  folder: <path d={FOLDER_OUTLINE} />,
   file: (
     <>
-      <path d="M6 3h8l5 5v12a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1z" />
+      <path d={PAGE_OUTLINE} />
       <path d="M14 3v5h5" />
     </>
   ),
@@ -31,13 +36,13 @@ const PATHS = {
   ),
   pdf: (
     <>
-      <path d="M6 3h8l5 5v12a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1z" />
+      <path d={PAGE_OUTLINE} />
       <path d="M14 3v5h5M8.5 16.5h7M8.5 13h7" />
     </>
   ),
   text: (
     <>
-      <path d="M6 3h8l5 5v12a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1z" />
+      <path d={PAGE_OUTLINE} />
       <path d="m10 12-2 2 2 2M14 12l2 2-2 2" />
     </>
   ),
@@ -49,7 +54,7 @@ const PATHS = {
   ),
   document: (
     <>
-      <path d="M6 3h8l5 5v12a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1z" />
+      <path d={PAGE_OUTLINE} />
       <path d="M14 3v5h5M8.5 12h7M8.5 15h7M8.5 18h4" />
     </>
   ),
@@ -58,7 +63,7 @@ const PATHS = {
   plus: <path d="M12 5v14M5 12h14" />,
   folderPlus: (
     <>
-      <path d="M3 7.5A2.5 2.5 0 0 1 5.5 5h3.6l2 2h7.4A2.5 2.5 0 0 1 21 9.5v8a2.5 2.5 0 0 1-2.5 2.5h-13A2.5 2.5 0 0 1 3 17.5z" />
+      <path d={FOLDER_OUTLINE} />
       <path d="M12 10.5v6M9 13.5h6" />
     </>
   ),
@@ -130,9 +135,7 @@ const PATHS = {
       <path d="M16 8V5.5A1.5 1.5 0 0 0 14.5 4h-9A1.5 1.5 0 0 0 4 5.5v9A1.5 1.5 0 0 0 5.5 16H8" />
     </>
   ),
-  move: (
-    <path d="M3 7.5A2.5 2.5 0 0 1 5.5 5h3.6l2 2h7.4A2.5 2.5 0 0 1 21 9.5v8a2.5 2.5 0 0 1-2.5 2.5h-13A2.5 2.5 0 0 1 3 17.5zM9 13.5h6m0 0-2.5-2.5m2.5 2.5L12.5 16" />
-  ),
+  move: <path d={`${FOLDER_OUTLINE}M9 13.5h6m0 0-2.5-2.5m2.5 2.5L12.5 16`} />,
   edit: <path d="M4 20h4L19 9a2.8 2.8 0 0 0-4-4L4 16zM13.5 6.5l4 4" />,
   logout: <path d="M14 4h4.5A1.5 1.5 0 0 1 20 5.5v13a1.5 1.5 0 0 1-1.5 1.5H14M10 16.5 5.5 12 10 7.5M5.5 12H15" />,
   check: <path d="m5 12.5 4.5 4.5L19 7.5" />,

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { login } from '../api/auth';
 import { ApiError, errorMessage } from '../api/http';
 import { AuthLayout } from '../components/AuthLayout';
+import { FormError, TextField } from '../components/FormFields';
 import { Link } from '../components/Link';
 import { navigate } from '../hooks/navigation';
 import { useSession } from '../hooks/session';
@@ -53,31 +54,25 @@ export function LoginPage({ next }: { next: string | null }) {
           void submit();
         }}
       >
-        <label className="field">
-          <span className="field-label">Email</span>
-          <input
-            className="input"
-            type="email"
-            name="email"
-            autoComplete="username"
-            required
-            autoFocus
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field-label">Password</span>
-          <input
-            className="input"
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </label>
+        <TextField
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="username"
+          required
+          autoFocus
+          value={email}
+          onValueChange={setEmail}
+        />
+        <TextField
+          label="Password"
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onValueChange={setPassword}
+        />
         <label className="checkbox-field">
           <input
             type="checkbox"
@@ -88,11 +83,7 @@ export function LoginPage({ next }: { next: string | null }) {
           />
           <span>Remember me for 30 days</span>
         </label>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <button type="submit" className="button primary block" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../api/http';
 import { getPublicShare, publicContentUrl, unlockShare } from '../api/public-shares';
 import { FileIcon } from '../components/FileIcon';
+import { FormError, TextField } from '../components/FormFields';
 import { Icon } from '../components/Icon';
 import { PreviewBody } from '../components/preview/PreviewBody';
 import { SharedFolderView } from '../components/SharedFolderView';
@@ -52,23 +53,8 @@ function PasswordPrompt({ token, onUnlocked }: { token: string; onUnlocked: () =
       <p>
         <Icon name="lock" size={18} /> This link is protected by a password.
       </p>
-      <label className="field">
-        <span className="field-label">Password</span>
-        <input
-          className="input"
-          type="password"
-          autoComplete="off"
-          required
-          autoFocus
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
-      </label>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <TextField label="Password" type="password" autoComplete="off" required autoFocus value={password} onValueChange={setPassword} />
+      <FormError message={error} />
       <button type="submit" className="button primary block" disabled={busy}>
         Unlock
       </button>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { register } from '../api/auth';
 import { errorMessage } from '../api/http';
 import { AuthLayout } from '../components/AuthLayout';
+import { FormError, TextField } from '../components/FormFields';
 import { Link } from '../components/Link';
 import { navigate } from '../hooks/navigation';
 import { useSession } from '../hooks/session';
@@ -56,31 +57,17 @@ export function RegisterPage() {
           void submit();
         }}
       >
-        <label className="field">
-          <span className="field-label">Username</span>
-          <input
-            className="input"
-            name="username"
-            autoComplete="username"
-            required
-            maxLength={64}
-            autoFocus
-            value={username}
-            onChange={(event) => setUsername(event.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field-label">Email</span>
-          <input
-            className="input"
-            type="email"
-            name="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </label>
+        <TextField
+          label="Username"
+          name="username"
+          autoComplete="username"
+          required
+          maxLength={64}
+          autoFocus
+          value={username}
+          onValueChange={setUsername}
+        />
+        <TextField label="Email" type="email" name="email" autoComplete="email" required value={email} onValueChange={setEmail} />
         <div className="field">
           <label className="field-label" htmlFor="register-password">
             Password
@@ -101,24 +88,17 @@ export function RegisterPage() {
             At least 8 characters.
           </span>
         </div>
-        <label className="field">
-          <span className="field-label">Repeat password</span>
-          <input
-            className="input"
-            type="password"
-            name="repeat"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            value={repeat}
-            onChange={(event) => setRepeat(event.target.value)}
-          />
-        </label>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <TextField
+          label="Repeat password"
+          type="password"
+          name="repeat"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          value={repeat}
+          onValueChange={setRepeat}
+        />
+        <FormError message={error} />
         <button type="submit" className="button primary block" disabled={busy}>
           {busy ? 'Creating account…' : 'Create account'}
         </button>
