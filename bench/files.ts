@@ -7,9 +7,11 @@
  *
  *   npx tsx bench/files.ts [--db pglite|postgres|both] [--quick] [--json results.jsonl]
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { parseArgs } from './lib/args.js';
 import { authHeader, seedUsers } from './lib/datasets.js';
 import { prepareDatabase } from './lib/db.js';
@@ -21,6 +23,7 @@ import { mb, mbPerSecond, summarize } from './lib/stats.js';
 import { curl, ddWrite, randomFile, sha256File, startNginx } from './lib/tools.js';
 
 const TEN_MB = 10 * 1024 * 1024;
+const run = promisify(execFile);
 const GIB = 1024 ** 3;
 
 interface Transfer {
@@ -58,6 +61,9 @@ main(async () => {
   const nginxPut: number[] = [];
   const nginxGet: number[] = [];
   const nginxCopy: number[] = [];
+  // nginx's PUT does not fsync; FileFlow's does. For a like-for-like yardstick, the same PUT
+  // followed by an fsync of the file it wrote (coreutils `sync FILE`), timed together.
+  const nginxPutDurable: number[] = [];
   if (nginx) {
     await copyFile(bigFile, path.join(nginx.root, 'files', 'big.bin'));
     for (let i = 0; i < bigRuns + 1; i++) {
@@ -65,6 +71,9 @@ main(async () => {
       if (put.status !== 201 && put.status !== 204) {
         throw new Error(`nginx PUT answered ${put.status}`);
       }
+      const syncStarted = process.hrtime.bigint();
+      await run('sync', [path.join(nginx.root, 'dav', `big-${i}.bin`)]);
+      const syncSeconds = Number(process.hrtime.bigint() - syncStarted) / 1e9;
       const get = await curl(`${nginx.url}/files/big.bin`);
       if (get.status !== 200 || get.downloaded !== bigSize) {
         throw new Error(`nginx GET answered ${get.status} with ${get.downloaded} bytes`);
@@ -77,6 +86,7 @@ main(async () => {
       // The first round warms the page cache and nginx.
       if (i > 0) {
         nginxPut.push(mbPerSecond(bigSize, put.total * 1000));
+        nginxPutDurable.push(mbPerSecond(bigSize, (put.total + syncSeconds) * 1000));
         nginxGet.push(mbPerSecond(bigSize, get.total * 1000));
         nginxCopy.push(mbPerSecond(bigSize, copy.total * 1000));
       }
@@ -90,6 +100,8 @@ main(async () => {
   results.add('-', 'node sha256 over file', shaMbps, 'MB/s');
   results.add('-', 'dd write with fsync', ddMbps, 'MB/s');
   results.add('-', 'nginx PUT (dav)', nginxPutMbps, 'MB/s');
+  const nginxPutDurableMbps = nginxPutDurable.length ? median(nginxPutDurable) : Number.NaN;
+  results.add('-', 'nginx PUT (dav) then fsync', nginxPutDurableMbps, 'MB/s');
   results.add('-', 'nginx GET (sendfile)', nginxGetMbps, 'MB/s');
   const nginxCopyMbps = nginxCopy.length ? median(nginxCopy) : Number.NaN;
   results.add('-', 'nginx GET (sendfile off)', nginxCopyMbps, 'MB/s');
@@ -183,7 +195,11 @@ main(async () => {
         const downMbps = median(downRuns.map((r) => r.mbps));
         const upGrowth = Math.max(...upRuns.map((r) => r.rssGrowth));
         const downGrowth = Math.max(...downRuns.map((r) => r.rssGrowth));
-        results.add(kind, '1 GiB upload', upMbps, 'MB/s', { ratioToNginx: upMbps / nginxPutMbps, rssGrowthMiB: upGrowth / 1024 ** 2 });
+        results.add(kind, '1 GiB upload', upMbps, 'MB/s', {
+          ratioToNginx: upMbps / nginxPutMbps,
+          ratioToNginxWithFsync: upMbps / nginxPutDurableMbps,
+          rssGrowthMiB: upGrowth / 1024 ** 2,
+        });
         results.add(kind, '1 GiB download', downMbps, 'MB/s', {
           ratioToNginx: downMbps / nginxGetMbps,
           rssGrowthMiB: downGrowth / 1024 ** 2,
@@ -218,6 +234,16 @@ main(async () => {
     nginxCopyMbps,
     nginxGetMbps,
     `${((nginxCopyMbps / nginxGetMbps) * 100).toFixed(0)} %`,
+    '–',
+    '–',
+    '–',
+    '–',
+  ]);
+  bigRows.push([
+    'nginx PUT then fsync of the file (same durability as FileFlow)',
+    nginxPutDurableMbps,
+    nginxPutMbps,
+    `${((nginxPutDurableMbps / nginxPutMbps) * 100).toFixed(0)} %`,
     '–',
     '–',
     '–',

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentKey, type BlobStore } from '../../src/server/blobs/blob-store.js';
+import { FLUSH_EVERY_BYTES } from '../../src/server/blobs/durable-file-sink.js';
 import { LocalBlobStore } from '../../src/server/blobs/local-blob-store.js';
 import { PART_SIZE, S3BlobStore } from '../../src/server/blobs/s3-blob-store.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
@@ -111,6 +112,53 @@ describe.each(Object.keys(harnesses))('%s blob store', (kind) => {
       expect(back.length).toBe(size);
       expect(sha(back)).toBe(sha(data));
     }
+  }, 120_000);
+
+  it('stores content larger than the background-flush interval, sent in small chunks, byte-exact', async () => {
+    // 40 MiB in 64 KiB chunks: crosses FLUSH_EVERY_BYTES of the local store's durable sink, so a
+    // background fdatasync runs while writes go on.
+    const chunk = randomBytes(64 * 1024);
+    const count = Math.ceil((FLUSH_EVERY_BYTES + 8 * 1024 * 1024) / chunk.length);
+    const hash = createHash('sha256');
+    for (let i = 0; i < count; i++) {
+      hash.update(chunk);
+    }
+    const digest = hash.digest('hex');
+    const staged = await h.store.stage(
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < count; i++) yield chunk;
+        })(),
+      ),
+    );
+    await h.store.promote(staged, contentKey(digest));
+    const back = createHash('sha256');
+    let size = 0;
+    for await (const part of await h.store.read(contentKey(digest))) {
+      back.update(part as Buffer);
+      size += (part as Buffer).length;
+    }
+    expect(size).toBe(count * chunk.length);
+    expect(back.digest('hex')).toBe(digest);
+    expect(await h.stagingCount()).toBe(0);
+  }, 120_000);
+
+  it('a source that fails after more than the background-flush interval leaves nothing staged', async () => {
+    const before = await h.stagingCount();
+    const chunk = randomBytes(1024 * 1024);
+    let sent = 0;
+    const source = new Readable({
+      read() {
+        if (sent * chunk.length > FLUSH_EVERY_BYTES + 4 * chunk.length) {
+          this.destroy(new Error('client went away'));
+          return;
+        }
+        sent++;
+        this.push(chunk);
+      },
+    });
+    await expect(h.store.stage(source)).rejects.toThrow();
+    expect(await h.stagingCount()).toBe(before);
   }, 120_000);
 
   it('promoting identical content twice is harmless', async () => {

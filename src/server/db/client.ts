@@ -1,8 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.js';
+import { installStatementCache, markHotStatement } from './statement-cache.js';
+
+const dialect = new PgDialect();
 
 export type Schema = typeof schema;
 /** The database as services and repositories see it: the same API on PGlite and on PostgreSQL. */
@@ -13,9 +16,13 @@ export type Executor = Database | Transaction;
 
 /**
  * Runs raw SQL (recursive CTEs and the like) and returns its rows. Both drivers answer with
- * `{ rows }`; Drizzle's shared type cannot say so, hence the one narrowing here.
+ * `{ rows }`; Drizzle's shared type cannot say so, hence the one narrowing here. `hot` marks a
+ * query of a hot read path for a named statement on the embedded database (statement-cache.ts).
  */
-export async function queryRows<T>(executor: Executor, query: SQL): Promise<T[]> {
+export async function queryRows<T>(executor: Executor, query: SQL, options: { hot?: boolean } = {}): Promise<T[]> {
+  if (options.hot) {
+    markHotStatement(dialect.sqlToQuery(query).sql);
+  }
   const result: unknown = await executor.execute(query);
   return (result as { rows: T[] }).rows;
 }
@@ -57,6 +64,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
     await mkdir(dataDir, { recursive: true });
   }
   const client = await PGlite.create({ dataDir, extensions: { pg_trgm, btree_gin } });
+  installStatementCache(client);
   const db = drizzle(client, { schema }) as unknown as Database;
   return { db, kind: 'pglite', close: () => client.close() };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, count, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
+import { preparedOnce } from '../db/prepared.js';
 import { fileNodes, type FileNodeRow } from '../db/schema/index.js';
 
 export type ListSort = 'name' | 'size' | 'createdAt' | 'type';
@@ -62,9 +63,42 @@ function orderFor(sort: ListSort, order: SortOrder): SQL[] {
   }
 }
 
+/** A listed node as the page query's JSON carries it (timestamps as ISO strings). */
+export interface ListedNodeJson extends Omit<LiveNode, 'modifiedAt' | 'createdAt' | 'updatedAt' | 'size'> {
+  size: number | string;
+  modifiedAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+// A listed node as one JSON object, built by the database.
+export const listedNodeJson = sql`json_build_object(
+  'id', ${fileNodes.id}, 'name', ${fileNodes.name}, 'type', ${fileNodes.type}, 'parentId', ${fileNodes.parentId},
+  'size', ${fileNodes.size}, 'mimeType', ${fileNodes.mimeType}, 'sha256', ${fileNodes.sha256},
+  'favorite', ${fileNodes.favorite}, 'etag', ${fileNodes.etag}, 'modifiedAt', ${fileNodes.modifiedAt},
+  'createdAt', ${fileNodes.createdAt}, 'updatedAt', ${fileNodes.updatedAt})`;
+
+export function fromListedJson(node: ListedNodeJson): LiveNode {
+  return {
+    ...node,
+    size: Number(node.size),
+    modifiedAt: new Date(node.modifiedAt),
+    createdAt: new Date(node.createdAt),
+    updatedAt: new Date(node.updatedAt),
+  };
+}
+
 /** SQL for the file tree (the adjacency list in file_nodes). */
 export class NodesRepository {
   constructor(private readonly db: Executor) {}
+
+  private readonly liveById = preparedOnce(() =>
+    this.db
+      .select()
+      .from(fileNodes)
+      .where(and(eq(fileNodes.id, sql.placeholder('id')), eq(fileNodes.userId, sql.placeholder('userId')), live))
+      .prepare('live_node_by_id'),
+  );
 
   /**
    * Serialises structural changes of one user's tree (create, move, copy, trash, restore) until the
@@ -76,6 +110,10 @@ export class NodesRepository {
 
   /** A live node of the user, or undefined (also for other users' nodes). */
   async findLive(userId: string, id: string, tx: Executor = this.db): Promise<FileNodeRow | undefined> {
+    if (tx === this.db) {
+      const [row] = await this.liveById().execute({ id, userId });
+      return row;
+    }
     const [row] = await tx
       .select()
       .from(fileNodes)
@@ -97,7 +135,14 @@ export class NodesRepository {
     const [row] = await tx
       .select()
       .from(fileNodes)
-      .where(and(eq(fileNodes.userId, userId), parentId ? eq(fileNodes.parentId, parentId) : isNull(fileNodes.parentId), eq(fileNodes.name, name), live));
+      .where(
+        and(
+          eq(fileNodes.userId, userId),
+          parentId ? eq(fileNodes.parentId, parentId) : isNull(fileNodes.parentId),
+          eq(fileNodes.name, name),
+          live,
+        ),
+      );
     return row;
   }
 
@@ -118,26 +163,36 @@ export class NodesRepository {
     return rows.map((row) => row.name);
   }
 
-  /** One page of a folder's live children and their total count. */
+  /**
+   * One page of a folder's live children and their total count.
+   *
+   * The page comes back as a single JSON array built by the database: the embedded database's
+   * driver decodes every field of every row in JavaScript (1,200 fields for 100 items, the bulk of
+   * a listing's time), while one JSON value is decoded once and parsed natively.
+   * The subquery's ORDER BY sets the order in which json_agg sees the rows.
+   */
   async listChildren(
     userId: string,
     parentId: string | null,
     page: { sort: ListSort; order: SortOrder; offset: number; limit: number },
-    tx: Executor = this.db,
   ): Promise<{ items: LiveNode[]; total: number }> {
     const where = and(eq(fileNodes.userId, userId), parentId ? eq(fileNodes.parentId, parentId) : isNull(fileNodes.parentId), live);
-    const items = await tx
-      .select(liveNodeColumns)
-      .from(fileNodes)
-      .where(where)
-      .orderBy(...orderFor(page.sort, page.order))
-      .limit(page.limit)
-      .offset(page.offset);
+    const [row] = await queryRows<{ items: ListedNodeJson[] | string }>(
+      this.db,
+      sql`select coalesce(json_agg(page.node), '[]'::json) as items from (
+        select ${listedNodeJson} as node from ${fileNodes} where ${where}
+        order by ${sql.join(orderFor(page.sort, page.order), sql`, `)}
+        limit ${page.limit} offset ${page.offset}
+      ) page`,
+      { hot: true },
+    );
+    const raw = row?.items ?? [];
+    const items = (typeof raw === 'string' ? (JSON.parse(raw) as ListedNodeJson[]) : raw).map(fromListedJson);
     // A page that starts at the top and is not full holds everything: no count needed.
     if (page.offset === 0 && items.length < page.limit) {
       return { items, total: items.length };
     }
-    const [totals] = await tx.select({ total: count() }).from(fileNodes).where(where);
+    const [totals] = await this.db.select({ total: count() }).from(fileNodes).where(where);
     return { items, total: Number(totals?.total ?? 0) };
   }
 
@@ -156,7 +211,9 @@ export class NodesRepository {
    * Empty when the node is not a live node of the user.
    */
   async breadcrumbs(userId: string, id: string, tx: Executor = this.db): Promise<Array<{ id: string; name: string }>> {
-    const result = await queryRows<{ id: string; name: string }>(tx, sql`
+    const result = await queryRows<{ id: string; name: string }>(
+      tx,
+      sql`
       with recursive chain (id, parent_id, name, depth) as (
         select id, parent_id, name, 0 from file_nodes
         where id = ${id} and user_id = ${userId} and trashed_at is null
@@ -165,13 +222,17 @@ export class NodesRepository {
         from file_nodes n join chain on n.id = chain.parent_id
         where chain.depth < ${MAX_DEPTH}
       )
-      select id, name from chain order by depth desc`);
+      select id, name from chain order by depth desc`,
+      { hot: true },
+    );
     return result.map((row) => ({ id: String(row.id), name: String(row.name) }));
   }
 
   /** True when `candidateId` is `ancestorId` itself or lies anywhere beneath it. */
   async isSelfOrDescendant(ancestorId: string, candidateId: string, tx: Executor = this.db): Promise<boolean> {
-    const result = await queryRows<Record<string, unknown>>(tx, sql`
+    const result = await queryRows<Record<string, unknown>>(
+      tx,
+      sql`
       with recursive chain (id, parent_id, depth) as (
         select id, parent_id, 0 from file_nodes where id = ${candidateId}
         union all
@@ -179,14 +240,12 @@ export class NodesRepository {
         from file_nodes n join chain on n.id = chain.parent_id
         where chain.depth < ${MAX_DEPTH}
       )
-      select 1 from chain where id = ${ancestorId} limit 1`);
+      select 1 from chain where id = ${ancestorId} limit 1`,
+    );
     return result.length > 0;
   }
 
-  async insert(
-    values: Omit<typeof fileNodes.$inferInsert, 'etag' | 'id'> & { id?: string },
-    tx: Executor = this.db,
-  ): Promise<FileNodeRow> {
+  async insert(values: Omit<typeof fileNodes.$inferInsert, 'etag' | 'id'> & { id?: string }, tx: Executor = this.db): Promise<FileNodeRow> {
     const [row] = await tx
       .insert(fileNodes)
       .values({ ...values, etag: newEtag() })
@@ -239,7 +298,9 @@ export class NodesRepository {
    * what a copy of it will charge and reference.
    */
   async subtreeFiles(id: string, tx: Executor = this.db): Promise<Array<{ sha256: string | null; size: number }>> {
-    const result = await queryRows<{ sha256: string | null; size: string | number }>(tx, sql`
+    const result = await queryRows<{ sha256: string | null; size: string | number }>(
+      tx,
+      sql`
       with recursive sub (id, type, sha256, size, depth) as (
         select id, type, sha256, size, 0 from file_nodes where id = ${id}
         union all
@@ -247,7 +308,8 @@ export class NodesRepository {
         from file_nodes n join sub on n.parent_id = sub.id
         where n.trashed_at is null and sub.depth < ${MAX_DEPTH}
       )
-      select sha256, size from sub where type = 'file'`);
+      select sha256, size from sub where type = 'file'`,
+    );
     return result.map((row) => ({ sha256: row.sha256, size: Number(row.size) }));
   }
 
@@ -259,7 +321,13 @@ export class NodesRepository {
     rootId: string,
     tx: Executor = this.db,
   ): Promise<Array<{ path: string; type: 'file' | 'folder'; sha256: string | null; size: number; modifiedAt: Date }>> {
-    const rows = await queryRows<{ path: string; type: 'file' | 'folder'; sha256: string | null; size: string | number; modified_at: Date | string }>(
+    const rows = await queryRows<{
+      path: string;
+      type: 'file' | 'folder';
+      sha256: string | null;
+      size: string | number;
+      modified_at: Date | string;
+    }>(
       tx,
       sql`
       with recursive sub (id, path, type, sha256, size, modified_at, depth) as (
@@ -287,7 +355,9 @@ export class NodesRepository {
    * Returns the id of the new top node.
    */
   async copySubtree(sourceId: string, targetParentId: string | null, topName: string, tx: Executor = this.db): Promise<string> {
-    const result = await queryRows<{ id: string }>(tx, sql`
+    const result = await queryRows<{ id: string }>(
+      tx,
+      sql`
       with recursive sub (id, parent_id, depth) as (
         select id, parent_id, 0 from file_nodes where id = ${sourceId}
         union all
@@ -309,7 +379,8 @@ export class NodesRepository {
         left join mapping pm on pm.old_id = n.parent_id
         returning id
       )
-      select new_id as id from mapping where depth = 0`);
+      select new_id as id from mapping where depth = 0`,
+    );
     const top = result[0];
     if (!top) {
       throw new Error(`copy of file node ${sourceId} produced no top node`);
@@ -358,7 +429,9 @@ export class NodesRepository {
     const [row] = await tx
       .select()
       .from(fileNodes)
-      .where(and(eq(fileNodes.id, id), eq(fileNodes.userId, userId), eq(fileNodes.trashRootId, fileNodes.id), isNull(fileNodes.purgeStartedAt)));
+      .where(
+        and(eq(fileNodes.id, id), eq(fileNodes.userId, userId), eq(fileNodes.trashRootId, fileNodes.id), isNull(fileNodes.purgeStartedAt)),
+      );
     return row;
   }
 
@@ -398,7 +471,11 @@ export class NodesRepository {
    * give back quota and blob references in the same transaction. Rows another purge is deleting
    * are skipped, so two processes purging at once never count a file twice.
    */
-  async deleteTrashedFiles(topId: string, limit: number, tx: Executor): Promise<Array<{ userId: string; size: number; sha256: string | null }>> {
+  async deleteTrashedFiles(
+    topId: string,
+    limit: number,
+    tx: Executor,
+  ): Promise<Array<{ userId: string; size: number; sha256: string | null }>> {
     const rows = await queryRows<{ user_id: string; size: string | number; sha256: string | null }>(
       tx,
       sql`
@@ -431,7 +508,13 @@ export class NodesRepository {
     const rows = await tx
       .select({ id: fileNodes.id, userId: fileNodes.userId })
       .from(fileNodes)
-      .where(and(eq(fileNodes.trashRootId, fileNodes.id), isNull(fileNodes.purgeStartedAt), sql`${fileNodes.trashedAt} < ${before.toISOString()}`))
+      .where(
+        and(
+          eq(fileNodes.trashRootId, fileNodes.id),
+          isNull(fileNodes.purgeStartedAt),
+          sql`${fileNodes.trashedAt} < ${before.toISOString()}`,
+        ),
+      )
       .limit(limit);
     return rows;
   }

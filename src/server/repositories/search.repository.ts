@@ -1,7 +1,7 @@
-import { and, count, desc, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import { fileNodes } from '../db/schema/index.js';
-import { liveNodeColumns, type LiveNode } from './nodes.repository.js';
+import { fromListedJson, listedNodeJson, type ListedNodeJson, type LiveNode } from './nodes.repository.js';
 
 export interface SearchFilters {
   /** Case-insensitive substring of the name; `%` and `_` are literal. */
@@ -55,20 +55,27 @@ export class SearchRepository {
   }
 
   /** One page of matches, newest first, and how many there are in all. */
-  async search(userId: string, filters: SearchFilters, page: { limit: number; offset: number }): Promise<{ rows: LiveNode[]; total: number }> {
+  async search(
+    userId: string,
+    filters: SearchFilters,
+    page: { limit: number; offset: number },
+  ): Promise<{ rows: LiveNode[]; total: number }> {
     const where = this.where(userId, filters);
     // The total comes with the page (a window count over the same matches), so the matches are
-    // found once; only a page past the end needs a separate count.
-    const found = await this.db
-      .select({ ...liveNodeColumns, total: sql<number>`count(*) over ()`.mapWith(Number) })
-      .from(fileNodes)
-      .where(where)
-      .orderBy(desc(fileNodes.createdAt), desc(fileNodes.id))
-      .limit(page.limit)
-      .offset(page.offset);
-    const rows = found.map(({ total: _total, ...node }) => node);
-    if (found[0]) {
-      return { rows, total: found[0].total };
+    // found once; only a page past the end needs a separate count. The page is one JSON value,
+    // for the reason given at NodesRepository.listChildren.
+    const [found] = await queryRows<{ nodes: ListedNodeJson[] | string; total: number | string | null }>(
+      this.db,
+      sql`select coalesce(json_agg(page.node), '[]'::json) as nodes, max(page.total) as total from (
+        select ${listedNodeJson} as node, count(*) over () as total from ${fileNodes} where ${where}
+        order by ${fileNodes.createdAt} desc, ${fileNodes.id} desc
+        limit ${page.limit} offset ${page.offset}
+      ) page`,
+    );
+    const raw = found?.nodes ?? [];
+    const rows = (typeof raw === 'string' ? (JSON.parse(raw) as ListedNodeJson[]) : raw).map(fromListedJson);
+    if (rows.length > 0) {
+      return { rows, total: Number(found?.total) };
     }
     const [counted] = page.offset > 0 ? await this.db.select({ total: count() }).from(fileNodes).where(where) : [{ total: 0 }];
     return { rows, total: Number(counted?.total ?? 0) };

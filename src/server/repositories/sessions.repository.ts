@@ -1,12 +1,38 @@
 import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
+import { preparedOnce } from '../db/prepared.js';
 import { apiTokens, sessions, users, type ApiTokenRow, type SessionRow, type UserRow } from '../db/schema/index.js';
 
 /** SQL for browser sessions and personal access tokens: both are looked up by the hash of a secret. */
 export class CredentialsRepository {
   constructor(private readonly db: Executor) {}
 
-  async insertSession(values: { userId: string; tokenHash: string; remember: boolean; userAgent: string | null; expiresAt: Date }): Promise<SessionRow> {
+  // Every signed-in request runs one of these two lookups first.
+  private readonly sessionByHash = preparedOnce(() =>
+    this.db
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql`now()`)))
+      .prepare('session_by_hash'),
+  );
+
+  private readonly tokenByHash = preparedOnce(() =>
+    this.db
+      .select({ token: apiTokens, user: users })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')))
+      .prepare('token_by_hash'),
+  );
+
+  async insertSession(values: {
+    userId: string;
+    tokenHash: string;
+    remember: boolean;
+    userAgent: string | null;
+    expiresAt: Date;
+  }): Promise<SessionRow> {
     const [row] = await this.db.insert(sessions).values(values).returning();
     if (!row) {
       throw new Error('insert into sessions returned no row');
@@ -16,16 +42,15 @@ export class CredentialsRepository {
 
   /** The live session with this secret hash, with its user. */
   async findSessionByHash(tokenHash: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
-    const [row] = await this.db
-      .select({ session: sessions, user: users })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, sql`now()`)));
+    const [row] = await this.sessionByHash().execute({ tokenHash });
     return row;
   }
 
   async extendSession(id: string, expiresAt: Date): Promise<void> {
-    await this.db.update(sessions).set({ expiresAt, lastSeenAt: sql`now()` }).where(eq(sessions.id, id));
+    await this.db
+      .update(sessions)
+      .set({ expiresAt, lastSeenAt: sql`now()` })
+      .where(eq(sessions.id, id));
   }
 
   async deleteSession(id: string): Promise<void> {
@@ -41,7 +66,10 @@ export class CredentialsRepository {
 
   /** Deletes expired sessions; returns how many. */
   async deleteExpiredSessions(): Promise<number> {
-    const rows = await this.db.delete(sessions).where(lt(sessions.expiresAt, sql`now()`)).returning({ id: sessions.id });
+    const rows = await this.db
+      .delete(sessions)
+      .where(lt(sessions.expiresAt, sql`now()`))
+      .returning({ id: sessions.id });
     return rows.length;
   }
 
@@ -54,16 +82,15 @@ export class CredentialsRepository {
   }
 
   async findTokenByHash(tokenHash: string): Promise<{ token: ApiTokenRow; user: UserRow } | undefined> {
-    const [row] = await this.db
-      .select({ token: apiTokens, user: users })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(eq(apiTokens.tokenHash, tokenHash));
+    const [row] = await this.tokenByHash().execute({ tokenHash });
     return row;
   }
 
   async touchToken(id: string): Promise<void> {
-    await this.db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, id));
+    await this.db
+      .update(apiTokens)
+      .set({ lastUsedAt: sql`now()` })
+      .where(eq(apiTokens.id, id));
   }
 
   async listTokens(userId: string): Promise<ApiTokenRow[]> {

@@ -59,12 +59,25 @@ export class TreeService {
   }
 
   /** One page of a folder's children, with the folder itself and its breadcrumbs. */
-  async list(userId: string, folderId: string | null, page: { sort: ListSort; order: SortOrder; offset: number; limit: number }): Promise<Listing> {
-    const folder = await this.requireFolder(userId, folderId);
-    const [breadcrumbs, children] = await Promise.all([
-      folder ? this.nodes.breadcrumbs(userId, folder.id) : Promise.resolve([]),
+  async list(
+    userId: string,
+    folderId: string | null,
+    page: { sort: ListSort; order: SortOrder; offset: number; limit: number },
+  ): Promise<Listing> {
+    if (folderId === null) {
+      return { folder: null, breadcrumbs: [], ...(await this.nodes.listChildren(userId, null, page)) };
+    }
+    // The three reads run side by side (on PostgreSQL, on three pooled connections): each is
+    // confined to the user's own nodes, so when the folder turns out not to be theirs, or not a
+    // folder, the other two have found nothing and are dropped for the 404.
+    const [folder, breadcrumbs, children] = await Promise.all([
+      this.nodes.findLive(userId, folderId),
+      this.nodes.breadcrumbs(userId, folderId),
       this.nodes.listChildren(userId, folderId, page),
     ]);
+    if (folder?.type !== 'folder') {
+      throw notFound('That folder');
+    }
     return { folder, breadcrumbs, ...children };
   }
 
