@@ -124,13 +124,12 @@ describe.each(Object.keys(harnesses))('%s blob store', (kind) => {
       hash.update(chunk);
     }
     const digest = hash.digest('hex');
-    const staged = await h.store.stage(
-      Readable.from(
-        (function* () {
-          for (let i = 0; i < count; i++) yield chunk;
-        })(),
-      ),
-    );
+    function* chunks() {
+      for (let i = 0; i < count; i++) {
+        yield chunk;
+      }
+    }
+    const staged = await h.store.stage(Readable.from(chunks()));
     await h.store.promote(staged, contentKey(digest));
     const back = createHash('sha256');
     let size = 0;

@@ -67,7 +67,11 @@ export function installStatementCache(client: PGlite): void {
       }
       const type = statement.paramTypes[index] ?? 0;
       const serializer = options?.serializers?.[type] ?? client.serializers[type];
-      return serializer ? serializer(value) : String(value);
+      if (serializer) {
+        return serializer(value);
+      }
+      // Types without a serializer (uuid, say) come as strings; numbers and booleans as their text.
+      return typeof value === 'string' ? value : JSON.stringify(value);
     });
     const { messages } = await client.execProtocol(
       concat([
