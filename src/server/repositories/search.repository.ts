@@ -1,7 +1,7 @@
 import { and, count, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import { fileNodes } from '../db/schema/index.js';
-import { fromListedJson, listedNodeJson, type ListedNodeJson, type LiveNode } from './nodes.repository.js';
+import { fromListedJson, listedColumns, listedPageJson, type ListedNodeJson, type LiveNode } from './nodes.repository.js';
 
 export interface SearchFilters {
   /** Case-insensitive substring of the name; `%` and `_` are literal. */
@@ -66,8 +66,8 @@ export class SearchRepository {
     // for the reason given at NodesRepository.listChildren.
     const [found] = await queryRows<{ nodes: ListedNodeJson[] | string; total: number | string | null }>(
       this.db,
-      sql`select coalesce(json_agg(page.node), '[]'::json) as nodes, max(page.total) as total from (
-        select ${listedNodeJson} as node, count(*) over () as total from ${fileNodes} where ${where}
+      sql`select ${listedPageJson} as nodes, max(page.total) as total from (
+        select ${listedColumns}, count(*) over () as total from ${fileNodes} where ${where}
         order by ${fileNodes.createdAt} desc, ${fileNodes.id} desc
         limit ${page.limit} offset ${page.offset}
       ) page`,
