@@ -9,7 +9,7 @@ import { mimeTypeOf } from './mime.js';
 import { validateName } from './names.js';
 
 export interface Listing {
-  folder: FileNodeRow | null;
+  folder: LiveNode | null;
   breadcrumbs: Array<{ id: string; name: string }>;
   items: LiveNode[];
   total: number;
@@ -67,18 +67,11 @@ export class TreeService {
     if (folderId === null) {
       return { folder: null, breadcrumbs: [], ...(await this.nodes.listChildren(userId, null, page)) };
     }
-    // The three reads run side by side (on PostgreSQL, on three pooled connections): each is
-    // confined to the user's own nodes, so when the folder turns out not to be theirs, or not a
-    // folder, the other two have found nothing and are dropped for the 404.
-    const [folder, breadcrumbs, children] = await Promise.all([
-      this.nodes.findLive(userId, folderId),
-      this.nodes.breadcrumbs(userId, folderId),
-      this.nodes.listChildren(userId, folderId, page),
-    ]);
-    if (folder?.type !== 'folder') {
+    const { folder, breadcrumbs, items, total } = await this.nodes.folderPage(userId, folderId, page);
+    if (!folder) {
       throw notFound('That folder');
     }
-    return { folder, breadcrumbs, ...children };
+    return { folder, breadcrumbs, items, total };
   }
 
   /** The path to a live node, outermost folder first, the node itself last. */
