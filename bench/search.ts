@@ -29,35 +29,23 @@ export function standardDatabase(kind: 'pglite' | 'postgres', users: number, fre
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** The statements SearchRepository.search() and .paths() issue, with literal values, under EXPLAIN ANALYZE. */
+/** The statement SearchRepository.search() issues, with literal values, under EXPLAIN ANALYZE. */
 async function explainSearch(h: SeedHandle, user: string, q: string): Promise<string> {
   const pattern = `%${escapeLike(q)}%`.replace(/'/g, "''");
   const where = `"user_id" = '${user}' and "trashed_at" is null and "name" ilike '${pattern}' escape '\\'`;
-  const out: string[] = [];
-  const explain = async (title: string, statement: string) => {
-    const rows = await h.query<Record<string, string>>(`explain (analyze, buffers) ${statement}`);
-    // The 50 literal ids of the paths query are shortened for reading.
-    const shorten = (text: string) =>
-      text.replace(/\{[0-9a-f,-]{200,}\}/g, '{…50 ids…}').replace(/('[0-9a-f-]{36}'::uuid, ){3,}'[0-9a-f-]{36}'::uuid/g, "'…'::uuid × 50");
-    out.push(`-- ${title}\n${shorten(statement.trim())}\n${rows.map((row) => shorten(String(Object.values(row)[0]))).join('\n')}`);
-  };
-  await explain(
-    'page (SearchRepository.search)',
-    `select * from file_nodes where ${where} order by "created_at" desc, "id" desc limit 50 offset 0`,
-  );
-  await explain('total (SearchRepository.search)', `select count(*) from file_nodes where ${where}`);
-  const ids = await h.query<{ id: string }>(`select id from file_nodes where ${where} order by "created_at" desc, "id" desc limit 50`);
-  if (ids.length > 0) {
-    await explain(
-      'paths of the page (SearchRepository.paths)',
-      `with recursive up (start_id, parent_id, path, depth) as (
-        select id, parent_id, '/' || name, 0 from file_nodes where id in (${ids.map((row) => `'${row.id}'::uuid`).join(', ')})
-        union all
-        select up.start_id, n.parent_id, '/' || n.name || up.path, up.depth + 1 from file_nodes n join up on n.id = up.parent_id where up.depth < 10000
-      ) select start_id, path from up where parent_id is null`,
-    );
-  }
-  return out.join('\n\n');
+  const statement = `with recursive page as (
+    select file_nodes.*, count(*) over () as total from file_nodes where ${where}
+    order by "created_at" desc, "id" desc limit 50 offset 0
+  ), up (start_id, parent_id, path, depth) as (
+    select id, parent_id, '/' || name, 0 from page
+    union all
+    select up.start_id, n.parent_id, '/' || n.name || up.path, up.depth + 1 from file_nodes n join up on n.id = up.parent_id where up.depth < 10000
+  )
+  select coalesce(json_agg(json_build_object('id', page.id, 'name', page.name, 'path', paths.path) order by page.created_at desc, page.id desc), '[]'::json),
+    max(page.total)
+  from page left join (select start_id, path from up where parent_id is null) paths on paths.start_id = page.id`;
+  const rows = await h.query<Record<string, string>>(`explain (analyze, buffers) ${statement}`);
+  return `-- page, total and paths (SearchRepository.search)\n${statement}\n${rows.map((row) => String(Object.values(row)[0])).join('\n')}`;
 }
 
 interface SearchFigures {

@@ -90,9 +90,13 @@ const LISTED_FIELDS: ReadonlyArray<readonly [field: keyof LiveNode, column: stri
 // Constants only (no input), hence sql.raw.
 /** The listed columns of file_nodes, for the inner (page) query. */
 export const listedColumns = sql.raw(LISTED_FIELDS.map(([, column]) => `file_nodes.${column}`).join(', '));
+/** The `'field', alias.column` pairs of a listed node's JSON object, for json_build_object. */
+export function listedJsonPairs(alias: 'page' | 'folder'): string {
+  return LISTED_FIELDS.map(([field, column]) => `'${field}', ${alias}.${column}`).join(', ');
+}
 /** One row of the relation `alias` (a constant) as a listed node's JSON object. */
 function listedJsonOf(alias: 'page' | 'folder'): string {
-  return `json_build_object(${LISTED_FIELDS.map(([field, column]) => `'${field}', ${alias}.${column}`).join(', ')})`;
+  return `json_build_object(${listedJsonPairs(alias)})`;
 }
 /** The JSON array of the rows of the subquery aliased `page`, in their order. */
 export const listedPageJson = sql.raw(`coalesce(json_agg(${listedJsonOf('page')}), '[]'::json)`);

@@ -1,7 +1,7 @@
 import { and, count, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import { fileNodes } from '../db/schema/index.js';
-import { fromListedJson, listedColumns, listedPageJson, type ListedNodeJson, type LiveNode } from './nodes.repository.js';
+import { fromListedJson, jsonValue, listedColumns, listedJsonPairs, type ListedNodeJson, type LiveNode } from './nodes.repository.js';
 
 export interface SearchFilters {
   /** Case-insensitive substring of the name; `%` and `_` are literal. */
@@ -54,54 +54,44 @@ export class SearchRepository {
     return and(...conditions);
   }
 
-  /** One page of matches, newest first, and how many there are in all. */
+  /**
+   * One page of matches, newest first, each with its full path ("/Docs/2024/report.pdf"), and how
+   * many there are in all: one statement. The total comes with the page (a window count over the
+   * same matches), the paths from one recursive walk up from the page's rows, and the page is one
+   * JSON value (for the reason given at NodesRepository.listChildren). Only a page past the end
+   * needs a separate count.
+   */
   async search(
     userId: string,
     filters: SearchFilters,
     page: { limit: number; offset: number },
-  ): Promise<{ rows: LiveNode[]; total: number }> {
+  ): Promise<{ rows: Array<{ node: LiveNode; path: string }>; total: number }> {
     const where = this.where(userId, filters);
-    // The total comes with the page (a window count over the same matches), so the matches are
-    // found once; only a page past the end needs a separate count. The page is one JSON value,
-    // for the reason given at NodesRepository.listChildren.
-    const [found] = await queryRows<{ nodes: ListedNodeJson[] | string; total: number | string | null }>(
+    const [found] = await queryRows<{ nodes: Array<ListedNodeJson & { path: string | null }> | string; total: number | string | null }>(
       this.db,
-      sql`select ${listedPageJson} as nodes, max(page.total) as total from (
+      sql`
+      with recursive page as (
         select ${listedColumns}, count(*) over () as total from ${fileNodes} where ${where}
         order by ${fileNodes.createdAt} desc, ${fileNodes.id} desc
         limit ${page.limit} offset ${page.offset}
-      ) page`,
-    );
-    const raw = found?.nodes ?? [];
-    const rows = (typeof raw === 'string' ? (JSON.parse(raw) as ListedNodeJson[]) : raw).map(fromListedJson);
-    if (rows.length > 0) {
-      return { rows, total: Number(found?.total) };
-    }
-    const [counted] = page.offset > 0 ? await this.db.select({ total: count() }).from(fileNodes).where(where) : [{ total: 0 }];
-    return { rows, total: Number(counted?.total ?? 0) };
-  }
-
-  /** The full path ("/Docs/2024/report.pdf") of each node, in one recursive query. */
-  async paths(ids: readonly string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) {
-      return new Map();
-    }
-    const rows = await queryRows<{ start_id: string; path: string }>(
-      this.db,
-      sql`
-      with recursive up (start_id, parent_id, path, depth) as (
-        select id, parent_id, '/' || name, 0 from file_nodes
-        where id in (${sql.join(
-          ids.map((id) => sql`${id}::uuid`),
-          sql`, `,
-        )})
+      ), up (start_id, parent_id, path, depth) as (
+        select id, parent_id, '/' || name, 0 from page
         union all
         select up.start_id, n.parent_id, '/' || n.name || up.path, up.depth + 1
         from file_nodes n join up on n.id = up.parent_id
         where up.depth < ${MAX_DEPTH}
       )
-      select start_id, path from up where parent_id is null`,
+      select
+        coalesce(json_agg(json_build_object(${sql.raw(listedJsonPairs('page'))}, 'path', paths.path)
+          order by page.created_at desc, page.id desc), '[]'::json) as nodes,
+        max(page.total) as total
+      from page left join (select start_id, path from up where parent_id is null) paths on paths.start_id = page.id`,
     );
-    return new Map(rows.map((row) => [row.start_id, row.path]));
+    const rows = jsonValue(found?.nodes ?? []).map(({ path, ...node }) => ({ node: fromListedJson(node), path: path ?? `/${node.name}` }));
+    if (rows.length > 0) {
+      return { rows, total: Number(found?.total) };
+    }
+    const [counted] = page.offset > 0 ? await this.db.select({ total: count() }).from(fileNodes).where(where) : [{ total: 0 }];
+    return { rows, total: Number(counted?.total ?? 0) };
   }
 }

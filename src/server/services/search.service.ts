@@ -38,11 +38,14 @@ export class SearchService {
     private readonly profiles: SearchProfilesRepository,
   ) {}
 
-  async run(userId: string, filters: SearchFilters, page: { limit: number; offset: number }): Promise<{ results: SearchResult[]; total: number }> {
+  async run(
+    userId: string,
+    filters: SearchFilters,
+    page: { limit: number; offset: number },
+  ): Promise<{ results: SearchResult[]; total: number }> {
     assertBounds(filters);
     const { rows, total } = await this.search.search(userId, filters, page);
-    const paths = await this.search.paths(rows.map((row) => row.id));
-    return { results: rows.map((node) => ({ node, path: paths.get(node.id) ?? `/${node.name}` })), total };
+    return { results: rows, total };
   }
 
   listProfiles(userId: string): Promise<SearchProfileRow[]> {
@@ -79,7 +82,11 @@ export class SearchService {
   }
 
   /** Runs a saved profile's search. */
-  async profileResults(userId: string, id: string, page: { limit: number; offset: number }): Promise<{ results: SearchResult[]; total: number }> {
+  async profileResults(
+    userId: string,
+    id: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ results: SearchResult[]; total: number }> {
     const profile = await this.getProfile(userId, id);
     return this.run(userId, filtersOf(profile), page);
   }
