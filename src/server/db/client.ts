@@ -64,7 +64,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
     await mkdir(dataDir, { recursive: true });
   }
   const client = await PGlite.create({ dataDir, extensions: { pg_trgm, btree_gin } });
-  await installStatementCache(client);
+  installStatementCache(client);
   const db = drizzle(client, { schema }) as unknown as Database;
   return { db, kind: 'pglite', close: () => client.close() };
 }
