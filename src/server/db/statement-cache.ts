@@ -72,8 +72,17 @@ export function installStatementCache(client: PGlite): void {
       if (serializer) {
         return serializer(value);
       }
-      // Types without a serializer (uuid, say) come as strings; numbers and booleans as their text.
-      return typeof value === 'string' ? value : JSON.stringify(value);
+      // Types without a serializer (uuid, say): text as PGlite's own query() would send it.
+      if (value instanceof Date) {
+        return value.toISOString();
+      }
+      if (typeof value === 'string') {
+        return value;
+      }
+      if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+        return value.toString();
+      }
+      return JSON.stringify(value);
     });
     const { messages } = await client.execProtocol(
       concat([
