@@ -143,26 +143,32 @@ main(async () => {
           results.add(kind, name, s.p50, 'ms', { p99: s.p99, original, ratio: s.p50 / original, users });
         };
         const totals = (timings: Array<{ totalMs: number }>) => timings.map((t) => t.totalMs);
-        add('folder listing, 100 items (curl)', ORIGINAL.list, totals(curlList));
-        add('10 MB upload (curl)', ORIGINAL.upload, curlUploads);
-        add(
-          '10 MB download, first byte (curl)',
-          ORIGINAL.firstByte,
-          curlDownloads.map((t) => t.ttfbMs),
-        );
-        add('10 MB download, in all (curl)', ORIGINAL.download, totals(curlDownloads));
-        add('breadcrumb, 15 deep (curl)', ORIGINAL.breadcrumb, totals(curlCrumbs));
-        add('name search, 10,000 files/user (curl)', ORIGINAL.search, totals(curlSearch));
-        add('folder listing, 100 items (keep-alive)', ORIGINAL.list, totals(list));
-        add('10 MB upload (keep-alive)', ORIGINAL.upload, totals(uploads));
-        add(
-          '10 MB download, first byte (keep-alive)',
-          ORIGINAL.firstByte,
-          downloads.map((t) => t.headersMs),
-        );
-        add('10 MB download, in all (keep-alive)', ORIGINAL.download, totals(downloads));
-        add('breadcrumb, 15 deep (keep-alive)', ORIGINAL.breadcrumb, totals(crumbs));
-        add('name search, 10,000 files/user (keep-alive)', ORIGINAL.search, totals(search));
+        const measured = {
+          curl: {
+            list: totals(curlList),
+            upload: curlUploads,
+            firstByte: curlDownloads.map((t) => t.ttfbMs),
+            download: totals(curlDownloads),
+            crumbs: totals(curlCrumbs),
+            search: totals(curlSearch),
+          },
+          'keep-alive': {
+            list: totals(list),
+            upload: totals(uploads),
+            firstByte: downloads.map((t) => t.headersMs),
+            download: totals(downloads),
+            crumbs: totals(crumbs),
+            search: totals(search),
+          },
+        };
+        for (const [how, m] of Object.entries(measured)) {
+          add(`folder listing, 100 items (${how})`, ORIGINAL.list, m.list);
+          add(`10 MB upload (${how})`, ORIGINAL.upload, m.upload);
+          add(`10 MB download, first byte (${how})`, ORIGINAL.firstByte, m.firstByte);
+          add(`10 MB download, in all (${how})`, ORIGINAL.download, m.download);
+          add(`breadcrumb, 15 deep (${how})`, ORIGINAL.breadcrumb, m.crumbs);
+          add(`name search, 10,000 files/user (${how})`, ORIGINAL.search, m.search);
+        }
       });
     } finally {
       await database.dispose();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.js';
-import { installStatementCache, markHotStatement } from './statement-cache.js';
+import { installStatementCache, markHotStatement, statementCacheInstalled } from './statement-cache.js';
 
 const dialect = new PgDialect();
 
@@ -20,7 +20,7 @@ export type Executor = Database | Transaction;
  * query of a hot read path for a named statement on the embedded database (statement-cache.ts).
  */
 export async function queryRows<T>(executor: Executor, query: SQL, options: { hot?: boolean } = {}): Promise<T[]> {
-  if (options.hot) {
+  if (options.hot && statementCacheInstalled()) {
     markHotStatement(dialect.sqlToQuery(query).sql);
   }
   const result: unknown = await executor.execute(query);

@@ -12,15 +12,16 @@ import { markHotStatement } from './statement-cache.js';
  */
 export function preparedOnce<T extends PreparedStatement>(build: () => T): () => T {
   let statement: T | undefined;
-  return () => (statement ??= hot(build()));
+  return () => {
+    if (!statement) {
+      statement = build();
+      // The embedded database makes it a named statement too (statement-cache.ts).
+      markHotStatement(statement.getQuery().sql);
+    }
+    return statement;
+  };
 }
 
 interface PreparedStatement {
   getQuery(): { sql: string };
-}
-
-/** Marks a prepared statement for a named statement on the embedded database too; returns it. */
-export function hot<T extends PreparedStatement>(statement: T): T {
-  markHotStatement(statement.getQuery().sql);
-  return statement;
 }

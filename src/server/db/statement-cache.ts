@@ -18,6 +18,13 @@ import { parse, protocol, type PGlite, type QueryOptions, type Results } from '@
  * benchmark (breadcrumbs 1.8–2.6 → 3.1 ms, a deep page of a 100,000-item folder 116 → 160 ms).
  */
 const hotTexts = new Set<string>();
+// Marking costs rendering the SQL; a process on a PostgreSQL server has no cache to feed.
+let cacheInstalled = false;
+
+/** Whether marking hot statements serves anything in this process. */
+export function statementCacheInstalled(): boolean {
+  return cacheInstalled;
+}
 
 /** Marks an SQL text as worth a named statement on the embedded database. */
 export function markHotStatement(text: string): void {
@@ -44,6 +51,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
  * Transactions keep PGlite's own path (their queries do not go through `client.query`).
  */
 export function installStatementCache(client: PGlite): void {
+  cacheInstalled = true;
   const standardQuery = client.query.bind(client);
   const statements = new Map<string, NamedStatement>();
   const serialize = protocol.serialize;

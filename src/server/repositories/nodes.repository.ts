@@ -14,11 +14,8 @@ export function newEtag(): string {
 
 const live = isNull(fileNodes.trashedAt);
 
-/**
- * The columns a live node shows in the API. Listings select only these: each column of each row
- * costs measurable time to decode on the embedded database.
- */
-export const liveNodeColumns = {
+/** The columns a live node shows in the API; listings and search pages carry only these. */
+const liveNodeColumns = {
   id: fileNodes.id,
   name: fileNodes.name,
   type: fileNodes.type,
@@ -73,33 +70,32 @@ export interface ListedNodeJson extends Omit<LiveNode, 'modifiedAt' | 'createdAt
 
 // The API's node fields and their columns: a page query selects the columns in a subquery (with
 // its ORDER BY and LIMIT), and the outer query turns only the rows of that page into JSON.
-const LISTED_FIELDS: ReadonlyArray<readonly [field: keyof LiveNode, column: string]> = [
-  ['id', 'id'],
-  ['name', 'name'],
-  ['type', 'type'],
-  ['parentId', 'parent_id'],
-  ['size', 'size'],
-  ['mimeType', 'mime_type'],
-  ['sha256', 'sha256'],
-  ['favorite', 'favorite'],
-  ['etag', 'etag'],
-  ['modifiedAt', 'modified_at'],
-  ['createdAt', 'created_at'],
-  ['updatedAt', 'updated_at'],
-];
-// Constants only (no input), hence sql.raw.
+// Column names come from the schema, never from input, hence sql.raw below.
+const LISTED_FIELDS = Object.entries(liveNodeColumns).map(([field, column]) => [field, column.name] as const);
 /** The listed columns of file_nodes, for the inner (page) query. */
 export const listedColumns = sql.raw(LISTED_FIELDS.map(([, column]) => `file_nodes.${column}`).join(', '));
 /** The `'field', alias.column` pairs of a listed node's JSON object, for json_build_object. */
 export function listedJsonPairs(alias: 'page' | 'folder'): string {
   return LISTED_FIELDS.map(([field, column]) => `'${field}', ${alias}.${column}`).join(', ');
 }
-/** One row of the relation `alias` (a constant) as a listed node's JSON object. */
-function listedJsonOf(alias: 'page' | 'folder'): string {
-  return `json_build_object(${listedJsonPairs(alias)})`;
-}
 /** The JSON array of the rows of the subquery aliased `page`, in their order. */
-export const listedPageJson = sql.raw(`coalesce(json_agg(${listedJsonOf('page')}), '[]'::json)`);
+const listedPageJson = sql.raw(`coalesce(json_agg(json_build_object(${listedJsonPairs('page')})), '[]'::json)`);
+const listedFolderJson = sql.raw(`json_build_object(${listedJsonPairs('folder')})`);
+
+/**
+ * `chain (id, parent_id, name, depth)`: the node and its ancestors, walked up from a live node of
+ * the user (depth 0); empty when it is not one. Breadcrumbs, alone or in a folder page.
+ */
+function ancestorChain(userId: string, id: string): SQL {
+  return sql`with recursive chain (id, parent_id, name, depth) as (
+        select id, parent_id, name, 0 from file_nodes
+        where id = ${id} and user_id = ${userId} and trashed_at is null
+        union all
+        select n.id, n.parent_id, n.name, chain.depth + 1
+        from file_nodes n join chain on n.id = chain.parent_id
+        where chain.depth < ${MAX_DEPTH}
+      )`;
+}
 
 /** A JSON value as the drivers return it: parsed already, or (some drivers, some types) as text. */
 export function jsonValue<T>(value: T | string): T {
@@ -231,16 +227,9 @@ export class NodesRepository {
     }>(
       this.db,
       sql`
-      with recursive chain (id, parent_id, name, depth) as (
-        select id, parent_id, name, 0 from file_nodes
-        where id = ${folderId} and user_id = ${userId} and trashed_at is null
-        union all
-        select n.id, n.parent_id, n.name, chain.depth + 1
-        from file_nodes n join chain on n.id = chain.parent_id
-        where chain.depth < ${MAX_DEPTH}
-      )
+      ${ancestorChain(userId, folderId)}
       select
-        (select ${sql.raw(listedJsonOf('folder'))} from file_nodes folder
+        (select ${listedFolderJson} from file_nodes folder
           where folder.id = ${folderId} and folder.user_id = ${userId} and folder.trashed_at is null and folder.type = 'folder') as folder,
         (select coalesce(json_agg(json_build_object('id', chain.id, 'name', chain.name) order by chain.depth desc), '[]'::json) from chain) as breadcrumbs,
         ${this.pageOf(where, page)} as items`,
@@ -299,14 +288,7 @@ export class NodesRepository {
     const result = await queryRows<{ id: string; name: string }>(
       tx,
       sql`
-      with recursive chain (id, parent_id, name, depth) as (
-        select id, parent_id, name, 0 from file_nodes
-        where id = ${id} and user_id = ${userId} and trashed_at is null
-        union all
-        select n.id, n.parent_id, n.name, chain.depth + 1
-        from file_nodes n join chain on n.id = chain.parent_id
-        where chain.depth < ${MAX_DEPTH}
-      )
+      ${ancestorChain(userId, id)}
       select id, name from chain order by depth desc`,
       { hot: true },
     );
