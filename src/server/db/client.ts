@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
@@ -14,12 +15,32 @@ export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesW
 /** Anything a repository method can run SQL on: the database, or a transaction of it. */
 export type Executor = Database | Transaction;
 
+/** Executors whose driver is node-postgres: there, hot raw SQL runs as a named statement. */
+const serverExecutors = new WeakSet<object>();
+
+/** The part of Drizzle's session that names a statement; `execute()` never names one. */
+interface NamingSession {
+  prepareQuery(query: { sql: string; params: unknown[] }, fields: undefined, name: string, arrayMode: false): { execute(): Promise<unknown> };
+}
+
+/** A statement name derived from its text, so each pooled connection prepares it once. */
+function statementName(text: string): string {
+  return `ff_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+}
+
 /**
  * Runs raw SQL (recursive CTEs and the like) and returns its rows. Both drivers answer with
  * `{ rows }`; Drizzle's shared type cannot say so, hence the one narrowing here. `hot` marks a
- * query of a hot read path for a named statement on the embedded database (statement-cache.ts).
+ * query of a hot read path for a named statement: parsed once and its plan cached, on a
+ * PostgreSQL server per pooled connection, on the embedded database by statement-cache.ts.
  */
 export async function queryRows<T>(executor: Executor, query: SQL, options: { hot?: boolean } = {}): Promise<T[]> {
+  if (options.hot && serverExecutors.has(executor)) {
+    const built = dialect.sqlToQuery(query);
+    const session = (executor as unknown as { session: NamingSession }).session;
+    const result: unknown = await session.prepareQuery(built, undefined, statementName(built.sql), false).execute();
+    return (result as { rows: T[] }).rows;
+  }
   if (options.hot && statementCacheInstalled()) {
     markHotStatement(dialect.sqlToQuery(query).sql);
   }
@@ -49,6 +70,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
       // An idle client lost its connection; the pool replaces it. Queries report their own errors.
     });
     const db = drizzle(pool, { schema }) as unknown as Database;
+    serverExecutors.add(db);
     return { db, kind: 'postgres', close: () => pool.end() };
   }
   const { PGlite } = await import('@electric-sql/pglite');

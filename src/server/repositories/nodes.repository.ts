@@ -97,6 +97,16 @@ function ancestorChain(userId: string, id: string): SQL {
       )`;
 }
 
+/**
+ * Whether a page query may run as a named statement, whose cached generic plan ignores the values.
+ * In name order the listing index gives the order itself, the best plan for any folder; in other
+ * orders the best plan depends on the folder's size (a top-N sort over a scan for a huge folder,
+ * which the generic plan misses: a 100,000-item folder by size took 140 ms instead of 50).
+ */
+function planIsValueIndependent(page: { sort: ListSort }): boolean {
+  return page.sort === 'name';
+}
+
 /** A JSON value as the drivers return it: parsed already, or (some drivers, some types) as text. */
 export function jsonValue<T>(value: T | string): T {
   return typeof value === 'string' ? (JSON.parse(value) as T) : value;
@@ -203,7 +213,7 @@ export class NodesRepository {
   ): Promise<{ items: LiveNode[]; total: number }> {
     const where = this.childrenOf(userId, parentId);
     const [row] = await queryRows<{ items: ListedNodeJson[] | string }>(this.db, sql`select ${this.pageOf(where, page)} as items`, {
-      hot: true,
+      hot: planIsValueIndependent(page),
     });
     const items = jsonValue(row?.items ?? []).map(fromListedJson);
     return { items, total: await this.totalFor(where, page, items.length) };
@@ -233,7 +243,7 @@ export class NodesRepository {
           where folder.id = ${folderId} and folder.user_id = ${userId} and folder.trashed_at is null and folder.type = 'folder') as folder,
         (select coalesce(json_agg(json_build_object('id', chain.id, 'name', chain.name) order by chain.depth desc), '[]'::json) from chain) as breadcrumbs,
         ${this.pageOf(where, page)} as items`,
-      { hot: true },
+      { hot: planIsValueIndependent(page) },
     );
     const folderJson = row?.folder ? jsonValue(row.folder) : null;
     if (!folderJson) {
