@@ -178,6 +178,21 @@ describe('POST /api/auth/logout', () => {
     expect((await t.anonymous.post('/api/folders', { name: 'x' }, { cookie: oldCookie })).statusCode).toBe(401);
   });
 
+  it('revokes the session for requests racing the logout: once it has answered, the cookie is refused', async () => {
+    const alice = await t.newUser();
+    const cookie = alice.cookie!;
+    const racing = Array.from({ length: 30 }, () => t.anonymous.get('/api/folders/root/children', { cookie }));
+    const logout = alice.post('/api/auth/logout');
+    const answers = await Promise.all([...racing, logout]);
+    expect(answers.at(-1)!.statusCode).toBe(204);
+    for (const answer of answers.slice(0, -1)) {
+      expect([200, 401]).toContain(answer.statusCode);
+    }
+    for (let i = 0; i < 3; i++) {
+      expect((await t.anonymous.get('/api/folders/root/children', { cookie })).statusCode).toBe(401);
+    }
+  });
+
   it('leaves the same user’s other sessions alone', async () => {
     const alice = await t.newUser();
     const other = new ApiClient(t.app);
@@ -242,6 +257,8 @@ describe('POST /api/me/password', () => {
     const alice = await t.newUser();
     const laptop = new ApiClient(t.app);
     expect((await laptop.post('/api/auth/login', { email: alice.user.email, password: alice.password })).statusCode).toBe(200);
+    // Used once before, so a server that remembers valid sessions has this one in memory.
+    expect((await laptop.get('/api/me')).statusCode).toBe(200);
     const newPassword = 'a brand new password';
 
     const res = await alice.post('/api/me/password', { currentPassword: alice.password, newPassword });

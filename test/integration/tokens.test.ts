@@ -121,6 +121,22 @@ describe('personal access tokens', () => {
     expect((await alice.delete(`/api/tokens/${created.id}`)).statusCode).toBe(404);
   });
 
+  it('refuses a token at once after its revocation, even with requests racing it', async () => {
+    const alice = await t.newUser();
+    const created = await createToken(alice);
+    const script = alice.withToken(created.token);
+    const racing = Array.from({ length: 30 }, () => script.get('/api/folders/root/children'));
+    const revoke = alice.delete(`/api/tokens/${created.id}`);
+    const answers = await Promise.all([...racing, revoke]);
+    expect(answers.at(-1)!.statusCode).toBe(204);
+    for (const answer of answers.slice(0, -1)) {
+      expect([200, 401]).toContain(answer.statusCode);
+    }
+    for (let i = 0; i < 3; i++) {
+      expect((await script.get('/api/folders/root/children')).statusCode).toBe(401);
+    }
+  });
+
   it('a token can revoke itself', async () => {
     const alice = await t.newUser();
     const created = await createToken(alice);

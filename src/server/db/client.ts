@@ -23,6 +23,14 @@ interface NamingSession {
   prepareQuery(query: { sql: string; params: unknown[] }, fields: undefined, name: string, arrayMode: false): { execute(): Promise<unknown> };
 }
 
+/**
+ * Whether other processes may use the same database: always on a PostgreSQL server (workers,
+ * hosts), never for the embedded database, which one process opens at a time.
+ */
+export function isSharedDatabase(db: Database): boolean {
+  return serverExecutors.has(db);
+}
+
 /** A statement name derived from its text, so each pooled connection prepares it once. */
 function statementName(text: string): string {
   return `ff_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;

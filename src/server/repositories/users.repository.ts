@@ -1,10 +1,20 @@
 import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
+import { preparedOnce } from '../db/prepared.js';
 import { users, type UserRow } from '../db/schema/index.js';
 
 /** SQL for accounts and their storage counters. */
 export class UsersRepository {
   constructor(private readonly db: Executor) {}
+
+  // GET /api/me reads the account on every call (the session alone may come from memory).
+  private readonly byId = preparedOnce(() =>
+    this.db
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare('user_by_id'),
+  );
 
   /** Inserts an account; unique violations surface as database errors for the caller to map. */
   async insert(values: { username: string; email: string; passwordHash: string; storageQuota: number }, tx: Executor = this.db): Promise<UserRow> {
@@ -15,8 +25,8 @@ export class UsersRepository {
     return row;
   }
 
-  async findById(id: string, tx: Executor = this.db): Promise<UserRow | undefined> {
-    const [row] = await tx.select().from(users).where(eq(users.id, id));
+  async findById(id: string, tx?: Executor): Promise<UserRow | undefined> {
+    const [row] = tx ? await tx.select().from(users).where(eq(users.id, id)) : await this.byId().execute({ id });
     return row;
   }
 

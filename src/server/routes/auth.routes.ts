@@ -72,7 +72,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       onRequest: requireSignedIn,
       schema: { tags: ['auth'], summary: 'The signed-in user and their storage use', response: { 200: userSchema, ...errors(401) } },
     },
-    async (request) => toUserDto(requireUser(request).user),
+    async (request) => toUserDto(await services.auth.currentUser(requireUser(request))),
   );
 
   app.post(

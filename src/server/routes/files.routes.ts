@@ -55,7 +55,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       },
     },
     async (request, reply) => {
-      const userId = requireUser(request).user.id;
+      const userId = requireUser(request).userId;
       if (!request.isMultipart()) {
         throw new AppError(415, 'unsupported_media_type', 'Send the files as multipart/form-data.');
       }
@@ -135,7 +135,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         },
       },
       async (request, reply) => {
-        const userId = requireUser(request).user.id;
+        const userId = requireUser(request).userId;
         const lengthHeader = request.headers['content-length'];
         const declaredSize = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
         const node = await uploads.upload({
@@ -163,7 +163,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       response: errors(401, 404, 416),
     },
     handler: async (request, reply) => {
-      const node = await files.getFile(requireUser(request).user.id, parseId(request.params.id, 'That file'));
+      const node = await files.getFile(requireUser(request).userId, parseId(request.params.id, 'That file'));
       const inline = request.query.inline === '1' || request.query.inline === 'true';
       return sendContent(
         request,
@@ -192,7 +192,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       },
     },
     async (request, reply) => {
-      const userId = requireUser(request).user.id;
+      const userId = requireUser(request).userId;
       const folderId = request.params.id === 'root' ? null : parseId(request.params.id, 'That folder');
       return sendArchive(reply, await files.archive(userId, folderId));
     },

@@ -76,14 +76,14 @@ export const searchRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         createdFrom: parseDateBound(query.from, 'from', false),
         createdTo: parseDateBound(query.to, 'to', true),
       };
-      return toResultsDto(await search.run(requireUser(request).user.id, filters, { limit: query.limit, offset: query.offset }));
+      return toResultsDto(await search.run(requireUser(request).userId, filters, { limit: query.limit, offset: query.offset }));
     },
   );
 
   app.get(
     '/api/search-profiles',
     { schema: { tags: ['search'], summary: 'Saved search profiles', response: { 200: z.object({ items: z.array(profileSchema) }), ...errors(401) } } },
-    async (request) => ({ items: (await search.listProfiles(requireUser(request).user.id)).map(toProfileDto) }),
+    async (request) => ({ items: (await search.listProfiles(requireUser(request).userId)).map(toProfileDto) }),
   );
 
   app.post(
@@ -98,7 +98,7 @@ export const searchRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     },
     async (request, reply) => {
       const values = profileValues(request.body);
-      const profile = await search.createProfile(requireUser(request).user.id, {
+      const profile = await search.createProfile(requireUser(request).userId, {
         name: request.body.name,
         query: request.body.query,
         fileTypes: values.fileTypes ?? [],
@@ -114,7 +114,7 @@ export const searchRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.get(
     '/api/search-profiles/:id',
     { schema: { tags: ['search'], summary: 'A search profile', params: idParams, response: { 200: profileSchema, ...errors(401, 404) } } },
-    async (request) => toProfileDto(await search.getProfile(requireUser(request).user.id, parseId(request.params.id, 'That search profile'))),
+    async (request) => toProfileDto(await search.getProfile(requireUser(request).userId, parseId(request.params.id, 'That search profile'))),
   );
 
   app.patch(
@@ -130,7 +130,7 @@ export const searchRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     },
     async (request) =>
       toProfileDto(
-        await search.updateProfile(requireUser(request).user.id, parseId(request.params.id, 'That search profile'), profileValues(request.body)),
+        await search.updateProfile(requireUser(request).userId, parseId(request.params.id, 'That search profile'), profileValues(request.body)),
       ),
   );
 
@@ -138,7 +138,7 @@ export const searchRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     '/api/search-profiles/:id',
     { schema: { tags: ['search'], summary: 'Delete a search profile', params: idParams, response: { 204: z.null(), ...errors(401, 404) } } },
     async (request, reply) => {
-      await search.deleteProfile(requireUser(request).user.id, parseId(request.params.id, 'That search profile'));
+      await search.deleteProfile(requireUser(request).userId, parseId(request.params.id, 'That search profile'));
       return reply.status(204).send(null);
     },
   );
@@ -155,6 +155,6 @@ export const searchRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       },
     },
     async (request) =>
-      toResultsDto(await search.profileResults(requireUser(request).user.id, parseId(request.params.id, 'That search profile'), request.query)),
+      toResultsDto(await search.profileResults(requireUser(request).userId, parseId(request.params.id, 'That search profile'), request.query)),
   );
 };

@@ -23,7 +23,7 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl
     },
     async (request, reply) => {
       const body = request.body;
-      const { share, node, token } = await shares.create(requireUser(request).user.id, {
+      const { share, node, token } = await shares.create(requireUser(request).userId, {
         nodeId: parseId(body.nodeId),
         expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
         expiresInDays: body.expiresInDays,
@@ -47,7 +47,7 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl
     },
     async (request) => {
       const nodeId = request.query.nodeId ? parseId(request.query.nodeId) : undefined;
-      const items = await shares.list(requireUser(request).user.id, nodeId);
+      const items = await shares.list(requireUser(request).userId, nodeId);
       return { items: items.map(({ share, node }) => toShareDto(share, node)) };
     },
   );
@@ -56,7 +56,7 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl
     '/api/shares/:id',
     { schema: { tags: ['shares'], summary: 'Revoke a link at once', params: idParams, response: { 204: z.null(), ...errors(401, 404) } } },
     async (request, reply) => {
-      await shares.revoke(requireUser(request).user.id, parseId(request.params.id, 'That share'));
+      await shares.revoke(requireUser(request).userId, parseId(request.params.id, 'That share'));
       return reply.status(204).send(null);
     },
   );

@@ -38,7 +38,7 @@ export const tokensRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       },
     },
     async (request, reply) => {
-      const { row, token } = await services.tokens.create(requireUser(request).user.id, request.body.name);
+      const { row, token } = await services.tokens.create(requireUser(request).userId, request.body.name);
       return reply.status(201).send({ id: row.id, name: row.name, token, createdAt: row.createdAt.toISOString() });
     },
   );
@@ -46,14 +46,14 @@ export const tokensRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.get(
     '/api/tokens',
     { schema: { tags: ['tokens'], summary: "The user's tokens (never their secrets)", response: { 200: z.object({ items: z.array(tokenSchema) }), ...errors(401) } } },
-    async (request) => ({ items: (await services.tokens.list(requireUser(request).user.id)).map(toTokenDto) }),
+    async (request) => ({ items: (await services.tokens.list(requireUser(request).userId)).map(toTokenDto) }),
   );
 
   app.delete(
     '/api/tokens/:id',
     { schema: { tags: ['tokens'], summary: 'Revoke a token at once', params: idParams, response: { 204: z.null(), ...errors(401, 404) } } },
     async (request, reply) => {
-      await services.tokens.revoke(requireUser(request).user.id, parseId(request.params.id, 'That token'));
+      await services.tokens.revoke(requireUser(request).userId, parseId(request.params.id, 'That token'));
       return reply.status(204).send(null);
     },
   );

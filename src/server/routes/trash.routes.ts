@@ -19,7 +19,7 @@ export const trashRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         response: { 200: z.object({ items: z.array(nodeSchema) }), ...errors(401) },
       },
     },
-    async (request) => ({ items: (await trash.list(requireUser(request).user.id)).map((row) => toNodeDto(row, { trash: true })) }),
+    async (request) => ({ items: (await trash.list(requireUser(request).userId)).map((row) => toNodeDto(row, { trash: true })) }),
   );
 
   app.post(
@@ -32,14 +32,14 @@ export const trashRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         response: { 200: nodeSchema, ...errors(401, 404) },
       },
     },
-    async (request) => toNodeDto(await trash.restore(requireUser(request).user.id, parseId(request.params.id, 'That item in the trash'))),
+    async (request) => toNodeDto(await trash.restore(requireUser(request).userId, parseId(request.params.id, 'That item in the trash'))),
   );
 
   app.delete(
     '/api/trash/:id',
     { schema: { tags: ['trash'], summary: 'Delete a trashed item for good', params: idParams, response: { 204: z.null(), ...errors(401, 404) } } },
     async (request, reply) => {
-      await trash.deleteForGood(requireUser(request).user.id, parseId(request.params.id, 'That item in the trash'));
+      await trash.deleteForGood(requireUser(request).userId, parseId(request.params.id, 'That item in the trash'));
       return reply.status(204).send(null);
     },
   );
@@ -48,7 +48,7 @@ export const trashRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     '/api/trash',
     { schema: { tags: ['trash'], summary: 'Empty the trash', response: { 204: z.null(), ...errors(401) } } },
     async (request, reply) => {
-      await trash.empty(requireUser(request).user.id);
+      await trash.empty(requireUser(request).userId);
       return reply.status(204).send(null);
     },
   );

@@ -31,7 +31,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         response: { 200: listingSchema, ...errors(400, 401) },
       },
     },
-    async (request) => toListingDto(await tree.list(requireUser(request).user.id, null, request.query)),
+    async (request) => toListingDto(await tree.list(requireUser(request).userId, null, request.query)),
   );
 
   app.get(
@@ -46,7 +46,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       },
     },
     async (request) => {
-      const userId = requireUser(request).user.id;
+      const userId = requireUser(request).userId;
       const folderId = request.params.id === 'root' ? null : parseId(request.params.id, 'That folder');
       return toListingDto(await tree.list(userId, folderId, request.query));
     },
@@ -63,7 +63,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       },
     },
     async (request, reply) => {
-      const folder = await tree.createFolder(requireUser(request).user.id, request.body.name, parseParentId(request.body.parentId));
+      const folder = await tree.createFolder(requireUser(request).userId, request.body.name, parseParentId(request.body.parentId));
       return reply.status(201).send(toNodeDto(folder));
     },
   );
@@ -71,7 +71,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.get(
     '/api/nodes/:id',
     { schema: { tags: ['tree'], summary: 'A file or folder', params: idParams, response: { 200: nodeSchema, ...errors(401, 404) } } },
-    async (request) => toNodeDto(await tree.get(requireUser(request).user.id, parseId(request.params.id))),
+    async (request) => toNodeDto(await tree.get(requireUser(request).userId, parseId(request.params.id))),
   );
 
   app.get(
@@ -84,7 +84,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         response: { 200: z.array(breadcrumbSchema), ...errors(401, 404) },
       },
     },
-    async (request) => tree.breadcrumbs(requireUser(request).user.id, parseId(request.params.id)),
+    async (request) => tree.breadcrumbs(requireUser(request).userId, parseId(request.params.id)),
   );
 
   app.patch(
@@ -101,7 +101,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     async (request) => {
       const { name, parentId, favorite } = request.body;
       TreeService.assertSomeChange({ name, parentId, favorite });
-      const node = await tree.update(requireUser(request).user.id, parseId(request.params.id), {
+      const node = await tree.update(requireUser(request).userId, parseId(request.params.id), {
         name,
         favorite,
         parentId: parentId === undefined ? undefined : parseParentId(parentId),
@@ -122,7 +122,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       },
     },
     async (request, reply) => {
-      const copy = await tree.copy(requireUser(request).user.id, parseId(request.params.id), parseParentId(request.body.parentId), request.body.name);
+      const copy = await tree.copy(requireUser(request).userId, parseId(request.params.id), parseParentId(request.body.parentId), request.body.name);
       return reply.status(201).send(toNodeDto(copy));
     },
   );
@@ -137,12 +137,12 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         response: { 200: z.object({ trashed: nodeSchema }), ...errors(401, 404) },
       },
     },
-    async (request) => ({ trashed: toNodeDto(await tree.trash(requireUser(request).user.id, parseId(request.params.id)), { trash: true }) }),
+    async (request) => ({ trashed: toNodeDto(await tree.trash(requireUser(request).userId, parseId(request.params.id)), { trash: true }) }),
   );
 
   app.get(
     '/api/favorites',
     { schema: { tags: ['tree'], summary: "The user's favourite files and folders", response: { 200: z.object({ items: z.array(nodeSchema) }), ...errors(401) } } },
-    async (request) => ({ items: (await tree.favorites(requireUser(request).user.id)).map((row) => toNodeDto(row)) }),
+    async (request) => ({ items: (await tree.favorites(requireUser(request).userId)).map((row) => toNodeDto(row)) }),
   );
 };

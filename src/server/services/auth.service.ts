@@ -4,6 +4,7 @@ import type { UserRow } from '../db/schema/index.js';
 import type { CredentialsRepository } from '../repositories/sessions.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
 import { hashPassword, hashSecret, newSecret, verifyPassword } from '../security/secrets.js';
+import type { CredentialCache, RememberedCredential } from './credential-cache.js';
 import type { Limit, RateLimiter } from './rate-limiter.js';
 
 const DAY = 86_400_000;
@@ -13,9 +14,15 @@ export const REMEMBER_TTL_MS = 30 * DAY;
 
 /** Who made a request, and by which credential. */
 export interface Principal {
-  user: UserRow;
+  userId: string;
   via: 'session' | 'token';
   credentialId: string;
+  /** The account as read together with the credential, when this request read it (not cached). */
+  loadedUser?: UserRow;
+}
+
+export function principalOf(credential: RememberedCredential, loadedUser?: UserRow): Principal {
+  return { userId: credential.userId, via: credential.via, credentialId: credential.credentialId, ...(loadedUser ? { loadedUser } : {}) };
 }
 
 export interface AuthLimits {
@@ -35,6 +42,7 @@ export class AuthService {
     private readonly limiter: RateLimiter,
     private readonly limits: AuthLimits,
     private readonly defaultQuota: number,
+    private readonly cache: CredentialCache,
   ) {}
 
   /** Creates an account and signs it in. */
@@ -109,29 +117,63 @@ export class AuthService {
 
   /** The principal behind a session cookie's secret, extending a sliding session that is half used. */
   async authenticateSession(sessionToken: string): Promise<Principal | undefined> {
-    const found = await this.credentials.findSessionByHash(hashSecret(sessionToken));
+    const secretHash = hashSecret(sessionToken);
+    const remembered = this.cache.get(secretHash);
+    if (remembered) {
+      await this.extendIfHalfUsed(remembered);
+      return principalOf(remembered);
+    }
+    const ticket = this.cache.ticket();
+    const found = await this.credentials.findSessionByHash(secretHash);
     if (!found) {
       return undefined;
     }
-    const ttl = found.session.remember ? REMEMBER_TTL_MS : SESSION_TTL_MS;
-    if (found.session.expiresAt.getTime() - Date.now() < ttl / 2) {
-      await this.credentials.extendSession(found.session.id, new Date(Date.now() + ttl));
+    const credential: RememberedCredential = {
+      userId: found.user.id,
+      via: 'session',
+      credentialId: found.session.id,
+      expiresAt: found.session.expiresAt,
+      remember: found.session.remember,
+      lastUsedAt: 0,
+    };
+    await this.extendIfHalfUsed(credential);
+    this.cache.remember(secretHash, credential, ticket);
+    return principalOf(credential, found.user);
+  }
+
+  private async extendIfHalfUsed(session: RememberedCredential): Promise<void> {
+    const ttl = session.remember ? REMEMBER_TTL_MS : SESSION_TTL_MS;
+    if (session.expiresAt && session.expiresAt.getTime() - Date.now() < ttl / 2) {
+      const expiresAt = new Date(Date.now() + ttl);
+      await this.credentials.extendSession(session.credentialId, expiresAt);
+      session.expiresAt = expiresAt;
     }
-    return { user: found.user, via: 'session', credentialId: found.session.id };
+  }
+
+  /** The signed-in account as it is now (storage use included). */
+  async currentUser(principal: Principal): Promise<UserRow> {
+    const user = principal.loadedUser ?? (await this.users.findById(principal.userId));
+    if (!user) {
+      throw unauthenticated();
+    }
+    return user;
   }
 
   /** Revokes the session on the server. */
   async logout(sessionId: string): Promise<void> {
     await this.credentials.deleteSession(sessionId);
+    this.cache.forgetCredential(sessionId);
   }
 
   /** Changes the password after checking the current one; other sessions are signed out. */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
-    if (!(await verifyPassword(principal.user.passwordHash, currentPassword))) {
+    const user = await this.users.findById(principal.userId);
+    if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
       throw invalidRequest('currentPassword: is wrong');
     }
-    await this.users.updatePasswordHash(principal.user.id, await hashPassword(newPassword));
-    await this.credentials.deleteOtherSessions(principal.user.id, principal.via === 'session' ? principal.credentialId : null);
+    await this.users.updatePasswordHash(user.id, await hashPassword(newPassword));
+    await this.credentials.deleteOtherSessions(user.id, principal.via === 'session' ? principal.credentialId : null);
+    this.cache.forgetUser(user.id);
   }
 
   /** Fails with 401 unless there is a principal. */

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Config } from '../config.js';
-import type { Database } from '../db/client.js';
+import { isSharedDatabase, type Database } from '../db/client.js';
 import { BlobsRepository } from '../repositories/blobs.repository.js';
 import { NodesRepository } from '../repositories/nodes.repository.js';
 import { RateLimitsRepository } from '../repositories/rate-limits.repository.js';
@@ -10,6 +10,7 @@ import { CredentialsRepository } from '../repositories/sessions.repository.js';
 import { UsersRepository } from '../repositories/users.repository.js';
 import { AuthService } from './auth.service.js';
 import { ContentService } from './content.service.js';
+import { CredentialCache } from './credential-cache.js';
 import { FilesService } from './files.service.js';
 import { HealthService } from './health.service.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -26,6 +27,8 @@ import { SharesService } from './shares.service.js';
 import { TrashService } from './trash.service.js';
 
 const MINUTE = 60_000;
+/** Valid credentials kept in memory on the embedded database (credential-cache.ts says why only there). */
+const CREDENTIAL_CACHE_SIZE = 10_000;
 
 /** Every service the routes use, wired once per app from the config and the adapters. */
 export interface Services {
@@ -42,6 +45,7 @@ export interface Services {
   jobLeases: JobsRepository;
   health: HealthService;
   limiter: RateLimiter;
+  credentialCache: CredentialCache;
 }
 
 export function createServices(config: Config, db: Database, store: BlobStore, log: Pick<Logger, 'warn' | 'error'>): Services {
@@ -56,6 +60,8 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
   const trash = new TrashService(db, nodes, users, content);
   const rateLimits = new RateLimitsRepository(db);
   const limiter = new RateLimiter(rateLimits);
+  // On a PostgreSQL server other processes revoke credentials too: no cache there.
+  const credentialCache = new CredentialCache(isSharedDatabase(db) ? 0 : CREDENTIAL_CACHE_SIZE);
   return {
     auth: new AuthService(
       users,
@@ -67,8 +73,9 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
         registerPerAddress: { name: 'register-address', max: limits.registerPerAddress, windowMs: 60 * MINUTE },
       },
       config.defaultQuota,
+      credentialCache,
     ),
-    tokens: new TokensService(credentials),
+    tokens: new TokensService(credentials, credentialCache),
     tree,
     content,
     uploads: new UploadsService(db, nodes, users, tree, content, store, config.maxUpload),
@@ -88,5 +95,6 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
       { name: 'storage', check: () => store.ping() },
     ]),
     limiter,
+    credentialCache,
   };
 }

@@ -2,14 +2,18 @@ import { notFound } from '../errors.js';
 import type { ApiTokenRow } from '../db/schema/index.js';
 import type { CredentialsRepository } from '../repositories/sessions.repository.js';
 import { hashSecret, newSecret } from '../security/secrets.js';
-import type { Principal } from './auth.service.js';
+import { principalOf, type Principal } from './auth.service.js';
+import type { CredentialCache, RememberedCredential } from './credential-cache.js';
 
 /** Secrets of personal access tokens start with this, so leaked ones are easy to recognise. */
 export const TOKEN_PREFIX = 'ffp_';
 
 /** Personal access tokens: created with a secret shown once, stored as a hash, revocable. */
 export class TokensService {
-  constructor(private readonly credentials: CredentialsRepository) {}
+  constructor(
+    private readonly credentials: CredentialsRepository,
+    private readonly cache: CredentialCache,
+  ) {}
 
   async create(userId: string, name: string): Promise<{ row: ApiTokenRow; token: string }> {
     const token = newSecret(TOKEN_PREFIX);
@@ -22,7 +26,9 @@ export class TokensService {
   }
 
   async revoke(userId: string, id: string): Promise<void> {
-    if (!(await this.credentials.deleteToken(userId, id))) {
+    const deleted = await this.credentials.deleteToken(userId, id);
+    this.cache.forgetCredential(id);
+    if (!deleted) {
       throw notFound('That token');
     }
   }
@@ -32,15 +38,35 @@ export class TokensService {
     if (!token.startsWith(TOKEN_PREFIX)) {
       return undefined;
     }
-    const found = await this.credentials.findTokenByHash(hashSecret(token));
+    const secretHash = hashSecret(token);
+    const remembered = this.cache.get(secretHash);
+    if (remembered) {
+      this.noteUse(remembered);
+      return principalOf(remembered);
+    }
+    const ticket = this.cache.ticket();
+    const found = await this.credentials.findTokenByHash(secretHash);
     if (!found) {
       return undefined;
     }
-    // last_used_at is informational: written at most once a minute, and never failing the request.
-    const lastUsed = found.token.lastUsedAt?.getTime() ?? 0;
-    if (Date.now() - lastUsed > 60_000) {
-      this.credentials.touchToken(found.token.id).catch(() => undefined);
+    const credential: RememberedCredential = {
+      userId: found.user.id,
+      via: 'token',
+      credentialId: found.token.id,
+      expiresAt: null,
+      remember: false,
+      lastUsedAt: found.token.lastUsedAt?.getTime() ?? 0,
+    };
+    this.noteUse(credential);
+    this.cache.remember(secretHash, credential, ticket);
+    return principalOf(credential, found.user);
+  }
+
+  /** last_used_at is informational: written at most once a minute, and never failing the request. */
+  private noteUse(token: RememberedCredential): void {
+    if (Date.now() - token.lastUsedAt > 60_000) {
+      token.lastUsedAt = Date.now();
+      this.credentials.touchToken(token.credentialId).catch(() => undefined);
     }
-    return { user: found.user, via: 'token', credentialId: found.token.id };
   }
 }
