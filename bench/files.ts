@@ -36,6 +36,11 @@ function median(values: number[]): number {
   return summarize(values).p50;
 }
 
+/** A ratio as a percentage, or a dash when one side was not measured (nginx missing). */
+function percent(ratio: number): string {
+  return Number.isFinite(ratio) ? `${(ratio * 100).toFixed(0)} %` : '–';
+}
+
 main(async () => {
   const args = parseArgs();
   const runs = args.quick ? 20 : 60;
@@ -246,7 +251,7 @@ main(async () => {
           `FileFlow upload (${kind})`,
           upMbps,
           nginxPutMbps,
-          `${((upMbps / nginxPutMbps) * 100).toFixed(0)} %`,
+          percent(upMbps / nginxPutMbps),
           '≥ 80 %',
           verdict(upMbps / nginxPutMbps, 0.8, true),
           mb(upGrowth),
@@ -256,7 +261,7 @@ main(async () => {
           `FileFlow download (${kind})`,
           downMbps,
           nginxGetMbps,
-          `${((downMbps / nginxGetMbps) * 100).toFixed(0)} %`,
+          percent(downMbps / nginxGetMbps),
           '≥ 80 %',
           verdict(downMbps / nginxGetMbps, 0.8, true),
           mb(downGrowth),
@@ -271,7 +276,7 @@ main(async () => {
     'nginx GET with sendfile off (context)',
     nginxCopyMbps,
     nginxGetMbps,
-    `${((nginxCopyMbps / nginxGetMbps) * 100).toFixed(0)} %`,
+    percent(nginxCopyMbps / nginxGetMbps),
     '–',
     '–',
     '–',
@@ -281,7 +286,7 @@ main(async () => {
     'nginx PUT then fsync of the file (same durability as FileFlow)',
     nginxPutDurableMbps,
     nginxPutMbps,
-    `${((nginxPutDurableMbps / nginxPutMbps) * 100).toFixed(0)} %`,
+    percent(nginxPutDurableMbps / nginxPutMbps),
     '–',
     '–',
     '–',
