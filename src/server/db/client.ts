@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.js';
+import { skipRedundantParsers, textTypeParsers } from './pglite-parsers.js';
 import { installStatementCache, markHotStatement, statementCacheInstalled } from './statement-cache.js';
 
 const dialect = new PgDialect();
@@ -93,8 +94,9 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
     dataDir = path.join(options.dataDir, 'db');
     await mkdir(dataDir, { recursive: true });
   }
-  const client = await PGlite.create({ dataDir, extensions: { pg_trgm, btree_gin } });
+  const client = await PGlite.create({ dataDir, extensions: { pg_trgm, btree_gin }, parsers: textTypeParsers() });
   installStatementCache(client);
+  skipRedundantParsers(client);
   const db = drizzle(client, { schema }) as unknown as Database;
   return { db, kind: 'pglite', close: () => client.close() };
 }
