@@ -225,6 +225,30 @@ describe('listing a folder', () => {
     expect(listing.total).toBe(1);
   });
 
+  it('shows the same times in listings, searches and the node itself, to the millisecond', async () => {
+    const alice = await t.newUser();
+    const folder = await alice.mkdir('times');
+    const res = await alice.put(`/api/files/content?parentId=${folder.id}&name=dated.txt&modifiedAt=2021-03-04T05:06:07.891Z`, 'dated', {
+      'content-type': 'application/octet-stream',
+    });
+    expect(res.statusCode).toBe(201);
+    const file = await node(alice, res.json().id);
+    expect(file.modifiedAt).toBe('2021-03-04T05:06:07.891Z');
+    const listing = await children(alice, folder.id);
+    expect(listing.items).toEqual([file]);
+    expect(listing.folder).toEqual(await node(alice, folder.id));
+    const search = await alice.get('/api/search?q=dated');
+    expect(
+      search
+        .json()
+        .results.map((item: { modifiedAt: string; createdAt: string; updatedAt: string }) => [
+          item.modifiedAt,
+          item.createdAt,
+          item.updatedAt,
+        ]),
+    ).toEqual([[file.modifiedAt, file.createdAt, file.updatedAt]]);
+  });
+
   it('lists a folder’s own children with the folder itself and its breadcrumbs', async () => {
     const alice = await t.newUser();
     const [outer, inner] = await chain(alice, 2);

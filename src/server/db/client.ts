@@ -21,7 +21,7 @@ const serverExecutors = new WeakSet<object>();
 
 /** The part of Drizzle's session that names a statement; `execute()` never names one. */
 interface NamingSession {
-  prepareQuery(query: { sql: string; params: unknown[] }, fields: undefined, name: string, arrayMode: false): { execute(): Promise<unknown> };
+  prepareQuery(query: { sql: string; params: unknown[] }, fields: undefined, name: string | undefined, arrayMode: false): { execute(): Promise<unknown> };
 }
 
 /**
@@ -44,16 +44,18 @@ function statementName(text: string): string {
  * PostgreSQL server per pooled connection, on the embedded database by statement-cache.ts.
  */
 export async function queryRows<T>(executor: Executor, query: SQL, options: { hot?: boolean } = {}): Promise<T[]> {
-  if (options.hot && serverExecutors.has(executor)) {
-    const built = dialect.sqlToQuery(query);
-    const session = (executor as unknown as { session: NamingSession }).session;
-    const result: unknown = await session.prepareQuery(built, undefined, statementName(built.sql), false).execute();
+  const shared = serverExecutors.has(executor);
+  if (!options.hot || !(shared || statementCacheInstalled())) {
+    const result: unknown = await executor.execute(query);
     return (result as { rows: T[] }).rows;
   }
-  if (options.hot && statementCacheInstalled()) {
-    markHotStatement(dialect.sqlToQuery(query).sql);
+  // Rendered once, then run as `execute()` would run it, but under a name on PostgreSQL.
+  const built = dialect.sqlToQuery(query);
+  if (!shared) {
+    markHotStatement(built.sql);
   }
-  const result: unknown = await executor.execute(query);
+  const session = (executor as unknown as { session: NamingSession }).session;
+  const result: unknown = await session.prepareQuery(built, undefined, shared ? statementName(built.sql) : undefined, false).execute();
   return (result as { rows: T[] }).rows;
 }
 

@@ -1,7 +1,7 @@
 import { and, count, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import { fileNodes } from '../db/schema/index.js';
-import { fromListedJson, jsonValue, listedColumns, listedJsonPairs, type ListedNodeJson, type LiveNode } from './nodes.repository.js';
+import { fromListedJson, jsonValue, listedColumns, listedJsonPairs, type ListedNode, type ListedNodeJson } from './nodes.repository.js';
 
 export interface SearchFilters {
   /** Case-insensitive substring of the name; `%` and `_` are literal. */
@@ -65,7 +65,7 @@ export class SearchRepository {
     userId: string,
     filters: SearchFilters,
     page: { limit: number; offset: number },
-  ): Promise<{ rows: Array<{ node: LiveNode; path: string }>; total: number }> {
+  ): Promise<{ rows: Array<{ node: ListedNode; path: string }>; total: number }> {
     const where = this.where(userId, filters);
     const [found] = await queryRows<{ nodes: Array<ListedNodeJson & { path: string | null }> | string; total: number | string | null }>(
       this.db,

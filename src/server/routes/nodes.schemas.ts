@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FileNodeRow } from '../db/schema/index.js';
-import type { LiveNode } from '../repositories/nodes.repository.js';
+import type { ListedNode, LiveNode } from '../repositories/nodes.repository.js';
 import type { Listing } from '../services/tree.service.js';
 
 export const nodeSchema = z
@@ -25,8 +25,13 @@ export type NodeDto = z.infer<typeof nodeSchema>;
 
 export const breadcrumbSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Breadcrumb' });
 
+/** A time in the contract's form; listings bring theirs formatted already. */
+function isoTime(time: Date | string): string {
+  return typeof time === 'string' ? time : time.toISOString();
+}
+
 /** A node as the contract shows it; trash listings add trashedAt and originalParentId. */
-export function toNodeDto(row: LiveNode & Partial<Pick<FileNodeRow, 'trashedAt' | 'originalParentId'>>, options: { trash?: boolean } = {}): NodeDto {
+export function toNodeDto(row: (LiveNode | ListedNode) & Partial<Pick<FileNodeRow, 'trashedAt' | 'originalParentId'>>, options: { trash?: boolean } = {}): NodeDto {
   const dto: NodeDto = {
     id: row.id,
     name: row.name,
@@ -37,9 +42,9 @@ export function toNodeDto(row: LiveNode & Partial<Pick<FileNodeRow, 'trashedAt' 
     sha256: row.sha256,
     favorite: row.favorite,
     etag: row.etag,
-    modifiedAt: row.modifiedAt.toISOString(),
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    modifiedAt: isoTime(row.modifiedAt),
+    createdAt: isoTime(row.createdAt),
+    updatedAt: isoTime(row.updatedAt),
   };
   if (options.trash) {
     dto.trashedAt = row.trashedAt?.toISOString() ?? null;

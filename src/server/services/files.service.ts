@@ -43,7 +43,7 @@ export class FilesService {
     const { items } = await this.nodes.listChildren(userId, null, { sort: 'name', order: 'asc', offset: 0, limit: 100_000 });
     const nested = await Promise.all(
       items.map(async (item) => {
-        const self = { path: item.name, type: item.type, sha256: item.sha256, size: item.size, modifiedAt: item.modifiedAt };
+        const self = { path: item.name, type: item.type, sha256: item.sha256, size: item.size, modifiedAt: new Date(item.modifiedAt) };
         if (item.type === 'file') {
           return [self];
         }

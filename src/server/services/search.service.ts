@@ -3,10 +3,10 @@ import { AppError, invalidRequest, notFound } from '../errors.js';
 import { pgErrorOf, UNIQUE_VIOLATION } from '../db/errors.js';
 import type { SearchProfilesRepository, SearchProfileValues } from '../repositories/search-profiles.repository.js';
 import type { SearchFilters, SearchRepository } from '../repositories/search.repository.js';
-import type { LiveNode } from '../repositories/nodes.repository.js';
+import type { ListedNode } from '../repositories/nodes.repository.js';
 
 export interface SearchResult {
-  node: LiveNode;
+  node: ListedNode;
   path: string;
 }
 

@@ -2,16 +2,16 @@ import { invalidMove, invalidRequest, nameTaken, notFound, quotaExceeded } from 
 import type { Database, Executor } from '../db/client.js';
 import { pgErrorOf, UNIQUE_VIOLATION } from '../db/errors.js';
 import type { FileNodeRow } from '../db/schema/index.js';
-import type { ListSort, LiveNode, NodesRepository, SortOrder } from '../repositories/nodes.repository.js';
+import type { ListedNode, ListSort, NodesRepository, SortOrder } from '../repositories/nodes.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
 import type { BlobReferences } from './blob-references.js';
 import { mimeTypeOf } from './mime.js';
 import { validateName } from './names.js';
 
 export interface Listing {
-  folder: LiveNode | null;
+  folder: ListedNode | null;
   breadcrumbs: Array<{ id: string; name: string }>;
-  items: LiveNode[];
+  items: ListedNode[];
   total: number;
 }
 
