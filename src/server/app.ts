@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { BlobStore } from './blobs/blob-store.js';
@@ -9,6 +8,7 @@ import authPlugin from './plugins/auth.js';
 import crossOriginPlugin from './plugins/cross-origin.js';
 import { frameworkErrors, registerErrorHandling } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { DEFAULT_WEB_DIST_DIR, registerWebUi } from './plugins/web-ui.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -55,7 +55,7 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   const services = createServices(config, db, blobs, app.log);
   app.decorate('services', services);
 
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

@@ -36,6 +36,14 @@ describe('security headers on every response', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('sends the whole policy: scripts only from us, no plugins, no framing by others', async () => {
+    const csp = String((await t.anonymous.get('/api/health')).headers['content-security-policy']);
+    for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'self'", "base-uri 'self'", "form-action 'self'"]) {
+      expect(csp.split(';')).toContain(directive);
+    }
+    expect(csp).not.toMatch(/upgrade-insecure-requests/);
+  });
+
   it('never renders stored HTML as our origin', async () => {
     const res = await alice.get(`/api/files/${fileId}/content?inline=1`);
     expect(res.headers['content-disposition']).toMatch(/^attachment;/);
