@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { BlobStore } from './blobs/blob-store.js';
 import type { Config } from './config.js';
-import type { Database } from './db/client.js';
+import { isSharedDatabase, type Database } from './db/client.js';
 import authPlugin from './plugins/auth.js';
 import crossOriginPlugin from './plugins/cross-origin.js';
 import { frameworkErrors, registerErrorHandling } from './plugins/error-handler.js';
@@ -78,7 +78,7 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   });
   await app.register(cookie);
   await app.register(crossOriginPlugin);
-  await app.register(authPlugin, { auth: services.auth, tokens: services.tokens });
+  await app.register(authPlugin, { auth: services.auth, tokens: services.tokens, overlapChecks: isSharedDatabase(db) });
   await registerOpenApi(app, VERSION);
 
   await app.register(healthRoutes, { services });

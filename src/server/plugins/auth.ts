@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { Readable } from 'node:stream';
 import { unauthenticated } from '../errors.js';
+import { hashSecret } from '../security/secrets.js';
 import type { AuthService, Principal } from '../services/auth.service.js';
 import type { TokensService } from '../services/tokens.service.js';
 
@@ -10,6 +12,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who sent the request, when it carried a valid session cookie or bearer token. */
     principal: Principal | undefined;
+    /** Resolves to whether a principal taken from memory is still valid (see below). */
+    principalCheck: Promise<boolean> | undefined;
+    /** Whether anything answered on the strength of the principal. */
+    principalUsed: boolean;
   }
 }
 
@@ -25,6 +31,7 @@ export function requireUser(request: FastifyRequest): Principal {
   if (!request.principal) {
     throw unauthenticated();
   }
+  request.principalUsed = true;
   return request.principal;
 }
 
@@ -46,26 +53,101 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, t
   reply.setCookie(SESSION_COOKIE, token, maxAgeMs === null ? options : { ...options, maxAge: Math.floor(maxAgeMs / 1000) });
 }
 
+// Headers of an answer that must not survive its replacement by a 401.
+const ANSWER_HEADERS = ['content-type', 'content-length', 'content-disposition', 'content-range', 'accept-ranges', 'etag', 'last-modified', 'cache-control', 'set-cookie', 'location'];
+
+/** Who a credential was last found to belong to, by the hash of its secret: a bounded LRU. */
+class PrincipalHints {
+  private readonly hints = new Map<string, Principal>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: string): Principal | undefined {
+    const hint = this.hints.get(key);
+    if (hint) {
+      this.hints.delete(key);
+      this.hints.set(key, hint);
+    }
+    return hint;
+  }
+
+  update(key: string, principal: Principal | undefined): void {
+    this.hints.delete(key);
+    if (principal) {
+      this.hints.set(key, { userId: principal.userId, via: principal.via, credentialId: principal.credentialId });
+      if (this.hints.size > this.capacity) {
+        const oldest = this.hints.keys().next().value;
+        if (oldest !== undefined) {
+          this.hints.delete(oldest);
+        }
+      }
+    }
+  }
+}
+
 /**
  * Resolves the principal of every request from `Authorization: Bearer` (personal access tokens) or
  * the session cookie. A request with a bad bearer token is refused outright rather than falling
  * back to a cookie, so a revoked token never works by accident.
+ *
+ * With `overlapChecks` (a PostgreSQL server, where other processes revoke credentials and every
+ * request must read the credential), a GET or HEAD whose credential this process has seen before
+ * goes ahead on that hint while the credential is read in parallel with the route's own queries:
+ * one round trip of latency instead of two. Nothing is sent before the check has answered: if it
+ * finds the credential gone and the answer relied on it (or came with a bearer token), the answer
+ * is replaced by the 401 it would have been. Writes always wait for the check.
  */
-async function authPlugin(app: FastifyInstance, options: { auth: AuthService; tokens: TokensService }): Promise<void> {
+async function authPlugin(app: FastifyInstance, options: { auth: AuthService; tokens: TokensService; overlapChecks: boolean }): Promise<void> {
+  const hints = new PrincipalHints(10_000);
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('principalCheck', undefined);
+  app.decorateRequest('principalUsed', false);
+
   app.addHook('onRequest', async (request) => {
     const bearer = bearerToken(request);
-    if (bearer !== undefined) {
-      request.principal = await options.tokens.authenticate(bearer);
-      if (!request.principal) {
-        throw unauthenticated('The access token is invalid or has been revoked.');
-      }
+    const cookie = bearer === undefined ? request.cookies[SESSION_COOKIE] : undefined;
+    if (bearer === undefined && !cookie) {
       return;
     }
-    const cookie = request.cookies[SESSION_COOKIE];
-    if (cookie) {
-      request.principal = await options.auth.authenticateSession(cookie);
+    const key = bearer !== undefined ? `token:${hashSecret(bearer)}` : `session:${hashSecret(cookie!)}`;
+    const authenticate = async (): Promise<Principal | undefined> => {
+      const principal = bearer !== undefined ? await options.tokens.authenticate(bearer) : await options.auth.authenticateSession(cookie!);
+      hints.update(key, principal);
+      return principal;
+    };
+    const hint = options.overlapChecks && (request.method === 'GET' || request.method === 'HEAD') ? hints.get(key) : undefined;
+    if (hint) {
+      request.principal = hint;
+      request.principalCheck = authenticate().then(
+        (found) => found?.userId === hint.userId && found.credentialId === hint.credentialId,
+        () => false,
+      );
+      return;
     }
+    request.principal = await authenticate();
+    if (bearer !== undefined && !request.principal) {
+      throw unauthenticated('The access token is invalid or has been revoked.');
+    }
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.principalCheck || (await request.principalCheck)) {
+      return payload;
+    }
+    request.principal = undefined;
+    const viaBearer = bearerToken(request) !== undefined;
+    if (!request.principalUsed && !viaBearer) {
+      return payload;
+    }
+    if (payload instanceof Readable) {
+      payload.destroy();
+    }
+    for (const name of ANSWER_HEADERS) {
+      reply.removeHeader(name);
+    }
+    const message = viaBearer ? 'The access token is invalid or has been revoked.' : 'You need to sign in.';
+    reply.code(401).type('application/json; charset=utf-8');
+    return JSON.stringify({ error: { code: 'unauthenticated', message } });
   });
 }
 
