@@ -109,13 +109,15 @@ async function authPlugin(app: FastifyInstance, options: { auth: AuthService; to
     if (bearer === undefined && !cookie) {
       return;
     }
-    const key = bearer !== undefined ? `token:${hashSecret(bearer)}` : `session:${hashSecret(cookie!)}`;
+    const key = !options.overlapChecks ? undefined : bearer !== undefined ? `token:${hashSecret(bearer)}` : `session:${hashSecret(cookie!)}`;
     const authenticate = async (): Promise<Principal | undefined> => {
       const principal = bearer !== undefined ? await options.tokens.authenticate(bearer) : await options.auth.authenticateSession(cookie!);
-      hints.update(key, principal);
+      if (key !== undefined) {
+        hints.update(key, principal);
+      }
       return principal;
     };
-    const hint = options.overlapChecks && (request.method === 'GET' || request.method === 'HEAD') ? hints.get(key) : undefined;
+    const hint = key !== undefined && (request.method === 'GET' || request.method === 'HEAD') ? hints.get(key) : undefined;
     if (hint) {
       request.principal = hint;
       request.principalCheck = authenticate().then(
