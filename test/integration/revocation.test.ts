@@ -67,6 +67,21 @@ describe('a credential revoked by another process', () => {
     expect((await alice.get('/api/health')).statusCode).toBe(200);
   });
 
+  it('spends no share download on a token it has seen but that was revoked', async () => {
+    const alice = await t.newUser();
+    const file = await alice.upload('once.txt', 'only once');
+    const link = (await alice.post('/api/shares', { nodeId: file.id, maxDownloads: 1 })).json();
+    const { client, id } = await tokenClient(alice);
+    for (let i = 0; i < 3; i++) {
+      expect((await client.get('/api/folders/root/children')).statusCode).toBe(200);
+    }
+    await revokeElsewhere(sql`delete from api_tokens where id = ${id}`);
+    expect((await client.get(`/api/public/shares/${link.token}/content`)).statusCode).toBe(401);
+    const download = await t.anonymous.get(`/api/public/shares/${link.token}/content`);
+    expect(download.statusCode).toBe(200);
+    expect(download.body).toBe('only once');
+  });
+
   it('answers 401, not the node, when a token it has seen is revoked', async () => {
     const alice = await t.newUser();
     const folder = await alice.mkdir('Private');

@@ -9,11 +9,15 @@ import type { TokensService } from '../services/tokens.service.js';
 export const SESSION_COOKIE = 'ff_session';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route's GETs have effects: confirm the credential before running them (see below). */
+    confirmCredentialsFirst?: boolean;
+  }
   interface FastifyRequest {
     /** Who sent the request, when it carried a valid session cookie or bearer token. */
     principal: Principal | undefined;
     /** Resolves to whether a principal taken from memory is still valid (see below). */
-    principalCheck: Promise<boolean> | undefined;
+    principalCheck: Promise<CheckResult> | undefined;
     /** Whether anything answered on the strength of the principal. */
     principalUsed: boolean;
   }
@@ -52,6 +56,9 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, t
   }
   reply.setCookie(SESSION_COOKIE, token, maxAgeMs === null ? options : { ...options, maxAge: Math.floor(maxAgeMs / 1000) });
 }
+
+/** What re-reading a remembered credential found; a failed read is not a revocation. */
+type CheckResult = 'valid' | 'revoked' | 'failed';
 
 // Headers of an answer that must not survive its replacement by a 401.
 const ANSWER_HEADERS = ['content-type', 'content-length', 'content-disposition', 'content-range', 'accept-ranges', 'etag', 'last-modified', 'cache-control', 'set-cookie', 'location'];
@@ -95,7 +102,8 @@ class PrincipalHints {
  * goes ahead on that hint while the credential is read in parallel with the route's own queries:
  * one round trip of latency instead of two. Nothing is sent before the check has answered: if it
  * finds the credential gone and the answer relied on it (or came with a bearer token), the answer
- * is replaced by the 401 it would have been. Writes always wait for the check.
+ * is replaced by the 401 it would have been (a failed read by the 500 it would have been). Writes,
+ * and GETs of routes marked `confirmCredentialsFirst` (they have effects), always wait for the check.
  */
 async function authPlugin(app: FastifyInstance, options: { auth: AuthService; tokens: TokensService; overlapChecks: boolean }): Promise<void> {
   const hints = new PrincipalHints(10_000);
@@ -117,12 +125,16 @@ async function authPlugin(app: FastifyInstance, options: { auth: AuthService; to
       }
       return principal;
     };
-    const hint = key !== undefined && (request.method === 'GET' || request.method === 'HEAD') ? hints.get(key) : undefined;
+    const overlap = key !== undefined && (request.method === 'GET' || request.method === 'HEAD') && !request.routeOptions.config.confirmCredentialsFirst;
+    const hint = overlap ? hints.get(key) : undefined;
     if (hint) {
       request.principal = hint;
       request.principalCheck = authenticate().then(
-        (found) => found?.userId === hint.userId && found.credentialId === hint.credentialId,
-        () => false,
+        (found): CheckResult => (found?.userId === hint.userId && found.credentialId === hint.credentialId ? 'valid' : 'revoked'),
+        (error: unknown): CheckResult => {
+          request.log.error({ err: error }, 'reading a credential failed');
+          return 'failed';
+        },
       );
       return;
     }
@@ -133,12 +145,14 @@ async function authPlugin(app: FastifyInstance, options: { auth: AuthService; to
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.principalCheck || (await request.principalCheck)) {
+    const check = request.principalCheck ? await request.principalCheck : 'valid';
+    if (check === 'valid') {
       return payload;
     }
     request.principal = undefined;
     const viaBearer = bearerToken(request) !== undefined;
-    if (!request.principalUsed && !viaBearer) {
+    if (check === 'revoked' && !request.principalUsed && !viaBearer) {
+      // The answer did not depend on who asked: it is what an anonymous visitor gets.
       return payload;
     }
     if (payload instanceof Readable) {
@@ -146,9 +160,16 @@ async function authPlugin(app: FastifyInstance, options: { auth: AuthService; to
     }
     for (const name of ANSWER_HEADERS) {
       reply.removeHeader(name);
+      reply.raw.removeHeader(name);
+    }
+    reply.header('cache-control', 'no-store').type('application/json; charset=utf-8');
+    if (check === 'failed') {
+      // What the request would have got had it waited for the read: the database's failure.
+      reply.code(500);
+      return JSON.stringify({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } });
     }
     const message = viaBearer ? 'The access token is invalid or has been revoked.' : 'You need to sign in.';
-    reply.code(401).type('application/json; charset=utf-8');
+    reply.code(401);
     return JSON.stringify({ error: { code: 'unauthenticated', message } });
   });
 }

@@ -46,11 +46,14 @@ export class CredentialsRepository {
     return row;
   }
 
-  async extendSession(id: string, expiresAt: Date): Promise<void> {
-    await this.db
+  /** Extends a session that is still live; false when it has expired or been deleted meanwhile. */
+  async extendSession(id: string, expiresAt: Date): Promise<boolean> {
+    const rows = await this.db
       .update(sessions)
       .set({ expiresAt, lastSeenAt: sql`now()` })
-      .where(eq(sessions.id, id));
+      .where(and(eq(sessions.id, id), gt(sessions.expiresAt, sql`now()`)))
+      .returning({ id: sessions.id });
+    return rows.length === 1;
   }
 
   async deleteSession(id: string): Promise<void> {

@@ -19,6 +19,12 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
   const { shares, limiter } = services;
   const limit = { name: 'public-share', max: limitPerMinute, windowMs: MINUTE };
 
+  // A share download counts against the link's limit: no GET here may run on a credential that
+  // is not confirmed yet (plugins/auth.ts), or a revoked token would spend downloads it never gets.
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, confirmCredentialsFirst: true };
+  });
+
   app.addHook('onRequest', async (request) => {
     await limiter.consume(limit, request.ip);
   });

@@ -120,8 +120,7 @@ export class AuthService {
     const secretHash = hashSecret(sessionToken);
     const remembered = this.cache.get(secretHash);
     if (remembered) {
-      await this.extendIfHalfUsed(remembered);
-      return principalOf(remembered);
+      return (await this.extendIfHalfUsed(remembered)) ? principalOf(remembered) : undefined;
     }
     const ticket = this.cache.ticket();
     const found = await this.credentials.findSessionByHash(secretHash);
@@ -136,18 +135,29 @@ export class AuthService {
       remember: found.session.remember,
       lastUsedAt: 0,
     };
-    await this.extendIfHalfUsed(credential);
+    if (!(await this.extendIfHalfUsed(credential))) {
+      return undefined;
+    }
     this.cache.remember(secretHash, credential, ticket);
     return principalOf(credential, found.user);
   }
 
-  private async extendIfHalfUsed(session: RememberedCredential): Promise<void> {
+  /**
+   * Extends a sliding session once half its life is used; false when the session turned out to be
+   * gone (expired and swept, or revoked, since it was read), which is then forgotten.
+   */
+  private async extendIfHalfUsed(session: RememberedCredential): Promise<boolean> {
     const ttl = session.remember ? REMEMBER_TTL_MS : SESSION_TTL_MS;
-    if (session.expiresAt && session.expiresAt.getTime() - Date.now() < ttl / 2) {
-      const expiresAt = new Date(Date.now() + ttl);
-      await this.credentials.extendSession(session.credentialId, expiresAt);
-      session.expiresAt = expiresAt;
+    if (!session.expiresAt || session.expiresAt.getTime() - Date.now() >= ttl / 2) {
+      return true;
     }
+    const expiresAt = new Date(Date.now() + ttl);
+    if (!(await this.credentials.extendSession(session.credentialId, expiresAt))) {
+      this.cache.forgetCredential(session.credentialId);
+      return false;
+    }
+    session.expiresAt = expiresAt;
+    return true;
   }
 
   /** The signed-in account as it is now (storage use included). */
