@@ -32,9 +32,17 @@ export function isSharedDatabase(db: Database): boolean {
   return serverExecutors.has(db);
 }
 
+// Hot texts are few (a handful of shapes), so their names are worked out once each.
+const statementNames = new Map<string, string>();
+
 /** A statement name derived from its text, so each pooled connection prepares it once. */
 function statementName(text: string): string {
-  return `ff_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `ff_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 /**
@@ -98,6 +106,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
   }
   const client = await PGlite.create({ dataDir, extensions: { pg_trgm, btree_gin }, parsers: textTypeParsers() });
   installStatementCache(client);
+  // Installed over the statement cache, so that its named statements get the lean options too.
   skipRedundantParsers(client);
   const db = drizzle(client, { schema }) as unknown as Database;
   return { db, kind: 'pglite', close: () => client.close() };

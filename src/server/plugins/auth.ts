@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { unauthenticated } from '../errors.js';
 import { hashSecret } from '../security/secrets.js';
 import type { AuthService, Principal } from '../services/auth.service.js';
+import { LruMap } from '../services/lru-map.js';
 import type { TokensService } from '../services/tokens.service.js';
 
 export const SESSION_COOKIE = 'ff_session';
@@ -63,35 +64,6 @@ type CheckResult = 'valid' | 'revoked' | 'failed';
 // Headers of an answer that must not survive its replacement by a 401.
 const ANSWER_HEADERS = ['content-type', 'content-length', 'content-disposition', 'content-range', 'accept-ranges', 'etag', 'last-modified', 'cache-control', 'set-cookie', 'location'];
 
-/** Who a credential was last found to belong to, by the hash of its secret: a bounded LRU. */
-class PrincipalHints {
-  private readonly hints = new Map<string, Principal>();
-
-  constructor(private readonly capacity: number) {}
-
-  get(key: string): Principal | undefined {
-    const hint = this.hints.get(key);
-    if (hint) {
-      this.hints.delete(key);
-      this.hints.set(key, hint);
-    }
-    return hint;
-  }
-
-  update(key: string, principal: Principal | undefined): void {
-    this.hints.delete(key);
-    if (principal) {
-      this.hints.set(key, { userId: principal.userId, via: principal.via, credentialId: principal.credentialId });
-      if (this.hints.size > this.capacity) {
-        const oldest = this.hints.keys().next().value;
-        if (oldest !== undefined) {
-          this.hints.delete(oldest);
-        }
-      }
-    }
-  }
-}
-
 /**
  * Resolves the principal of every request from `Authorization: Bearer` (personal access tokens) or
  * the session cookie. A request with a bad bearer token is refused outright rather than falling
@@ -106,7 +78,8 @@ class PrincipalHints {
  * and GETs of routes marked `confirmCredentialsFirst` (they have effects), always wait for the check.
  */
 async function authPlugin(app: FastifyInstance, options: { auth: AuthService; tokens: TokensService; overlapChecks: boolean }): Promise<void> {
-  const hints = new PrincipalHints(10_000);
+  // Who each credential was last found to belong to, by the hash of its secret.
+  const hints = new LruMap<string, Principal>(10_000);
   app.decorateRequest('principal', undefined);
   app.decorateRequest('principalCheck', undefined);
   app.decorateRequest('principalUsed', false);
@@ -120,8 +93,10 @@ async function authPlugin(app: FastifyInstance, options: { auth: AuthService; to
     const key = !options.overlapChecks ? undefined : bearer !== undefined ? `token:${hashSecret(bearer)}` : `session:${hashSecret(cookie!)}`;
     const authenticate = async (): Promise<Principal | undefined> => {
       const principal = bearer !== undefined ? await options.tokens.authenticate(bearer) : await options.auth.authenticateSession(cookie!);
-      if (key !== undefined) {
-        hints.update(key, principal);
+      if (key !== undefined && principal) {
+        hints.set(key, { userId: principal.userId, via: principal.via, credentialId: principal.credentialId });
+      } else if (key !== undefined) {
+        hints.delete(key);
       }
       return principal;
     };

@@ -1,3 +1,5 @@
+import { LruMap } from './lru-map.js';
+
 /** What a valid session or token proved when it was last read from the database. */
 export interface RememberedCredential {
   userId: string;
@@ -23,15 +25,15 @@ export interface RememberedCredential {
  * request reads the database as before.
  */
 export class CredentialCache {
-  // A Map iterates in insertion order; re-inserting on each hit makes the first key the least
-  // recently used one.
-  private readonly entries = new Map<string, RememberedCredential>();
+  private readonly entries: LruMap<string, RememberedCredential>;
   // Counts evictions. A lookup notes it before reading the database and remembers what it read
   // only if nothing was evicted meanwhile: otherwise a read that began before a revocation and
   // ended after it would put the revoked credential back.
   private evictions = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.entries = new LruMap(capacity);
+  }
 
   /** Taken before reading a credential from the database; hand it back to `remember`. */
   ticket(): number {
@@ -41,54 +43,35 @@ export class CredentialCache {
   /** The remembered credential for this secret hash, unless unknown or expired. */
   get(secretHash: string, now = Date.now()): RememberedCredential | undefined {
     const entry = this.entries.get(secretHash);
-    if (!entry) {
+    if (entry?.expiresAt && entry.expiresAt.getTime() <= now) {
+      this.entries.delete(secretHash);
       return undefined;
     }
-    this.entries.delete(secretHash);
-    if (entry.expiresAt && entry.expiresAt.getTime() <= now) {
-      return undefined;
-    }
-    this.entries.set(secretHash, entry);
     return entry;
   }
 
   /** Remembers a credential read from the database, unless something was revoked since `ticket`. */
   remember(secretHash: string, credential: RememberedCredential, ticket: number): void {
-    if (this.capacity === 0 || ticket !== this.evictions) {
-      return;
-    }
-    this.entries.delete(secretHash);
-    this.entries.set(secretHash, credential);
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) {
-        this.entries.delete(oldest);
-      }
+    if (ticket === this.evictions) {
+      this.entries.set(secretHash, credential);
     }
   }
 
   /** Forgets one session or token (revoked). Revocations are rare; a scan is fine. */
   forgetCredential(credentialId: string): void {
-    this.forgetWhere((entry) => entry.credentialId === credentialId);
+    this.evictions++;
+    this.entries.deleteWhere((entry) => entry.credentialId === credentialId);
   }
 
   /** Forgets every credential of a user (their other sessions were signed out). */
   forgetUser(userId: string): void {
-    this.forgetWhere((entry) => entry.userId === userId);
+    this.evictions++;
+    this.entries.deleteWhere((entry) => entry.userId === userId);
   }
 
   /** Forgets everything: for whoever changed credentials behind the services' back. */
   clear(): void {
     this.evictions++;
     this.entries.clear();
-  }
-
-  private forgetWhere(matches: (entry: RememberedCredential) => boolean): void {
-    this.evictions++;
-    for (const [hash, entry] of this.entries) {
-      if (matches(entry)) {
-        this.entries.delete(hash);
-      }
-    }
   }
 }
