@@ -2,13 +2,14 @@
  * Files: 10 MB upload (PUT raw body: hashing, staging write, fsync, commit) and download (time to
  * first byte and in all) with a keep-alive client, one request at a time; then 1 GiB upload and
  * download throughput with curl beside the same transfers through nginx on loopback (static GET
- * with sendfile, PUT through the dav module) and beside Node's own SHA-256 over the file, with the
- * server's RSS sampled every 50 ms.
+ * with sendfile, PUT through the dav module; one nginx round before each FileFlow round) and
+ * beside Node's own SHA-256 (over the file, and over bytes already in memory), with the server's
+ * RSS sampled every 50 ms.
  *
  *   npx tsx bench/files.ts [--db pglite|postgres|both] [--quick] [--json results.jsonl]
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,7 +21,7 @@ import { log, printTable, Results, type Cell } from './lib/report.js';
 import { RssSampler } from './lib/rss.js';
 import { forEachDb, machineLine, main, verdict, withServer } from './lib/run.js';
 import { mb, mbPerSecond, summarize } from './lib/stats.js';
-import { curl, ddWrite, randomFile, sha256File, startNginx } from './lib/tools.js';
+import { curl, ddWrite, randomFile, sha256File, startNginx, type Nginx } from './lib/tools.js';
 
 const TEN_MB = 10 * 1024 * 1024;
 const run = promisify(execFile);
@@ -36,6 +37,67 @@ function median(values: number[]): number {
   return summarize(values).p50;
 }
 
+/** SHA-256 alone: 1 GiB hashed from one 1 MiB buffer, best of three. */
+function sha256InMemoryMbps(): number {
+  const buffer = randomBytes(1024 * 1024);
+  let best = 0;
+  for (let round = 0; round < 3; round++) {
+    const hash = createHash('sha256');
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < 1024; i++) {
+      hash.update(buffer);
+    }
+    hash.digest();
+    best = Math.max(best, mbPerSecond(GIB, Number(process.hrtime.bigint() - started) / 1e6));
+  }
+  return best;
+}
+
+/** One round of nginx transfers of the big file, in MB/s. */
+interface NginxRound {
+  put: number;
+  /** The PUT followed by an fsync of the file it wrote: FileFlow's durability. */
+  putDurable: number;
+  /** GET with sendfile. */
+  get: number;
+  /** GET with sendfile off: copied through user space, as FileFlow does. */
+  copy: number;
+}
+
+function medianOf(rounds: NginxRound[], field: keyof NginxRound): number {
+  return rounds.length ? median(rounds.map((round) => round[field])) : Number.NaN;
+}
+
+/**
+ * PUT through nginx's dav module (which does not fsync; `sync FILE` after it, timed too, gives
+ * FileFlow's durability), then GET with and without sendfile, then DELETE.
+ */
+async function nginxRound(nginx: Nginx, bigFile: string, bigSize: number, label: string): Promise<NginxRound> {
+  const name = `big-${label}.bin`;
+  const put = await curl(`${nginx.url}/dav/${name}`, { upload: bigFile });
+  if (put.status !== 201 && put.status !== 204) {
+    throw new Error(`nginx PUT answered ${put.status}`);
+  }
+  const syncStarted = process.hrtime.bigint();
+  await run('sync', [path.join(nginx.root, 'dav', name)]);
+  const syncSeconds = Number(process.hrtime.bigint() - syncStarted) / 1e9;
+  const get = await curl(`${nginx.url}/files/big.bin`);
+  if (get.status !== 200 || get.downloaded !== bigSize) {
+    throw new Error(`nginx GET answered ${get.status} with ${get.downloaded} bytes`);
+  }
+  const copy = await curl(`${nginx.url}/copy/big.bin`);
+  if (copy.status !== 200 || copy.downloaded !== bigSize) {
+    throw new Error(`nginx GET (sendfile off) answered ${copy.status} with ${copy.downloaded} bytes`);
+  }
+  await curl(`${nginx.url}/dav/${name}`, { method: 'DELETE' });
+  return {
+    put: mbPerSecond(bigSize, put.total * 1000),
+    putDurable: mbPerSecond(bigSize, (put.total + syncSeconds) * 1000),
+    get: mbPerSecond(bigSize, get.total * 1000),
+    copy: mbPerSecond(bigSize, copy.total * 1000),
+  };
+}
+
 /** A ratio as a percentage, or a dash when one side was not measured (nginx missing). */
 function percent(ratio: number): string {
   return Number.isFinite(ratio) ? `${(ratio * 100).toFixed(0)} %` : '–';
@@ -44,7 +106,7 @@ function percent(ratio: number): string {
 main(async () => {
   const args = parseArgs();
   const runs = args.quick ? 20 : 60;
-  const bigRuns = args.quick ? 1 : 3;
+  const bigRuns = args.quick ? 3 : 5;
   const bigSize = Number(args.extra.get('big-size') ?? GIB);
   const results = new Results('files', args.json);
   log(machineLine());
@@ -61,56 +123,22 @@ main(async () => {
     ]),
   );
   const shaMbps = mbPerSecond(bigSize, shaMs);
+  const shaMemoryMbps = sha256InMemoryMbps();
   const ddMbps = await ddWrite(path.dirname(bigFile), Math.min(bigSize, GIB));
   const nginx = await startNginx();
-  const nginxPut: number[] = [];
-  const nginxGet: number[] = [];
-  const nginxCopy: number[] = [];
-  // nginx's PUT does not fsync; FileFlow's does. For a like-for-like yardstick, the same PUT
-  // followed by an fsync of the file it wrote (coreutils `sync FILE`), timed together.
-  const nginxPutDurable: number[] = [];
   if (nginx) {
     await copyFile(bigFile, path.join(nginx.root, 'files', 'big.bin'));
-    for (let i = 0; i < bigRuns + 1; i++) {
-      const put = await curl(`${nginx.url}/dav/big-${i}.bin`, { upload: bigFile });
-      if (put.status !== 201 && put.status !== 204) {
-        throw new Error(`nginx PUT answered ${put.status}`);
-      }
-      const syncStarted = process.hrtime.bigint();
-      await run('sync', [path.join(nginx.root, 'dav', `big-${i}.bin`)]);
-      const syncSeconds = Number(process.hrtime.bigint() - syncStarted) / 1e9;
-      const get = await curl(`${nginx.url}/files/big.bin`);
-      if (get.status !== 200 || get.downloaded !== bigSize) {
-        throw new Error(`nginx GET answered ${get.status} with ${get.downloaded} bytes`);
-      }
-      const copy = await curl(`${nginx.url}/copy/big.bin`);
-      if (copy.status !== 200 || copy.downloaded !== bigSize) {
-        throw new Error(`nginx GET (sendfile off) answered ${copy.status} with ${copy.downloaded} bytes`);
-      }
-      await curl(`${nginx.url}/dav/big-${i}.bin`, { method: 'DELETE' });
-      // The first round warms the page cache and nginx.
-      if (i > 0) {
-        nginxPut.push(mbPerSecond(bigSize, put.total * 1000));
-        nginxPutDurable.push(mbPerSecond(bigSize, (put.total + syncSeconds) * 1000));
-        nginxGet.push(mbPerSecond(bigSize, get.total * 1000));
-        nginxCopy.push(mbPerSecond(bigSize, copy.total * 1000));
-      }
-    }
-    await nginx.stop();
+    // Warms the page cache and nginx; not counted.
+    await nginxRound(nginx, bigFile, bigSize, 'warm-up');
   } else {
     log('nginx is not installed (apt-get install -y nginx-light): the nginx columns stay empty');
   }
-  const nginxPutMbps = nginxPut.length ? median(nginxPut) : Number.NaN;
-  const nginxGetMbps = nginxGet.length ? median(nginxGet) : Number.NaN;
+  // nginx's rounds run between FileFlow's, one for one, so that the disk's and the machine's drift
+  // (dd with fsync has swung from 430 MB/s to 2.3 GB/s within a minute here) weighs on both alike.
+  const nginxRounds: NginxRound[] = [];
   results.add('-', 'node sha256 over file', shaMbps, 'MB/s');
+  results.add('-', 'node sha256 in memory', shaMemoryMbps, 'MB/s');
   results.add('-', 'dd write with fsync', ddMbps, 'MB/s');
-  results.add('-', 'nginx PUT (dav)', nginxPutMbps, 'MB/s');
-  const nginxPutDurableMbps = nginxPutDurable.length ? median(nginxPutDurable) : Number.NaN;
-  results.add('-', 'nginx PUT (dav) then fsync', nginxPutDurableMbps, 'MB/s');
-  results.add('-', 'nginx GET (sendfile)', nginxGetMbps, 'MB/s');
-  const nginxCopyMbps = nginxCopy.length ? median(nginxCopy) : Number.NaN;
-  results.add('-', 'nginx GET (sendfile off)', nginxCopyMbps, 'MB/s');
-
   const bigRows: Cell[][] = [];
   await forEachDb(args, async (kind) => {
     const database = await prepareDatabase(kind, { name: 'files', seed: (h) => seedUsers(h, 1) });
@@ -204,8 +232,12 @@ main(async () => {
         // 1 GiB with curl; the upload is removed (trash, then for good) after each round so that every round stores new content.
         const upRuns: Transfer[] = [];
         const downRuns: Transfer[] = [];
+        const rounds: NginxRound[] = [];
         const bearer = auth.authorization;
         for (let i = 0; i < bigRuns; i++) {
+          if (nginx) {
+            rounds.push(await nginxRound(nginx, bigFile, bigSize, `${kind}-${i}`));
+          }
           const sampler = new RssSampler(server.pid, 50);
           await sampler.start();
           const put = await curl(`${server.url}/api/files/content?name=big-${i}.bin`, {
@@ -234,8 +266,12 @@ main(async () => {
           await remover.request({ method: 'DELETE', path: `/api/trash/${node.id}` });
           remover.close();
         }
+        nginxRounds.push(...rounds);
         const upMbps = median(upRuns.map((r) => r.mbps));
         const downMbps = median(downRuns.map((r) => r.mbps));
+        const nginxPutMbps = medianOf(rounds, 'put');
+        const nginxPutDurableMbps = medianOf(rounds, 'putDurable');
+        const nginxGetMbps = medianOf(rounds, 'get');
         const upGrowth = Math.max(...upRuns.map((r) => r.rssGrowth));
         const downGrowth = Math.max(...downRuns.map((r) => r.rssGrowth));
         results.add(kind, '1 GiB upload', upMbps, 'MB/s', {
@@ -272,6 +308,17 @@ main(async () => {
       await database.dispose();
     }
   });
+  const nginxPutMbps = medianOf(nginxRounds, 'put');
+  const nginxPutDurableMbps = medianOf(nginxRounds, 'putDurable');
+  const nginxGetMbps = medianOf(nginxRounds, 'get');
+  const nginxCopyMbps = medianOf(nginxRounds, 'copy');
+  results.add('-', 'nginx PUT (dav)', nginxPutMbps, 'MB/s');
+  results.add('-', 'nginx PUT (dav) then fsync', nginxPutDurableMbps, 'MB/s');
+  results.add('-', 'nginx GET (sendfile)', nginxGetMbps, 'MB/s');
+  results.add('-', 'nginx GET (sendfile off)', nginxCopyMbps, 'MB/s');
+  if (nginx) {
+    await nginx.stop();
+  }
   bigRows.push([
     'nginx GET with sendfile off (context)',
     nginxCopyMbps,
@@ -292,7 +339,8 @@ main(async () => {
     '–',
     '–',
   ]);
-  bigRows.push(['Node SHA-256 over the file (read + hash)', shaMbps, '–', '–', '–', '–', '–', '–']);
+  bigRows.push(['Node SHA-256 over the file (read, then hash)', shaMbps, '–', '–', '–', '–', '–', '–']);
+  bigRows.push(['Node SHA-256 of bytes in memory (the CPU)', shaMemoryMbps, '–', '–', '–', '–', '–', '–']);
   bigRows.push(['dd write with fsync (the disk)', ddMbps, '–', '–', '–', '–', '–', '–']);
   printTable(
     `Files: ${mb(bigSize)} MiB with curl (MB/s = 10^6 B/s, median of ${bigRuns}; RSS growth = peak − start, MiB, target < 64)`,
