@@ -1,7 +1,7 @@
 import { and, count, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import { fileNodes } from '../db/schema/index.js';
-import { fromListedJson, jsonValue, listedColumns, listedJsonPairs, type ListedNode, type ListedNodeJson } from './nodes.repository.js';
+import { fromListedJson, jsonValue, listedColumns, listedRecord, type ListedNode, type ListedNodeJson } from './nodes.repository.js';
 
 export interface SearchFilters {
   /** Case-insensitive substring of the name; `%` and `_` are literal. */
@@ -82,10 +82,12 @@ export class SearchRepository {
         where up.depth < ${MAX_DEPTH}
       )
       select
-        coalesce(json_agg(json_build_object(${sql.raw(listedJsonPairs('page'))}, 'path', paths.path)
-          order by page.created_at desc, page.id desc), '[]'::json) as nodes,
-        max(page.total) as total
-      from page left join (select start_id, path from up where parent_id is null) paths on paths.start_id = page.id`,
+        (select coalesce(json_agg(listed), '[]'::json) from (
+          select ${sql.raw(listedRecord('page'))}, paths.path as "path"
+          from page left join (select start_id, path from up where parent_id is null) paths on paths.start_id = page.id
+          order by page.created_at desc, page.id desc
+        ) listed) as nodes,
+        (select max(total) from page) as total`,
     );
     const rows = jsonValue(found?.nodes ?? []).map(({ path, ...node }) => ({ node: fromListedJson(node), path: path ?? `/${node.name}` }));
     if (rows.length > 0) {
