@@ -71,7 +71,8 @@ async function openDescriptors(): Promise<number | null> {
 }
 
 describe('downloads over a socket', () => {
-  it('sends every file byte-exact, many downloads at once', async () => {
+  it('sends every file byte-exact, many downloads at once, and closes every file after', async () => {
+    const before = await openDescriptors();
     for (let round = 0; round < 3; round++) {
       const wanted = [...files, ...files].sort(() => Math.random() - 0.5);
       const got = await Promise.all(wanted.map((file) => download(file.id)));
@@ -80,6 +81,9 @@ describe('downloads over a socket', () => {
         expect(response.headers['content-length']).toBe(String(wanted[i]!.content.length));
         expect(digest(response.body)).toBe(digest(wanted[i]!.content));
       });
+    }
+    if (before !== null && t.blobs.kind === 'local') {
+      expect(await eventually(openDescriptors, (now) => now !== null && now <= before)).toBeLessThanOrEqual(before);
     }
   });
 
