@@ -115,7 +115,7 @@ describe.each(Object.keys(harnesses))('%s blob store', (kind) => {
   }, 120_000);
 
   it('stores content larger than the background-flush interval, sent in small chunks, byte-exact', async () => {
-    // 40 MiB in 64 KiB chunks: crosses FLUSH_EVERY_BYTES of the local store's durable sink, so a
+    // FLUSH_EVERY_BYTES + 8 MiB in 64 KiB chunks: crosses the local store's durable sink's flush interval, so a
     // background fdatasync runs while writes go on.
     const chunk = randomBytes(64 * 1024);
     const count = Math.ceil((FLUSH_EVERY_BYTES + 8 * 1024 * 1024) / chunk.length);
