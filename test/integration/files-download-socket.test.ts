@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readlink } from 'node:fs/promises';
+import { readdir, readlink, truncate } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { ApiClient } from '../helpers/client.js';
-import { eventually } from '../helpers/files.js';
+import { blobPath, eventually } from '../helpers/files.js';
 
 // Downloads over a real socket, where the local store writes straight from recycled read buffers
 // (app.inject takes the ordinary stream path): every byte must still be the file's own, whatever
@@ -140,5 +140,32 @@ describe('downloads over a socket', () => {
     const after = await download(id);
     expect(after.status).toBe(200);
     expect(digest(after.body)).toBe(digest(large));
+  });
+
+  it.runIf(process.env.TEST_STORAGE !== 's3')('fails the response, not ends it short, when the stored file is shorter than its size', async () => {
+    const content = randomBytes(3 * MIB);
+    const uploaded = await owner.upload('damaged.bin', content);
+    await truncate(blobPath(t.dataDir, uploaded.sha256), 2 * MIB + 5);
+    // On a kept-alive connection, as browsers and sync clients download: a response ended short
+    // would leave the client waiting for the announced rest.
+    const agent = new http.Agent({ keepAlive: true });
+    const settled = new Promise<{ completed: boolean; received: number }>((resolve) => {
+      let received = 0;
+      const request = http.get({ ...at(`/api/files/${uploaded.id}/content`), agent, headers: { cookie: owner.cookie! } }, (response) => {
+        response.on('data', (chunk: Buffer) => (received += chunk.length));
+        response.on('end', () => resolve({ completed: response.complete, received }));
+        response.on('error', () => resolve({ completed: false, received }));
+      });
+      request.on('error', () => resolve({ completed: false, received }));
+    });
+    const outcome = await Promise.race([settled, new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 3000))]);
+    agent.destroy();
+    expect(outcome).not.toBe('still waiting');
+    if (outcome === 'still waiting') {
+      return;
+    }
+    expect(outcome.completed).toBe(false);
+    expect(outcome.received).toBeLessThan(content.length);
+    expect((await download(files[0]!.id)).status).toBe(200);
   });
 });

@@ -87,10 +87,9 @@ export class SearchRepository {
         where up.depth < ${MAX_DEPTH}
       )
       select
-        (select coalesce(json_agg(listed), '[]'::json) from (
+        (select coalesce(json_agg(listed order by listed."createdAt" desc, listed.id desc), '[]'::json) from (
           select ${sql.raw(listedRecord('found'))}, case when found.up_id is null then found.path end as "path"
           from up found where found.up_id is null or found.depth = ${MAX_DEPTH}
-          order by found.created_at desc, found.id desc
         ) listed) as nodes,
         (select max(total) from page) as total`,
     );
