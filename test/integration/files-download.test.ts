@@ -96,6 +96,7 @@ describe('ranges', () => {
   const size = CONTENT.length;
   const cases: Array<[string, string, number, number]> = [
     ['first bytes', 'bytes=0-4', 0, 4],
+    ['the first byte', 'bytes=0-0', 0, 0],
     ['a middle slice', 'bytes=3-7', 3, 7],
     ['a single byte', 'bytes=19-19', 19, 19],
     ['a suffix', 'bytes=-5', size - 5, size - 1],

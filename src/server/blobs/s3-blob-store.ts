@@ -17,6 +17,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { ConfigError, type Config } from '../config.js';
 import { sha256OfKey, type BlobStore, type ByteRange, type StagedBlob } from './blob-store.js';
+import { byteWindow } from './byte-window.js';
 
 const STAGING_PREFIX = 'staging/';
 export const PART_SIZE = 5 * 1024 * 1024;
@@ -178,7 +179,21 @@ export class S3BlobStore implements BlobStore {
     if (!(response.Body instanceof Readable)) {
       throw new Error(`no body for ${key}`);
     }
-    return response.Body;
+    if (!range) {
+      return response.Body;
+    }
+    // HTTP lets a server ignore Range (and s3rver sends the whole object for bytes=0-0): never
+    // pass on more or other bytes than were asked for, or the response would outrun its length.
+    const served = parseContentRange(response.ContentRange);
+    if (served?.start === range.start && served.end === range.end) {
+      return response.Body;
+    }
+    const offset = range.start - (served?.start ?? 0);
+    if (offset < 0) {
+      response.Body.destroy();
+      throw new Error(`the store sent bytes ${response.ContentRange ?? '(whole)'} for ${range.start}-${range.end} of ${key}`);
+    }
+    return byteWindow(response.Body, offset, range.end - range.start + 1);
   }
 
   async delete(key: string): Promise<void> {
@@ -259,4 +274,10 @@ export async function createS3BlobStore(config: Config): Promise<S3BlobStore> {
     throw new ConfigError(`S3_BUCKET: bucket "${bucket}" is not usable${endpoint ? ` at ${endpoint}` : ''}: ${reason}`);
   }
   return store;
+}
+
+/** The first and last byte of a `Content-Range: bytes a-b/size` header, or null. */
+function parseContentRange(header: string | undefined): { start: number; end: number } | null {
+  const match = header ? /^bytes (\d+)-(\d+)\/(?:\d+|\*)$/.exec(header.trim()) : null;
+  return match ? { start: Number(match[1]), end: Number(match[2]) } : null;
 }
