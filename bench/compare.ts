@@ -18,7 +18,7 @@ import { log, printTable, Results, type Cell } from './lib/report.js';
 import { forEachDb, machineLine, main, withServer } from './lib/run.js';
 import { summarize } from './lib/stats.js';
 import { tempDir } from './lib/server.js';
-import { curl, curlKeepAlive } from './lib/tools.js';
+import { curl, timeKeptAliveDownloads } from './lib/tools.js';
 import { standardDatabase } from './search.js';
 
 /** The original's medians (ms). */
@@ -88,19 +88,11 @@ main(async () => {
         );
         const ids = uploads.map((t) => (JSON.parse(t.body!.toString()) as { id: string }).id);
         // Downloads over a kept-alive connection with curl (see curlKeepAlive for why not a Node client here).
-        const downloads = (
-          await curlKeepAlive(
-            Array.from({ length: fileRuns + 3 }, (_, i) => `${server.url}/api/files/${ids[i % ids.length]}/content`),
-            { headers: authHeader(1) },
-          )
-        )
-          .slice(3)
-          .map((d) => {
-            if (d.status !== 200) {
-              throw new Error(`a 10 MB download answered ${d.status}`);
-            }
-            return { headersMs: d.startTransfer * 1000, totalMs: d.total * 1000 };
-          });
+        const downloads = await timeKeptAliveDownloads(
+          server.url,
+          Array.from({ length: fileRuns }, (_, i) => `/api/files/${ids[i % ids.length]}/content`),
+          { headers: authHeader(1), warmup: 3, bytes: body.length },
+        );
         for (const c of clients) {
           c.close();
         }

@@ -21,7 +21,7 @@ import { log, printTable, Results, type Cell } from './lib/report.js';
 import { RssSampler } from './lib/rss.js';
 import { forEachDb, machineLine, main, verdict, withServer } from './lib/run.js';
 import { mb, mbPerSecond, summarize } from './lib/stats.js';
-import { curl, curlKeepAlive, ddWrite, randomFile, sha256File, startNginx, type Nginx } from './lib/tools.js';
+import { curl, ddWrite, randomFile, sha256File, startNginx, timeKeptAliveDownloads, type Nginx } from './lib/tools.js';
 
 const TEN_MB = 10 * 1024 * 1024;
 const run = promisify(execFile);
@@ -169,16 +169,11 @@ main(async () => {
           ids.push((JSON.parse(timing.body!.toString()) as { id: string }).id);
         }
         // Over one kept-alive connection, with curl (see curlKeepAlive for why not a Node client here).
-        const kept = (
-          await curlKeepAlive(
-            Array.from({ length: runs + 3 }, (_, i) => `${server.url}/api/files/${ids[i % ids.length]}/content`),
-            { headers: auth },
-          )
-        ).slice(3);
-        if (kept.some((d) => d.status !== 200 || d.downloaded !== TEN_MB)) {
-          throw new Error('a 10 MB download over a kept-alive connection came back wrong');
-        }
-        const downloads = kept.map((d) => ({ headersMs: d.startTransfer * 1000, totalMs: d.total * 1000 }));
+        const downloads = await timeKeptAliveDownloads(
+          server.url,
+          Array.from({ length: runs }, (_, i) => `/api/files/${ids[i % ids.length]}/content`),
+          { headers: auth, warmup: 3, bytes: TEN_MB },
+        );
         // The same downloads the way the original was measured: curl, a new process and
         // connection per request (time_starttransfer and time_total).
         const curled: Array<{ ttfbMs: number; totalMs: number }> = [];

@@ -26,6 +26,27 @@ export interface CurlResult {
   total: number;
   downloaded: number;
   uploaded: number;
+  /** Connections curl opened for this transfer (0 when it reused one). */
+  connects: number;
+}
+
+/** curl's `-w` format for one transfer, read back by parseCurlLine. */
+const CURL_WRITE_OUT = '%{http_code} %{time_starttransfer} %{time_total} %{size_download} %{size_upload} %{num_connects}\\n';
+
+function parseCurlLine(line: string): CurlResult {
+  const [status, startTransfer, total, downloaded, uploaded, connects] = line.trim().split(' ').map(Number);
+  return {
+    status: status ?? 0,
+    startTransfer: startTransfer ?? 0,
+    total: total ?? 0,
+    downloaded: downloaded ?? 0,
+    uploaded: uploaded ?? 0,
+    connects: connects ?? 0,
+  };
+}
+
+function headerArgs(headers: Record<string, string> = {}): string[] {
+  return Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
 }
 
 /**
@@ -36,19 +57,7 @@ export async function curl(
   url: string,
   options: { upload?: string; headers?: Record<string, string>; method?: string } = {},
 ): Promise<CurlResult> {
-  const argv = [
-    '-s',
-    '-S',
-    '-o',
-    '/dev/null',
-    '-w',
-    '%{http_code} %{time_starttransfer} %{time_total} %{size_download} %{size_upload}',
-    '-H',
-    'Expect:',
-  ];
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    argv.push('-H', `${name}: ${value}`);
-  }
+  const argv = ['-s', '-S', '-o', '/dev/null', '-w', CURL_WRITE_OUT, '-H', 'Expect:', ...headerArgs(options.headers)];
   if (options.upload) {
     argv.push('-T', options.upload);
   }
@@ -57,14 +66,7 @@ export async function curl(
   }
   argv.push(url);
   const { stdout } = await run('curl', argv, { maxBuffer: 1024 * 1024 });
-  const [status, startTransfer, total, downloaded, uploaded] = stdout.trim().split(' ').map(Number);
-  return {
-    status: status ?? 0,
-    startTransfer: startTransfer ?? 0,
-    total: total ?? 0,
-    downloaded: downloaded ?? 0,
-    uploaded: uploaded ?? 0,
-  };
+  return parseCurlLine(stdout);
 }
 
 /**
@@ -74,32 +76,31 @@ export async function curl(
  * sending (10 MB in 15-20 ms, against 6-7 ms for curl or a plain Node client in a process of its own).
  */
 export async function curlKeepAlive(urls: string[], options: { headers?: Record<string, string> } = {}): Promise<CurlResult[]> {
-  const argv = ['-s', '-S', '-w', '%{http_code} %{time_starttransfer} %{time_total} %{size_download} %{num_connects}\\n'];
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    argv.push('-H', `${name}: ${value}`);
-  }
-  for (const url of urls) {
-    argv.push('-o', '/dev/null', url);
-  }
+  const argv = ['-s', '-S', '-w', CURL_WRITE_OUT, ...headerArgs(options.headers), ...urls.flatMap((url) => ['-o', '/dev/null', url])];
   const { stdout } = await run('curl', argv, { maxBuffer: 1024 * 1024 });
-  const results = stdout
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const [status, startTransfer, total, downloaded, connects] = line.trim().split(' ').map(Number);
-      return {
-        status: status ?? 0,
-        startTransfer: startTransfer ?? 0,
-        total: total ?? 0,
-        downloaded: downloaded ?? 0,
-        uploaded: 0,
-        connects: connects ?? 0,
-      };
-    });
+  const results = stdout.trim().split('\n').map(parseCurlLine);
   if (results.length !== urls.length || results.slice(1).some((result) => result.connects !== 0)) {
     throw new Error(`curl did not fetch ${urls.length} URLs over one connection: ${stdout.slice(0, 300)}`);
   }
   return results;
+}
+
+/**
+ * Times downloads of `paths` over one kept-alive connection (curlKeepAlive), after `warmup`
+ * untimed ones of the first paths; throws unless each answers 200 with `bytes` bytes.
+ */
+export async function timeKeptAliveDownloads(
+  baseUrl: string,
+  paths: string[],
+  options: { headers?: Record<string, string>; warmup: number; bytes: number },
+): Promise<Array<{ headersMs: number; totalMs: number }>> {
+  const urls = [...paths.slice(0, options.warmup), ...paths].map((p) => `${baseUrl}${p}`);
+  const results = (await curlKeepAlive(urls, { headers: options.headers })).slice(options.warmup);
+  const wrong = results.find((result) => result.status !== 200 || result.downloaded !== options.bytes);
+  if (wrong) {
+    throw new Error(`a download over a kept-alive connection answered ${wrong.status} with ${wrong.downloaded} bytes`);
+  }
+  return results.map((result) => ({ headersMs: result.startTransfer * 1000, totalMs: result.total * 1000 }));
 }
 
 /** A file of `size` random bytes under the benchmark cache (made once, reused). */

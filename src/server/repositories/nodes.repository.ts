@@ -79,10 +79,12 @@ export interface ListedNodeJson extends Omit<ListedNode, 'size'> {
 // its ORDER BY and LIMIT), and the outer query turns only the rows of that page into JSON.
 // Column names come from the schema, never from input, hence sql.raw below.
 const LISTED_FIELDS = Object.entries(liveNodeColumns).map(([field, column]) => [field, column.name] as const);
-/** The names of the listed columns, in order. */
-export const LISTED_COLUMN_NAMES = LISTED_FIELDS.map(([, column]) => column);
+/** The listed columns of a row aliased `alias`, in order. */
+export function listedColumnsOf(alias: string): SQL {
+  return sql.raw(LISTED_FIELDS.map(([, column]) => `${alias}.${column}`).join(', '));
+}
 /** The listed columns of file_nodes, for the inner (page) query. */
-export const listedColumns = sql.raw(LISTED_COLUMN_NAMES.map((column) => `file_nodes.${column}`).join(', '));
+export const listedColumns = listedColumnsOf('file_nodes');
 /**
  * `alias.column as "field"` for every listed field: a row the database turns into the API's JSON
  * object as a whole (row_to_json, json_agg of the row). On the embedded database that took a
@@ -92,9 +94,8 @@ export const listedColumns = sql.raw(LISTED_COLUMN_NAMES.map((column) => `file_n
 export function listedRecord(alias: string): string {
   return LISTED_FIELDS.map(([field, column]) => `${alias}.${column} as "${field}"`).join(', ');
 }
-/** The JSON array of the rows of the subquery aliased `page`, in their order. */
+/** The JSON array of the rows of the subquery aliased `listed`, in their order. */
 const listedPageJson = sql.raw(`coalesce(json_agg(listed), '[]'::json)`);
-
 
 /**
  * `chain (id, parent_id, name, depth)`: the node and its ancestors, walked up from a live node of

@@ -1,7 +1,7 @@
 import { and, count, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import { fileNodes } from '../db/schema/index.js';
-import { fromListedJson, jsonValue, LISTED_COLUMN_NAMES, listedColumns, listedRecord, type ListedNode, type ListedNodeJson } from './nodes.repository.js';
+import { fromListedJson, jsonValue, listedColumns, listedColumnsOf, listedRecord, type ListedNode, type ListedNodeJson } from './nodes.repository.js';
 
 export interface SearchFilters {
   /** Case-insensitive substring of the name; `%` and `_` are literal. */
@@ -20,6 +20,8 @@ export function escapeLike(text: string): string {
 }
 
 const MAX_DEPTH = 10_000;
+/** The listed columns of a row of the upward walk `up`, carried along each step. */
+const walkedColumns = listedColumnsOf('up');
 const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** SQL for searching a user's live nodes by name and filters. */
@@ -82,7 +84,7 @@ export class SearchRepository {
       ), up as (
         select page.*, page.parent_id as up_id, '/' || page.name as path, 0 as depth from page
         union all
-        select ${sql.raw(LISTED_COLUMN_NAMES.map((column) => `up.${column}`).join(', '))}, up.total, n.parent_id, '/' || n.name || up.path, up.depth + 1
+        select ${walkedColumns}, up.total, n.parent_id, '/' || n.name || up.path, up.depth + 1
         from file_nodes n join up on n.id = up.up_id
         where up.depth < ${MAX_DEPTH}
       )
