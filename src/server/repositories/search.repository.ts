@@ -1,7 +1,7 @@
 import { and, count, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import { fileNodes } from '../db/schema/index.js';
-import { fromListedJson, jsonValue, listedColumns, listedColumnsOf, listedRecord, type ListedNode, type ListedNodeJson } from './nodes.repository.js';
+import { fromListedTuple, jsonValue, listedColumns, listedColumnsOf, listedTupleOf, type ListedNode, type ListedNodeTuple } from './nodes.repository.js';
 
 export interface SearchFilters {
   /** Case-insensitive substring of the name; `%` and `_` are literal. */
@@ -93,7 +93,7 @@ export class SearchRepository {
     page: { limit: number; offset: number },
   ): Promise<{ rows: Array<{ node: ListedNode; path: string }>; total: number }> {
     const where = this.where(userId, filters);
-    const [found] = await queryRows<{ nodes: Array<ListedNodeJson & { path: string | null }> | string; total: number | string | null }>(
+    const [found] = await queryRows<{ nodes: Array<[ListedNodeTuple, string | null]> | string; total: number | string | null }>(
       this.db,
       sql`
       with recursive page as (
@@ -108,14 +108,16 @@ export class SearchRepository {
         where up.depth < ${MAX_DEPTH}
       )
       select
-        (select coalesce(json_agg(listed order by listed."createdAt" desc, listed.id desc), '[]'::json) from (
-          select ${sql.raw(listedRecord('found'))}, case when found.up_id is null then found.path end as "path"
-          from up found where found.up_id is null or found.depth = ${MAX_DEPTH}
-        ) listed) as nodes,
+        (select coalesce(json_agg(json_build_array(${sql.raw(listedTupleOf('found'))}, case when found.up_id is null then found.path end)
+            order by found.created_at desc, found.id desc), '[]'::json)
+          from up found where found.up_id is null or found.depth = ${MAX_DEPTH}) as nodes,
         (select max(total) from page) as total`,
       { hot: planIsPatternIndependent(filters) },
     );
-    const rows = jsonValue(found?.nodes ?? []).map(({ path, ...node }) => ({ node: fromListedJson(node), path: path ?? `/${node.name}` }));
+    const rows = jsonValue(found?.nodes ?? []).map(([tuple, path]) => {
+      const node = fromListedTuple(tuple);
+      return { node, path: path ?? `/${node.name}` };
+    });
     if (rows.length > 0) {
       return { rows, total: Number(found?.total) };
     }
