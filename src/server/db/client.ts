@@ -21,7 +21,12 @@ const serverExecutors = new WeakSet<object>();
 
 /** The part of Drizzle's session that names a statement; `execute()` never names one. */
 interface NamingSession {
-  prepareQuery(query: { sql: string; params: unknown[] }, fields: undefined, name: string | undefined, arrayMode: false): { execute(): Promise<unknown> };
+  prepareQuery(
+    query: { sql: string; params: unknown[] },
+    fields: undefined,
+    name: string | undefined,
+    arrayMode: false,
+  ): { execute(placeholderValues?: Record<string, unknown>): Promise<unknown> };
 }
 
 /**
@@ -45,11 +50,17 @@ function statementName(text: string): string {
   return name;
 }
 
+/** The part of an executor that runs a rendered statement (Drizzle's session). */
+function sessionOf(executor: Executor): NamingSession {
+  return (executor as unknown as { session: NamingSession }).session;
+}
+
 /**
  * Runs raw SQL (recursive CTEs and the like) and returns its rows. Both drivers answer with
  * `{ rows }`; Drizzle's shared type cannot say so, hence the one narrowing here. `hot` marks a
  * query of a hot read path for a named statement: parsed once and its plan cached, on a
  * PostgreSQL server per pooled connection, on the embedded database by statement-cache.ts.
+ * Statements that hot paths run on every request are better compiled once (compileQuery).
  */
 export async function queryRows<T>(executor: Executor, query: SQL, options: { hot?: boolean } = {}): Promise<T[]> {
   const shared = serverExecutors.has(executor);
@@ -62,8 +73,37 @@ export async function queryRows<T>(executor: Executor, query: SQL, options: { ho
   if (!shared) {
     markHotStatement(built.sql);
   }
-  const session = (executor as unknown as { session: NamingSession }).session;
-  const result: unknown = await session.prepareQuery(built, undefined, shared ? statementName(built.sql) : undefined, false).execute();
+  const result: unknown = await sessionOf(executor).prepareQuery(built, undefined, shared ? statementName(built.sql) : undefined, false).execute();
+  return (result as { rows: T[] }).rows;
+}
+
+/** A raw statement rendered once: its text, and its parameters with placeholders for the values of each run. */
+export interface CompiledQuery {
+  sql: string;
+  params: unknown[];
+  /** The statement's name on a PostgreSQL server, for hot statements. */
+  name: string | undefined;
+}
+
+/**
+ * Renders a raw statement whose values are `sql.placeholder(...)`s, once, for runCompiled.
+ * Building and rendering a folder page's SQL with Drizzle on every request cost about as much as
+ * the rest of the request's JavaScript outside the drivers (docs/PERFORMANCE.md). `hot`: as for
+ * queryRows, a named statement whose plan is cached.
+ */
+export function compileQuery(query: SQL, options: { hot?: boolean } = {}): CompiledQuery {
+  const built = dialect.sqlToQuery(query);
+  if (options.hot) {
+    markHotStatement(built.sql);
+  }
+  return { sql: built.sql, params: built.params, name: options.hot ? statementName(built.sql) : undefined };
+}
+
+/** Runs a compiled statement with these placeholder values and returns its rows. */
+export async function runCompiled<T>(executor: Executor, compiled: CompiledQuery, values: Record<string, unknown>): Promise<T[]> {
+  // As in queryRows, only the server's pool runs it under its name (a transaction runs it unnamed).
+  const name = serverExecutors.has(executor) ? compiled.name : undefined;
+  const result: unknown = await sessionOf(executor).prepareQuery(compiled, undefined, name, false).execute(values);
   return (result as { rows: T[] }).rows;
 }
 

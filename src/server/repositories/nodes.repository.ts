@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client.js';
+import { and, asc, count, desc, eq, isNull, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { compileQuery, queryRows, runCompiled, type CompiledQuery, type Executor } from '../db/client.js';
 import { preparedOnce } from '../db/prepared.js';
 import { fileNodes, type FileNodeRow } from '../db/schema/index.js';
 
@@ -113,7 +113,7 @@ export function listedTupleOf(alias: string): string {
  * `chain (id, parent_id, name, depth)`: the node and its ancestors, walked up from a live node of
  * the user (depth 0); empty when it is not one. Breadcrumbs, alone or in a folder page.
  */
-function ancestorChain(userId: string, id: string): SQL {
+function ancestorChain(userId: string | Placeholder, id: string | Placeholder): SQL {
   return sql`with recursive chain (id, parent_id, name, depth) as (
         select id, parent_id, name, 0 from file_nodes
         where id = ${id} and user_id = ${userId} and trashed_at is null
@@ -133,6 +133,74 @@ function ancestorChain(userId: string, id: string): SQL {
 function planIsValueIndependent(page: { sort: ListSort }): boolean {
   return page.sort === 'name';
 }
+
+// The values of the compiled statements below, bound at each run.
+const at = {
+  userId: sql.placeholder('userId'),
+  id: sql.placeholder('id'),
+  limit: sql.placeholder('limit'),
+  offset: sql.placeholder('offset'),
+};
+
+type PageShape = { sort: ListSort; order: SortOrder };
+
+/**
+ * The statements of the hot read paths (listings, folder pages, breadcrumbs), rendered once per
+ * shape: a page's SQL differs only by its order, and the root's by `parent_id is null`.
+ */
+const compiled = new Map<string, CompiledQuery>();
+function compiledOnce(key: string, build: () => SQL, options: { hot: boolean }): CompiledQuery {
+  let query = compiled.get(key);
+  if (!query) {
+    query = compileQuery(build(), options);
+    compiled.set(key, query);
+  }
+  return query;
+}
+
+/** The live children of a folder (null: the root); values as given or placeholders. */
+function childrenOf(userId: string | Placeholder, parentId: string | Placeholder | null): SQL | undefined {
+  return and(eq(fileNodes.userId, userId), parentId === null ? isNull(fileNodes.parentId) : eq(fileNodes.parentId, parentId), live);
+}
+
+/** One page of the matching nodes as a JSON array (a scalar subquery), limit and offset bound at each run. */
+function pageOf(where: SQL | undefined, page: PageShape): SQL {
+  // json_agg sees the page's rows in the subquery's ORDER BY; only the page's rows become JSON.
+  return sql`(select coalesce(json_agg(${sql.raw(listedTupleOf('page'))}), '[]'::json) from (
+        select ${listedColumns} from ${fileNodes} where ${where}
+        order by ${sql.join(orderFor(page.sort, page.order), sql`, `)}
+        limit ${at.limit} offset ${at.offset}
+      ) page)`;
+}
+
+/** One page of the root's (or a folder's) children: `items`. */
+function childrenPageStatement(root: boolean, page: PageShape): CompiledQuery {
+  return compiledOnce(`children:${root}:${page.sort}:${page.order}`, () => sql`select ${pageOf(childrenOf(at.userId, root ? null : at.id), page)} as items`, {
+    hot: planIsValueIndependent(page),
+  });
+}
+
+/** A folder, its breadcrumbs and one page of its children: `folder`, `breadcrumbs`, `items`. */
+function folderPageStatement(page: PageShape): CompiledQuery {
+  return compiledOnce(
+    `folder:${page.sort}:${page.order}`,
+    () => sql`
+      ${ancestorChain(at.userId, at.id)}
+      select
+        (select ${sql.raw(listedTupleOf('folder'))} from file_nodes folder
+          where folder.id = ${at.id} and folder.user_id = ${at.userId} and folder.trashed_at is null and folder.type = 'folder') as folder,
+        (select coalesce(json_agg(json_build_object('id', chain.id, 'name', chain.name) order by chain.depth desc), '[]'::json) from chain) as breadcrumbs,
+        ${pageOf(childrenOf(at.userId, at.id), page)} as items`,
+    { hot: planIsValueIndependent(page) },
+  );
+}
+
+const breadcrumbsStatement = compileQuery(
+  sql`
+      ${ancestorChain(at.userId, at.id)}
+      select id, name from chain order by depth desc`,
+  { hot: true },
+);
 
 /** A JSON value as the drivers return it: parsed already, or (some drivers, some types) as text. */
 export function jsonValue<T>(value: T | string): T {
@@ -263,12 +331,14 @@ export class NodesRepository {
     parentId: string | null,
     page: { sort: ListSort; order: SortOrder; offset: number; limit: number },
   ): Promise<{ items: ListedNode[]; total: number }> {
-    const where = this.childrenOf(userId, parentId);
-    const [row] = await queryRows<{ items: ListedNodeTuple[] | string }>(this.db, sql`select ${this.pageOf(where, page)} as items`, {
-      hot: planIsValueIndependent(page),
+    const [row] = await runCompiled<{ items: ListedNodeTuple[] | string }>(this.db, childrenPageStatement(parentId === null, page), {
+      userId,
+      id: parentId,
+      limit: page.limit,
+      offset: page.offset,
     });
     const items = jsonValue(row?.items ?? []).map(fromListedTuple);
-    return { items, total: await this.totalFor(where, page, items.length) };
+    return { items, total: await this.totalFor(userId, parentId, page, items.length) };
   }
 
   /**
@@ -281,22 +351,11 @@ export class NodesRepository {
     folderId: string,
     page: { sort: ListSort; order: SortOrder; offset: number; limit: number },
   ): Promise<{ folder: ListedNode | null; breadcrumbs: Array<{ id: string; name: string }>; items: ListedNode[]; total: number }> {
-    const where = this.childrenOf(userId, folderId);
-    const [row] = await queryRows<{
+    const [row] = await runCompiled<{
       folder: ListedNodeTuple | string | null;
       breadcrumbs: Array<{ id: string; name: string }> | string;
       items: ListedNodeTuple[] | string;
-    }>(
-      this.db,
-      sql`
-      ${ancestorChain(userId, folderId)}
-      select
-        (select ${sql.raw(listedTupleOf('folder'))} from file_nodes folder
-          where folder.id = ${folderId} and folder.user_id = ${userId} and folder.trashed_at is null and folder.type = 'folder') as folder,
-        (select coalesce(json_agg(json_build_object('id', chain.id, 'name', chain.name) order by chain.depth desc), '[]'::json) from chain) as breadcrumbs,
-        ${this.pageOf(where, page)} as items`,
-      { hot: planIsValueIndependent(page) },
-    );
+    }>(this.db, folderPageStatement(page), { userId, id: folderId, limit: page.limit, offset: page.offset });
     const folderJson = row?.folder ? jsonValue(row.folder) : null;
     if (!folderJson) {
       return { folder: null, breadcrumbs: [], items: [], total: 0 };
@@ -306,30 +365,16 @@ export class NodesRepository {
       folder: fromListedTuple(folderJson),
       breadcrumbs: jsonValue(row?.breadcrumbs ?? []),
       items,
-      total: await this.totalFor(where, page, items.length),
+      total: await this.totalFor(userId, folderId, page, items.length),
     };
   }
 
-  private childrenOf(userId: string, parentId: string | null): SQL | undefined {
-    return and(eq(fileNodes.userId, userId), parentId ? eq(fileNodes.parentId, parentId) : isNull(fileNodes.parentId), live);
-  }
-
-  /** One page of the matching nodes as a JSON array (a scalar subquery). */
-  private pageOf(where: SQL | undefined, page: { sort: ListSort; order: SortOrder; offset: number; limit: number }): SQL {
-    // json_agg sees the page's rows in the subquery's ORDER BY; only the page's rows become JSON.
-    return sql`(select coalesce(json_agg(${sql.raw(listedTupleOf('page'))}), '[]'::json) from (
-        select ${listedColumns} from ${fileNodes} where ${where}
-        order by ${sql.join(orderFor(page.sort, page.order), sql`, `)}
-        limit ${page.limit} offset ${page.offset}
-      ) page)`;
-  }
-
   /** How many nodes match in all; a page that starts at the top and is not full holds them all. */
-  private async totalFor(where: SQL | undefined, page: { offset: number; limit: number }, pageLength: number): Promise<number> {
+  private async totalFor(userId: string, parentId: string | null, page: { offset: number; limit: number }, pageLength: number): Promise<number> {
     if (page.offset === 0 && pageLength < page.limit) {
       return pageLength;
     }
-    const [totals] = await this.db.select({ total: count() }).from(fileNodes).where(where);
+    const [totals] = await this.db.select({ total: count() }).from(fileNodes).where(childrenOf(userId, parentId));
     return Number(totals?.total ?? 0);
   }
 
@@ -348,13 +393,7 @@ export class NodesRepository {
    * Empty when the node is not a live node of the user.
    */
   async breadcrumbs(userId: string, id: string, tx: Executor = this.db): Promise<Array<{ id: string; name: string }>> {
-    const result = await queryRows<{ id: string; name: string }>(
-      tx,
-      sql`
-      ${ancestorChain(userId, id)}
-      select id, name from chain order by depth desc`,
-      { hot: true },
-    );
+    const result = await runCompiled<{ id: string; name: string }>(tx, breadcrumbsStatement, { userId, id });
     return result.map((row) => ({ id: String(row.id), name: String(row.name) }));
   }
 

@@ -1,5 +1,5 @@
-import { and, count, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client.js';
+import { and, count, eq, gte, inArray, isNull, lt, lte, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { compileQuery, runCompiled, type CompiledQuery, type Executor } from '../db/client.js';
 import { fileNodes } from '../db/schema/index.js';
 import { fromListedTuple, jsonValue, listedColumns, listedColumnsOf, listedTupleOf, type ListedNode, type ListedNodeTuple } from './nodes.repository.js';
 
@@ -43,6 +43,46 @@ function planIsPatternIndependent(filters: SearchFilters): boolean {
   );
 }
 
+/** The name condition: a case-insensitive substring, served by the trigram index on name (pg_trgm handles ILIKE). */
+function nameMatches(pattern: string | Placeholder): SQL {
+  return sql`${fileNodes.name} ilike ${pattern} escape '\\'`;
+}
+
+/** The ILIKE pattern for a substring, with `%`, `_` and the backslash in it taken literally. */
+function substringPattern(query: string): string {
+  return `%${escapeLike(query)}%`;
+}
+
+/**
+ * One page of the nodes that match `where`, newest first, each with its full path, and how many
+ * match in all; limit and offset bound at each run (see SearchRepository.search).
+ */
+function searchStatement(where: SQL | undefined): SQL {
+  return sql`
+      with recursive page as (
+        select ${listedColumns}, count(*) over () as total from ${fileNodes} where ${where}
+        order by ${fileNodes.createdAt} desc, ${fileNodes.id} desc
+        limit ${sql.placeholder('limit')} offset ${sql.placeholder('offset')}
+      ), up as (
+        select page.*, page.parent_id as up_id, '/' || page.name as path, 0 as depth from page
+        union all
+        select ${walkedColumns}, up.total, n.parent_id, '/' || n.name || up.path, up.depth + 1
+        from file_nodes n join up on n.id = up.up_id
+        where up.depth < ${MAX_DEPTH}
+      )
+      select
+        (select coalesce(json_agg(json_build_array(${sql.raw(listedTupleOf('found'))}, case when found.up_id is null then found.path end)
+            order by found.created_at desc, found.id desc), '[]'::json)
+          from up found where found.up_id is null or found.depth = ${MAX_DEPTH}) as nodes,
+        (select max(total) from page) as total`;
+}
+
+/** A search by name alone, rendered once: the common search, and the one whose plan is cached. */
+const nameSearchStatement: CompiledQuery = compileQuery(
+  searchStatement(and(eq(fileNodes.userId, sql.placeholder('userId')), isNull(fileNodes.trashedAt), nameMatches(sql.placeholder('pattern')))),
+  { hot: true },
+);
+
 /** SQL for searching a user's live nodes by name and filters. */
 export class SearchRepository {
   constructor(private readonly db: Executor) {}
@@ -50,8 +90,7 @@ export class SearchRepository {
   private where(userId: string, filters: SearchFilters): SQL | undefined {
     const conditions: Array<SQL | undefined> = [eq(fileNodes.userId, userId), isNull(fileNodes.trashedAt)];
     if (filters.query !== '') {
-      // Served by the trigram index on name (pg_trgm handles ILIKE).
-      conditions.push(sql`${fileNodes.name} ilike ${`%${escapeLike(filters.query)}%`} escape '\\'`);
+      conditions.push(nameMatches(substringPattern(filters.query)));
     }
     if (filters.fileTypes.length > 0) {
       conditions.push(eq(fileNodes.type, 'file'));
@@ -92,28 +131,13 @@ export class SearchRepository {
     filters: SearchFilters,
     page: { limit: number; offset: number },
   ): Promise<{ rows: Array<{ node: ListedNode; path: string }>; total: number }> {
-    const where = this.where(userId, filters);
-    const [found] = await queryRows<{ nodes: Array<[ListedNodeTuple, string | null]> | string; total: number | string | null }>(
-      this.db,
-      sql`
-      with recursive page as (
-        select ${listedColumns}, count(*) over () as total from ${fileNodes} where ${where}
-        order by ${fileNodes.createdAt} desc, ${fileNodes.id} desc
-        limit ${page.limit} offset ${page.offset}
-      ), up as (
-        select page.*, page.parent_id as up_id, '/' || page.name as path, 0 as depth from page
-        union all
-        select ${walkedColumns}, up.total, n.parent_id, '/' || n.name || up.path, up.depth + 1
-        from file_nodes n join up on n.id = up.up_id
-        where up.depth < ${MAX_DEPTH}
-      )
-      select
-        (select coalesce(json_agg(json_build_array(${sql.raw(listedTupleOf('found'))}, case when found.up_id is null then found.path end)
-            order by found.created_at desc, found.id desc), '[]'::json)
-          from up found where found.up_id is null or found.depth = ${MAX_DEPTH}) as nodes,
-        (select max(total) from page) as total`,
-      { hot: planIsPatternIndependent(filters) },
-    );
+    const statement = planIsPatternIndependent(filters) ? nameSearchStatement : compileQuery(searchStatement(this.where(userId, filters)));
+    const [found] = await runCompiled<{ nodes: Array<[ListedNodeTuple, string | null]> | string; total: number | string | null }>(this.db, statement, {
+      userId,
+      pattern: substringPattern(filters.query),
+      limit: page.limit,
+      offset: page.offset,
+    });
     const rows = jsonValue(found?.nodes ?? []).map(([tuple, path]) => {
       const node = fromListedTuple(tuple);
       return { node, path: path ?? `/${node.name}` };
@@ -121,7 +145,7 @@ export class SearchRepository {
     if (rows.length > 0) {
       return { rows, total: Number(found?.total) };
     }
-    const [counted] = page.offset > 0 ? await this.db.select({ total: count() }).from(fileNodes).where(where) : [{ total: 0 }];
+    const [counted] = page.offset > 0 ? await this.db.select({ total: count() }).from(fileNodes).where(this.where(userId, filters)) : [{ total: 0 }];
     return { rows, total: Number(counted?.total ?? 0) };
   }
 }
