@@ -183,6 +183,26 @@ describe('GET /api/search', () => {
     expect((await search(alice, 'q=.&offset=1000')).results).toEqual([]);
   });
 
+  it('pages a search by name alone the same way, many times over, with each caller’s own values', async () => {
+    // A search by name alone (three letters or digits in a row, no other filter) runs as one named
+    // statement whose plan is kept after a few runs: every run must bind its own user, pattern and page.
+    const all = await search(alice, 'q=txt');
+    expect(all.results.map((r) => r.name).sort()).toEqual(['100%.txt', 'a_b.txt', 'ab.txt', 'back\\slash.txt', 'notes.txt']);
+    for (let round = 0; round < 4; round++) {
+      const seen: string[] = [];
+      for (let offset = 0; offset < all.total + 2; offset += 2) {
+        const page = await search(alice, `q=txt&limit=2&offset=${offset}`);
+        expect(page.total).toBe(all.total);
+        seen.push(...page.results.map((r) => r.id));
+      }
+      expect(seen).toEqual(all.results.map((r) => r.id));
+      expect(await names('q=REPort')).toEqual(['Report-Final.PDF', 'report.pdf']);
+      expect(await names('q=report', bob)).toEqual(['bob-report.pdf']);
+      expect(await names('q=100%')).toEqual(['100%.txt']);
+    }
+    expect((await search(alice, 'q=txt&offset=50')).total).toBe(all.total);
+  });
+
   it('finds restored nodes again and forgets moved-away paths', async () => {
     const folder = await alice.mkdir('Temporary');
     const file = await alice.upload('ephemeral.bin', 'e', folder.id);
