@@ -5,7 +5,7 @@ import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.js';
 import { skipRedundantParsers, textTypeParsers } from './pglite-parsers.js';
-import { installStatementCache, markHotStatement, statementCacheInstalled } from './statement-cache.js';
+import { installStatementCache, markHotStatement } from './statement-cache.js';
 
 const dialect = new PgDialect();
 
@@ -57,23 +57,11 @@ function sessionOf(executor: Executor): NamingSession {
 
 /**
  * Runs raw SQL (recursive CTEs and the like) and returns its rows. Both drivers answer with
- * `{ rows }`; Drizzle's shared type cannot say so, hence the one narrowing here. `hot` marks a
- * query of a hot read path for a named statement: parsed once and its plan cached, on a
- * PostgreSQL server per pooled connection, on the embedded database by statement-cache.ts.
- * Statements that hot paths run on every request are better compiled once (compileQuery).
+ * `{ rows }`; Drizzle's shared type cannot say so, hence the one narrowing here. Statements of hot
+ * read paths are compiled once instead (compileQuery), which also makes them named statements.
  */
-export async function queryRows<T>(executor: Executor, query: SQL, options: { hot?: boolean } = {}): Promise<T[]> {
-  const shared = serverExecutors.has(executor);
-  if (!options.hot || !(shared || statementCacheInstalled())) {
-    const result: unknown = await executor.execute(query);
-    return (result as { rows: T[] }).rows;
-  }
-  // Rendered once, then run as `execute()` would run it, but under a name on PostgreSQL.
-  const built = dialect.sqlToQuery(query);
-  if (!shared) {
-    markHotStatement(built.sql);
-  }
-  const result: unknown = await sessionOf(executor).prepareQuery(built, undefined, shared ? statementName(built.sql) : undefined, false).execute();
+export async function queryRows<T>(executor: Executor, query: SQL): Promise<T[]> {
+  const result: unknown = await executor.execute(query);
   return (result as { rows: T[] }).rows;
 }
 

@@ -13,18 +13,13 @@ import { parse, protocol, type PGlite, type QueryOptions, type Results } from '@
  * ones, so both databases now run the hot paths the same way.
  *
  * Only marked texts are cached: they are few and fixed, and their plans do not depend much on the
- * values (unlike, say, a name search, whose best plan depends on its pattern). Postgres's default
- * plan cache mode applies; forcing a fresh plan per run was measured slower on every listing
- * benchmark (breadcrumbs 1.8–2.6 → 3.1 ms, a deep page of a 100,000-item folder 116 → 160 ms).
+ * values (a name search only when its pattern has a trigram: search.repository.ts). Statements are
+ * known by their text alone, so one that must be planned for its values must never render the
+ * text of a marked one. Postgres's default plan cache mode applies; forcing a fresh plan per run
+ * was measured slower on every listing benchmark (breadcrumbs 1.8–2.6 → 3.1 ms, a deep page of a
+ * 100,000-item folder 116 → 160 ms).
  */
 const hotTexts = new Set<string>();
-// Marking costs rendering the SQL; a process on a PostgreSQL server has no cache to feed.
-let cacheInstalled = false;
-
-/** Whether marking hot statements serves anything in this process. */
-export function statementCacheInstalled(): boolean {
-  return cacheInstalled;
-}
 
 /** Marks an SQL text as worth a named statement on the embedded database. */
 export function markHotStatement(text: string): void {
@@ -51,7 +46,6 @@ function concat(parts: Uint8Array[]): Uint8Array {
  * Transactions keep PGlite's own path (their queries do not go through `client.query`).
  */
 export function installStatementCache(client: PGlite): void {
-  cacheInstalled = true;
   const standardQuery = client.query.bind(client);
   const statements = new Map<string, NamedStatement>();
   const serialize = protocol.serialize;
