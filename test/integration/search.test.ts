@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/server/db/client.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { ApiClient } from '../helpers/client.js';
 
@@ -201,6 +203,30 @@ describe('GET /api/search', () => {
       expect(await names('q=100%')).toEqual(['100%.txt']);
     }
     expect((await search(alice, 'q=txt&offset=50')).total).toBe(all.total);
+  });
+
+  // The embedded database's statement cache knows statements by their text; on PostgreSQL the
+  // pool's prepared statements are not visible from another connection, so this runs on PGlite.
+  it.runIf(!process.env.DATABASE_URL)('runs a search by a name without a trigram on a plan of its own, not the cached one', async () => {
+    // How many times the cached name search has run (each run is one generic or custom plan).
+    const cachedRuns = async (): Promise<number> => {
+      const [row] = await queryRows<{ runs: number }>(
+        t.database.db,
+        sql`select coalesce(sum(generic_plans + custom_plans), 0)::int as runs from pg_prepared_statements where statement like '%count(*) over ()%'`,
+      );
+      return row!.runs;
+    };
+    expect(await names('q=report')).toEqual(['Report-Final.PDF', 'report.pdf']);
+    const before = await cachedRuns();
+    expect(before).toBeGreaterThan(0);
+    for (let round = 0; round < 4; round++) {
+      expect(await names('q=a')).toEqual(['a_b.txt', 'ab.txt', 'archive.tar.gz', 'back\\slash.txt', 'Report-Final.PDF'].sort());
+      expect(await names('q=ab')).toEqual(['ab.txt']);
+      expect(await names(q({ q: 'é' }))).toEqual([]);
+    }
+    expect(await cachedRuns()).toBe(before);
+    await names('q=notes');
+    expect(await cachedRuns()).toBe(before + 1);
   });
 
   it('finds restored nodes again and forgets moved-away paths', async () => {
