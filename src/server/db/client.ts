@@ -75,9 +75,10 @@ export interface CompiledQuery {
 
 /**
  * Renders a raw statement whose values are `sql.placeholder(...)`s, once, for runCompiled.
- * Building and rendering a folder page's SQL with Drizzle on every request cost about as much as
- * the rest of the request's JavaScript outside the drivers (docs/PERFORMANCE.md). `hot`: as for
- * queryRows, a named statement whose plan is cached.
+ * Building and rendering a folder page's SQL with Drizzle on every request, and hashing its text
+ * for a statement name, was about a tenth of a listing's busy CPU time on PostgreSQL
+ * (docs/PERFORMANCE.md). `hot` makes it a named statement whose plan is cached: on a PostgreSQL
+ * server per pooled connection, on the embedded database by statement-cache.ts.
  */
 export function compileQuery(query: SQL, options: { hot?: boolean } = {}): CompiledQuery {
   const built = dialect.sqlToQuery(query);
@@ -89,7 +90,7 @@ export function compileQuery(query: SQL, options: { hot?: boolean } = {}): Compi
 
 /** Runs a compiled statement with these placeholder values and returns its rows. */
 export async function runCompiled<T>(executor: Executor, compiled: CompiledQuery, values: Record<string, unknown>): Promise<T[]> {
-  // As in queryRows, only the server's pool runs it under its name (a transaction runs it unnamed).
+  // Only the server's pool runs it under its name; a transaction runs it unnamed.
   const name = serverExecutors.has(executor) ? compiled.name : undefined;
   const result: unknown = await sessionOf(executor).prepareQuery(compiled, undefined, name, false).execute(values);
   return (result as { rows: T[] }).rows;
