@@ -5,7 +5,7 @@ import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.js';
 import { skipRedundantParsers, textTypeParsers } from './pglite-parsers.js';
-import { installStatementCache, markHotStatement } from './statement-cache.js';
+import { installStatementCache, isHotStatement, markHotStatement } from './statement-cache.js';
 
 const dialect = new PgDialect();
 
@@ -37,17 +37,9 @@ export function isSharedDatabase(db: Database): boolean {
   return serverExecutors.has(db);
 }
 
-// Hot texts are few (a handful of shapes), so their names are worked out once each.
-const statementNames = new Map<string, string>();
-
 /** A statement name derived from its text, so each pooled connection prepares it once. */
 function statementName(text: string): string {
-  let name = statementNames.get(text);
-  if (name === undefined) {
-    name = `ff_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    statementNames.set(text, name);
-  }
-  return name;
+  return `ff_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
 }
 
 /** The part of an executor that runs a rendered statement (Drizzle's session). */
@@ -78,14 +70,19 @@ export interface CompiledQuery {
  * Building and rendering a folder page's SQL with Drizzle on every request, and hashing its text
  * for a statement name, was about a tenth of a listing's busy CPU time on PostgreSQL
  * (docs/PERFORMANCE.md). `hot` makes it a named statement whose plan is cached: on a PostgreSQL
- * server per pooled connection, on the embedded database by statement-cache.ts.
+ * server per pooled connection, on the embedded database by statement-cache.ts. That cache knows
+ * statements by their text, so a statement to be planned for its values whose text equals a hot
+ * one's (a name search whose pattern has no trigram renders the cached name search's text) is
+ * told apart by a leading comment; mark hot statements before compiling per-run ones.
  */
 export function compileQuery(query: SQL, options: { hot?: boolean } = {}): CompiledQuery {
   const built = dialect.sqlToQuery(query);
   if (options.hot) {
     markHotStatement(built.sql);
+    return { sql: built.sql, params: built.params, name: statementName(built.sql) };
   }
-  return { sql: built.sql, params: built.params, name: options.hot ? statementName(built.sql) : undefined };
+  const text = isHotStatement(built.sql) ? `/* planned for its values */ ${built.sql}` : built.sql;
+  return { sql: text, params: built.params, name: undefined };
 }
 
 /** Runs a compiled statement with these placeholder values and returns its rows. */

@@ -15,7 +15,7 @@ import { parse, protocol, type PGlite, type QueryOptions, type Results } from '@
  * Only marked texts are cached: they are few and fixed, and their plans do not depend much on the
  * values (a name search only when its pattern has a trigram: search.repository.ts). Statements are
  * known by their text alone, so one that must be planned for its values must never render the
- * text of a marked one. Postgres's default plan cache mode applies; forcing a fresh plan per run
+ * text of a marked one (compileQuery sees to that). Postgres's default plan cache mode applies; forcing a fresh plan per run
  * was measured slower on every listing benchmark (breadcrumbs 1.8–2.6 → 3.1 ms, a deep page of a
  * 100,000-item folder 116 → 160 ms).
  */
@@ -24,6 +24,11 @@ const hotTexts = new Set<string>();
 /** Marks an SQL text as worth a named statement on the embedded database. */
 export function markHotStatement(text: string): void {
   hotTexts.add(text);
+}
+
+/** Whether an SQL text was marked hot (and so runs as a named statement on the embedded database). */
+export function isHotStatement(text: string): boolean {
+  return hotTexts.has(text);
 }
 
 interface NamedStatement {

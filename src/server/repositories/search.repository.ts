@@ -55,13 +55,10 @@ function substringPattern(query: string): string {
 
 /**
  * One page of the nodes that match `where`, newest first, each with its full path, and how many
- * match in all; limit and offset bound at each run (see SearchRepository.search). A statement to
- * be planned for its own values starts with a comment, so that its text never equals the cached
- * one's: the embedded database's statement cache knows statements by their text alone, and a
- * search by a name without a trigram renders the same text as the cached name search.
+ * match in all; limit and offset bound at each run (see SearchRepository.search).
  */
-function searchStatement(where: SQL | undefined, plan: 'cached' | 'per run'): SQL {
-  return sql`${sql.raw(plan === 'cached' ? '' : '/* planned for its values */')}
+function searchStatement(where: SQL | undefined): SQL {
+  return sql`
       with recursive page as (
         select ${listedColumns}, count(*) over () as total from ${fileNodes} where ${where}
         order by ${fileNodes.createdAt} desc, ${fileNodes.id} desc
@@ -82,7 +79,7 @@ function searchStatement(where: SQL | undefined, plan: 'cached' | 'per run'): SQ
 
 /** A search by name alone, rendered once: the common search, and the one whose plan is cached. */
 const nameSearchStatement: CompiledQuery = compileQuery(
-  searchStatement(and(eq(fileNodes.userId, sql.placeholder('userId')), isNull(fileNodes.trashedAt), nameMatches(sql.placeholder('pattern'))), 'cached'),
+  searchStatement(and(eq(fileNodes.userId, sql.placeholder('userId')), isNull(fileNodes.trashedAt), nameMatches(sql.placeholder('pattern')))),
   { hot: true },
 );
 
@@ -134,7 +131,7 @@ export class SearchRepository {
     filters: SearchFilters,
     page: { limit: number; offset: number },
   ): Promise<{ rows: Array<{ node: ListedNode; path: string }>; total: number }> {
-    const statement = planIsPatternIndependent(filters) ? nameSearchStatement : compileQuery(searchStatement(this.where(userId, filters), 'per run'));
+    const statement = planIsPatternIndependent(filters) ? nameSearchStatement : compileQuery(searchStatement(this.where(userId, filters)));
     const [found] = await runCompiled<{ nodes: Array<[ListedNodeTuple, string | null]> | string; total: number | string | null }>(this.db, statement, {
       userId,
       pattern: substringPattern(filters.query),
