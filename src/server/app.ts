@@ -19,6 +19,7 @@ import { sharesRoutes } from './routes/shares.routes.js';
 import { trashRoutes } from './routes/trash.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
 import { treeRoutes } from './routes/tree.routes.js';
+import { TreeAnswerCache } from './http/tree-answers.js';
 import { createServices, type Services } from './services/index.js';
 import { VERSION } from './version.js';
 
@@ -53,6 +54,7 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   registerErrorHandling(app);
 
   const services = createServices(config, db, blobs, app.log);
+  await services.treeVersions.start();
   app.decorate('services', services);
 
   registerSecurityHeaders(app, {
@@ -84,7 +86,7 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   await app.register(healthRoutes, { services });
   await app.register(authRoutes, { services });
   await app.register(tokensRoutes, { services });
-  await app.register(treeRoutes, { services });
+  await app.register(treeRoutes, { services, answers: new TreeAnswerCache(config.answerCacheBytes) });
   await app.register(filesRoutes, { services });
   await app.register(trashRoutes, { services });
   await app.register(searchRoutes, { services });

@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import type { Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { workerEnvironment } from './instance.js';
 
 const RESTART_DELAY_MS = 1000;
 
@@ -16,7 +17,7 @@ export async function runPrimary(config: Config): Promise<void> {
   await database.close();
 
   let stopping = false;
-  const fork = () => cluster.fork();
+  const fork = () => cluster.fork(workerEnvironment());
   for (let i = 0; i < config.workers; i++) {
     fork();
   }

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     expect(config.maxUpload).toBeUndefined();
     expect(config.trustProxy).toBe(false);
     expect(config.workers).toBe(1);
+    expect(config.answerCacheBytes).toBe(32 * 1024 ** 2);
     expect(config.rateLimits).toEqual({ loginPerAccount: 10, loginPerAddress: 50, registerPerAddress: 100, sharePerAddress: 300 });
   });
 
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
       FILEFLOW_MAX_UPLOAD: '100MB',
       FILEFLOW_TRUST_PROXY: '10.0.0.1, 10.0.0.2',
       FILEFLOW_LOGIN_LIMIT_ACCOUNT: '3',
+      FILEFLOW_ANSWER_CACHE: '8MiB',
     });
     expect(config.port).toBe(8080);
     expect(config.host).toBe('0.0.0.0');
@@ -55,6 +57,8 @@ describe('loadConfig', () => {
     expect(config.maxUpload).toBe(100_000_000);
     expect(config.trustProxy).toEqual(['10.0.0.1', '10.0.0.2']);
     expect(config.rateLimits.loginPerAccount).toBe(3);
+    expect(config.answerCacheBytes).toBe(8 * 1024 ** 2);
+    expect(loadConfig({ FILEFLOW_ANSWER_CACHE: '0' }).answerCacheBytes).toBe(0);
   });
 
   it('treats empty strings as unset', () => {
@@ -75,6 +79,8 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'not a url'],
     ['FILEFLOW_STORAGE', 'ftp'],
     ['FILEFLOW_LOGIN_LIMIT_ACCOUNT', '0'],
+    ['FILEFLOW_ANSWER_CACHE', '-1'],
+    ['FILEFLOW_ANSWER_CACHE', 'plenty'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     const error = configError({ [name]: value });
     expect(error.message).toContain(name);

@@ -42,6 +42,16 @@ const byteSize = z.string().transform((value, ctx) => {
   return bytes;
 });
 
+/** A byte size where 0 means "none" (turns a cache off). */
+const byteSizeOrZero = z.string().transform((value, ctx) => {
+  const bytes = value.trim() === '0' ? 0 : parseByteSize(value);
+  if (bytes === null || bytes < 0) {
+    ctx.addIssue({ code: 'custom', message: `expected a byte size such as 32MiB, or 0, got "${value}"` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
 const duration = z.string().transform((value, ctx) => {
   const ms = parseDuration(value);
   if (ms === null || ms <= 0) {
@@ -99,6 +109,8 @@ const envSchema = z.object({
   FILEFLOW_JOB_INTERVAL: duration.default(3600e3),
   /** Largest single file accepted (unset: only the quota limits it). */
   FILEFLOW_MAX_UPLOAD: byteSize.optional(),
+  /** Memory per process for folder pages kept between requests while the tree is unchanged; 0 turns it off. */
+  FILEFLOW_ANSWER_CACHE: byteSizeOrZero.default(32 * 1024 ** 2),
   /** Trust X-Forwarded-For from a reverse proxy: true, or a comma-separated list of proxy addresses/CIDRs. */
   FILEFLOW_TRUST_PROXY: z.string().optional(),
   /** Server processes to run (several need DATABASE_URL). */
@@ -136,6 +148,7 @@ export interface Config {
   trashRetentionMs: number;
   jobIntervalMs: number;
   maxUpload: number | undefined;
+  answerCacheBytes: number;
   trustProxy: boolean | string[];
   workers: number;
   idleTimeoutMs: number;
@@ -197,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trashRetentionMs: e.FILEFLOW_TRASH_RETENTION,
     jobIntervalMs: e.FILEFLOW_JOB_INTERVAL,
     maxUpload: e.FILEFLOW_MAX_UPLOAD,
+    answerCacheBytes: e.FILEFLOW_ANSWER_CACHE,
     trustProxy: parseTrustProxy(e.FILEFLOW_TRUST_PROXY),
     workers: e.FILEFLOW_WORKERS,
     idleTimeoutMs: e.FILEFLOW_IDLE_TIMEOUT,

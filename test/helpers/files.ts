@@ -143,8 +143,11 @@ export interface ListedNode {
   id: string;
   name: string;
   type: 'file' | 'folder';
+  parentId: string | null;
   size: number;
   sha256: string | null;
+  etag: string;
+  favorite: boolean;
 }
 
 /** The items of a folder (null: the root). */

@@ -91,6 +91,27 @@ describe.runIf(POSTGRES_URL)('three workers on PostgreSQL and S3', () => {
     expect(revoked.every((res) => res.status === 401)).toBe(true);
   }, 120_000);
 
+  it('shows a change made through one worker in the next listing from every worker', async () => {
+    const bob = new HttpClient(server.url);
+    const stamp = `${Date.now()}b`;
+    expect((await bob.json('POST', '/api/auth/register', { username: `w${stamp}`, email: `w${stamp}@example.test`, password: 'correct horse battery' })).status).toBe(201);
+    const put = await bob.send('PUT', '/api/files/content?name=v0.txt', 'v', { 'content-type': 'application/octet-stream' });
+    const file = (await put.json()) as { id: string };
+    // Many requests at once open many connections, which the workers share out between them.
+    const namesSeen = async () => {
+      const answers = await Promise.all(Array.from({ length: 12 }, () => bob.send('GET', '/api/folders/root/children')));
+      return Promise.all(answers.map(async (res) => ((await res.json()) as { items: Array<{ name: string }> }).items.map((item) => item.name).join()));
+    };
+    for (let round = 1; round <= 5; round++) {
+      // Each worker keeps the page it answered...
+      await namesSeen();
+      await namesSeen();
+      // ...and a rename through any one of them shows in every worker's next answer.
+      expect((await bob.json('PATCH', `/api/nodes/${file.id}`, { name: `v${round}.txt` })).status).toBe(200);
+      expect(new Set(await namesSeen())).toEqual(new Set([`v${round}.txt`]));
+    }
+  }, 60_000);
+
   it('stops gracefully on SIGTERM', async () => {
     expect(await server.stop('SIGTERM')).toBe(0);
   }, 40_000);

@@ -55,7 +55,7 @@ export function parseByteRange(header: string, size: number): ByteRange | 'unsat
 }
 
 /** True when If-None-Match names this etag (weak or strong) or is "*". */
-function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   if (!header) {
     return false;
   }

@@ -143,6 +143,7 @@ const at = {
 };
 
 type PageShape = { sort: ListSort; order: SortOrder };
+type TreeVersionValue = number | string | bigint | null;
 
 /**
  * The statements of the hot read paths (listings, folder pages, breadcrumbs), rendered once per
@@ -173,14 +174,22 @@ function pageOf(where: SQL | undefined, page: PageShape): SQL {
       ) page)`;
 }
 
-/** One page of the root's (or a folder's) children: `items`. */
+/**
+ * The user's tree version (see db/schema/tree-versions.ts), in the statement whose answer it
+ * versions: one statement sees one snapshot, so the answer is exactly the tree at that version.
+ */
+const treeVersionColumn = sql`(select version from tree_versions where user_id = ${at.userId}) as tree_version`;
+
+/** One page of the root's (or a folder's) children: `items`, `tree_version`. */
 function childrenPageStatement(root: boolean, page: PageShape): CompiledQuery {
-  return compiledOnce(`children:${root}:${page.sort}:${page.order}`, () => sql`select ${pageOf(childrenOf(at.userId, root ? null : at.id), page)} as items`, {
-    hot: planIsValueIndependent(page),
-  });
+  return compiledOnce(
+    `children:${root}:${page.sort}:${page.order}`,
+    () => sql`select ${pageOf(childrenOf(at.userId, root ? null : at.id), page)} as items, ${treeVersionColumn}`,
+    { hot: planIsValueIndependent(page) },
+  );
 }
 
-/** A folder, its breadcrumbs and one page of its children: `folder`, `breadcrumbs`, `items`. */
+/** A folder, its breadcrumbs and one page of its children: `folder`, `breadcrumbs`, `items`, `tree_version`. */
 function folderPageStatement(page: PageShape): CompiledQuery {
   return compiledOnce(
     `folder:${page.sort}:${page.order}`,
@@ -190,9 +199,17 @@ function folderPageStatement(page: PageShape): CompiledQuery {
         (select ${sql.raw(listedTupleOf('folder'))} from file_nodes folder
           where folder.id = ${at.id} and folder.user_id = ${at.userId} and folder.trashed_at is null and folder.type = 'folder') as folder,
         (select coalesce(json_agg(json_build_object('id', chain.id, 'name', chain.name) order by chain.depth desc), '[]'::json) from chain) as breadcrumbs,
-        ${pageOf(childrenOf(at.userId, at.id), page)} as items`,
+        ${pageOf(childrenOf(at.userId, at.id), page)} as items,
+        ${treeVersionColumn}`,
     { hot: planIsValueIndependent(page) },
   );
+}
+
+const treeVersionStatement = compileQuery(sql`select version from tree_versions where user_id = ${at.userId}`, { hot: true });
+
+/** A tree version as the drivers return a bigint (a user who never wrote any node is at 0). */
+function treeVersionOf(value: TreeVersionValue | undefined): number {
+  return value === null || value === undefined ? 0 : Number(value);
 }
 
 const breadcrumbsStatement = compileQuery(
@@ -330,15 +347,15 @@ export class NodesRepository {
     userId: string,
     parentId: string | null,
     page: { sort: ListSort; order: SortOrder; offset: number; limit: number },
-  ): Promise<{ items: ListedNode[]; total: number }> {
-    const [row] = await runCompiled<{ items: ListedNodeTuple[] | string }>(this.db, childrenPageStatement(parentId === null, page), {
-      userId,
-      id: parentId,
-      limit: page.limit,
-      offset: page.offset,
-    });
+  ): Promise<{ items: ListedNode[]; total: number; treeVersion: number }> {
+    const [row] = await runCompiled<{ items: ListedNodeTuple[] | string; tree_version: TreeVersionValue }>(
+      this.db,
+      childrenPageStatement(parentId === null, page),
+      { userId, id: parentId, limit: page.limit, offset: page.offset },
+    );
     const items = jsonValue(row?.items ?? []).map(fromListedTuple);
-    return { items, total: await this.totalFor(userId, parentId, page, items.length) };
+    const treeVersion = treeVersionOf(row?.tree_version);
+    return { items, total: await this.totalFor(userId, parentId, page, items.length), treeVersion };
   }
 
   /**
@@ -350,15 +367,23 @@ export class NodesRepository {
     userId: string,
     folderId: string,
     page: { sort: ListSort; order: SortOrder; offset: number; limit: number },
-  ): Promise<{ folder: ListedNode | null; breadcrumbs: Array<{ id: string; name: string }>; items: ListedNode[]; total: number }> {
+  ): Promise<{
+    folder: ListedNode | null;
+    breadcrumbs: Array<{ id: string; name: string }>;
+    items: ListedNode[];
+    total: number;
+    treeVersion: number;
+  }> {
     const [row] = await runCompiled<{
       folder: ListedNodeTuple | string | null;
       breadcrumbs: Array<{ id: string; name: string }> | string;
       items: ListedNodeTuple[] | string;
+      tree_version: TreeVersionValue;
     }>(this.db, folderPageStatement(page), { userId, id: folderId, limit: page.limit, offset: page.offset });
+    const treeVersion = treeVersionOf(row?.tree_version);
     const folderJson = row?.folder ? jsonValue(row.folder) : null;
     if (!folderJson) {
-      return { folder: null, breadcrumbs: [], items: [], total: 0 };
+      return { folder: null, breadcrumbs: [], items: [], total: 0, treeVersion };
     }
     const items = jsonValue(row?.items ?? []).map(fromListedTuple);
     return {
@@ -366,7 +391,14 @@ export class NodesRepository {
       breadcrumbs: jsonValue(row?.breadcrumbs ?? []),
       items,
       total: await this.totalFor(userId, folderId, page, items.length),
+      treeVersion,
     };
+  }
+
+  /** The user's tree version now (db/schema/tree-versions.ts). */
+  async treeVersion(userId: string): Promise<number> {
+    const [row] = await runCompiled<{ version: TreeVersionValue }>(this.db, treeVersionStatement, { userId });
+    return treeVersionOf(row?.version);
   }
 
   /** How many nodes match in all; a page that starts at the top and is not full holds them all. */

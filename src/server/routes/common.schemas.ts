@@ -31,3 +31,6 @@ export const idParams = z.object({ id: z.string() });
 export function errors(...statuses: number[]): Record<number, typeof errorSchema> {
   return Object.fromEntries(statuses.map((status) => [status, errorSchema]));
 }
+
+/** A 304 Not Modified answer (no body), for routes that honour If-None-Match. */
+export const notModified = { 304: z.null().describe('Not modified: the If-None-Match header names the current ETag; no body') };

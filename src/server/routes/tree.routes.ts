@@ -1,9 +1,11 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { TreeAnswerCache, type VersionedRead } from '../http/tree-answers.js';
 import { z } from 'zod';
 import { requireSignedIn, requireUser } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
-import { TreeService } from '../services/tree.service.js';
-import { errors, idParams, parseId, parseParentId } from './common.schemas.js';
+import { TreeService, type Listing } from '../services/tree.service.js';
+import { errors, idParams, notModified, parseId, parseParentId } from './common.schemas.js';
 import {
   breadcrumbSchema,
   copyNodeBody,
@@ -16,10 +18,28 @@ import {
   updateNodeBody,
 } from './nodes.schemas.js';
 
+const LISTING_VALIDATORS =
+  'The answer carries an ETag (and `Cache-Control: private, no-cache`). A request whose If-None-Match names it gets 304 with no body for as long as nothing in the caller\'s tree has changed.';
+
 /** The file tree: listing, folders, rename/move/favourite, copy, trash, breadcrumbs, favourites. */
-export const treeRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const treeRoutes: FastifyPluginAsyncZod<{ services: Services; answers: TreeAnswerCache }> = async (app, { services, answers }) => {
   const { tree } = services;
   app.addHook('onRequest', requireSignedIn);
+
+  /** A folder's page, from the answers kept while the user's tree is unchanged (http/tree-answers.ts). */
+  const sendListing = (request: FastifyRequest, reply: FastifyReply, userId: string, folderId: string | null, page: z.infer<typeof listQuery>) => {
+    const key = `listing:${userId}:${folderId ?? 'root'}:${page.sort}:${page.order}:${page.offset}:${page.limit}`;
+    return answers.send(
+      request,
+      reply,
+      key,
+      async (known): Promise<VersionedRead<Listing>> => {
+        const { treeVersion, listing } = await tree.listIfChanged(userId, folderId, page, known);
+        return { treeVersion, value: listing };
+      },
+      toListingDto,
+    );
+  };
 
   app.get(
     '/api/folders/root/children',
@@ -27,11 +47,12 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       schema: {
         tags: ['tree'],
         summary: "List the root folder's children (folders first, then by name)",
+        description: LISTING_VALIDATORS,
         querystring: listQuery,
-        response: { 200: listingSchema, ...errors(400, 401) },
+        response: { 200: listingSchema, ...notModified, ...errors(400, 401) },
       },
     },
-    async (request) => toListingDto(await tree.list(requireUser(request).userId, null, request.query)),
+    async (request, reply) => sendListing(request, reply, requireUser(request).userId, null, request.query),
   );
 
   app.get(
@@ -40,15 +61,16 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       schema: {
         tags: ['tree'],
         summary: "List a folder's children, with the folder and its breadcrumbs",
+        description: LISTING_VALIDATORS,
         params: idParams,
         querystring: listQuery,
-        response: { 200: listingSchema, ...errors(400, 401, 404) },
+        response: { 200: listingSchema, ...notModified, ...errors(400, 401, 404) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const userId = requireUser(request).userId;
       const folderId = request.params.id === 'root' ? null : parseId(request.params.id, 'That folder');
-      return toListingDto(await tree.list(userId, folderId, request.query));
+      return sendListing(request, reply, userId, folderId, request.query);
     },
   );
 

@@ -11,6 +11,7 @@ import { UsersRepository } from '../repositories/users.repository.js';
 import { AuthService } from './auth.service.js';
 import { ContentService } from './content.service.js';
 import { CredentialCache } from './credential-cache.js';
+import { TreeVersions } from './tree-versions.js';
 import { FilesService } from './files.service.js';
 import { HealthService } from './health.service.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -46,6 +47,8 @@ export interface Services {
   health: HealthService;
   limiter: RateLimiter;
   credentialCache: CredentialCache;
+  /** Started by the app before it serves (it may subscribe to the database). */
+  treeVersions: TreeVersions;
 }
 
 export function createServices(config: Config, db: Database, store: BlobStore, log: Pick<Logger, 'warn' | 'error'>): Services {
@@ -54,7 +57,8 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
   const nodes = new NodesRepository(db);
   const blobs = new BlobsRepository(db);
   const limits = config.rateLimits;
-  const tree = new TreeService(db, nodes, users, blobs);
+  const treeVersions = new TreeVersions(db, nodes);
+  const tree = new TreeService(db, nodes, users, blobs, treeVersions);
   const content = new ContentService(db, blobs, store, log);
   const files = new FilesService(nodes, tree, store);
   const trash = new TrashService(db, nodes, users, content);
@@ -96,5 +100,6 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
     ]),
     limiter,
     credentialCache,
+    treeVersions,
   };
 }

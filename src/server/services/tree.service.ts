@@ -6,6 +6,7 @@ import type { ListedNode, ListSort, NodesRepository, SortOrder } from '../reposi
 import type { UsersRepository } from '../repositories/users.repository.js';
 import type { BlobReferences } from './blob-references.js';
 import { mimeTypeOf } from './mime.js';
+import type { TreeVersions } from './tree-versions.js';
 import { validateName } from './names.js';
 
 export interface Listing {
@@ -14,6 +15,9 @@ export interface Listing {
   items: ListedNode[];
   total: number;
 }
+
+/** A listing and the user's tree version it shows (db/schema/tree-versions.ts). */
+export type VersionedListing = Listing & { treeVersion: number };
 
 /** Runs `work`, turning a violation of the per-folder name uniqueness into 409 name_taken. */
 export async function mapNameClash<T>(name: string, work: () => Promise<T>): Promise<T> {
@@ -35,6 +39,7 @@ export class TreeService {
     private readonly nodes: NodesRepository,
     private readonly users: UsersRepository,
     private readonly blobRefs: BlobReferences,
+    private readonly versions: TreeVersions,
   ) {}
 
   /** A live node of the user; 404 otherwise (also for another user's). */
@@ -58,20 +63,43 @@ export class TreeService {
     return folder;
   }
 
-  /** One page of a folder's children, with the folder itself and its breadcrumbs. */
+  /**
+   * One page of a folder's children, with the folder itself and its breadcrumbs, and the user's
+   * tree version it was read at.
+   */
   async list(
     userId: string,
     folderId: string | null,
     page: { sort: ListSort; order: SortOrder; offset: number; limit: number },
-  ): Promise<Listing> {
+  ): Promise<VersionedListing> {
     if (folderId === null) {
       return { folder: null, breadcrumbs: [], ...(await this.nodes.listChildren(userId, null, page)) };
     }
-    const { folder, breadcrumbs, items, total } = await this.nodes.folderPage(userId, folderId, page);
+    const { folder, breadcrumbs, items, total, treeVersion } = await this.nodes.folderPage(userId, folderId, page);
     if (!folder) {
       throw notFound('That folder');
     }
-    return { folder, breadcrumbs, items, total };
+    return { folder, breadcrumbs, items, total, treeVersion };
+  }
+
+  /**
+   * As list, unless the user's tree is still at `knownVersion` (the caller keeps what it was
+   * answered at that version): then only the version is read, and no listing is returned.
+   */
+  async listIfChanged(
+    userId: string,
+    folderId: string | null,
+    page: { sort: ListSort; order: SortOrder; offset: number; limit: number },
+    knownVersion: number | undefined,
+  ): Promise<{ treeVersion: number; listing?: Listing }> {
+    if (knownVersion !== undefined) {
+      const treeVersion = await this.versions.current(userId);
+      if (treeVersion === knownVersion) {
+        return { treeVersion };
+      }
+    }
+    const listing = await this.list(userId, folderId, page);
+    return { treeVersion: listing.treeVersion, listing };
   }
 
   /** The path to a live node, outermost folder first, the node itself last. */

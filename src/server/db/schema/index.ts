@@ -6,3 +6,4 @@ export * from './blobs.js';
 export * from './search-profiles.js';
 export * from './shares.js';
 export * from './jobs.js';
+export * from './tree-versions.js';
