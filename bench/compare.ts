@@ -98,10 +98,16 @@ main(async () => {
         }
 
         // The same requests with curl, the way the original was measured.
-        const curlRotate = async (n: number, make: (u: number, i: number) => string, onlyUser?: number) => {
+        const curlRotate = async (
+          n: number,
+          make: (u: number, i: number) => string,
+          onlyUser?: number,
+          before?: (u: number, i: number) => Promise<void>,
+        ) => {
           const timings: Array<{ ttfbMs: number; totalMs: number }> = [];
           for (let i = 0; i < n + 5; i++) {
             const u = onlyUser ?? (i % users) + 1;
+            await before?.(u, i);
             const got = await curl(`${server.url}${make(u, i)}`, { headers: authHeader(u) });
             if (got.status !== 200) {
               throw new Error(`${make(u, i)} answered ${got.status} to curl`);
@@ -113,6 +119,18 @@ main(async () => {
           return timings;
         };
         const curlList = await curlRotate(runs, (u) => `/api/folders/${folderId(u, 50)}/children`);
+        // The same listings, each right after a change elsewhere in the user's tree (a favourite
+        // toggled, untimed): the page kept from the last listing is out of date and is read afresh.
+        const curlListChanged = await curlRotate(runs, (u) => `/api/folders/${folderId(u, 50)}/children`, undefined, async (u, i) => {
+          const res = await fetch(`${server.url}/api/nodes/${folderId(u, 99)}`, {
+            method: 'PATCH',
+            headers: { ...authHeader(u), 'content-type': 'application/json' },
+            body: JSON.stringify({ favorite: i % 2 === 0 }),
+          });
+          if (res.status !== 200) {
+            throw new Error(`toggling a favourite answered ${res.status}`);
+          }
+        });
         const curlCrumbs = await curlRotate(runs, (u) => `/api/nodes/${folderId(u, 14)}/breadcrumbs`);
         const curlSearch = await curlRotate(
           runs,
@@ -151,6 +169,7 @@ main(async () => {
         const measured = {
           curl: {
             list: totals(curlList),
+            listChanged: totals(curlListChanged),
             upload: curlUploads,
             firstByte: curlDownloads.map((t) => t.ttfbMs),
             download: totals(curlDownloads),
@@ -168,6 +187,9 @@ main(async () => {
         };
         for (const [how, m] of Object.entries(measured)) {
           add(`folder listing, 100 items (${how})`, ORIGINAL.list, m.list);
+          if ('listChanged' in m) {
+            add(`folder listing, 100 items, tree just changed (${how})`, ORIGINAL.list, m.listChanged);
+          }
           add(`10 MB upload (${how})`, ORIGINAL.upload, m.upload);
           add(`10 MB download, first byte (${how})`, ORIGINAL.firstByte, m.firstByte);
           add(`10 MB download, in all (${how})`, ORIGINAL.download, m.download);

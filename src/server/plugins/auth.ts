@@ -19,6 +19,8 @@ declare module 'fastify' {
     principal: Principal | undefined;
     /** Resolves to whether a principal taken from memory is still valid (see below). */
     principalCheck: Promise<CheckResult> | undefined;
+    /** The credential as that check read it (undefined if gone or the read failed). */
+    credentialRead: Promise<Principal | undefined> | undefined;
     /** Whether anything answered on the strength of the principal. */
     principalUsed: boolean;
   }
@@ -46,6 +48,20 @@ export function requireUser(request: FastifyRequest): Principal {
  */
 export async function requireSignedIn(request: FastifyRequest): Promise<void> {
   requireUser(request);
+}
+
+/**
+ * The user's tree version as this request read it together with its credential (on a PostgreSQL
+ * server, where every request reads its credential), or undefined where the credential was
+ * remembered rather than read (the embedded database) or its read failed.
+ */
+export async function treeVersionReadWithCredential(request: FastifyRequest): Promise<number | undefined> {
+  const principal = request.principal;
+  if (principal?.treeVersion !== undefined) {
+    return principal.treeVersion;
+  }
+  const read = request.credentialRead ? await request.credentialRead : undefined;
+  return read && read.userId === principal?.userId ? read.treeVersion : undefined;
 }
 
 /** Sets or clears the session cookie: HttpOnly, SameSite=Lax, Secure behind HTTPS. */
@@ -82,6 +98,7 @@ async function authPlugin(app: FastifyInstance, options: { auth: AuthService; to
   const hints = new LruMap<string, Principal>(10_000);
   app.decorateRequest('principal', undefined);
   app.decorateRequest('principalCheck', undefined);
+  app.decorateRequest('credentialRead', undefined);
   app.decorateRequest('principalUsed', false);
 
   app.addHook('onRequest', async (request) => {
@@ -104,7 +121,9 @@ async function authPlugin(app: FastifyInstance, options: { auth: AuthService; to
     const hint = overlap ? hints.get(key) : undefined;
     if (hint) {
       request.principal = hint;
-      request.principalCheck = authenticate().then(
+      const read = authenticate();
+      request.credentialRead = read.catch(() => undefined);
+      request.principalCheck = read.then(
         (found): CheckResult => (found?.userId === hint.userId && found.credentialId === hint.credentialId ? 'valid' : 'revoked'),
         (error: unknown): CheckResult => {
           request.log.error({ err: error }, 'reading a credential failed');

@@ -1,16 +1,20 @@
 import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { preparedOnce } from '../db/prepared.js';
-import { apiTokens, sessions, users, type ApiTokenRow, type SessionRow, type UserRow } from '../db/schema/index.js';
+import { apiTokens, sessions, treeVersions, users, type ApiTokenRow, type SessionRow, type UserRow } from '../db/schema/index.js';
+
+// A user who never wrote a node has no row yet: version 0.
+const treeVersionOfUser = sql<number>`coalesce((select ${treeVersions.version} from ${treeVersions} where ${treeVersions.userId} = ${users.id}), 0)`.mapWith(Number);
 
 /** SQL for browser sessions and personal access tokens: both are looked up by the hash of a secret. */
 export class CredentialsRepository {
   constructor(private readonly db: Executor) {}
 
-  // Every signed-in request runs one of these two lookups first.
+  // Every signed-in request runs one of these two lookups first. They read the user's tree version
+  // too (db/schema/tree-versions.ts): answers kept from an unchanged tree then need no query of their own.
   private readonly sessionByHash = preparedOnce(() =>
     this.db
-      .select({ session: sessions, user: users })
+      .select({ session: sessions, user: users, treeVersion: treeVersionOfUser })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql`now()`)))
@@ -19,7 +23,7 @@ export class CredentialsRepository {
 
   private readonly tokenByHash = preparedOnce(() =>
     this.db
-      .select({ token: apiTokens, user: users })
+      .select({ token: apiTokens, user: users, treeVersion: treeVersionOfUser })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')))
@@ -41,7 +45,7 @@ export class CredentialsRepository {
   }
 
   /** The live session with this secret hash, with its user. */
-  async findSessionByHash(tokenHash: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+  async findSessionByHash(tokenHash: string): Promise<{ session: SessionRow; user: UserRow; treeVersion: number } | undefined> {
     const [row] = await this.sessionByHash().execute({ tokenHash });
     return row;
   }
@@ -84,7 +88,7 @@ export class CredentialsRepository {
     return row;
   }
 
-  async findTokenByHash(tokenHash: string): Promise<{ token: ApiTokenRow; user: UserRow } | undefined> {
+  async findTokenByHash(tokenHash: string): Promise<{ token: ApiTokenRow; user: UserRow; treeVersion: number } | undefined> {
     const [row] = await this.tokenByHash().execute({ tokenHash });
     return row;
   }

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { TreeAnswerCache, type VersionedRead } from '../http/tree-answers.js';
 import { z } from 'zod';
-import { requireSignedIn, requireUser } from '../plugins/auth.js';
+import { requireSignedIn, requireUser, treeVersionReadWithCredential } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import { TreeService, type Listing } from '../services/tree.service.js';
 import { errors, idParams, notModified, parseId, parseParentId } from './common.schemas.js';
@@ -34,7 +34,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services; answers: Tr
       reply,
       key,
       async (known): Promise<VersionedRead<Listing>> => {
-        const { treeVersion, listing } = await tree.listIfChanged(userId, folderId, page, known);
+        const { treeVersion, listing } = await tree.listIfChanged(userId, folderId, page, known, treeVersionReadWithCredential(request));
         return { treeVersion, value: listing };
       },
       toListingDto,

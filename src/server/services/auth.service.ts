@@ -19,10 +19,17 @@ export interface Principal {
   credentialId: string;
   /** The account as read together with the credential, when this request read it (not cached). */
   loadedUser?: UserRow;
+  /** The user's tree version as read together with the credential, when this request read it. */
+  treeVersion?: number;
 }
 
-export function principalOf(credential: RememberedCredential, loadedUser?: UserRow): Principal {
-  return { userId: credential.userId, via: credential.via, credentialId: credential.credentialId, ...(loadedUser ? { loadedUser } : {}) };
+export function principalOf(credential: RememberedCredential, loaded?: { user: UserRow; treeVersion: number }): Principal {
+  const principal: Principal = { userId: credential.userId, via: credential.via, credentialId: credential.credentialId };
+  if (loaded) {
+    principal.loadedUser = loaded.user;
+    principal.treeVersion = loaded.treeVersion;
+  }
+  return principal;
 }
 
 export interface AuthLimits {
@@ -139,7 +146,7 @@ export class AuthService {
       return undefined;
     }
     this.cache.remember(secretHash, credential, ticket);
-    return principalOf(credential, found.user);
+    return principalOf(credential, found);
   }
 
   /**

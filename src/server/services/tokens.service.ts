@@ -59,7 +59,7 @@ export class TokensService {
     };
     this.noteUse(credential);
     this.cache.remember(secretHash, credential, ticket);
-    return principalOf(credential, found.user);
+    return principalOf(credential, found);
   }
 
   /** last_used_at is informational: written at most once a minute, and never failing the request. */

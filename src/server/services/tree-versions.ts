@@ -8,7 +8,8 @@ const REMEMBERED_USERS = 100_000;
 
 /**
  * Each user's tree version now (db/schema/tree-versions.ts). On a PostgreSQL server it is read
- * from the database each time (other processes write). On the embedded database it is read once
+ * from the database for each request (other processes write), with the request's credential
+ * where it can be (plugins/auth.ts). On the embedded database it is read once
  * per user and then kept current from the versions the database announces at each commit
  * (db/tree-version-feed.ts): a listing that has not changed costs no query at all.
  */
@@ -26,11 +27,20 @@ export class TreeVersions {
     this.followed = await followTreeVersions(this.db, (userId, version) => this.note(userId, version));
   }
 
-  async current(userId: string): Promise<number> {
+  /**
+   * `readAlready` is the version as the request read it with its credential, when it did (a
+   * PostgreSQL server): it is as fresh as a read of its own would be at the start of the request.
+   */
+  async current(userId: string, readAlready?: Promise<number | undefined>): Promise<number> {
     if (this.followed) {
       const known = this.known.get(userId);
       if (known !== undefined) {
         return known;
+      }
+    } else if (readAlready) {
+      const read = await readAlready;
+      if (read !== undefined) {
+        return read;
       }
     }
     const version = await this.nodes.treeVersion(userId);

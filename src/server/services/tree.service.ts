@@ -84,16 +84,18 @@ export class TreeService {
 
   /**
    * As list, unless the user's tree is still at `knownVersion` (the caller keeps what it was
-   * answered at that version): then only the version is read, and no listing is returned.
+   * answered at that version): then only the version is read (or taken from
+   * `versionReadAlready`, see TreeVersions.current), and no listing is returned.
    */
   async listIfChanged(
     userId: string,
     folderId: string | null,
     page: { sort: ListSort; order: SortOrder; offset: number; limit: number },
     knownVersion: number | undefined,
+    versionReadAlready?: Promise<number | undefined>,
   ): Promise<{ treeVersion: number; listing?: Listing }> {
     if (knownVersion !== undefined) {
-      const treeVersion = await this.versions.current(userId);
+      const treeVersion = await this.versions.current(userId, versionReadAlready);
       if (treeVersion === knownVersion) {
         return { treeVersion };
       }
