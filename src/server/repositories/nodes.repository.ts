@@ -205,6 +205,11 @@ function folderPageStatement(page: PageShape): CompiledQuery {
   );
 }
 
+/** The version of the user in `userColumn`, as a scalar subquery. */
+function treeVersionStatementOf(userColumn: typeof fileNodes.userId): SQL {
+  return sql`select version from tree_versions where user_id = ${userColumn}`;
+}
+
 const treeVersionStatement = compileQuery(sql`select version from tree_versions where user_id = ${at.userId}`, { hot: true });
 
 /** A tree version as the drivers return a bigint (a user who never wrote any node is at 0). */
@@ -277,6 +282,23 @@ export class NodesRepository {
    */
   async lockTree(userId: string, tx: Executor): Promise<void> {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`tree:${userId}`}, 0))`);
+  }
+
+  private readonly liveByIdWithVersion = preparedOnce(() =>
+    this.db
+      .select({ node: fileNodes, treeVersion: sql<number>`coalesce((${treeVersionStatementOf(fileNodes.userId)}), 0)`.mapWith(Number) })
+      .from(fileNodes)
+      .where(and(eq(fileNodes.id, sql.placeholder('id')), eq(fileNodes.userId, sql.placeholder('userId')), live))
+      .prepare('live_node_by_id_with_version'),
+  );
+
+  /**
+   * A live node of the user (or undefined), with the user's tree version it was read at, from the
+   * same snapshot (db/schema/tree-versions.ts).
+   */
+  async findLiveWithVersion(userId: string, id: string): Promise<{ node: FileNodeRow | undefined; treeVersion: number }> {
+    const [row] = await this.liveByIdWithVersion().execute({ id, userId });
+    return { node: row?.node, treeVersion: row?.treeVersion ?? 0 };
   }
 
   /** A live node of the user, or undefined (also for other users' nodes). */

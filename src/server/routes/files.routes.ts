@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { FileNodeRow } from '../db/schema/index.js';
 import { AppError, invalidRequest } from '../errors.js';
 import { sendArchive, sendContent } from '../http/send-content.js';
-import { requireSignedIn, requireUser } from '../plugins/auth.js';
+import { requireSignedIn, requireUser, treeVersionReadWithCredential } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import type { ConflictPolicy } from '../services/uploads.service.js';
 import { errors, idParams, parseId, parseParentId } from './common.schemas.js';
@@ -163,7 +163,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       response: errors(401, 404, 416),
     },
     handler: async (request, reply) => {
-      const node = await files.getFile(requireUser(request).userId, parseId(request.params.id, 'That file'));
+      const node = await files.getFile(requireUser(request).userId, parseId(request.params.id, 'That file'), treeVersionReadWithCredential(request));
       const inline = request.query.inline === '1' || request.query.inline === 'true';
       return sendContent(
         request,

@@ -5,18 +5,40 @@ import { notFound } from '../errors.js';
 import type { NodesRepository } from '../repositories/nodes.repository.js';
 import { createZipStream } from './archive.js';
 import type { TreeService } from './tree.service.js';
+import { TreeMemo } from './tree-memo.js';
+import type { TreeVersions } from './tree-versions.js';
+
+// File nodes kept for downloads per process (a few hundred bytes each).
+const DOWNLOADABLE_NODES_KEPT = 20_000;
 
 /** Reading stored content: single files (whole or a byte range) and folders as zip archives. */
 export class FilesService {
+  // Downloads of a file again (a player's range requests, a sync client) skip reading its node while the tree is unchanged.
+  private readonly downloadable: TreeMemo<FileNodeRow>;
+
   constructor(
     private readonly nodes: NodesRepository,
     private readonly tree: TreeService,
     private readonly store: BlobStore,
-  ) {}
+    versions: TreeVersions,
+  ) {
+    this.downloadable = new TreeMemo(DOWNLOADABLE_NODES_KEPT, versions);
+  }
 
-  /** A live file of the user; 404 for folders, trashed nodes and other users' nodes. */
-  async getFile(userId: string, id: string): Promise<FileNodeRow> {
-    const node = await this.nodes.findLive(userId, id);
+  /**
+   * A live file of the user; 404 for folders, trashed nodes and other users' nodes.
+   * `versionReadAlready`: see TreeVersions.current.
+   */
+  async getFile(userId: string, id: string, versionReadAlready?: Promise<number | undefined>): Promise<FileNodeRow> {
+    const node = await this.downloadable.read(
+      userId,
+      id,
+      async () => {
+        const { node, treeVersion } = await this.nodes.findLiveWithVersion(userId, id);
+        return { value: node, treeVersion };
+      },
+      versionReadAlready,
+    );
     if (node?.type !== 'file') {
       throw notFound('That file');
     }

@@ -3,9 +3,10 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { ApiClient } from '../helpers/client.js';
 import type { ListedNode } from '../helpers/files.js';
 
-// Folder pages are kept between requests while the user's tree is unchanged (src/server/http/tree-answers.ts).
-// These tests list every folder twice before each change, so that the second answer comes from
-// what was kept, and then check that the next listing shows the change.
+// Folder pages (src/server/http/tree-answers.ts) and the nodes of downloaded files
+// (src/server/services/tree-memo.ts) are kept between requests while the user's tree is unchanged.
+// These tests read everything twice before each change, so that the second answer comes from what
+// was kept, and then check that the next read shows the change.
 
 let t: TestApp;
 beforeAll(async () => {
@@ -210,6 +211,49 @@ describe('conditional listings', () => {
     expect(head.statusCode).toBe(200);
     expect(head.body).toBe('');
     expect(head.headers.etag).toBe(get.headers.etag);
+  });
+});
+
+describe('downloads of a file again', () => {
+  const download = async (client: ApiClient, id: string) => {
+    const first = await client.get(`/api/files/${id}/content`);
+    const second = await client.get(`/api/files/${id}/content`);
+    expect(second.statusCode).toBe(first.statusCode);
+    expect(second.body).toBe(first.body);
+    expect(second.headers['content-disposition']).toBe(first.headers['content-disposition']);
+    return second;
+  };
+
+  it('follow every change to the file at once', async () => {
+    const alice = await t.newUser();
+    const file = await upload(alice, 'song.txt', 'la la');
+    expect((await download(alice, file.id)).body).toBe('la la');
+
+    const replaced = await alice.putFile('song.txt', 'la la la', { conflict: 'replace' });
+    expect(replaced.json().id).toBe(file.id);
+    const again = await download(alice, file.id);
+    expect(again.body).toBe('la la la');
+    expect(again.headers.etag).toBe(`"${replaced.json().sha256}"`);
+
+    expect((await alice.patch(`/api/nodes/${file.id}`, { name: 'tune.txt' })).statusCode).toBe(200);
+    expect((await download(alice, file.id)).headers['content-disposition']).toContain('tune.txt');
+
+    expect((await alice.delete(`/api/nodes/${file.id}`)).statusCode).toBe(200);
+    expect((await download(alice, file.id)).statusCode).toBe(404);
+    expect((await alice.post(`/api/trash/${file.id}/restore`)).statusCode).toBe(200);
+    expect((await download(alice, file.id)).body).toBe('la la la');
+    expect((await alice.delete(`/api/nodes/${file.id}`)).statusCode).toBe(200);
+    expect((await alice.delete(`/api/trash/${file.id}`)).statusCode).toBe(204);
+    expect((await download(alice, file.id)).statusCode).toBe(404);
+  });
+
+  it('never serve one user a file kept for another', async () => {
+    const [alice, bob] = [await t.newUser(), await t.newUser()];
+    const file = await upload(alice, 'private.txt', 'for alice only');
+    expect((await download(alice, file.id)).body).toBe('for alice only');
+    const res = await bob.get(`/api/files/${file.id}/content`);
+    expect(res.statusCode).toBe(404);
+    expect(res.body).not.toContain('for alice only');
   });
 });
 
