@@ -119,9 +119,15 @@ main(async () => {
           return timings;
         };
         const curlList = await curlRotate(runs, (u) => `/api/folders/${folderId(u, 50)}/children`);
-        // The same listings, each right after a change elsewhere in the user's tree (a favourite
-        // toggled, untimed): the page kept from the last listing is out of date and is read afresh.
-        const curlListChanged = await curlRotate(runs, (u) => `/api/folders/${folderId(u, 50)}/children`, undefined, async (u, i) => {
+        const curlCrumbs = await curlRotate(runs, (u) => `/api/nodes/${folderId(u, 14)}/breadcrumbs`);
+        const curlSearch = await curlRotate(
+          runs,
+          (_u, i) => `/api/search?q=${encodeURIComponent(SEARCH_QUERIES[i % SEARCH_QUERIES.length]!.q)}`,
+        );
+        const curlDownloads = await curlRotate(fileRuns, (_u, i) => `/api/files/${ids[i % ids.length]}/content`, 1);
+        // The same listings and downloads, each right after a change elsewhere in the user's tree (a
+        // favourite toggled, untimed): what was kept from the last one is out of date and is read afresh.
+        const toggleFavourite = async (u: number, i: number) => {
           const res = await fetch(`${server.url}/api/nodes/${folderId(u, 99)}`, {
             method: 'PATCH',
             headers: { ...authHeader(u), 'content-type': 'application/json' },
@@ -130,13 +136,9 @@ main(async () => {
           if (res.status !== 200) {
             throw new Error(`toggling a favourite answered ${res.status}`);
           }
-        });
-        const curlCrumbs = await curlRotate(runs, (u) => `/api/nodes/${folderId(u, 14)}/breadcrumbs`);
-        const curlSearch = await curlRotate(
-          runs,
-          (_u, i) => `/api/search?q=${encodeURIComponent(SEARCH_QUERIES[i % SEARCH_QUERIES.length]!.q)}`,
-        );
-        const curlDownloads = await curlRotate(fileRuns, (_u, i) => `/api/files/${ids[i % ids.length]}/content`, 1);
+        };
+        const curlListChanged = await curlRotate(runs, (u) => `/api/folders/${folderId(u, 50)}/children`, undefined, toggleFavourite);
+        const curlDownloadsChanged = await curlRotate(fileRuns, (_u, i) => `/api/files/${ids[i % ids.length]}/content`, 1, toggleFavourite);
         const uploadDir = await tempDir('compare-upload');
         const curlUploads: number[] = [];
         try {
@@ -170,6 +172,7 @@ main(async () => {
           curl: {
             list: totals(curlList),
             listChanged: totals(curlListChanged),
+            firstByteChanged: curlDownloadsChanged.map((t) => t.ttfbMs),
             upload: curlUploads,
             firstByte: curlDownloads.map((t) => t.ttfbMs),
             download: totals(curlDownloads),
@@ -192,6 +195,9 @@ main(async () => {
           }
           add(`10 MB upload (${how})`, ORIGINAL.upload, m.upload);
           add(`10 MB download, first byte (${how})`, ORIGINAL.firstByte, m.firstByte);
+          if ('firstByteChanged' in m) {
+            add(`10 MB download, first byte, tree just changed (${how})`, ORIGINAL.firstByte, m.firstByteChanged);
+          }
           add(`10 MB download, in all (${how})`, ORIGINAL.download, m.download);
           add(`breadcrumb, 15 deep (${how})`, ORIGINAL.breadcrumb, m.crumbs);
           add(`name search, 10,000 files/user (${how})`, ORIGINAL.search, m.search);
