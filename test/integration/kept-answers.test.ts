@@ -125,6 +125,26 @@ describe('kept folder pages', () => {
     expect(namesOf(await freshListing(alice, docs.id))).toEqual([]);
   });
 
+  it('and breadcrumbs show a renamed or moved ancestor on the very next request', async () => {
+    const alice = await t.newUser();
+    const outer = await createFolder(alice, 'Outer');
+    const inner = await createFolder(alice, 'Inner', outer.id);
+    const crumbs = async () => {
+      const first = await alice.get(`/api/nodes/${inner.id}/breadcrumbs`);
+      const second = await alice.get(`/api/nodes/${inner.id}/breadcrumbs`, { 'if-none-match': first.headers.etag as string });
+      expect(second.statusCode).toBe(304);
+      return (first.json() as Array<{ name: string }>).map((crumb) => crumb.name);
+    };
+    expect(await crumbs()).toEqual(['Outer', 'Inner']);
+    expect((await alice.patch(`/api/nodes/${outer.id}`, { name: 'Renamed' })).statusCode).toBe(200);
+    expect(await crumbs()).toEqual(['Renamed', 'Inner']);
+    const top = await createFolder(alice, 'Top');
+    expect((await alice.patch(`/api/nodes/${outer.id}`, { parentId: top.id })).statusCode).toBe(200);
+    expect(await crumbs()).toEqual(['Top', 'Renamed', 'Inner']);
+    expect((await alice.delete(`/api/nodes/${top.id}`)).statusCode).toBe(200);
+    expect((await alice.get(`/api/nodes/${inner.id}/breadcrumbs`)).statusCode).toBe(404);
+  });
+
   it('are kept apart per user, folder, order and page', async () => {
     const [alice, bob] = [await t.newUser(), await t.newUser()];
     for (const name of ['a.txt', 'b.txt', 'c.txt']) {

@@ -220,7 +220,7 @@ function treeVersionOf(value: TreeVersionValue | undefined): number {
 const breadcrumbsStatement = compileQuery(
   sql`
       ${ancestorChain(at.userId, at.id)}
-      select id, name from chain order by depth desc`,
+      select id, name, ${treeVersionColumn} from chain order by depth desc`,
   { hot: true },
 );
 
@@ -447,8 +447,20 @@ export class NodesRepository {
    * Empty when the node is not a live node of the user.
    */
   async breadcrumbs(userId: string, id: string, tx: Executor = this.db): Promise<Array<{ id: string; name: string }>> {
-    const result = await runCompiled<{ id: string; name: string }>(tx, breadcrumbsStatement, { userId, id });
-    return result.map((row) => ({ id: String(row.id), name: String(row.name) }));
+    return (await this.breadcrumbsWithVersion(userId, id, tx)).breadcrumbs;
+  }
+
+  /** The breadcrumbs, and the user's tree version they were read at (0 when there are none). */
+  async breadcrumbsWithVersion(
+    userId: string,
+    id: string,
+    tx: Executor = this.db,
+  ): Promise<{ breadcrumbs: Array<{ id: string; name: string }>; treeVersion: number }> {
+    const result = await runCompiled<{ id: string; name: string; tree_version: TreeVersionValue }>(tx, breadcrumbsStatement, { userId, id });
+    return {
+      breadcrumbs: result.map((row) => ({ id: String(row.id), name: String(row.name) })),
+      treeVersion: treeVersionOf(result[0]?.tree_version),
+    };
   }
 
   /** True when `candidateId` is `ancestorId` itself or lies anywhere beneath it. */

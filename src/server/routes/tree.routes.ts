@@ -18,7 +18,7 @@ import {
   updateNodeBody,
 } from './nodes.schemas.js';
 
-const LISTING_VALIDATORS =
+const TREE_VALIDATORS =
   'The answer carries an ETag (and `Cache-Control: private, no-cache`). A request whose If-None-Match names it gets 304 with no body for as long as nothing in the caller\'s tree has changed.';
 
 /** The file tree: listing, folders, rename/move/favourite, copy, trash, breadcrumbs, favourites. */
@@ -47,7 +47,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services; answers: Tr
       schema: {
         tags: ['tree'],
         summary: "List the root folder's children (folders first, then by name)",
-        description: LISTING_VALIDATORS,
+        description: TREE_VALIDATORS,
         querystring: listQuery,
         response: { 200: listingSchema, ...notModified, ...errors(400, 401) },
       },
@@ -61,7 +61,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services; answers: Tr
       schema: {
         tags: ['tree'],
         summary: "List a folder's children, with the folder and its breadcrumbs",
-        description: LISTING_VALIDATORS,
+        description: TREE_VALIDATORS,
         params: idParams,
         querystring: listQuery,
         response: { 200: listingSchema, ...notModified, ...errors(400, 401, 404) },
@@ -102,11 +102,25 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services; answers: Tr
       schema: {
         tags: ['tree'],
         summary: 'The path to a node: outermost folder first, the node itself last',
+        description: TREE_VALIDATORS,
         params: idParams,
-        response: { 200: z.array(breadcrumbSchema), ...errors(401, 404) },
+        response: { 200: z.array(breadcrumbSchema), ...notModified, ...errors(401, 404) },
       },
     },
-    async (request) => tree.breadcrumbs(requireUser(request).userId, parseId(request.params.id)),
+    async (request, reply) => {
+      const userId = requireUser(request).userId;
+      const id = parseId(request.params.id);
+      return answers.send(
+        request,
+        reply,
+        `breadcrumbs:${userId}:${id}`,
+        async (known): Promise<VersionedRead<Array<{ id: string; name: string }>>> => {
+          const { treeVersion, breadcrumbs } = await tree.breadcrumbsIfChanged(userId, id, known, treeVersionReadWithCredential(request));
+          return { treeVersion, value: breadcrumbs };
+        },
+        (breadcrumbs) => breadcrumbs,
+      );
+    },
   );
 
   app.patch(

@@ -94,23 +94,36 @@ export class TreeService {
     knownVersion: number | undefined,
     versionReadAlready?: Promise<number | undefined>,
   ): Promise<{ treeVersion: number; listing?: Listing }> {
-    if (knownVersion !== undefined) {
-      const treeVersion = await this.versions.current(userId, versionReadAlready);
-      if (treeVersion === knownVersion) {
-        return { treeVersion };
-      }
+    if (await this.stillAt(userId, knownVersion, versionReadAlready)) {
+      return { treeVersion: knownVersion! };
     }
     const listing = await this.list(userId, folderId, page);
     return { treeVersion: listing.treeVersion, listing };
   }
 
-  /** The path to a live node, outermost folder first, the node itself last. */
-  async breadcrumbs(userId: string, id: string): Promise<Array<{ id: string; name: string }>> {
-    const crumbs = await this.nodes.breadcrumbs(userId, id);
-    if (crumbs.length === 0) {
+  /** Whether the user's tree is at `knownVersion` now (false when no version is known). */
+  private async stillAt(userId: string, knownVersion: number | undefined, versionReadAlready?: Promise<number | undefined>): Promise<boolean> {
+    return knownVersion !== undefined && (await this.versions.current(userId, versionReadAlready)) === knownVersion;
+  }
+
+  /**
+   * The path to a live node, outermost folder first, the node itself last; unless the tree is
+   * still at `knownVersion` (see listIfChanged).
+   */
+  async breadcrumbsIfChanged(
+    userId: string,
+    id: string,
+    knownVersion: number | undefined,
+    versionReadAlready?: Promise<number | undefined>,
+  ): Promise<{ treeVersion: number; breadcrumbs?: Array<{ id: string; name: string }> }> {
+    if (await this.stillAt(userId, knownVersion, versionReadAlready)) {
+      return { treeVersion: knownVersion! };
+    }
+    const { breadcrumbs, treeVersion } = await this.nodes.breadcrumbsWithVersion(userId, id);
+    if (breadcrumbs.length === 0) {
       throw notFound();
     }
-    return crumbs;
+    return { treeVersion, breadcrumbs };
   }
 
   async favorites(userId: string): Promise<FileNodeRow[]> {
