@@ -133,7 +133,7 @@ describe('kept folder pages', () => {
       const first = await alice.get(`/api/nodes/${inner.id}/breadcrumbs`);
       const second = await alice.get(`/api/nodes/${inner.id}/breadcrumbs`, { 'if-none-match': first.headers.etag as string });
       expect(second.statusCode).toBe(304);
-      return (first.json() as Array<{ name: string }>).map((crumb) => crumb.name);
+      return first.json<Array<{ name: string }>>().map((crumb) => crumb.name);
     };
     expect(await crumbs()).toEqual(['Outer', 'Inner']);
     expect((await alice.patch(`/api/nodes/${outer.id}`, { name: 'Renamed' })).statusCode).toBe(200);
