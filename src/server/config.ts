@@ -109,7 +109,7 @@ const envSchema = z.object({
   FILEFLOW_JOB_INTERVAL: duration.default(3600e3),
   /** Largest single file accepted (unset: only the quota limits it). */
   FILEFLOW_MAX_UPLOAD: byteSize.optional(),
-  /** Memory per process for folder pages kept between requests while the tree is unchanged; 0 turns it off. */
+  /** Memory per process for folder pages and breadcrumbs kept while the tree is unchanged; 0 turns it off. */
   FILEFLOW_ANSWER_CACHE: byteSizeOrZero.default(32 * 1024 ** 2),
   /** Trust X-Forwarded-For from a reverse proxy: true, or a comma-separated list of proxy addresses/CIDRs. */
   FILEFLOW_TRUST_PROXY: z.string().optional(),
