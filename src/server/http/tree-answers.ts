@@ -8,13 +8,20 @@ export interface VersionedRead<T> {
   treeVersion: number;
   /** Absent when the tree is still at the version the caller said it knew. */
   value?: T;
+  /** False when the value was read across two versions (sent, with no validator, and not kept). */
+  keep?: boolean;
 }
 
 interface Entry {
   treeVersion: number;
   body: Buffer;
   etag: string;
+  /** What it is charged against the limit: the body, the key and the bookkeeping around them. */
+  cost: number;
 }
+
+// Measured: an entry with a tiny body still takes about 490 bytes (key, ETag, objects, the Map's slot).
+const ENTRY_OVERHEAD = 512;
 
 // Pages bigger than this (about 2,500 items) are rare and cheap to miss; they would crowd out many small ones.
 const LARGEST_ENTRY = 1024 * 1024;
@@ -54,14 +61,24 @@ export class TreeAnswerCache {
     let entry: Entry;
     if (found.value === undefined && cached && cached.treeVersion === found.treeVersion) {
       entry = cached;
-      this.touch(key, entry);
+      // Another request may have replaced or dropped it meanwhile: then it stays as they left it.
+      if (this.entries.get(key) === cached) {
+        this.entries.delete(key);
+        this.entries.set(key, cached);
+      }
     } else if (found.value !== undefined) {
       const serialized = reply.serialize(toDto(found.value));
       const body = typeof serialized === 'string' ? Buffer.from(serialized) : Buffer.from(serialized as ArrayBuffer);
-      entry = { treeVersion: found.treeVersion, body, etag: etagOf(key, found.treeVersion) };
-      this.keep(key, entry);
+      const etag = etagOf(key, found.treeVersion);
+      entry = { treeVersion: found.treeVersion, body, etag, cost: body.length + key.length + etag.length + ENTRY_OVERHEAD };
+      if (found.keep !== false) {
+        this.keep(key, entry);
+      }
     } else {
       throw new Error('a tree read found its answer unchanged without having been told a version');
+    }
+    if (found.keep === false) {
+      return reply.type('application/json; charset=utf-8').send(entry.body);
     }
     reply.header('etag', entry.etag).header('cache-control', 'private, no-cache');
     if (matchesIfNoneMatch(request.headers['if-none-match'], entry.etag)) {
@@ -70,24 +87,19 @@ export class TreeAnswerCache {
     return reply.type('application/json; charset=utf-8').send(entry.body);
   }
 
-  private touch(key: string, entry: Entry): void {
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-  }
-
   private keep(key: string, entry: Entry): void {
     this.forget(key);
-    if (entry.body.length > LARGEST_ENTRY || entry.body.length > this.maxBytes) {
+    if (entry.body.length > LARGEST_ENTRY || entry.cost > this.maxBytes) {
       return;
     }
     this.entries.set(key, entry);
-    this.bytes += entry.body.length;
+    this.bytes += entry.cost;
     for (const [oldest, old] of this.entries) {
       if (this.bytes <= this.maxBytes) {
         break;
       }
       this.entries.delete(oldest);
-      this.bytes -= old.body.length;
+      this.bytes -= old.cost;
     }
   }
 
@@ -95,7 +107,7 @@ export class TreeAnswerCache {
     const old = this.entries.get(key);
     if (old) {
       this.entries.delete(key);
-      this.bytes -= old.body.length;
+      this.bytes -= old.cost;
     }
   }
 }

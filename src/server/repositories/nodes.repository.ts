@@ -206,8 +206,8 @@ function folderPageStatement(page: PageShape): CompiledQuery {
 }
 
 /** The version of the user in `userColumn`, as a scalar subquery. */
-function treeVersionStatementOf(userColumn: typeof fileNodes.userId): SQL {
-  return sql`select version from tree_versions where user_id = ${userColumn}`;
+function treeVersionStatementOf(user: typeof fileNodes.userId | SQL): SQL {
+  return sql`select version from tree_versions where user_id = ${user}`;
 }
 
 const treeVersionStatement = compileQuery(sql`select version from tree_versions where user_id = ${at.userId}`, { hot: true });
@@ -369,7 +369,7 @@ export class NodesRepository {
     userId: string,
     parentId: string | null,
     page: { sort: ListSort; order: SortOrder; offset: number; limit: number },
-  ): Promise<{ items: ListedNode[]; total: number; treeVersion: number }> {
+  ): Promise<{ items: ListedNode[]; total: number; treeVersion: number; oneSnapshot: boolean }> {
     const [row] = await runCompiled<{ items: ListedNodeTuple[] | string; tree_version: TreeVersionValue }>(
       this.db,
       childrenPageStatement(parentId === null, page),
@@ -377,7 +377,7 @@ export class NodesRepository {
     );
     const items = jsonValue(row?.items ?? []).map(fromListedTuple);
     const treeVersion = treeVersionOf(row?.tree_version);
-    return { items, total: await this.totalFor(userId, parentId, page, items.length), treeVersion };
+    return { items, treeVersion, ...(await this.totalFor(userId, parentId, page, items.length, treeVersion)) };
   }
 
   /**
@@ -395,6 +395,8 @@ export class NodesRepository {
     items: ListedNode[];
     total: number;
     treeVersion: number;
+    /** False when the total was counted at another version than the page (see totalFor). */
+    oneSnapshot: boolean;
   }> {
     const [row] = await runCompiled<{
       folder: ListedNodeTuple | string | null;
@@ -405,15 +407,15 @@ export class NodesRepository {
     const treeVersion = treeVersionOf(row?.tree_version);
     const folderJson = row?.folder ? jsonValue(row.folder) : null;
     if (!folderJson) {
-      return { folder: null, breadcrumbs: [], items: [], total: 0, treeVersion };
+      return { folder: null, breadcrumbs: [], items: [], total: 0, treeVersion, oneSnapshot: true };
     }
     const items = jsonValue(row?.items ?? []).map(fromListedTuple);
     return {
       folder: fromListedTuple(folderJson),
       breadcrumbs: jsonValue(row?.breadcrumbs ?? []),
       items,
-      total: await this.totalFor(userId, folderId, page, items.length),
       treeVersion,
+      ...(await this.totalFor(userId, folderId, page, items.length, treeVersion)),
     };
   }
 
@@ -423,13 +425,26 @@ export class NodesRepository {
     return treeVersionOf(row?.version);
   }
 
-  /** How many nodes match in all; a page that starts at the top and is not full holds them all. */
-  private async totalFor(userId: string, parentId: string | null, page: { offset: number; limit: number }, pageLength: number): Promise<number> {
+  /**
+   * How many nodes match in all; a page that starts at the top and is not full holds them all.
+   * Otherwise they are counted by a statement of its own, which also tells whether the tree was
+   * still at `treeVersion` (the page's version) when it counted.
+   */
+  private async totalFor(
+    userId: string,
+    parentId: string | null,
+    page: { offset: number; limit: number },
+    pageLength: number,
+    treeVersion: number,
+  ): Promise<{ total: number; oneSnapshot: boolean }> {
     if (page.offset === 0 && pageLength < page.limit) {
-      return pageLength;
+      return { total: pageLength, oneSnapshot: true };
     }
-    const [totals] = await this.db.select({ total: count() }).from(fileNodes).where(childrenOf(userId, parentId));
-    return Number(totals?.total ?? 0);
+    const [totals] = await this.db
+      .select({ total: count(), treeVersion: sql<number>`coalesce((${treeVersionStatementOf(sql`${userId}::uuid`)}), 0)`.mapWith(Number) })
+      .from(fileNodes)
+      .where(childrenOf(userId, parentId));
+    return { total: Number(totals?.total ?? 0), oneSnapshot: totals?.treeVersion === treeVersion };
   }
 
   /** The user's live favourites, by name. */

@@ -35,7 +35,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services; answers: Tr
       key,
       async (known): Promise<VersionedRead<Listing>> => {
         const { treeVersion, listing } = await tree.listIfChanged(userId, folderId, page, known, treeVersionReadWithCredential(request));
-        return { treeVersion, value: listing };
+        return { treeVersion, value: listing, keep: listing?.oneSnapshot };
       },
       toListingDto,
     );

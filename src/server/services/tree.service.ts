@@ -16,8 +16,11 @@ export interface Listing {
   total: number;
 }
 
-/** A listing and the user's tree version it shows (db/schema/tree-versions.ts). */
-export type VersionedListing = Listing & { treeVersion: number };
+/**
+ * A listing and the user's tree version it shows (db/schema/tree-versions.ts); `oneSnapshot` is
+ * false when its total had to be counted apart and the tree moved in between.
+ */
+export type VersionedListing = Listing & { treeVersion: number; oneSnapshot: boolean };
 
 /** Runs `work`, turning a violation of the per-folder name uniqueness into 409 name_taken. */
 export async function mapNameClash<T>(name: string, work: () => Promise<T>): Promise<T> {
@@ -75,11 +78,11 @@ export class TreeService {
     if (folderId === null) {
       return { folder: null, breadcrumbs: [], ...(await this.nodes.listChildren(userId, null, page)) };
     }
-    const { folder, breadcrumbs, items, total, treeVersion } = await this.nodes.folderPage(userId, folderId, page);
+    const { folder, ...rest } = await this.nodes.folderPage(userId, folderId, page);
     if (!folder) {
       throw notFound('That folder');
     }
-    return { folder, breadcrumbs, items, total, treeVersion };
+    return { folder, ...rest };
   }
 
   /**
@@ -93,7 +96,7 @@ export class TreeService {
     page: { sort: ListSort; order: SortOrder; offset: number; limit: number },
     knownVersion: number | undefined,
     versionReadAlready?: Promise<number | undefined>,
-  ): Promise<{ treeVersion: number; listing?: Listing }> {
+  ): Promise<{ treeVersion: number; listing?: VersionedListing }> {
     if (await this.stillAt(userId, knownVersion, versionReadAlready)) {
       return { treeVersion: knownVersion! };
     }
