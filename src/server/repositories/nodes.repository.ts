@@ -178,7 +178,7 @@ function pageOf(where: SQL | undefined, page: PageShape): SQL {
  * The user's tree version (see db/schema/tree-versions.ts), in the statement whose answer it
  * versions: one statement sees one snapshot, so the answer is exactly the tree at that version.
  */
-const treeVersionColumn = sql`(select version from tree_versions where user_id = ${at.userId}) as tree_version`;
+const treeVersionColumn = sql`(${treeVersionStatementOf(at.userId)}) as tree_version`;
 
 /** One page of the root's (or a folder's) children: `items`, `tree_version`. */
 function childrenPageStatement(root: boolean, page: PageShape): CompiledQuery {
@@ -206,11 +206,11 @@ function folderPageStatement(page: PageShape): CompiledQuery {
 }
 
 /** The version of the user in `userColumn`, as a scalar subquery. */
-function treeVersionStatementOf(user: typeof fileNodes.userId | SQL): SQL {
+function treeVersionStatementOf(user: typeof fileNodes.userId | SQL | Placeholder): SQL {
   return sql`select version from tree_versions where user_id = ${user}`;
 }
 
-const treeVersionStatement = compileQuery(sql`select version from tree_versions where user_id = ${at.userId}`, { hot: true });
+const treeVersionStatement = compileQuery(treeVersionStatementOf(at.userId), { hot: true });
 
 /** A tree version as the drivers return a bigint (a user who never wrote any node is at 0). */
 function treeVersionOf(value: TreeVersionValue | undefined): number {
