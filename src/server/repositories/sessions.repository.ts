@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { preparedOnce } from '../db/prepared.js';
-import { apiTokens, sessions, treeVersions, users, type ApiTokenRow, type SessionRow, type UserRow } from '../db/schema/index.js';
+import { accountColumns, apiTokens, sessions, treeVersions, users, type AccountRow, type ApiTokenRow, type SessionRow } from '../db/schema/index.js';
 
 // A user who never wrote a node has no row yet: version 0.
 const treeVersionOfUser = sql<number>`coalesce((select ${treeVersions.version} from ${treeVersions} where ${treeVersions.userId} = ${users.id}), 0)`.mapWith(Number);
@@ -12,9 +12,11 @@ export class CredentialsRepository {
 
   // Every signed-in request runs one of these two lookups first. They read the user's tree version
   // too (db/schema/tree-versions.ts): answers kept from an unchanged tree then need no query of their own.
+  // Only the columns used are read: on PostgreSQL this lookup is most of a kept download's wait,
+  // and the password hash has no business in it.
   private readonly sessionByHash = preparedOnce(() =>
     this.db
-      .select({ session: sessions, user: users, treeVersion: treeVersionOfUser })
+      .select({ session: { id: sessions.id, expiresAt: sessions.expiresAt, remember: sessions.remember }, user: accountColumns, treeVersion: treeVersionOfUser })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql`now()`)))
@@ -23,7 +25,7 @@ export class CredentialsRepository {
 
   private readonly tokenByHash = preparedOnce(() =>
     this.db
-      .select({ token: apiTokens, user: users, treeVersion: treeVersionOfUser })
+      .select({ token: { id: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt }, user: accountColumns, treeVersion: treeVersionOfUser })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')))
@@ -45,7 +47,7 @@ export class CredentialsRepository {
   }
 
   /** The live session with this secret hash, with its user. */
-  async findSessionByHash(tokenHash: string): Promise<{ session: SessionRow; user: UserRow; treeVersion: number } | undefined> {
+  async findSessionByHash(tokenHash: string): Promise<{ session: Pick<SessionRow, 'id' | 'expiresAt' | 'remember'>; user: AccountRow; treeVersion: number } | undefined> {
     const [row] = await this.sessionByHash().execute({ tokenHash });
     return row;
   }
@@ -88,7 +90,7 @@ export class CredentialsRepository {
     return row;
   }
 
-  async findTokenByHash(tokenHash: string): Promise<{ token: ApiTokenRow; user: UserRow; treeVersion: number } | undefined> {
+  async findTokenByHash(tokenHash: string): Promise<{ token: Pick<ApiTokenRow, 'id' | 'lastUsedAt'>; user: AccountRow; treeVersion: number } | undefined> {
     const [row] = await this.tokenByHash().execute({ tokenHash });
     return row;
   }

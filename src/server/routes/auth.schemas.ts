@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { UserRow } from '../db/schema/index.js';
+import type { AccountRow } from '../db/schema/index.js';
 
 export const userSchema = z
   .object({
@@ -50,7 +50,7 @@ export function storagePercentage(used: number, quota: number): number {
   return quota > 0 ? Math.round((used / quota) * 10_000) / 100 : 0;
 }
 
-export function toUserDto(row: UserRow): z.infer<typeof userSchema> {
+export function toUserDto(row: AccountRow): z.infer<typeof userSchema> {
   return {
     id: row.id,
     username: row.username,

@@ -1,6 +1,6 @@
 import { AppError, invalidRequest, unauthenticated } from '../errors.js';
 import { pgErrorOf, UNIQUE_VIOLATION } from '../db/errors.js';
-import type { UserRow } from '../db/schema/index.js';
+import type { AccountRow } from '../db/schema/index.js';
 import type { CredentialsRepository } from '../repositories/sessions.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
 import { hashPassword, hashSecret, newSecret, verifyPassword } from '../security/secrets.js';
@@ -18,12 +18,12 @@ export interface Principal {
   via: 'session' | 'token';
   credentialId: string;
   /** The account as read together with the credential, when this request read it (not cached). */
-  loadedUser?: UserRow;
+  loadedUser?: AccountRow;
   /** The user's tree version as read together with the credential, when this request read it. */
   treeVersion?: number;
 }
 
-export function principalOf(credential: RememberedCredential, loaded?: { user: UserRow; treeVersion: number }): Principal {
+export function principalOf(credential: RememberedCredential, loaded?: { user: AccountRow; treeVersion: number }): Principal {
   const principal: Principal = { userId: credential.userId, via: credential.via, credentialId: credential.credentialId };
   if (loaded) {
     principal.loadedUser = loaded.user;
@@ -56,11 +56,11 @@ export class AuthService {
   async register(
     input: { username: string; email: string; password: string },
     context: { address: string; userAgent: string | null },
-  ): Promise<{ user: UserRow; sessionToken: string; maxAgeMs: number | null }> {
+  ): Promise<{ user: AccountRow; sessionToken: string; maxAgeMs: number | null }> {
     await this.limiter.consume(this.limits.registerPerAddress, context.address);
     const email = input.email.trim().toLowerCase();
     const username = input.username.trim();
-    let user: UserRow;
+    let user: AccountRow;
     try {
       user = await this.users.insert({
         username,
@@ -91,7 +91,7 @@ export class AuthService {
   async login(
     input: { email: string; password: string; remember: boolean },
     context: { address: string; userAgent: string | null },
-  ): Promise<{ user: UserRow; sessionToken: string; maxAgeMs: number | null }> {
+  ): Promise<{ user: AccountRow; sessionToken: string; maxAgeMs: number | null }> {
     const email = input.email.trim().toLowerCase();
     await this.limiter.consume(this.limits.loginPerAddress, context.address);
     await this.limiter.consume(this.limits.loginPerAccount, email);
@@ -108,7 +108,7 @@ export class AuthService {
     return { user, ...session };
   }
 
-  private async startSession(user: UserRow, remember: boolean, userAgent: string | null): Promise<{ sessionToken: string; maxAgeMs: number | null }> {
+  private async startSession(user: AccountRow, remember: boolean, userAgent: string | null): Promise<{ sessionToken: string; maxAgeMs: number | null }> {
     const sessionToken = newSecret();
     const ttl = remember ? REMEMBER_TTL_MS : SESSION_TTL_MS;
     await this.credentials.insertSession({
@@ -168,7 +168,7 @@ export class AuthService {
   }
 
   /** The signed-in account as it is now (storage use included). */
-  async currentUser(principal: Principal): Promise<UserRow> {
+  async currentUser(principal: Principal): Promise<AccountRow> {
     const user = principal.loadedUser ?? (await this.users.findById(principal.userId));
     if (!user) {
       throw unauthenticated();

@@ -13,3 +13,14 @@ export const users = pgTable('users', {
 });
 
 export type UserRow = typeof users.$inferSelect;
+
+/** The account without its password hash: what a signed-in request reads with its credential. */
+export const accountColumns = {
+  id: users.id,
+  username: users.username,
+  email: users.email,
+  storageUsed: users.storageUsed,
+  storageQuota: users.storageQuota,
+  createdAt: users.createdAt,
+};
+export type AccountRow = Omit<UserRow, 'passwordHash'>;
