@@ -5,6 +5,8 @@
  * (p50) and p99. Measured twice: with curl (a new process and connection per request, as the
  * original was measured: time_total, and time_starttransfer for the first byte) and over a
  * kept-alive connection (from this process; 10 MB downloads with curl, which reuses one connection).
+ * Between FileFlow's curl requests, the same curl asks a bare node:http server (the floor row):
+ * what any answer costs on this machine at that moment, for reading the other rows by.
  *
  *   npx tsx bench/compare.ts [--db pglite|postgres|both] [--quick] [--users N] [--json results.jsonl]
  */
@@ -18,7 +20,7 @@ import { log, printTable, Results, type Cell } from './lib/report.js';
 import { forEachDb, machineLine, main, withServer } from './lib/run.js';
 import { summarize } from './lib/stats.js';
 import { tempDir } from './lib/server.js';
-import { curl, timeKeptAliveDownloads } from './lib/tools.js';
+import { curl, startFloorServer, timeKeptAliveDownloads } from './lib/tools.js';
 import { standardDatabase } from './search.js';
 
 /** The original's medians (ms). */
@@ -39,174 +41,191 @@ main(async () => {
   const results = new Results('compare', args.json);
   log(machineLine());
   const table = new Map<string, Cell[]>();
-  const row = (name: string, original: number) => {
+  const floor = await startFloorServer();
+  const row = (name: string, original: Cell) => {
     if (!table.has(name)) {
       table.set(name, [name, original]);
     }
     return table.get(name)!;
   };
-  await forEachDb(args, async (kind) => {
-    const database = await standardDatabase(kind, users, args.fresh);
-    try {
-      await withServer(database, async (server) => {
-        const clients = Array.from({ length: users }, (_, i) => new KeepAliveClient(server.url, authHeader(i + 1)));
-        const rotate = async (n: number, make: (u: number, i: number) => { path: string }) => {
-          const timings: Timing[] = [];
-          for (let i = 0; i < n + 20; i++) {
-            const u = (i % users) + 1;
-            const timing = await clients[u - 1]!.request(make(u, i));
-            if (timing.status !== 200) {
-              throw new Error(`${make(u, i).path} answered ${timing.status}`);
+  try {
+    await forEachDb(args, async (kind) => {
+      const database = await standardDatabase(kind, users, args.fresh);
+      try {
+        await withServer(database, async (server) => {
+          const clients = Array.from({ length: users }, (_, i) => new KeepAliveClient(server.url, authHeader(i + 1)));
+          const rotate = async (n: number, make: (u: number, i: number) => { path: string }) => {
+            const timings: Timing[] = [];
+            for (let i = 0; i < n + 20; i++) {
+              const u = (i % users) + 1;
+              const timing = await clients[u - 1]!.request(make(u, i));
+              if (timing.status !== 200) {
+                throw new Error(`${make(u, i).path} answered ${timing.status}`);
+              }
+              if (i >= 20) {
+                timings.push(timing);
+              }
             }
-            if (i >= 20) {
-              timings.push(timing);
-            }
-          }
-          return timings;
-        };
-        const list = await rotate(runs, (u) => ({ path: `/api/folders/${folderId(u, 50)}/children` }));
-        const crumbs = await rotate(runs, (u) => ({ path: `/api/nodes/${folderId(u, 14)}/breadcrumbs` }));
-        const search = await rotate(runs, (_u, i) => ({
-          path: `/api/search?q=${encodeURIComponent(SEARCH_QUERIES[i % SEARCH_QUERIES.length]!.q)}`,
-        }));
+            return timings;
+          };
+          const list = await rotate(runs, (u) => ({ path: `/api/folders/${folderId(u, 50)}/children` }));
+          const crumbs = await rotate(runs, (u) => ({ path: `/api/nodes/${folderId(u, 14)}/breadcrumbs` }));
+          const search = await rotate(runs, (_u, i) => ({
+            path: `/api/search?q=${encodeURIComponent(SEARCH_QUERIES[i % SEARCH_QUERIES.length]!.q)}`,
+          }));
 
-        const client = clients[0]!;
-        const body = randomBytes(10 * 1024 * 1024);
-        const uploads = await client.timeMany(
-          fileRuns,
-          3,
-          (i) => {
-            randomBytes(16).copy(body, 0);
-            return {
-              method: 'PUT',
-              path: `/api/files/content?name=compare-${i}-${randomBytes(4).toString('hex')}.bin`,
-              body,
-              keepBody: true,
-            };
-          },
-          201,
-        );
-        const ids = uploads.map((t) => (JSON.parse(t.body!.toString()) as { id: string }).id);
-        // Downloads over a kept-alive connection with curl (see curlKeepAlive for why not a Node client here).
-        const downloads = await timeKeptAliveDownloads(
-          server.url,
-          Array.from({ length: fileRuns }, (_, i) => `/api/files/${ids[i % ids.length]}/content`),
-          { headers: authHeader(1), warmup: 3, bytes: body.length },
-        );
-        for (const c of clients) {
-          c.close();
-        }
+          const client = clients[0]!;
+          const body = randomBytes(10 * 1024 * 1024);
+          const uploads = await client.timeMany(
+            fileRuns,
+            3,
+            (i) => {
+              randomBytes(16).copy(body, 0);
+              return {
+                method: 'PUT',
+                path: `/api/files/content?name=compare-${i}-${randomBytes(4).toString('hex')}.bin`,
+                body,
+                keepBody: true,
+              };
+            },
+            201,
+          );
+          const ids = uploads.map((t) => (JSON.parse(t.body!.toString()) as { id: string }).id);
+          // Downloads over a kept-alive connection with curl (see curlKeepAlive for why not a Node client here).
+          const downloads = await timeKeptAliveDownloads(
+            server.url,
+            Array.from({ length: fileRuns }, (_, i) => `/api/files/${ids[i % ids.length]}/content`),
+            { headers: authHeader(1), warmup: 3, bytes: body.length },
+          );
+          for (const c of clients) {
+            c.close();
+          }
 
-        // The same requests with curl, the way the original was measured.
-        const curlRotate = async (
-          n: number,
-          make: (u: number, i: number) => string,
-          onlyUser?: number,
-          before?: (u: number, i: number) => Promise<void>,
-        ) => {
-          const timings: Array<{ ttfbMs: number; totalMs: number }> = [];
-          for (let i = 0; i < n + 5; i++) {
-            const u = onlyUser ?? (i % users) + 1;
-            await before?.(u, i);
-            const got = await curl(`${server.url}${make(u, i)}`, { headers: authHeader(u) });
-            if (got.status !== 200) {
-              throw new Error(`${make(u, i)} answered ${got.status} to curl`);
+          // The same requests with curl, the way the original was measured, each followed by one to the floor server.
+          const floorTimings: number[] = [];
+          const curlRotate = async (
+            n: number,
+            make: (u: number, i: number) => string,
+            onlyUser?: number,
+            before?: (u: number, i: number) => Promise<void>,
+          ) => {
+            const timings: Array<{ ttfbMs: number; totalMs: number }> = [];
+            for (let i = 0; i < n + 5; i++) {
+              const u = onlyUser ?? (i % users) + 1;
+              await before?.(u, i);
+              const got = await curl(`${server.url}${make(u, i)}`, { headers: authHeader(u) });
+              if (got.status !== 200) {
+                throw new Error(`${make(u, i)} answered ${got.status} to curl`);
+              }
+              const floorGot = await curl(floor.url);
+              if (i >= 5) {
+                timings.push({ ttfbMs: got.startTransfer * 1000, totalMs: got.total * 1000 });
+                floorTimings.push(floorGot.total * 1000);
+              }
             }
-            if (i >= 5) {
-              timings.push({ ttfbMs: got.startTransfer * 1000, totalMs: got.total * 1000 });
-            }
-          }
-          return timings;
-        };
-        const curlList = await curlRotate(runs, (u) => `/api/folders/${folderId(u, 50)}/children`);
-        const curlCrumbs = await curlRotate(runs, (u) => `/api/nodes/${folderId(u, 14)}/breadcrumbs`);
-        const curlSearch = await curlRotate(
-          runs,
-          (_u, i) => `/api/search?q=${encodeURIComponent(SEARCH_QUERIES[i % SEARCH_QUERIES.length]!.q)}`,
-        );
-        const curlDownloads = await curlRotate(fileRuns, (_u, i) => `/api/files/${ids[i % ids.length]}/content`, 1);
-        // The same listings and downloads, each right after a change elsewhere in the user's tree (a
-        // favourite toggled, untimed): what was kept from the last one is out of date and is read afresh.
-        const toggleFavourite = async (u: number, i: number) => {
-          const res = await fetch(`${server.url}/api/nodes/${folderId(u, 99)}`, {
-            method: 'PATCH',
-            headers: { ...authHeader(u), 'content-type': 'application/json' },
-            body: JSON.stringify({ favorite: i % 2 === 0 }),
-          });
-          if (res.status !== 200) {
-            throw new Error(`toggling a favourite answered ${res.status}`);
-          }
-        };
-        const curlListChanged = await curlRotate(runs, (u) => `/api/folders/${folderId(u, 50)}/children`, undefined, toggleFavourite);
-        const curlDownloadsChanged = await curlRotate(fileRuns, (_u, i) => `/api/files/${ids[i % ids.length]}/content`, 1, toggleFavourite);
-        const uploadDir = await tempDir('compare-upload');
-        const curlUploads: number[] = [];
-        try {
-          for (let i = 0; i < fileRuns + 3; i++) {
-            const file = path.join(uploadDir, `up-${i}.bin`);
-            randomBytes(16).copy(body, 0);
-            await writeFile(file, body);
-            const got = await curl(`${server.url}/api/files/content?name=curl-${i}-${randomBytes(4).toString('hex')}.bin`, {
-              upload: file,
-              headers: authHeader(1),
+            return timings;
+          };
+          const curlList = await curlRotate(runs, (u) => `/api/folders/${folderId(u, 50)}/children`);
+          const curlCrumbs = await curlRotate(runs, (u) => `/api/nodes/${folderId(u, 14)}/breadcrumbs`);
+          const curlSearch = await curlRotate(
+            runs,
+            (_u, i) => `/api/search?q=${encodeURIComponent(SEARCH_QUERIES[i % SEARCH_QUERIES.length]!.q)}`,
+          );
+          const curlDownloads = await curlRotate(fileRuns, (_u, i) => `/api/files/${ids[i % ids.length]}/content`, 1);
+          // The same listings and downloads, each right after a change elsewhere in the user's tree (a
+          // favourite toggled, untimed): what was kept from the last one is out of date and is read afresh.
+          const toggleFavourite = async (u: number, i: number) => {
+            const res = await fetch(`${server.url}/api/nodes/${folderId(u, 99)}`, {
+              method: 'PATCH',
+              headers: { ...authHeader(u), 'content-type': 'application/json' },
+              body: JSON.stringify({ favorite: i % 2 === 0 }),
             });
-            if (got.status !== 201) {
-              throw new Error(`a 10 MB upload with curl answered ${got.status}`);
+            if (res.status !== 200) {
+              throw new Error(`toggling a favourite answered ${res.status}`);
             }
-            if (i >= 3) {
-              curlUploads.push(got.total * 1000);
+          };
+          const curlListChanged = await curlRotate(runs, (u) => `/api/folders/${folderId(u, 50)}/children`, undefined, toggleFavourite);
+          const curlDownloadsChanged = await curlRotate(
+            fileRuns,
+            (_u, i) => `/api/files/${ids[i % ids.length]}/content`,
+            1,
+            toggleFavourite,
+          );
+          const uploadDir = await tempDir('compare-upload');
+          const curlUploads: number[] = [];
+          try {
+            for (let i = 0; i < fileRuns + 3; i++) {
+              const file = path.join(uploadDir, `up-${i}.bin`);
+              randomBytes(16).copy(body, 0);
+              await writeFile(file, body);
+              const got = await curl(`${server.url}/api/files/content?name=curl-${i}-${randomBytes(4).toString('hex')}.bin`, {
+                upload: file,
+                headers: authHeader(1),
+              });
+              if (got.status !== 201) {
+                throw new Error(`a 10 MB upload with curl answered ${got.status}`);
+              }
+              if (i >= 3) {
+                curlUploads.push(got.total * 1000);
+              }
+              await rm(file);
             }
-            await rm(file);
+          } finally {
+            await rm(uploadDir, { recursive: true, force: true });
           }
-        } finally {
-          await rm(uploadDir, { recursive: true, force: true });
-        }
 
-        const add = (name: string, original: number, timings: number[]) => {
-          const s = summarize(timings);
-          row(name, original).push(s.p50, s.p99, `${(s.p50 / original).toFixed(2)}×`);
-          results.add(kind, name, s.p50, 'ms', { p99: s.p99, original, ratio: s.p50 / original, users });
-        };
-        const totals = (timings: Array<{ totalMs: number }>) => timings.map((t) => t.totalMs);
-        const measured = {
-          curl: {
-            list: totals(curlList),
-            listChanged: totals(curlListChanged),
-            firstByteChanged: curlDownloadsChanged.map((t) => t.ttfbMs),
-            upload: curlUploads,
-            firstByte: curlDownloads.map((t) => t.ttfbMs),
-            download: totals(curlDownloads),
-            crumbs: totals(curlCrumbs),
-            search: totals(curlSearch),
-          },
-          'keep-alive': {
-            list: totals(list),
-            upload: totals(uploads),
-            firstByte: downloads.map((t) => t.headersMs),
-            download: totals(downloads),
-            crumbs: totals(crumbs),
-            search: totals(search),
-          },
-        };
-        for (const [how, m] of Object.entries(measured)) {
-          add(`folder listing, 100 items (${how})`, ORIGINAL.list, m.list);
-          if ('listChanged' in m) {
-            add(`folder listing, 100 items, tree just changed (${how})`, ORIGINAL.list, m.listChanged);
+          const add = (name: string, original: number, timings: number[]) => {
+            const s = summarize(timings);
+            row(name, original).push(s.p50, s.p99, `${(s.p50 / original).toFixed(2)}×`);
+            results.add(kind, name, s.p50, 'ms', { p99: s.p99, original, ratio: s.p50 / original, users });
+          };
+          const floorSummary = summarize(floorTimings);
+          const floorRow = 'floor: a bare node:http server, between the curl rows (curl)';
+          row(floorRow, '–').push(floorSummary.p50, floorSummary.p99, '–');
+          results.add(kind, floorRow, floorSummary.p50, 'ms', { p99: floorSummary.p99, users });
+          const totals = (timings: Array<{ totalMs: number }>) => timings.map((t) => t.totalMs);
+          const measured = {
+            curl: {
+              list: totals(curlList),
+              listChanged: totals(curlListChanged),
+              firstByteChanged: curlDownloadsChanged.map((t) => t.ttfbMs),
+              upload: curlUploads,
+              firstByte: curlDownloads.map((t) => t.ttfbMs),
+              download: totals(curlDownloads),
+              crumbs: totals(curlCrumbs),
+              search: totals(curlSearch),
+            },
+            'keep-alive': {
+              list: totals(list),
+              upload: totals(uploads),
+              firstByte: downloads.map((t) => t.headersMs),
+              download: totals(downloads),
+              crumbs: totals(crumbs),
+              search: totals(search),
+            },
+          };
+          for (const [how, m] of Object.entries(measured)) {
+            add(`folder listing, 100 items (${how})`, ORIGINAL.list, m.list);
+            if ('listChanged' in m) {
+              add(`folder listing, 100 items, tree just changed (${how})`, ORIGINAL.list, m.listChanged);
+            }
+            add(`10 MB upload (${how})`, ORIGINAL.upload, m.upload);
+            add(`10 MB download, first byte (${how})`, ORIGINAL.firstByte, m.firstByte);
+            if ('firstByteChanged' in m) {
+              add(`10 MB download, first byte, tree just changed (${how})`, ORIGINAL.firstByte, m.firstByteChanged);
+            }
+            add(`10 MB download, in all (${how})`, ORIGINAL.download, m.download);
+            add(`breadcrumb, 15 deep (${how})`, ORIGINAL.breadcrumb, m.crumbs);
+            add(`name search, 10,000 files/user (${how})`, ORIGINAL.search, m.search);
           }
-          add(`10 MB upload (${how})`, ORIGINAL.upload, m.upload);
-          add(`10 MB download, first byte (${how})`, ORIGINAL.firstByte, m.firstByte);
-          if ('firstByteChanged' in m) {
-            add(`10 MB download, first byte, tree just changed (${how})`, ORIGINAL.firstByte, m.firstByteChanged);
-          }
-          add(`10 MB download, in all (${how})`, ORIGINAL.download, m.download);
-          add(`breadcrumb, 15 deep (${how})`, ORIGINAL.breadcrumb, m.crumbs);
-          add(`name search, 10,000 files/user (${how})`, ORIGINAL.search, m.search);
-        }
-      });
-    } finally {
-      await database.dispose();
-    }
-  });
+        });
+      } finally {
+        await database.dispose();
+      }
+    });
+  } finally {
+    await floor.stop();
+  }
   const headers = ['operation', 'original p50'];
   for (const kind of args.dbs) {
     headers.push(`${kind} p50`, `${kind} p99`, `${kind} / original`);

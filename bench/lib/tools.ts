@@ -247,3 +247,36 @@ http {
     },
   };
 }
+
+export interface FloorServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The floor under any HTTP answer on this machine at this moment: a bare node:http server in a
+ * process of its own that answers every request with `{}`. Timed with the same curl, between
+ * FileFlow's requests, it shows how fast the machine is while they run: this VM's speed for
+ * small requests moves by up to twice within minutes, and FileFlow's figures move with it.
+ */
+export async function startFloorServer(): Promise<FloorServer> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['-e', `require('node:http').createServer((q, s) => s.end('{}')).listen(${port}, '127.0.0.1', () => console.log('ready'))`],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the floor server exited (${code})`)));
+    child.stdout.once('data', () => resolve());
+  });
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    stop: async () => {
+      child.removeAllListeners('exit');
+      child.kill();
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
