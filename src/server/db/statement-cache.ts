@@ -1,4 +1,4 @@
-import { parse, protocol, type PGlite, type QueryOptions, type Results } from '@electric-sql/pglite';
+import { parse, protocol, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 
 /**
  * Named statements for the embedded database's hot queries.
@@ -20,6 +20,16 @@ import { parse, protocol, type PGlite, type QueryOptions, type Results } from '@
  * 100,000-item folder 116 → 160 ms).
  */
 const hotTexts = new Set<string>();
+
+/**
+ * Statements run inside transactions (the writes: uploads, moves, trash) become named statements
+ * too, from their second run: up to this many texts, so that texts that differ every time (a list
+ * of values spelt out) cannot grow the cache without bound. Their plans follow Postgres's default
+ * plan cache, as a named statement's would on a server.
+ */
+const TRANSACTION_TEXTS_NAMED = 200;
+/** How many texts seen once inside transactions are remembered (the set starts over when full). */
+const TRANSACTION_TEXTS_SEEN = 2_000;
 
 /** Marks an SQL text as worth a named statement on the embedded database. */
 export function markHotStatement(text: string): void {
@@ -47,8 +57,11 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /**
- * Routes the client's top-level `query()` calls for marked texts through named statements.
- * Transactions keep PGlite's own path (their queries do not go through `client.query`).
+ * Routes the client's top-level `query()` calls for marked texts through named statements, and
+ * the queries inside its transactions for texts they run again and again. A transaction's
+ * statements took PGlite's six trips each and were parsed and planned every time: in an upload
+ * the name check alone took 1.1–1.5 ms (docs/PERFORMANCE.md). A named statement created inside a
+ * transaction outlives the transaction's rollback, like any prepared statement.
  */
 export function installStatementCache(client: PGlite): void {
   const standardQuery = client.query.bind(client);
@@ -103,6 +116,44 @@ export function installStatementCache(client: PGlite): void {
     const [results] = parse.parseResults(messages, client.parsers, options);
     return (results ?? { rows: [], fields: [], affectedRows: 0 }) as Results<T>;
   };
+
+  const seenInTransactions = new Set<string>();
+  let namedForTransactions = 0;
+  /** Whether a text run inside a transaction takes the named path (learning it on its second run). */
+  const namedInTransaction = (text: string): boolean => {
+    if (statements.has(text) || hotTexts.has(text)) {
+      return true;
+    }
+    if (namedForTransactions >= TRANSACTION_TEXTS_NAMED) {
+      return false;
+    }
+    if (seenInTransactions.delete(text)) {
+      namedForTransactions += 1;
+      return true;
+    }
+    if (seenInTransactions.size >= TRANSACTION_TEXTS_SEEN) {
+      seenInTransactions.clear();
+    }
+    seenInTransactions.add(text);
+    return false;
+  };
+  const standardTransaction = client.transaction.bind(client);
+  client.transaction = async <T>(callback: (tx: Transaction) => Promise<T>): Promise<T> =>
+    standardTransaction((tx) => {
+      const standardTxQuery = tx.query.bind(tx);
+      tx.query = async <R>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<R>> => {
+        if (options?.blob || !namedInTransaction(text)) {
+          return standardTxQuery<R>(text, params, options);
+        }
+        if (tx.closed) {
+          throw new Error('Transaction is closed');
+        }
+        // The transaction holds PGlite's transaction lock already; take only the query lock, as
+        // its own query() does. Nothing is synced to the file system before the commit.
+        return client._runExclusiveQuery(() => run<R>(text, params ?? [], options));
+      };
+      return callback(tx);
+    });
 
   client.query = async <T>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> => {
     if (!hotTexts.has(text) || options?.blob) {
