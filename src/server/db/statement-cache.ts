@@ -25,7 +25,8 @@ const hotTexts = new Set<string>();
  * Statements run inside transactions (the writes: uploads, moves, trash) become named statements
  * too, from their second run: up to this many texts, so that texts that differ every time (a list
  * of values spelt out) cannot grow the cache without bound. Their plans follow Postgres's default
- * plan cache, as a named statement's would on a server.
+ * plan cache, as a named statement's would on a server: made for each run's values for the first
+ * five runs, then the generic plan unless its estimated cost is higher.
  */
 const TRANSACTION_TEXTS_NAMED = 200;
 /** How many texts seen once inside transactions are remembered (the set starts over when full). */
@@ -68,8 +69,10 @@ export function installStatementCache(client: PGlite): void {
   const statements = new Map<string, NamedStatement>();
   const serialize = protocol.serialize;
 
+  // Names are never reused: a statement forgotten below stays prepared in the session.
+  let statementsNamed = 0;
   const prepare = async (text: string): Promise<NamedStatement> => {
-    const name = `ff_hot_${statements.size + 1}`;
+    const name = `ff_hot_${++statementsNamed}`;
     const { messages } = await client.execProtocol(
       concat([serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]),
       {
@@ -104,31 +107,41 @@ export function installStatementCache(client: PGlite): void {
       }
       return JSON.stringify(value);
     });
-    const { messages } = await client.execProtocol(
-      concat([
-        serialize.bind({ statement: statement.name, values }),
-        serialize.describe({ type: 'P' }),
-        serialize.execute({}),
-        serialize.sync(),
-      ]),
-      { syncToFs: false },
-    );
-    const [results] = parse.parseResults(messages, client.parsers, options);
+    let executed: Awaited<ReturnType<PGlite['execProtocol']>>;
+    try {
+      executed = await client.execProtocol(
+        concat([
+          serialize.bind({ statement: statement.name, values }),
+          serialize.describe({ type: 'P' }),
+          serialize.execute({}),
+          serialize.sync(),
+        ]),
+        { syncToFs: false },
+      );
+    } catch (error) {
+      // A table changed under the statement so that its rows or parameters are of other types
+      // (DDL after it was prepared): Postgres refuses the cached plan. Forget it, so that the
+      // next run prepares the text afresh instead of failing until a restart.
+      if ((error as { code?: unknown }).code === '0A000') {
+        statements.delete(text);
+      }
+      throw error;
+    }
+    const [results] = parse.parseResults(executed.messages, client.parsers, options);
     return (results ?? { rows: [], fields: [], affectedRows: 0 }) as Results<T>;
   };
 
   const seenInTransactions = new Set<string>();
-  let namedForTransactions = 0;
   /** Whether a text run inside a transaction takes the named path (learning it on its second run). */
   const namedInTransaction = (text: string): boolean => {
     if (statements.has(text) || hotTexts.has(text)) {
       return true;
     }
-    if (namedForTransactions >= TRANSACTION_TEXTS_NAMED) {
+    // Only statements prepared count: a prepare that failed (in a transaction already aborted) takes no place.
+    if (statements.size >= hotTexts.size + TRANSACTION_TEXTS_NAMED) {
       return false;
     }
     if (seenInTransactions.delete(text)) {
-      namedForTransactions += 1;
       return true;
     }
     if (seenInTransactions.size >= TRANSACTION_TEXTS_SEEN) {
