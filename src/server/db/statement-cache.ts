@@ -12,8 +12,10 @@ import { parse, protocol, type PGlite, type QueryOptions, type Results, type Tra
  * (docs/PERFORMANCE.md). On a PostgreSQL server Drizzle already makes prepared statements named
  * ones, so both databases now run the hot paths the same way.
  *
- * Only marked texts are cached: they are few and fixed, and their plans do not depend much on the
- * values (a name search only when its pattern has a trigram: search.repository.ts). Statements are
+ * Outside transactions only marked texts are cached: they are few and fixed, and their plans do
+ * not depend much on the values (a name search only when its pattern has a trigram:
+ * search.repository.ts); the reads planned for their values (searches with filters) never run in
+ * a transaction. Inside transactions, see installStatementCache. Statements are
  * known by their text alone, so one that must be planned for its values must never render the
  * text of a marked one (compileQuery sees to that). Postgres's default plan cache mode applies; forcing a fresh plan per run
  * was measured slower on every listing benchmark (breadcrumbs 1.8–2.6 → 3.1 ms, a deep page of a
