@@ -10,11 +10,9 @@
  *
  *   npx tsx bench/compare.ts [--db pglite|postgres|both] [--quick] [--users N] [--json results.jsonl]
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { parseArgs } from './lib/args.js';
 import { authHeader, folderId, SEARCH_QUERIES } from './lib/datasets.js';
 import { KeepAliveClient, type Timing } from './lib/http.js';
@@ -22,10 +20,8 @@ import { log, printTable, Results, type Cell } from './lib/report.js';
 import { forEachDb, machineLine, main, withServer } from './lib/run.js';
 import { summarize } from './lib/stats.js';
 import { tempDir } from './lib/server.js';
-import { curl, startFloorServer, timeKeptAliveDownloads } from './lib/tools.js';
+import { curl, startFloorServer, syncToDisk, timeKeptAliveDownloads } from './lib/tools.js';
 import { standardDatabase } from './search.js';
-
-const execFileAsync = promisify(execFile);
 
 /** The original's medians (ms). */
 const ORIGINAL = {
@@ -168,7 +164,7 @@ main(async () => {
               randomBytes(16).copy(body, 0);
               await writeFile(files[i]!, body);
             }
-            await execFileAsync('sync');
+            await syncToDisk();
             for (const [i, file] of files.entries()) {
               const got = await curl(`${server.url}/api/files/content?name=curl-${i}-${randomBytes(4).toString('hex')}.bin`, {
                 upload: file,

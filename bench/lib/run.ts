@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import { arch, cpus, loadavg, totalmem } from 'node:os';
-import { promisify } from 'node:util';
 import type { BenchArgs } from './args.js';
 import type { BenchDatabase } from './db.js';
 import { log } from './report.js';
 import { startServer, type BenchServer } from './server.js';
-
-const execFileAsync = promisify(execFile);
+import { syncToDisk } from './tools.js';
 
 /** Starts a server on the database, runs `work`, and always stops the server. */
 export async function withServer<T>(
@@ -20,7 +17,7 @@ export async function withServer<T>(
     // a copy of the embedded database's directory): left to the kernel's writeback, they made
     // every upload's fsync wait behind them (10 MB uploads at 1,010,000 nodes 61-64 ms, against
     // 36-39 ms for the same server after a sync). Measure from a clean page cache instead.
-    await execFileAsync('sync');
+    await syncToDisk();
     return await work(server);
   } catch (error) {
     // What the server said last usually explains a failure (it may have exited).

@@ -19,6 +19,11 @@ export async function have(program: string): Promise<boolean> {
   }
 }
 
+/** Writes every dirty page to disk, so that what a benchmark wrote is not written back while it measures. */
+export async function syncToDisk(): Promise<void> {
+  await run('sync', []);
+}
+
 export interface CurlResult {
   status: number;
   /** Seconds, as curl reports them. */
