@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineLine } from './lib/run.js';
+import { ensureServerBuilt } from './lib/server.js';
 
 const BENCHES = ['tree', 'files', 'search', 'purge', 'load', 's3', 'compare'];
 
@@ -34,6 +35,7 @@ function run(name: string): Promise<number> {
       ['--import', 'tsx', path.join(dir, `${name}.ts`), ...(full ? [] : ['--quick']), '--json', json, ...passOn],
       {
         stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, BENCH_SERVER_BUILT: '1' },
       },
     );
     child.on('exit', (code) => resolve(code ?? 1));
@@ -42,6 +44,8 @@ function run(name: string): Promise<number> {
 
 const started = Date.now();
 process.stdout.write(`# FileFlow benchmarks (${full ? 'full' : 'quick'})\n\n${machineLine()}\n`);
+// Every benchmark runs the server as `npm start` does: compiled once here, not by each of them.
+await ensureServerBuilt();
 const failed: string[] = [];
 const times: string[] = [];
 for (const name of BENCHES.filter((b) => only.includes(b))) {
