@@ -6,7 +6,9 @@
  * original was measured: time_total, and time_starttransfer for the first byte) and over a
  * kept-alive connection (from this process; 10 MB downloads with curl, which reuses one connection).
  * Between FileFlow's curl requests, the same curl asks a bare node:http server (the floor row):
- * what any answer costs on this machine at that moment, for reading the other rows by.
+ * what any answer costs on this machine at that moment, for reading the other rows by. After each
+ * of FileFlow's curl uploads, the same file goes to a bare server that hashes, writes and fsyncs it
+ * the plain way (the upload baseline row): what the disk allows at that moment.
  *
  *   npx tsx bench/compare.ts [--db pglite|postgres|both] [--quick] [--users N] [--json results.jsonl]
  */
@@ -20,7 +22,7 @@ import { log, printTable, Results, type Cell } from './lib/report.js';
 import { forEachDb, machineLine, main, withServer } from './lib/run.js';
 import { summarize } from './lib/stats.js';
 import { tempDir } from './lib/server.js';
-import { curl, startFloorServer, syncToDisk, timeKeptAliveDownloads } from './lib/tools.js';
+import { curl, startFloorServer, startUploadBaselineServer, syncToDisk, timeKeptAliveDownloads } from './lib/tools.js';
 import { standardDatabase } from './search.js';
 
 /** The original's medians (ms). */
@@ -152,7 +154,10 @@ main(async () => {
             toggleFavourite,
           );
           const uploadDir = await tempDir('compare-upload');
+          const uploadBaselineDir = await tempDir('compare-upload-baseline');
+          const uploadBaseline = await startUploadBaselineServer(uploadBaselineDir);
           const curlUploads: number[] = [];
+          const uploadBaselineTimings: number[] = [];
           try {
             // Every file is written (each with content of its own) and synced before the first
             // upload: written just before its upload, a file's 10 MB of dirty pages went to disk
@@ -173,12 +178,19 @@ main(async () => {
               if (got.status !== 201) {
                 throw new Error(`a 10 MB upload with curl answered ${got.status}`);
               }
+              const baselineGot = await curl(uploadBaseline.url, { upload: file });
+              if (baselineGot.status !== 201) {
+                throw new Error(`the upload baseline server answered ${baselineGot.status}`);
+              }
               if (i >= 3) {
                 curlUploads.push(got.total * 1000);
+                uploadBaselineTimings.push(baselineGot.total * 1000);
               }
             }
           } finally {
+            await uploadBaseline.stop();
             await rm(uploadDir, { recursive: true, force: true });
+            await rm(uploadBaselineDir, { recursive: true, force: true });
           }
 
           const add = (name: string, original: number, timings: number[]) => {
@@ -190,6 +202,10 @@ main(async () => {
           const floorRow = 'floor: a bare node:http server, between the curl rows (curl)';
           row(floorRow, '–').push(floorSummary.p50, floorSummary.p99, '–');
           results.add(kind, floorRow, floorSummary.p50, 'ms', { p99: floorSummary.p99, users });
+          const uploadBaselineSummary = summarize(uploadBaselineTimings);
+          const uploadBaselineRow = 'upload baseline: bare node:http, SHA-256 + write + fsync + rename, same file right after (curl)';
+          row(uploadBaselineRow, '–').push(uploadBaselineSummary.p50, uploadBaselineSummary.p99, '–');
+          results.add(kind, uploadBaselineRow, uploadBaselineSummary.p50, 'ms', { p99: uploadBaselineSummary.p99, users });
           const totals = (timings: Array<{ totalMs: number }>) => timings.map((t) => t.totalMs);
           const measured = {
             curl: {

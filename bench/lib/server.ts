@@ -23,9 +23,13 @@ export function ensureServerBuilt(): Promise<void> {
   if (process.env.BENCH_SERVER_BUILT === '1') {
     return Promise.resolve();
   }
-  serverBuilt ??= promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: REPO_ROOT,
-  }).then(() => undefined);
+  serverBuilt ??= promisify(execFile)(
+    process.execPath,
+    [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: REPO_ROOT,
+    },
+  ).then(() => undefined);
   return serverBuilt;
 }
 

@@ -264,13 +264,48 @@ export interface FloorServer {
  * FileFlow's requests, it shows how fast the machine is while they run: this VM's speed for
  * small requests moves by up to twice within minutes, and FileFlow's figures move with it.
  */
-export async function startFloorServer(): Promise<FloorServer> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['-e', `require('node:http').createServer((q, s) => s.end('{}')).listen(${port}, '127.0.0.1', () => console.log('ready'))`],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+export function startFloorServer(): Promise<FloorServer> {
+  return startBareServer(`require('node:http').createServer((q, s) => s.end('{}'))`);
+}
+
+/**
+ * A baseline for uploads: a bare node:http server that does, the plain way, the least any durable
+ * upload must (hash the body with SHA-256 while writing it to a new file in `dir`, fsync it at the
+ * end, rename it to its hash, fsync the directory) and answers 201: no database, no checks. Timed
+ * with the same curl and file right after each of FileFlow's uploads, it shows what the disk and
+ * the machine allow at that moment. It is not a floor: FileFlow starts flushing while the bytes
+ * arrive (durable-file-sink.ts), so it can come in under it.
+ */
+export function startUploadBaselineServer(dir: string): Promise<FloorServer> {
+  return startBareServer(
+    `const fs = require('node:fs/promises'), path = require('node:path'), { createHash } = require('node:crypto');
+    const dir = ${JSON.stringify(dir)};
+    let count = 0;
+    require('node:http').createServer(async (q, s) => {
+      const temp = path.join(dir, 'upload-' + count++);
+      const file = await fs.open(temp, 'wx');
+      const hash = createHash('sha256');
+      for await (const chunk of q) {
+        hash.update(chunk);
+        await file.write(chunk);
+      }
+      await file.sync();
+      await file.close();
+      await fs.rename(temp, path.join(dir, hash.digest('hex')));
+      const folder = await fs.open(dir, 'r');
+      await folder.sync();
+      await folder.close();
+      s.writeHead(201).end('{}');
+    })`,
   );
+}
+
+/** Runs `server` (an expression that makes a node:http server) in a process of its own on a free loopback port. */
+async function startBareServer(server: string): Promise<FloorServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-e', `${server}.listen(${port}, '127.0.0.1', () => console.log('ready'))`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the floor server exited (${code})`)));
