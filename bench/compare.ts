@@ -22,8 +22,17 @@ import { log, printTable, Results, type Cell } from './lib/report.js';
 import { forEachDb, machineLine, main, withServer } from './lib/run.js';
 import { summarize } from './lib/stats.js';
 import { tempDir } from './lib/server.js';
-import { curl, startFloorServer, startUploadBaselineServer, syncToDisk, timeKeptAliveDownloads } from './lib/tools.js';
+import {
+  curl,
+  startFloorServer,
+  startUploadBaselineServer,
+  syncToDisk,
+  timeKeptAliveDownloads,
+  timeTenMegabyteUploads,
+} from './lib/tools.js';
 import { standardDatabase } from './search.js';
+
+const TEN_MB = 10 * 1024 * 1024;
 
 /** The original's medians (ms). */
 const ORIGINAL = {
@@ -76,28 +85,12 @@ main(async () => {
             path: `/api/search?q=${encodeURIComponent(SEARCH_QUERIES[i % SEARCH_QUERIES.length]!.q)}`,
           }));
 
-          const client = clients[0]!;
-          const body = randomBytes(10 * 1024 * 1024);
-          const uploads = await client.timeMany(
-            fileRuns,
-            3,
-            (i) => {
-              randomBytes(16).copy(body, 0);
-              return {
-                method: 'PUT',
-                path: `/api/files/content?name=compare-${i}-${randomBytes(4).toString('hex')}.bin`,
-                body,
-                keepBody: true,
-              };
-            },
-            201,
-          );
-          const ids = uploads.map((t) => (JSON.parse(t.body!.toString()) as { id: string }).id);
+          const { timings: uploads, ids } = await timeTenMegabyteUploads(clients[0]!, fileRuns, 'compare');
           // Downloads over a kept-alive connection with curl (see curlKeepAlive for why not a Node client here).
           const downloads = await timeKeptAliveDownloads(
             server.url,
             Array.from({ length: fileRuns }, (_, i) => `/api/files/${ids[i % ids.length]}/content`),
-            { headers: authHeader(1), warmup: 3, bytes: body.length },
+            { headers: authHeader(1), warmup: 3, bytes: TEN_MB },
           );
           for (const c of clients) {
             c.close();
@@ -164,6 +157,7 @@ main(async () => {
             // during the upload and held up the server's fsync (PostgreSQL: 48 ms against 29 for
             // the same uploads from memory over a kept-alive connection, in the same run).
             const files: string[] = [];
+            const body = randomBytes(TEN_MB);
             for (let i = 0; i < fileRuns + 3; i++) {
               files.push(path.join(uploadDir, `up-${i}.bin`));
               randomBytes(16).copy(body, 0);

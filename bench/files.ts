@@ -21,7 +21,16 @@ import { log, printTable, Results, type Cell } from './lib/report.js';
 import { RssSampler } from './lib/rss.js';
 import { forEachDb, machineLine, main, verdict, withServer } from './lib/run.js';
 import { mb, mbPerSecond, summarize } from './lib/stats.js';
-import { curl, ddWrite, randomFile, sha256File, startNginx, timeKeptAliveDownloads, type Nginx } from './lib/tools.js';
+import {
+  curl,
+  ddWrite,
+  randomFile,
+  sha256File,
+  startNginx,
+  timeKeptAliveDownloads,
+  timeTenMegabyteUploads,
+  type Nginx,
+} from './lib/tools.js';
 
 const TEN_MB = 10 * 1024 * 1024;
 const run = promisify(execFile);
@@ -147,27 +156,8 @@ main(async () => {
         const client = new KeepAliveClient(server.url, authHeader(1));
         const auth = authHeader(1);
 
-        // 10 MB: each upload is new content under a new name (the first 16 bytes differ).
-        const body = randomBytes(TEN_MB);
-        const ids: string[] = [];
-        const uploads = await client.timeMany(
-          runs,
-          3,
-          (i) => {
-            randomBytes(16).copy(body, 0);
-            return {
-              method: 'PUT',
-              path: `/api/files/content?name=ten-${i}.bin`,
-              body,
-              keepBody: true,
-              headers: { 'content-type': 'application/octet-stream' },
-            };
-          },
-          201,
-        );
-        for (const timing of uploads) {
-          ids.push((JSON.parse(timing.body!.toString()) as { id: string }).id);
-        }
+        // 10 MB: each upload is new content under a new name.
+        const { timings: uploads, ids } = await timeTenMegabyteUploads(client, runs, 'ten');
         // Over one kept-alive connection, with curl (see curlKeepAlive for why not a Node client here).
         const downloads = await timeKeptAliveDownloads(
           server.url,

@@ -5,6 +5,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { KeepAliveClient, Timing } from './http.js';
 import { freePort, removeDir, tempDir } from './server.js';
 
 const run = promisify(execFile);
@@ -106,6 +107,34 @@ export async function timeKeptAliveDownloads(
     throw new Error(`a download over a kept-alive connection answered ${wrong.status} with ${wrong.downloaded} bytes`);
   }
   return results.map((result) => ({ headersMs: result.startTransfer * 1000, totalMs: result.total * 1000 }));
+}
+
+/**
+ * Times `runs` uploads of 10 MiB (PUT, raw body) after 3 untimed ones, each new content under a
+ * new name (its first 16 bytes differ); returns the timings and the new files' ids.
+ */
+export async function timeTenMegabyteUploads(
+  client: KeepAliveClient,
+  runs: number,
+  namePrefix: string,
+): Promise<{ timings: Timing[]; ids: string[] }> {
+  const body = randomBytes(10 * 1024 * 1024);
+  const timings = await client.timeMany(
+    runs,
+    3,
+    (i) => {
+      randomBytes(16).copy(body, 0);
+      return {
+        method: 'PUT',
+        path: `/api/files/content?name=${namePrefix}-${i}-${randomBytes(4).toString('hex')}.bin`,
+        body,
+        keepBody: true,
+        headers: { 'content-type': 'application/octet-stream' },
+      };
+    },
+    201,
+  );
+  return { timings, ids: timings.map((t) => (JSON.parse(t.body!.toString()) as { id: string }).id) };
 }
 
 /** A file of `size` random bytes under the benchmark cache (made once, reused). */
