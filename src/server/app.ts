@@ -86,10 +86,12 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   await app.register(healthRoutes, { services });
   await app.register(authRoutes, { services });
   await app.register(tokensRoutes, { services });
-  await app.register(treeRoutes, { services, answers: new TreeAnswerCache(config.answerCacheBytes) });
+  // Folder pages, breadcrumbs and search results, kept while the user's tree is unchanged.
+  const answers = new TreeAnswerCache(config.answerCacheBytes);
+  await app.register(treeRoutes, { services, answers });
   await app.register(filesRoutes, { services });
   await app.register(trashRoutes, { services });
-  await app.register(searchRoutes, { services });
+  await app.register(searchRoutes, { services, answers });
   await app.register(sharesRoutes, { services, publicUrl: config.publicUrl });
   await app.register(publicSharesRoutes, { services, limitPerMinute: config.rateLimits.sharePerAddress });
   await registerWebUi(app, { distDir: DEFAULT_WEB_DIST_DIR });

@@ -192,6 +192,20 @@ describe('kept folder pages', () => {
   });
 });
 
+/** GETs `url` (200, with a strong ETag that must be revalidated), then 304 for its ETag; returns the ETag. */
+async function expectValidated(client: ApiClient, url: string): Promise<string> {
+  const first = await client.get(url);
+  expect(first.statusCode, first.body).toBe(200);
+  const etag = first.headers.etag as string;
+  expect(etag).toMatch(/^"[^"]+"$/);
+  expect(first.headers['cache-control']).toBe('private, no-cache');
+  const unchanged = await client.get(url, { 'if-none-match': etag });
+  expect(unchanged.statusCode).toBe(304);
+  expect(unchanged.body).toBe('');
+  expect(unchanged.headers.etag).toBe(etag);
+  return etag;
+}
+
 describe('conditional listings', () => {
   it('answer 304 while nothing changed, and the new page once something did', async () => {
     const alice = await t.newUser();
@@ -199,16 +213,7 @@ describe('conditional listings', () => {
     await upload(alice, 'one.txt', '1', folder.id);
     const url = `/api/folders/${folder.id}/children`;
 
-    const first = await alice.get(url);
-    expect(first.statusCode).toBe(200);
-    const etag = first.headers.etag as string;
-    expect(etag).toMatch(/^"[^"]+"$/);
-    expect(first.headers['cache-control']).toBe('private, no-cache');
-
-    const unchanged = await alice.get(url, { 'if-none-match': etag });
-    expect(unchanged.statusCode).toBe(304);
-    expect(unchanged.body).toBe('');
-    expect(unchanged.headers.etag).toBe(etag);
+    const etag = await expectValidated(alice, url);
     expect((await alice.get(url, { 'if-none-match': `"other", W/${etag}` })).statusCode).toBe(304);
 
     // Another folder's page, or another order of this one, has its own validator.
@@ -231,6 +236,140 @@ describe('conditional listings', () => {
     expect(head.statusCode).toBe(200);
     expect(head.body).toBe('');
     expect(head.headers.etag).toBe(get.headers.etag);
+  });
+});
+
+interface SearchPage {
+  results: Array<Node & { path: string }>;
+  total: number;
+}
+
+/**
+ * Searches twice (the second answer is a kept one) and returns the second, after checking that
+ * both agree and that every result is exactly what the uncached single-node routes say now.
+ */
+async function freshSearch(client: ApiClient, query: string): Promise<SearchPage> {
+  const first = await client.get(`/api/search?${query}`);
+  expect(first.statusCode, first.body).toBe(200);
+  const second = await client.get(`/api/search?${query}`);
+  expect(second.statusCode, second.body).toBe(200);
+  expect(second.headers.etag).toBe(first.headers.etag);
+  expect(second.json()).toEqual(first.json());
+  const page = second.json<SearchPage>();
+  for (const { path, ...node } of page.results) {
+    expect(node).toEqual(await nodeOf(client, node.id));
+    const crumbs = await client.get(`/api/nodes/${node.id}/breadcrumbs`);
+    expect(path).toBe(`/${crumbs.json<Array<{ name: string }>>().map((crumb) => crumb.name).join('/')}`);
+  }
+  return page;
+}
+
+const pathsOf = (page: SearchPage) => page.results.map((result) => result.path).sort();
+
+describe('kept search results', () => {
+  it('show every kind of change to the tree on the very next search', async () => {
+    const alice = await t.newUser();
+    expect(await freshSearch(alice, 'q=plan')).toEqual({ results: [], total: 0 });
+
+    const docs = await createFolder(alice, 'Docs');
+    const plan = await upload(alice, 'plan.txt', 'first', docs.id);
+    expect(pathsOf(await freshSearch(alice, 'q=plan'))).toEqual(['/Docs/plan.txt']);
+
+    // New content under the same name: size, hash and etag change in the results.
+    await alice.putFile('plan.txt', 'second version', { parentId: docs.id, conflict: 'replace' });
+    expect((await freshSearch(alice, 'q=plan')).results[0]).toMatchObject({ size: 'second version'.length });
+
+    // A renamed or moved ancestor changes the path; a rename out of the query drops the result.
+    expect((await alice.patch(`/api/nodes/${docs.id}`, { name: 'Papers' })).statusCode).toBe(200);
+    expect(pathsOf(await freshSearch(alice, 'q=plan'))).toEqual(['/Papers/plan.txt']);
+    const top = await createFolder(alice, 'Top');
+    expect((await alice.patch(`/api/nodes/${docs.id}`, { parentId: top.id })).statusCode).toBe(200);
+    expect(pathsOf(await freshSearch(alice, 'q=plan'))).toEqual(['/Top/Papers/plan.txt']);
+    expect((await alice.patch(`/api/nodes/${plan.id}`, { favorite: true })).statusCode).toBe(200);
+    expect((await freshSearch(alice, 'q=plan')).results[0]!.favorite).toBe(true);
+    expect((await alice.post(`/api/nodes/${plan.id}/copy`, { parentId: null, name: 'plan copy.txt' })).statusCode).toBe(201);
+    expect(pathsOf(await freshSearch(alice, 'q=plan'))).toEqual(['/Top/Papers/plan.txt', '/plan copy.txt']);
+    expect((await alice.patch(`/api/nodes/${plan.id}`, { name: 'notes.txt' })).statusCode).toBe(200);
+    expect(pathsOf(await freshSearch(alice, 'q=plan'))).toEqual(['/plan copy.txt']);
+
+    // Trash hides a whole subtree; restore brings it back; deleting for good removes it.
+    expect((await alice.delete(`/api/nodes/${top.id}`)).statusCode).toBe(200);
+    expect(pathsOf(await freshSearch(alice, 'q=notes'))).toEqual([]);
+    expect((await alice.post(`/api/trash/${top.id}/restore`)).statusCode).toBe(200);
+    expect(pathsOf(await freshSearch(alice, 'q=notes'))).toEqual(['/Top/Papers/notes.txt']);
+    expect((await alice.delete(`/api/nodes/${top.id}`)).statusCode).toBe(200);
+    expect((await alice.delete(`/api/trash/${top.id}`)).statusCode).toBe(204);
+    expect(pathsOf(await freshSearch(alice, 'q=notes'))).toEqual([]);
+  });
+
+  it('are kept apart per user, query, filter and page', async () => {
+    const [alice, bob] = [await t.newUser(), await t.newUser()];
+    for (const name of ['one.txt', 'two.pdf', 'three.txt']) {
+      await upload(alice, name, name);
+    }
+    await upload(bob, 'bob.txt', 'bob');
+    const names = (page: SearchPage) => page.results.map((result) => result.name);
+    for (let round = 0; round < 2; round++) {
+      expect(names(await freshSearch(alice, 'q=t'))).toEqual(['three.txt', 'two.pdf', 'one.txt']);
+      expect(names(await freshSearch(bob, 'q=t'))).toEqual(['bob.txt']);
+      expect(names(await freshSearch(alice, 'q=t&types=pdf'))).toEqual(['two.pdf']);
+      expect(names(await freshSearch(alice, 'q=t&sizeMin=8'))).toEqual(['three.txt']);
+      expect(await freshSearch(alice, 'q=t&limit=1&offset=1')).toMatchObject({ total: 3, results: [{ name: 'two.pdf' }] });
+      expect(await freshSearch(alice, 'q=t&limit=1&offset=5')).toEqual({ total: 3, results: [] });
+    }
+    // Another user's change leaves alice's results as they were; her own shows at once.
+    await upload(bob, 'bob2.txt', 'bob2');
+    expect(names(await freshSearch(alice, 'q=t'))).toEqual(['three.txt', 'two.pdf', 'one.txt']);
+    await upload(alice, 'four.txt', 'four');
+    expect(await freshSearch(alice, 'q=t&limit=1&offset=5')).toEqual({ total: 4, results: [] });
+    expect(await freshSearch(alice, 'q=t&limit=1&offset=0')).toMatchObject({ total: 4, results: [{ name: 'four.txt' }] });
+  });
+
+  it('answer 304 while nothing changed, and the new results once something did', async () => {
+    const alice = await t.newUser();
+    await upload(alice, 'budget.txt', 'b');
+    const url = '/api/search?q=budget';
+    const etag = await expectValidated(alice, url);
+    // Another query, or another user's same query, has its own validator.
+    expect((await alice.get('/api/search?q=budg', { 'if-none-match': etag })).statusCode).toBe(200);
+    const bob = await t.newUser();
+    expect((await bob.get(url, { 'if-none-match': etag })).statusCode).toBe(200);
+
+    await upload(alice, 'budget 2.txt', 'b2');
+    const changed = await alice.get(url, { 'if-none-match': etag });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json<SearchPage>().total).toBe(2);
+    expect((await alice.get(url, { 'if-none-match': changed.headers.etag as string })).statusCode).toBe(304);
+  });
+
+  it("follow a saved profile's new values at once", async () => {
+    const alice = await t.newUser();
+    await upload(alice, 'alpha.txt', 'a');
+    await upload(alice, 'beta.txt', 'b');
+    const created = await alice.post('/api/search-profiles', { name: 'Mine', query: 'alpha' });
+    expect(created.statusCode, created.body).toBe(201);
+    const url = `/api/search-profiles/${created.json().id}/results`;
+    const names = async () => {
+      const first = await alice.get(url);
+      const second = await alice.get(url, { 'if-none-match': first.headers.etag as string });
+      expect(second.statusCode).toBe(304);
+      return first.json<SearchPage>().results.map((result) => result.name);
+    };
+    expect(await names()).toEqual(['alpha.txt']);
+    expect((await alice.patch(`/api/search-profiles/${created.json().id}`, { query: 'beta' })).statusCode).toBe(200);
+    expect(await names()).toEqual(['beta.txt']);
+  });
+
+  it('stop being served to a token once it is revoked', async () => {
+    const alice = await t.newUser();
+    await upload(alice, 'secret-plan.txt', 'mine');
+    const created = await alice.post('/api/tokens', { name: 'script' });
+    const script = alice.withToken(created.json().token);
+    expect(pathsOf(await freshSearch(script, 'q=secret'))).toEqual(['/secret-plan.txt']);
+    expect((await alice.delete(`/api/tokens/${created.json().id}`)).statusCode).toBe(204);
+    const res = await script.get('/api/search?q=secret');
+    expect(res.statusCode).toBe(401);
+    expect(res.body).not.toContain('secret-plan');
   });
 });
 

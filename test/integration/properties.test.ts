@@ -42,6 +42,7 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
 interface NodeRef {
   id: string;
   type: 'file' | 'folder';
+  name: string;
 }
 
 /** Every live node of a user, found by walking the tree through the API. */
@@ -52,13 +53,26 @@ async function liveNodes(client: ApiClient): Promise<NodeRef[]> {
     const folder = queue.shift() ?? null;
     const res = await client.get(folder ? `/api/folders/${folder}/children?limit=1000` : '/api/folders/root/children?limit=1000');
     for (const item of res.json().items as NodeRef[]) {
-      result.push({ id: item.id, type: item.type });
+      result.push({ id: item.id, type: item.type, name: item.name });
       if (item.type === 'folder') {
         queue.push(item.id);
       }
     }
   }
   return result;
+}
+
+/**
+ * Checks that searches (kept between requests while the tree is unchanged) find exactly the
+ * live nodes the folder listings show: everything, and the names with "txt" in them.
+ */
+async function expectSearchesMatch(client: ApiClient, nodes: NodeRef[]): Promise<void> {
+  const idsOf = (items: Array<{ id: string }>) => items.map((item) => item.id).sort();
+  const everything = (await client.get('/api/search?limit=200')).json<{ results: NodeRef[]; total: number }>();
+  expect(idsOf(everything.results)).toEqual(idsOf(nodes));
+  expect(everything.total).toBe(nodes.length);
+  const txt = (await client.get('/api/search?q=txt&limit=200')).json<{ results: NodeRef[]; total: number }>();
+  expect(idsOf(txt.results)).toEqual(idsOf(nodes.filter((node) => node.name.toLowerCase().includes('txt'))));
 }
 
 const at = <T>(items: T[], index: number): T | undefined => (items.length === 0 ? undefined : items[index % items.length]);
@@ -81,6 +95,7 @@ describe('random operation sequences keep the invariants', () => {
           for (const op of ops) {
             const client = users[op.user]!;
             const nodes = await liveNodes(client);
+            await expectSearchesMatch(client, nodes);
             const folders = nodes.filter((node) => node.type === 'folder');
             const folderId = (index: number) => (index % (folders.length + 1) === 0 ? null : (at(folders, index)?.id ?? null));
             let status = 0;

@@ -91,7 +91,7 @@ describe.runIf(POSTGRES_URL)('three workers on PostgreSQL and S3', () => {
     expect(revoked.every((res) => res.status === 401)).toBe(true);
   }, 120_000);
 
-  it('shows a change made through one worker in the next listing from every worker', async () => {
+  it('shows a change made through one worker in the next listing and search from every worker', async () => {
     const bob = new HttpClient(server.url);
     const stamp = `${Date.now()}b`;
     expect((await bob.json('POST', '/api/auth/register', { username: `w${stamp}`, email: `w${stamp}@example.test`, password: 'correct horse battery' })).status).toBe(201);
@@ -99,8 +99,12 @@ describe.runIf(POSTGRES_URL)('three workers on PostgreSQL and S3', () => {
     const file = (await put.json()) as { id: string };
     // Many requests at once open many connections, which the workers share out between them.
     const namesSeen = async () => {
-      const answers = await Promise.all(Array.from({ length: 12 }, () => bob.send('GET', '/api/folders/root/children')));
-      return Promise.all(answers.map(async (res) => ((await res.json()) as { items: Array<{ name: string }> }).items.map((item) => item.name).join()));
+      const listings = await Promise.all(Array.from({ length: 12 }, () => bob.send('GET', '/api/folders/root/children')));
+      const searches = await Promise.all(Array.from({ length: 12 }, () => bob.send('GET', '/api/search?q=.txt')));
+      return [
+        ...(await Promise.all(listings.map(async (res) => ((await res.json()) as { items: Array<{ name: string }> }).items.map((item) => item.name).join()))),
+        ...(await Promise.all(searches.map(async (res) => ((await res.json()) as { results: Array<{ name: string }> }).results.map((item) => item.name).join()))),
+      ];
     };
     for (let round = 1; round <= 5; round++) {
       // Each worker keeps the page it answered...

@@ -27,12 +27,12 @@ const ENTRY_OVERHEAD = 512;
 const LARGEST_ENTRY = 1024 * 1024;
 
 /**
- * Answers computed from a user's file tree (a folder's page), kept per process as the very bytes
- * sent, and sent again for as long as the user's tree version has not moved. The version is
- * bumped by the database at the commit of every write to the user's nodes, and is read fresh
- * for every request (a one-row read instead of the page's query, its JSON and its
- * serialisation), so an answer is never staler than the database at the time of the request,
- * whichever process wrote last.
+ * Answers computed from a user's file tree alone (a folder's page, breadcrumbs, a page of search
+ * results), kept per process as the very bytes sent, and sent again for as long as the user's
+ * tree version has not moved. The version is bumped by the database at the commit of every write
+ * to the user's nodes, and is read fresh for every request (a one-row read instead of the page's
+ * query, its JSON and its serialisation), so an answer is never staler than the database at the
+ * time of the request, whichever process wrote last.
  *
  * The answers carry a strong ETag (the version, and a digest of who asked what of which server start),
  * and a matching If-None-Match gets 304 with no body: clients that poll a folder pay one small

@@ -143,7 +143,7 @@ const at = {
 };
 
 type PageShape = { sort: ListSort; order: SortOrder };
-type TreeVersionValue = number | string | bigint | null;
+export type TreeVersionValue = number | string | bigint | null;
 
 /**
  * The statements of the hot read paths (listings, folder pages, breadcrumbs), rendered once per
@@ -206,14 +206,14 @@ function folderPageStatement(page: PageShape): CompiledQuery {
 }
 
 /** The version of the user in `userColumn`, as a scalar subquery. */
-function treeVersionStatementOf(user: typeof fileNodes.userId | SQL | Placeholder): SQL {
+export function treeVersionStatementOf(user: typeof fileNodes.userId | SQL | Placeholder): SQL {
   return sql`select version from tree_versions where user_id = ${user}`;
 }
 
 const treeVersionStatement = compileQuery(treeVersionStatementOf(at.userId), { hot: true });
 
 /** A tree version as the drivers return a bigint (a user who never wrote any node is at 0). */
-function treeVersionOf(value: TreeVersionValue | undefined): number {
+export function treeVersionOf(value: TreeVersionValue | undefined): number {
   return value === null || value === undefined ? 0 : Number(value);
 }
 

@@ -1,7 +1,18 @@
 import { and, count, eq, gte, inArray, isNull, lt, lte, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { compileQuery, runCompiled, type CompiledQuery, type Executor } from '../db/client.js';
 import { fileNodes } from '../db/schema/index.js';
-import { fromListedTuple, jsonValue, listedColumns, listedColumnsOf, listedTupleOf, type ListedNode, type ListedNodeTuple } from './nodes.repository.js';
+import {
+  fromListedTuple,
+  jsonValue,
+  listedColumns,
+  listedColumnsOf,
+  listedTupleOf,
+  treeVersionOf,
+  treeVersionStatementOf,
+  type ListedNode,
+  type ListedNodeTuple,
+  type TreeVersionValue,
+} from './nodes.repository.js';
 
 export interface SearchFilters {
   /** Case-insensitive substring of the name; `%` and `_` are literal. */
@@ -54,8 +65,9 @@ function substringPattern(query: string): string {
 }
 
 /**
- * One page of the nodes that match `where`, newest first, each with its full path, and how many
- * match in all; limit and offset bound at each run (see SearchRepository.search).
+ * One page of the nodes that match `where`, newest first, each with its full path, how many
+ * match in all, and the user's tree version in the same snapshot; limit and offset bound at each
+ * run (see SearchRepository.search).
  */
 function searchStatement(where: SQL | undefined): SQL {
   return sql`
@@ -74,7 +86,8 @@ function searchStatement(where: SQL | undefined): SQL {
         (select coalesce(json_agg(json_build_array(${sql.raw(listedTupleOf('found'))}, case when found.up_id is null then found.path end)
             order by found.created_at desc, found.id desc), '[]'::json)
           from up found where found.up_id is null or found.depth = ${MAX_DEPTH}) as nodes,
-        (select max(total) from page) as total`;
+        (select max(total) from page) as total,
+        (${treeVersionStatementOf(sql.placeholder('userId'))}) as tree_version`;
 }
 
 /** A search by name alone, rendered once: the common search, and the one whose plan is cached. */
@@ -116,8 +129,8 @@ export class SearchRepository {
 
   /**
    * One page of matches, newest first, each with its full path ("/Docs/2024/report.pdf"), and how
-   * many there are in all: one statement. The total comes with the page (a window count over the
-   * same matches), the paths from one recursive walk up from the page's rows, and the page is one
+   * many there are in all, at the user's tree version it read: one statement. The total comes
+   * with the page (a window count over the same matches), the paths from one recursive walk up from the page's rows, and the page is one
    * JSON value (for the reason given at NodesRepository.listChildren). Only a page past the end
    * needs a separate count.
    *
@@ -130,22 +143,32 @@ export class SearchRepository {
     userId: string,
     filters: SearchFilters,
     page: { limit: number; offset: number },
-  ): Promise<{ rows: Array<{ node: ListedNode; path: string }>; total: number }> {
+  ): Promise<{ rows: Array<{ node: ListedNode; path: string }>; total: number; treeVersion: number; oneSnapshot: boolean }> {
     const statement = planIsPatternIndependent(filters) ? nameSearchStatement : compileQuery(searchStatement(this.where(userId, filters)));
-    const [found] = await runCompiled<{ nodes: Array<[ListedNodeTuple, string | null]> | string; total: number | string | null }>(this.db, statement, {
+    const [found] = await runCompiled<{
+      nodes: Array<[ListedNodeTuple, string | null]> | string;
+      total: number | string | null;
+      tree_version: TreeVersionValue;
+    }>(this.db, statement, {
       userId,
       pattern: substringPattern(filters.query),
       limit: page.limit,
       offset: page.offset,
     });
+    const treeVersion = treeVersionOf(found?.tree_version);
     const rows = jsonValue(found?.nodes ?? []).map(([tuple, path]) => {
       const node = fromListedTuple(tuple);
       return { node, path: path ?? `/${node.name}` };
     });
-    if (rows.length > 0) {
-      return { rows, total: Number(found?.total) };
+    if (rows.length > 0 || page.offset === 0) {
+      return { rows, total: rows.length > 0 ? Number(found?.total) : 0, treeVersion, oneSnapshot: true };
     }
-    const [counted] = page.offset > 0 ? await this.db.select({ total: count() }).from(fileNodes).where(this.where(userId, filters)) : [{ total: 0 }];
-    return { rows, total: Number(counted?.total ?? 0) };
+    // A page past the end: the matches are counted by a statement of their own, which also says
+    // whether the tree was still at the page's version.
+    const [counted] = await this.db
+      .select({ total: count(), treeVersion: sql<number>`coalesce((${treeVersionStatementOf(sql`${userId}::uuid`)}), 0)`.mapWith(Number) })
+      .from(fileNodes)
+      .where(this.where(userId, filters));
+    return { rows, total: Number(counted?.total ?? 0), treeVersion, oneSnapshot: counted?.treeVersion === treeVersion };
   }
 }

@@ -32,5 +32,9 @@ export function errors(...statuses: number[]): Record<number, typeof errorSchema
   return Object.fromEntries(statuses.map((status) => [status, errorSchema]));
 }
 
+/** The description of a route whose answers are kept while the user's tree is unchanged (http/tree-answers.ts). */
+export const TREE_VALIDATORS =
+  'The answer carries an ETag (and `Cache-Control: private, no-cache`). A request whose If-None-Match names it gets 304 with no body for as long as nothing in the caller\'s tree has changed.';
+
 /** A 304 Not Modified answer (no body), for routes that honour If-None-Match. */
 export const notModified = { 304: z.null().describe('Not modified: the If-None-Match header names the current ETag; no body') };

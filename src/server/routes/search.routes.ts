@@ -1,10 +1,13 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { TreeAnswerCache } from '../http/tree-answers.js';
 import type { SearchProfileValues } from '../repositories/search-profiles.repository.js';
-import { requireSignedIn, requireUser } from '../plugins/auth.js';
+import type { SearchFilters } from '../repositories/search.repository.js';
+import { requireSignedIn, requireUser, treeVersionReadWithCredential } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
-import { normaliseFileTypes, type SearchResult } from '../services/search.service.js';
-import { errors, idParams, parseId } from './common.schemas.js';
+import { filtersOf, normaliseFileTypes, type SearchResult } from '../services/search.service.js';
+import { errors, idParams, notModified, parseId, TREE_VALIDATORS } from './common.schemas.js';
 import { toNodeDto } from './nodes.schemas.js';
 import {
   createProfileBody,
@@ -51,10 +54,33 @@ function profileValues(body: ProfileInput): Partial<SearchProfileValues> {
   return values;
 }
 
+/** Names everything a page of results depends on besides the user's tree: who asks, for what, which page. */
+function searchKey(userId: string, filters: SearchFilters, page: { limit: number; offset: number }): string {
+  const { query, fileTypes, sizeMin, sizeMax, createdFrom, createdTo } = filters;
+  return `search:${userId}:${JSON.stringify([query, fileTypes, sizeMin, sizeMax, createdFrom?.getTime(), createdTo?.getTime(), page.limit, page.offset])}`;
+}
+
 /** Name search and saved search profiles. */
-export const searchRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const searchRoutes: FastifyPluginAsyncZod<{ services: Services; answers: TreeAnswerCache }> = async (app, { services, answers }) => {
   const { search } = services;
   app.addHook('onRequest', requireSignedIn);
+
+  /**
+   * A page of results, from the answers kept while the user's tree is unchanged
+   * (http/tree-answers.ts): a search asked again, a page gone back to, or a polling client that
+   * sends If-None-Match, costs one read of the tree version.
+   */
+  const sendResults = (request: FastifyRequest, reply: FastifyReply, userId: string, filters: SearchFilters, page: { limit: number; offset: number }) =>
+    answers.send(
+      request,
+      reply,
+      searchKey(userId, filters, page),
+      async (known) => {
+        const { treeVersion, found } = await search.runIfChanged(userId, filters, page, known, treeVersionReadWithCredential(request));
+        return { treeVersion, value: found, keep: found?.oneSnapshot };
+      },
+      toResultsDto,
+    );
 
   app.get(
     '/api/search',
@@ -62,11 +88,12 @@ export const searchRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       schema: {
         tags: ['search'],
         summary: 'Search live files and folders by name (case-insensitive substring), type, size and date; newest first',
+        description: TREE_VALIDATORS,
         querystring: searchQuery,
-        response: { 200: searchResultsSchema, ...errors(400, 401) },
+        response: { 200: searchResultsSchema, ...notModified, ...errors(400, 401) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query;
       const filters = {
         query: query.q,
@@ -76,7 +103,7 @@ export const searchRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         createdFrom: parseDateBound(query.from, 'from', false),
         createdTo: parseDateBound(query.to, 'to', true),
       };
-      return toResultsDto(await search.run(requireUser(request).userId, filters, { limit: query.limit, offset: query.offset }));
+      return sendResults(request, reply, requireUser(request).userId, filters, { limit: query.limit, offset: query.offset });
     },
   );
 
@@ -149,12 +176,17 @@ export const searchRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       schema: {
         tags: ['search'],
         summary: "Run a saved profile's search",
+        description: TREE_VALIDATORS,
         params: idParams,
         querystring: pageQuery,
-        response: { 200: searchResultsSchema, ...errors(400, 401, 404) },
+        response: { 200: searchResultsSchema, ...notModified, ...errors(400, 401, 404) },
       },
     },
-    async (request) =>
-      toResultsDto(await search.profileResults(requireUser(request).userId, parseId(request.params.id, 'That search profile'), request.query)),
+    async (request, reply) => {
+      const userId = requireUser(request).userId;
+      // Kept under the search the profile stands for now, so an edited profile never gets its old answer.
+      const profile = await search.getProfile(userId, parseId(request.params.id, 'That search profile'));
+      return sendResults(request, reply, userId, filtersOf(profile), request.query);
+    },
   );
 };

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { requireSignedIn, requireUser, treeVersionReadWithCredential } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import { TreeService, type Listing } from '../services/tree.service.js';
-import { errors, idParams, notModified, parseId, parseParentId } from './common.schemas.js';
+import { errors, idParams, notModified, parseId, parseParentId, TREE_VALIDATORS } from './common.schemas.js';
 import {
   breadcrumbSchema,
   copyNodeBody,
@@ -17,9 +17,6 @@ import {
   toNodeDto,
   updateNodeBody,
 } from './nodes.schemas.js';
-
-const TREE_VALIDATORS =
-  'The answer carries an ETag (and `Cache-Control: private, no-cache`). A request whose If-None-Match names it gets 304 with no body for as long as nothing in the caller\'s tree has changed.';
 
 /** The file tree: listing, folders, rename/move/favourite, copy, trash, breadcrumbs, favourites. */
 export const treeRoutes: FastifyPluginAsyncZod<{ services: Services; answers: TreeAnswerCache }> = async (app, { services, answers }) => {

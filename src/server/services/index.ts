@@ -85,7 +85,7 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
     uploads: new UploadsService(db, nodes, users, tree, content, store, config.maxUpload),
     files,
     trash,
-    search: new SearchService(new SearchRepository(db), new SearchProfilesRepository(db)),
+    search: new SearchService(new SearchRepository(db), new SearchProfilesRepository(db), treeVersions),
     shares: new SharesService(new SharesRepository(db), nodes, tree, files),
     maintenance: new MaintenanceService(trash, content, blobs, store, credentials, rateLimits, config.trashRetentionMs),
     jobLeases: new JobsRepository(db),

@@ -4,10 +4,20 @@ import { pgErrorOf, UNIQUE_VIOLATION } from '../db/errors.js';
 import type { SearchProfilesRepository, SearchProfileValues } from '../repositories/search-profiles.repository.js';
 import type { SearchFilters, SearchRepository } from '../repositories/search.repository.js';
 import type { ListedNode } from '../repositories/nodes.repository.js';
+import type { TreeVersions } from './tree-versions.js';
 
 export interface SearchResult {
   node: ListedNode;
   path: string;
+}
+
+/** A page of search results, the user's tree version it was read at, and whether it was read at that version alone. */
+export interface VersionedResults {
+  results: SearchResult[];
+  total: number;
+  treeVersion: number;
+  /** False when the total was counted at another version than the page (a page past the end). */
+  oneSnapshot: boolean;
 }
 
 /** Lower-cased extensions without dots, de-duplicated; refuses anything that is not an extension. */
@@ -36,16 +46,34 @@ export class SearchService {
   constructor(
     private readonly search: SearchRepository,
     private readonly profiles: SearchProfilesRepository,
+    private readonly versions: TreeVersions,
   ) {}
 
-  async run(
+  async run(userId: string, filters: SearchFilters, page: { limit: number; offset: number }): Promise<VersionedResults> {
+    assertBounds(filters);
+    const { rows, ...rest } = await this.search.search(userId, filters, page);
+    return { results: rows, ...rest };
+  }
+
+  /**
+   * As run, unless the user's tree is still at `knownVersion` (the caller keeps what it was
+   * answered at that version): then only the version is read (or taken from
+   * `versionReadAlready`, see TreeVersions.current), and no results are returned. A search
+   * depends on nothing but the user's nodes, whose every change moves the version.
+   */
+  async runIfChanged(
     userId: string,
     filters: SearchFilters,
     page: { limit: number; offset: number },
-  ): Promise<{ results: SearchResult[]; total: number }> {
+    knownVersion: number | undefined,
+    versionReadAlready?: Promise<number | undefined>,
+  ): Promise<{ treeVersion: number; found?: VersionedResults }> {
     assertBounds(filters);
-    const { rows, total } = await this.search.search(userId, filters, page);
-    return { results: rows, total };
+    if (knownVersion !== undefined && (await this.versions.current(userId, versionReadAlready)) === knownVersion) {
+      return { treeVersion: knownVersion };
+    }
+    const found = await this.run(userId, filters, page);
+    return { treeVersion: found.treeVersion, found };
   }
 
   listProfiles(userId: string): Promise<SearchProfileRow[]> {
@@ -79,16 +107,6 @@ export class SearchService {
     if (!(await this.profiles.delete(userId, id))) {
       throw notFound('That search profile');
     }
-  }
-
-  /** Runs a saved profile's search. */
-  async profileResults(
-    userId: string,
-    id: string,
-    page: { limit: number; offset: number },
-  ): Promise<{ results: SearchResult[]; total: number }> {
-    const profile = await this.getProfile(userId, id);
-    return this.run(userId, filtersOf(profile), page);
   }
 
   private checkProfile(values: SearchProfileValues): void {
