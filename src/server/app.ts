@@ -19,6 +19,8 @@ import { sharesRoutes } from './routes/shares.routes.js';
 import { trashRoutes } from './routes/trash.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
 import { treeRoutes } from './routes/tree.routes.js';
+import { acceptEmptyJsonBodies } from './http/json-body.js';
+import { parseQueryString } from './http/query-string.js';
 import { TreeAnswerCache } from './http/tree-answers.js';
 import { createServices, type Services } from './services/index.js';
 import { VERSION } from './version.js';
@@ -47,11 +49,12 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
     return503OnClosing: true,
     // The router's own refusals (an overlong or badly encoded id) get the contract's error body.
     frameworkErrors,
-    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true, querystringParser: parseQueryString },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  acceptEmptyJsonBodies(app);
 
   const services = createServices(config, db, blobs, app.log);
   await services.treeVersions.start();
@@ -79,8 +82,8 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
     referrerPolicy: { policy: 'no-referrer' },
   });
   await app.register(cookie);
-  await app.register(crossOriginPlugin);
   await app.register(authPlugin, { auth: services.auth, tokens: services.tokens, overlapChecks: isSharedDatabase(db) });
+  await app.register(crossOriginPlugin);
   await registerOpenApi(app, VERSION);
 
   await app.register(healthRoutes, { services });

@@ -106,6 +106,18 @@ describe('cross-origin reads and the refusal itself', () => {
     expect((await alice.get('/api/me')).statusCode).toBe(200);
   });
 
+  it('treats a cookie that authenticates nobody as no cookie: 401, not 403', async () => {
+    const headers = { 'sec-fetch-site': 'cross-site', cookie: 'ff_session=not-a-session' };
+    const res = await t.anonymous.post('/api/folders', { name: 'x' }, headers);
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('unauthenticated');
+    // A signed-out session's cookie too.
+    const alice = await t.newUser();
+    const stale = alice.cookie!;
+    expect((await alice.post('/api/auth/logout')).statusCode).toBe(204);
+    expect((await t.anonymous.post('/api/folders', { name: 'x' }, { 'sec-fetch-site': 'cross-site', cookie: stale })).statusCode).toBe(401);
+  });
+
   it('refuses a cross-site password change and token creation', async () => {
     const alice = await t.newUser();
     const headers = { 'sec-fetch-site': 'cross-site' };

@@ -38,6 +38,20 @@ describe('the error body', () => {
     expectErrorBody(res, 400, 'invalid_request');
   });
 
+  it('takes Content-Type: application/json with no body as no body', async () => {
+    const json = { 'content-type': 'application/json' };
+    const alice = await t.newUser();
+    const folder = await alice.mkdir('gone');
+    expect((await alice.request('DELETE', `/api/nodes/${folder.id}`, undefined, json)).statusCode).toBe(200);
+    expect((await alice.request('POST', `/api/trash/${folder.id}/restore`, undefined, json)).statusCode).toBe(200);
+    // A route that needs a body still says so.
+    const missing = await alice.request('POST', '/api/folders', undefined, json);
+    expectErrorBody(missing, 400, 'invalid_request');
+    expect(missing.json().error.message).toMatch(/^body/);
+    expect((await alice.request('POST', '/api/auth/logout', undefined, json)).statusCode).toBe(204);
+    expect((await alice.get('/api/me')).statusCode).toBe(401);
+  });
+
   it('is invalid_request for JSON that is not an object', async () => {
     const alice = await t.newUser();
     for (const payload of ['"just a string"', '[1,2]', 'null', '42']) {
@@ -46,11 +60,12 @@ describe('the error body', () => {
     }
   });
 
-  it('is unsupported_media_type for a body in a format the route does not read', async () => {
+  it('is invalid_request naming the content type for a body in a format the route does not read (the contract has no 415)', async () => {
     const alice = await t.newUser();
     for (const contentType of ['application/x-www-form-urlencoded', 'application/xml', 'image/png']) {
       const res = await alice.post('/api/folders', 'name=x', { 'content-type': contentType });
-      expectErrorBody(res, 415, 'unsupported_media_type');
+      expectErrorBody(res, 400, 'invalid_request');
+      expect(res.json().error.message).toMatch(/^content-type: /);
     }
     expect((await alice.get('/api/folders/root/children')).json().items).toEqual([]);
   });

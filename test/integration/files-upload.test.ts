@@ -121,7 +121,8 @@ describe('PUT /api/files/content (raw body)', () => {
     expect(trimmed.statusCode).toBe(201);
     expect(trimmed.json().name).toBe('spaced.txt');
 
-    const invalid = ['', '   ', '.', '..', 'a/b.txt', 'tab\there', 'new\nline', 'nul\u0000byte', 'del\u007f', 'x'.repeat(256), 'é'.repeat(128)];
+    // Control characters at either end are refused too, not trimmed away (only spaces are trimmed).
+    const invalid = ['', '   ', '.', '..', 'a/b.txt', 'tab\there', 'new\nline', 'nul\u0000byte', 'del\u007f', 'x'.repeat(256), 'é'.repeat(128), 'tail.txt\t', '\nhead.txt', ' \r '];
     for (const name of invalid) {
       const res = await alice.putFile(name, 'x');
       expectError(res, 400, 'invalid_request');
@@ -195,6 +196,16 @@ describe('conflict policies', () => {
       const res = await alice.putFile('a.txt', 'other', conflict ? { conflict } : {});
       expectError(res, 409, 'name_taken');
     }
+    // The contract's template (`?parentId=&name=&conflict=&modifiedAt=`) filled in with blanks: the defaults.
+    const blanks = await alice.put('/api/files/content?parentId=&name=a.txt&conflict=&modifiedAt=', Buffer.from('other'), {
+      'content-type': 'application/octet-stream',
+    });
+    expectError(blanks, 409, 'name_taken');
+    const multipartBlank = await postMultipart(alice, [
+      { field: 'conflict', value: '' },
+      { file: 'other', filename: 'a.txt' },
+    ]);
+    expectError(multipartBlank, 409, 'name_taken');
     const folder = await alice.mkdir('folder');
     expectError(await alice.putFile('folder', 'x'), 409, 'name_taken');
     expect((await download(alice, original.id)).toString()).toBe('original');
@@ -448,12 +459,11 @@ describe('POST /api/files (multipart)', () => {
     expect(await children(alice)).toEqual([]);
   });
 
-  it('refuses a body that is not multipart', async () => {
+  it('refuses a body that is not multipart with 400 naming the content type', async () => {
     const alice = await t.newUser();
     const res = await alice.post('/api/files', { name: 'x' });
-    expect(res.statusCode).toBeGreaterThanOrEqual(400);
-    expect(res.statusCode).toBeLessThan(500);
-    expect(res.json().error.code).toEqual(expect.any(String));
+    expectError(res, 400, 'invalid_request');
+    expect(res.json().error.message).toMatch(/^content-type: /);
   });
 
   it('answers 400 for a bad conflict field', async () => {

@@ -243,6 +243,16 @@ describe('GET /api/search', () => {
     expect((await alice.delete(`/api/nodes/${folder.id}`)).statusCode).toBe(200);
   });
 
+  it("takes the contract's template with every parameter left blank as the defaults", async () => {
+    const blank = await alice.get('/api/search?q=&types=&sizeMin=&sizeMax=&from=&to=&limit=&offset=');
+    expect(blank.statusCode, blank.body).toBe(200);
+    const all = await alice.get('/api/search');
+    expect(blank.json()).toEqual(all.json());
+    expect(blank.json().results.length).toBeGreaterThan(1);
+    const someBlank = await alice.get('/api/search?q=report&types=&sizeMin=&sizeMax=&from=&to=&limit=50&offset=0');
+    expect(someBlank.json()).toEqual((await alice.get('/api/search?q=report')).json());
+  });
+
   it('refuses bad parameters with 400 invalid_request naming the field', async () => {
     const bad: Array<[string, string]> = [
       ['sizeMin=10&sizeMax=5', 'sizeMin'],

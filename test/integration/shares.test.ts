@@ -74,6 +74,10 @@ describe('creating share links', () => {
       expect(expiry).toBeLessThanOrEqual(Date.now() + 7 * DAY + 1000);
     }
     expect(fileShare.token).not.toBe(folderShare.token);
+    // null for an optional field is "not given", as the answers write it.
+    const nulls = await share(alice, { nodeId: file.id, expiresAt: null, expiresInDays: null, password: null, maxDownloads: null });
+    expect(nulls).toMatchObject({ maxDownloads: null, hasPassword: false });
+    expect(Date.parse(nulls.expiresAt)).toBeGreaterThanOrEqual(before + 7 * DAY - 1000);
     // The token is stored only hashed.
     const rows = await t.database.db.execute(sql`select token_hash from shares where id = ${fileShare.id}`);
     expect(JSON.stringify(rows)).not.toContain(fileShare.token);

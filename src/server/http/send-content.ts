@@ -27,8 +27,9 @@ function etagOf(content: Content): string {
 
 /**
  * The one byte range a Range header asks for (RFC 9110 §14.1.2), clamped to the content:
- * 'unsatisfiable' when it starts at or beyond the end (416), or undefined when the header is to be
- * ignored and the whole content sent (another unit, malformed, or several ranges).
+ * 'unsatisfiable' when it starts at or beyond the end (416; so does any first-last range of empty
+ * content), or undefined when the header is to be ignored and the whole content sent (another
+ * unit, malformed, or several ranges).
  */
 export function parseByteRange(header: string, size: number): ByteRange | 'unsatisfiable' | undefined {
   const match = /^bytes=(.+)$/i.exec(header.trim());
@@ -44,8 +45,12 @@ export function parseByteRange(header: string, size: number): ByteRange | 'unsat
   }
   if (spec[3] !== undefined) {
     const suffix = Number(spec[3]);
-    // A suffix longer than the content selects all of it; a zero-length suffix selects nothing.
-    return suffix === 0 ? 'unsatisfiable' : { start: Math.max(0, size - suffix), end: size - 1 };
+    // A suffix longer than the content selects all of it (of empty content: the empty whole, a
+    // 200, as no 206 can say "no bytes"); a zero-length suffix selects nothing.
+    if (suffix === 0) {
+      return 'unsatisfiable';
+    }
+    return size === 0 ? undefined : { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(spec[1]);
   if (start >= size) {
@@ -92,7 +97,7 @@ export async function sendContent(request: FastifyRequest, reply: FastifyReply, 
   const rangeHeader = request.headers.range;
   const ifRange = request.headers['if-range'];
   const rangeApplies = rangeHeader !== undefined && (ifRange === undefined || ifRange === etag);
-  if (rangeApplies && content.size > 0) {
+  if (rangeApplies) {
     const parsed = parseByteRange(rangeHeader, content.size);
     if (parsed === 'unsatisfiable') {
       reply.header('content-range', `bytes */${content.size}`);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { forbidden } from '../errors.js';
-import { bearerToken, SESSION_COOKIE } from './auth.js';
+import { bearerToken } from './auth.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -28,17 +28,20 @@ export function isCrossOrigin(request: FastifyRequest): boolean {
 
 /**
  * Refuses cookie-authenticated writes that a browser sent from another origin (CSRF). Requests
- * with a bearer token carry their credential explicitly and are not subject to it.
+ * with a bearer token carry their credential explicitly and are not subject to it, nor are those
+ * whose cookie authenticates nobody (API.md: "a request authenticated by cookie"): they are
+ * anonymous, and get what an anonymous request gets. Runs after the auth plugin has resolved who
+ * is asking; writes always wait for that (plugins/auth.ts).
  */
 async function crossOriginPlugin(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', async (request) => {
     if (SAFE_METHODS.has(request.method) || bearerToken(request) !== undefined) {
       return;
     }
-    if (request.cookies[SESSION_COOKIE] && isCrossOrigin(request)) {
+    if (request.principal?.via === 'session' && isCrossOrigin(request)) {
       throw forbidden('Cross-origin requests may not change anything.');
     }
   });
 }
 
-export default fp(crossOriginPlugin, { name: 'fileflow-cross-origin', dependencies: ['@fastify/cookie'] });
+export default fp(crossOriginPlugin, { name: 'fileflow-cross-origin', dependencies: ['@fastify/cookie', 'fileflow-auth'] });

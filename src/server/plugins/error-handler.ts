@@ -14,7 +14,6 @@ const CODE_FOR_STATUS: Record<number, string> = {
   411: 'length_required',
   413: 'too_large',
   414: 'invalid_request',
-  415: 'unsupported_media_type',
   416: 'range_not_satisfiable',
   429: 'rate_limited',
   431: 'invalid_request',
@@ -79,6 +78,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return send(reply, 500, 'internal_error', 'Something went wrong on our side.');
     }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status === 415) {
+      // A body of a type the route does not take: the contract has no 415, and this is the
+      // request's validation failing, on the field that names the type.
+      return send(reply, 400, 'invalid_request', `content-type: ${error.message}`);
+    }
     if (status >= 400 && status < 500) {
       const message = status === 400 && /JSON/i.test(error.message) ? 'body: is not valid JSON' : error.message;
       return send(reply, status, CODE_FOR_STATUS[status] ?? 'invalid_request', message);

@@ -51,13 +51,13 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           'Optional fields `parentId`, `conflict` (fail | rename | replace) and `modifiedAt` (ISO 8601 or epoch ms) apply to the `file` parts after them. ' +
           'Answers 201 when at least one file was stored; when none was, the status and body of the first failure.',
         consumes: ['multipart/form-data'],
-        response: { 201: uploadResultSchema, ...errors(400, 401, 404, 409, 413, 415, 507) },
+        response: { 201: uploadResultSchema, ...errors(400, 401, 404, 409, 413, 507) },
       },
     },
     async (request, reply) => {
       const userId = requireUser(request).userId;
       if (!request.isMultipart()) {
-        throw new AppError(415, 'unsupported_media_type', 'Send the files as multipart/form-data.');
+        throw invalidRequest('content-type: send the files as multipart/form-data');
       }
       let parentId: string | null = null;
       let conflict: ConflictPolicy = 'fail';
@@ -81,7 +81,8 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           if (part.fieldname === 'parentId') {
             parentId = parseParentId(value);
           } else if (part.fieldname === 'conflict') {
-            const parsed = conflictSchema.safeParse(value);
+            // Blank is the default, as in the query string (http/query-string.ts).
+            const parsed = conflictSchema.safeParse(value === '' ? 'fail' : value);
             if (!parsed.success) {
               throw invalidRequest('conflict: must be fail, rename or replace');
             }

@@ -26,9 +26,9 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl
       const { share, node, token } = await shares.create(requireUser(request).userId, {
         nodeId: parseId(body.nodeId),
         expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
-        expiresInDays: body.expiresInDays,
-        password: body.password,
-        maxDownloads: body.maxDownloads,
+        expiresInDays: body.expiresInDays ?? undefined,
+        password: body.password ?? undefined,
+        maxDownloads: body.maxDownloads ?? undefined,
       });
       const base = publicUrl ?? `${request.protocol}://${request.host}`;
       return reply.status(201).send(toShareDto(share, node, { token, url: `${base}/s/${token}` }));

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { FileNodeRow, ShareRow } from '../db/schema/index.js';
 
+// The optional fields take null for "not given", as the answers write them (`maxDownloads: null`).
 export const createShareBody = z.object({
   nodeId: z.string().max(100),
-  expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time' }).optional(),
-  expiresInDays: z.number().int().min(1).max(3650).optional(),
-  password: z.string().min(1).max(1024).optional(),
-  maxDownloads: z.number().int().min(1).max(1_000_000_000).optional(),
+  expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time' }).nullish(),
+  expiresInDays: z.number().int().min(1).max(3650).nullish(),
+  password: z.string().min(1).max(1024).nullish(),
+  maxDownloads: z.number().int().min(1).max(1_000_000_000).nullish(),
 });
 
 export const shareSchema = z

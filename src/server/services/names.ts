@@ -9,7 +9,13 @@ const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
  * control or bidi-override characters, not `.` or `..`. Throws a 400 naming `field` otherwise.
  */
 export function validateName(raw: string, field = 'name'): string {
-  const name = raw.normalize('NFC').trim();
+  const normalized = raw.normalize('NFC');
+  // Checked before trimming: trim() would quietly drop a tab or newline at either end, which the
+  // contract refuses like any other control character (only spaces are trimmed).
+  if (FORBIDDEN.test(normalized)) {
+    throw invalidRequest(`${field}: must not contain control or direction-override characters`);
+  }
+  const name = normalized.trim();
   if (name.length === 0) {
     throw invalidRequest(`${field}: must not be empty`);
   }
@@ -18,9 +24,6 @@ export function validateName(raw: string, field = 'name'): string {
   }
   if (name.includes('/')) {
     throw invalidRequest(`${field}: must not contain "/"`);
-  }
-  if (FORBIDDEN.test(name)) {
-    throw invalidRequest(`${field}: must not contain control or direction-override characters`);
   }
   if (name === '.' || name === '..') {
     throw invalidRequest(`${field}: must not be "." or ".."`);
