@@ -196,6 +196,31 @@ describe('file browser', () => {
     await page.keyboard.press('PageUp');
     await page.keyboard.press('PageUp');
     expect(await view(page).getAttribute('aria-activedescendant')).toMatch(/^item-/);
+
+    // After scrolling with the wheel, the first press on the list (which gives it the focus)
+    // selects the row under the pointer, and a right-click opens that row's menu.
+    await page.goto('/');
+    await item(page, 'item-0000').waitFor();
+    const box = (await view(page).boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 6000);
+    const scrollTop = () => page.evaluate<number>(`document.querySelector('[role="listbox"]').scrollTop`);
+    await expect.poll(scrollTop).toBeGreaterThan(5000);
+    // The name of the row at a point of the page.
+    const rowAt = (x: number, y: number) =>
+      page.evaluate<string>(`document.elementFromPoint(${x}, ${y})?.closest('[role="option"]')?.getAttribute('aria-label')?.split(',')[0] ?? ''`);
+    const x = box.x + box.width / 3;
+    const name = await rowAt(x, box.y + box.height / 2);
+    expect(name > 'item-0100').toBe(true);
+    await page.mouse.click(x, box.y + box.height / 2);
+    await expect.poll(() => item(page, name).getAttribute('aria-selected')).toBe('true');
+    expect(await scrollTop()).toBeGreaterThan(5000);
+    const otherName = await rowAt(x, box.y + box.height / 2 + 120);
+    expect(otherName).not.toBe(name);
+    await page.mouse.click(x, box.y + box.height / 2 + 120, { button: 'right' });
+    await page.getByRole('menuitem', { name: /Rename/ }).click();
+    expect(await page.getByRole('dialog').getByRole('textbox').inputValue()).toBe(otherName);
+    await page.keyboard.press('Escape');
   });
 
   it('switches between system, light and dark themes and remembers the choice', async () => {

@@ -85,6 +85,8 @@ export function FileBrowser({ source, label, view, sort, resetKey, empty, comman
 
   // Keep the keyboard focus in view.
   const focus = selection.state.focus;
+  // Whether the list is taking the focus from a mouse or touch press (see onFocus below).
+  const pointerFocus = useRef(false);
   useEffect(() => {
     if (focus >= 0) {
       virtualizer.scrollToIndex(Math.floor(focus / columns), { align: 'auto' });
@@ -229,8 +231,19 @@ export function FileBrowser({ source, label, view, sort, resetKey, empty, comman
         aria-busy={source.loading}
         tabIndex={0}
         onKeyDown={onKeyDown}
+        onPointerDown={(event) => {
+          pointerFocus.current = document.activeElement !== event.currentTarget;
+        }}
+        onPointerUp={() => {
+          pointerFocus.current = false;
+        }}
         onFocus={(event) => {
-          if (event.target === event.currentTarget && focus < 0 && source.total > 0) {
+          // Tabbing into the list focuses its first item. A press does not: the focus would
+          // scroll the list to the top between the press and its click, which would then land
+          // on another row (or none) of a scrolled list.
+          const fromPointer = pointerFocus.current;
+          pointerFocus.current = false;
+          if (!fromPointer && event.target === event.currentTarget && focus < 0 && source.total > 0) {
             selection.focusTo(0, { shift: false, toggle: true });
           }
         }}
