@@ -32,6 +32,20 @@ describe('previews and downloads', () => {
     expect(await page.evaluate("'pwned' in window")).toBe(false);
   });
 
+  it("opens the share and rename dialogs from the preview's own buttons", async () => {
+    await api(context).upload('draft.txt', 'draft');
+    await page.goto('/');
+    await item(page, 'draft.txt').dblclick();
+    await dialog().locator('pre').waitFor();
+    await dialog().getByRole('button', { name: 'Rename' }).click();
+    await expect.poll(() => page.getByRole('dialog').getByRole('textbox').inputValue()).toBe('draft.txt');
+    await page.keyboard.press('Escape');
+    await item(page, 'draft.txt').dblclick();
+    await dialog().locator('pre').waitFor();
+    await dialog().getByRole('button', { name: /Share/ }).click();
+    await page.getByRole('dialog', { name: /Share/ }).waitFor();
+  });
+
   it('previews images and steps to the next file with the arrow keys', async () => {
     await api(context).upload('a-picture.png', gradientPng(40, 30));
     await api(context).upload('b-notes.txt', 'second file');

@@ -57,10 +57,12 @@ export default function PreviewDialog({
               type="button"
               className={entry.danger ? 'button small danger' : 'button small'}
               onClick={() => {
-                entry.run();
+                // Close first: closing and the action's own dialog (share, rename) are one state,
+                // and the later of two updates in one batch wins.
                 if (entry.id !== 'download') {
                   onClose();
                 }
+                entry.run();
               }}
             >
               <Icon name={entry.icon} size={16} />
