@@ -73,6 +73,24 @@ describe('search', () => {
     await page.getByRole('menuitem', { name: 'Show in folder' }).click();
     await page.waitForURL((url) => url.pathname === `/folders/${finance.id}`);
   });
+
+  it('says why crossed bounds cannot be searched, and never shows the last results as their answer', async () => {
+    await api(context).upload('budget.txt', 'numbers');
+    await page.goto('/search?q=budget');
+    await item(page, 'budget.txt').waitFor();
+    const filters = page.getByRole('form', { name: 'Search filters' });
+    await filters.getByLabel('Min size (MB)').fill('5');
+    await filters.getByLabel('Max size (MB)').fill('1');
+    await filters.getByRole('button', { name: 'Search', exact: true }).click();
+    await filters.getByRole('alert').getByText('The minimum size is larger than the maximum.').waitFor();
+    expect(new URL(page.url()).searchParams.get('sizeMinMb')).toBeNull();
+    // The same bounds in the address: the server refuses them, and the page says so instead of
+    // keeping the results it showed before.
+    await page.evaluate("history.pushState(null, '', '/search?q=budget&sizeMinMb=5&sizeMaxMb=1'); dispatchEvent(new PopStateEvent('popstate'))");
+    await page.locator('.error-state').waitFor();
+    await gone(item(page, 'budget.txt'));
+    expect(await page.getByRole('status').getByText(/result/).count()).toBe(0);
+  });
 });
 
 describe('favourites', () => {

@@ -25,6 +25,8 @@ export function SearchFiltersForm({
     setExtensionsText(types.join(', '));
   };
   const current = () => ({ ...form, types: parseExtensions(extensionsText) });
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => setProblem(null), [form]);
 
   return (
     <form
@@ -32,7 +34,11 @@ export function SearchFiltersForm({
       aria-label="Search filters"
       onSubmit={(event) => {
         event.preventDefault();
-        onSearch(current());
+        const crossed = boundsProblem(form);
+        setProblem(crossed);
+        if (!crossed) {
+          onSearch(current());
+        }
       }}
     >
       <div className="filter-row">
@@ -110,6 +116,11 @@ export function SearchFiltersForm({
           <input className="input" type="date" value={form.to} onChange={(event) => set({ to: event.target.value })} />
         </label>
       </div>
+      {problem ? (
+        <p className="form-error" role="alert">
+          {problem}
+        </p>
+      ) : null}
       <div className="form-actions">
         <button type="submit" className="button primary">
           <Icon name="search" size={18} /> Search
@@ -120,4 +131,17 @@ export function SearchFiltersForm({
       </div>
     </form>
   );
+}
+
+/** Why the bounds cannot match anything (the server would refuse them), or null. */
+function boundsProblem(form: SearchForm): string | null {
+  const min = form.sizeMinMb === '' ? NaN : Number(form.sizeMinMb);
+  const max = form.sizeMaxMb === '' ? NaN : Number(form.sizeMaxMb);
+  if (min > max) {
+    return 'The minimum size is larger than the maximum.';
+  }
+  if (form.from !== '' && form.to !== '' && form.from > form.to) {
+    return 'The "Added from" date is after the "Added until" date.';
+  }
+  return null;
 }

@@ -106,7 +106,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
           </div>
         ) : null}
         <SearchFiltersForm initial={form} onSearch={(next) => navigate(`/search?${formToParams(next).toString()}`)} onSave={setSaving} />
-        {results.data && hasQuery ? (
+        {results.data && hasQuery && results.error === undefined ? (
           <p className="result-count" role="status">
             {formatCount(results.data.total, 'result')}
           </p>
