@@ -43,6 +43,10 @@ describe('share links', () => {
     const download = guest.waitForEvent('download');
     await guest.getByRole('link', { name: 'Download' }).click();
     expect((await download).suggestedFilename()).toBe('plan.txt');
+    // The unlock lasts: a reload does not ask for the password again.
+    await guest.reload();
+    await guest.getByRole('heading', { name: 'plan.txt' }).waitFor();
+    expect(await guest.getByText('This link is protected by a password.').count()).toBe(0);
     await guest.context().close();
   });
 
@@ -89,6 +93,23 @@ describe('share links', () => {
 
     await guest.goto(`/s/${revoked.token}`);
     await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
+    await guest.context().close();
+  });
+
+  it('counts down a limited link and says so when its last download is used elsewhere', async () => {
+    const client = api(context);
+    const file = await client.upload('twice.txt', 'two downloads');
+    const limited = await client.share(file.id, { maxDownloads: 2 });
+    const guest = await visitor();
+    await guest.goto(`/s/${limited.token}`);
+    await guest.getByText('2 downloads left; a preview counts as a download.').waitFor();
+    // Both downloads are used from elsewhere while the page is open: its Download button then
+    // shows the used-up page instead of saving the refusal as a file.
+    for (let i = 0; i < 2; i++) {
+      expect((await guest.request.get(`/api/public/shares/${limited.token}/content`)).status()).toBe(200);
+    }
+    await guest.getByRole('link', { name: 'Download' }).click();
+    await guest.getByRole('heading', { name: 'This link has been used up' }).waitFor();
     await guest.context().close();
   });
 

@@ -199,7 +199,14 @@ describe('public metadata and tokens', () => {
     const folderShare = await share(alice, { nodeId: folder.id });
     const meta = await pub(fileShare.token);
     expect(meta.statusCode).toBe(200);
-    expect(meta.json()).toMatchObject({ name: 'holiday.jpg', type: 'file', size: 1234, expiresAt: fileShare.expiresAt, requiresPassword: true });
+    expect(meta.json()).toMatchObject({
+      name: 'holiday.jpg',
+      type: 'file',
+      size: 1234,
+      expiresAt: fileShare.expiresAt,
+      requiresPassword: true,
+      downloadsLeft: null,
+    });
     expect(meta.json()).not.toHaveProperty('id');
     expect(meta.json()).not.toHaveProperty('sha256');
     const folderMeta = await pub(folderShare.token);
@@ -278,6 +285,7 @@ describe('expiry and download limits', () => {
     const file = await alice.upload('limited.txt', 'limited content');
     const s = await share(alice, { nodeId: file.id, maxDownloads: 2 });
     for (let i = 0; i < 2; i++) {
+      expect((await pub(s.token)).json().downloadsLeft).toBe(2 - i);
       const res = await pub(s.token, '/content');
       expect(res.statusCode).toBe(200);
       expect(res.body).toBe('limited content');

@@ -112,6 +112,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
         mimeType: node.mimeType,
         expiresAt: share.expiresAt.toISOString(),
         requiresPassword: share.passwordHash !== null,
+        downloadsLeft: share.maxDownloads === null ? null : Math.max(0, share.maxDownloads - share.accessCount),
       };
     },
   );

@@ -50,6 +50,10 @@ export const publicShareSchema = z
     mimeType: z.string().nullable(),
     expiresAt: z.string(),
     requiresPassword: z.boolean(),
+    downloadsLeft: z
+      .number()
+      .nullable()
+      .describe('Completed downloads the link still allows (null: no limit). Every completed download counts, previews (?inline=1) too.'),
   })
   .meta({ id: 'PublicShare' });
 

@@ -121,6 +121,8 @@ export interface PublicShare {
   expiresAt: string | null;
   requiresPassword: boolean;
   mimeType?: string | null;
+  /** Completed downloads left (null: no limit); a preview is a download too. */
+  downloadsLeft?: number | null;
 }
 
 /** A folder listing inside a shared folder; servers may omit the folder and breadcrumbs. */

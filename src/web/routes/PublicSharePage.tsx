@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../api/http';
-import { getPublicShare, publicContentUrl, unlockShare } from '../api/public-shares';
+import { getPublicShare, listSharedFolder, publicContentUrl, unlockShare } from '../api/public-shares';
 import { FileIcon } from '../components/FileIcon';
 import { FormError, TextField } from '../components/FormFields';
 import { Icon } from '../components/Icon';
@@ -66,7 +66,34 @@ function PasswordPrompt({ token, onUnlocked }: { token: string; onUnlocked: () =
 export default function PublicSharePage({ token }: { token: string }) {
   const share = useAsync((signal) => getPublicShare(token, signal), [token]);
   const [unlocked, setUnlocked] = useState(false);
+  // Whether the unlock cookie of an earlier visit still opens a password link (see below).
+  const [probed, setProbed] = useState(false);
   const [showPreview, setShowPreview] = useState(false);
+  const requiresPassword = share.data?.requiresPassword === true;
+  const type = share.data?.type;
+  useEffect(() => {
+    if (!requiresPassword || unlocked || probed) {
+      return;
+    }
+    // A HEAD of the file (which counts as no download) or the folder's listing answers 401 unless
+    // the cookie set by an earlier unlock is still there: then the password is not asked again.
+    const controller = new AbortController();
+    const probe =
+      type === 'folder'
+        ? listSharedFolder(token, null, controller.signal).then(() => true)
+        : fetch(publicContentUrl(token, null), { method: 'HEAD', signal: controller.signal }).then((response) => response.ok);
+    probe
+      .then(
+        (open) => setUnlocked(open),
+        () => undefined,
+      )
+      .finally(() => {
+        if (!controller.signal.aborted) {
+          setProbed(true);
+        }
+      });
+    return () => controller.abort();
+  }, [requiresPassword, type, token, unlocked, probed]);
   useEffect(() => {
     document.title = share.data ? `${share.data.name} · FileFlow` : 'Shared with you · FileFlow';
   }, [share.data]);
@@ -81,6 +108,8 @@ export default function PublicSharePage({ token }: { token: string }) {
         <p>{message.text}</p>
       </EmptyState>
     );
+  } else if (share.data.requiresPassword && !unlocked && !probed) {
+    body = <Spinner />;
   } else if (share.data.requiresPassword && !unlocked) {
     body = <PasswordPrompt token={token} onUnlocked={() => setUnlocked(true)} />;
   } else if (share.data.type === 'folder') {
@@ -100,12 +129,42 @@ export default function PublicSharePage({ token }: { token: string }) {
             </p>
           </div>
         </div>
+        {typeof data.downloadsLeft === 'number' ? (
+          <p className="muted">
+            {data.downloadsLeft === 1 ? '1 download left' : `${data.downloadsLeft} downloads left`}
+            {canPreview ? '; a preview counts as a download.' : '.'}
+          </p>
+        ) : null}
         <div className="form-actions">
-          <a className="button primary" href={publicContentUrl(token, null)} download>
+          <a
+            className="button primary"
+            href={publicContentUrl(token, null)}
+            download
+            onClick={(event) => {
+              if (typeof data.downloadsLeft !== 'number') {
+                return;
+              }
+              // A limited link may have been used up meanwhile (here or elsewhere): check first, so
+              // that the page says so instead of the browser saving the refusal as a file.
+              event.preventDefault();
+              const url = event.currentTarget.href;
+              getPublicShare(token).then(
+                () => {
+                  window.location.assign(url);
+                  window.setTimeout(share.reload, 1500);
+                },
+                () => share.reload(),
+              );
+            }}
+          >
             <Icon name="download" size={18} /> Download
           </a>
           {canPreview && !showPreview ? (
-            <button type="button" className="button" onClick={() => setShowPreview(true)}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => setShowPreview(true)}
+            >
               <Icon name="eye" size={18} /> Preview
             </button>
           ) : null}
