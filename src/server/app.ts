@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { filesRoutes } from './routes/files.routes.js';
 import { publicSharesRoutes } from './routes/public-shares.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
+import { sessionsRoutes } from './routes/sessions.routes.js';
 import { sharesRoutes } from './routes/shares.routes.js';
 import { trashRoutes } from './routes/trash.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
@@ -89,6 +90,7 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   await app.register(healthRoutes, { services });
   await app.register(authRoutes, { services });
   await app.register(tokensRoutes, { services });
+  await app.register(sessionsRoutes, { services });
   // Folder pages, breadcrumbs and search results, kept while the user's tree is unchanged.
   const answers = new TreeAnswerCache(config.answerCacheBytes);
   await app.register(treeRoutes, { services, answers });

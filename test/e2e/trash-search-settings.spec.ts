@@ -2,13 +2,14 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { api, type Credentials } from './api.js';
 import { gone, item, toast } from './pages.js';
-import { signedInBeforeEach } from './setup.js';
+import { signedInBeforeEach, type SignedInTest } from './setup.js';
 
 let context: BrowserContext;
 let page: Page;
 let credentials: Credentials;
+let e2e: SignedInTest['e2e'];
 signedInBeforeEach((test) => {
-  ({ context, page, credentials } = test);
+  ({ context, page, credentials, e2e } = test);
 });
 
 describe('trash', () => {
@@ -115,6 +116,23 @@ describe('settings', () => {
     await page.getByRole('status').getByText('Password changed.', { exact: false }).waitFor();
     const login = await context.request.post('/api/auth/login', { data: { email: credentials.email, password: 'a much better password' } });
     expect(login.status()).toBe(200);
+  });
+
+  it('lists the signed-in browsers and signs another one out at once', async () => {
+    const other = await e2e.newContext();
+    const login = await other.request.post('/api/auth/login', {
+      data: { email: credentials.email, password: credentials.password },
+      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0' },
+    });
+    expect(login.status()).toBe(200);
+    await page.goto('/settings');
+    const list = page.getByRole('list', { name: 'Signed-in sessions' });
+    await list.getByText('This browser').waitFor();
+    await list.getByRole('button', { name: 'Sign out Firefox on Linux' }).click();
+    await toast(page, 'Signed out.');
+    expect((await other.request.get('/api/me')).status()).toBe(401);
+    expect(await list.getByRole('listitem').count()).toBe(1);
+    await other.close();
   });
 
   it('creates a personal access token, shows it once, and revokes it', async () => {

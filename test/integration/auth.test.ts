@@ -208,6 +208,74 @@ describe('POST /api/auth/logout', () => {
   });
 });
 
+describe('sessions', () => {
+  /** A second browser signed in as the same user, with its own User-Agent. */
+  async function secondBrowser(alice: ApiClient, userAgent: string): Promise<ApiClient> {
+    const other = new ApiClient(t.app);
+    const res = await other.post('/api/auth/login', { email: alice.user.email, password: alice.password }, { 'user-agent': userAgent });
+    expect(res.statusCode).toBe(200);
+    return other;
+  }
+  const listOf = async (client: ApiClient) => {
+    const res = await client.get('/api/sessions');
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json<{ items: Array<{ id: string; userAgent: string | null; current: boolean; createdAt: string; lastSeenAt: string; expiresAt: string }> }>().items;
+  };
+
+  it('lists the signed-in browsers with the current one marked, and signs one out at once', async () => {
+    const alice = await t.newUser();
+    const phone = await secondBrowser(alice, 'Phone Browser 1.0');
+    const sessions = await listOf(alice);
+    expect(sessions).toHaveLength(2);
+    expect(Object.keys(sessions[0]!).sort()).toEqual(['createdAt', 'current', 'expiresAt', 'id', 'lastSeenAt', 'userAgent']);
+    expect(sessions.filter((s) => s.current)).toHaveLength(1);
+    const phoneSession = sessions.find((s) => !s.current)!;
+    expect(phoneSession.userAgent).toBe('Phone Browser 1.0');
+    expect((await listOf(phone)).find((s) => s.current)!.id).toBe(phoneSession.id);
+
+    expect((await alice.delete(`/api/sessions/${phoneSession.id}`)).statusCode).toBe(204);
+    expect((await phone.get('/api/me')).statusCode).toBe(401);
+    expect((await alice.get('/api/me')).statusCode).toBe(200);
+    expect((await listOf(alice)).map((s) => s.id)).not.toContain(phoneSession.id);
+    expect((await alice.delete(`/api/sessions/${phoneSession.id}`)).statusCode).toBe(404);
+  });
+
+  it('signs out its own session like a logout, cookie included', async () => {
+    const alice = await t.newUser();
+    const [mine] = await listOf(alice);
+    const cookie = alice.cookie!;
+    expect((await alice.delete(`/api/sessions/${mine!.id}`)).statusCode).toBe(204);
+    expect(alice.cookie).toBeUndefined();
+    expect((await t.anonymous.get('/api/me', { cookie })).statusCode).toBe(401);
+  });
+
+  it('signs out every other session, or every session when asked with a token', async () => {
+    const alice = await t.newUser();
+    const [laptop, phone] = [await secondBrowser(alice, 'Laptop'), await secondBrowser(alice, 'Phone')];
+    expect((await alice.delete('/api/sessions')).statusCode).toBe(204);
+    expect((await laptop.get('/api/me')).statusCode).toBe(401);
+    expect((await phone.get('/api/me')).statusCode).toBe(401);
+    expect((await listOf(alice)).map((s) => s.current)).toEqual([true]);
+
+    const created = await alice.post('/api/tokens', { name: 'script' });
+    const script = alice.withToken(created.json().token);
+    expect((await listOf(script)).every((s) => !s.current)).toBe(true);
+    expect((await script.delete('/api/sessions')).statusCode).toBe(204);
+    expect((await alice.get('/api/me')).statusCode).toBe(401);
+    expect((await script.get('/api/me')).statusCode).toBe(200);
+  });
+
+  it("never shows or signs out another user's sessions", async () => {
+    const [alice, bob] = [await t.newUser(), await t.newUser()];
+    const [bobSession] = await listOf(bob);
+    expect((await listOf(alice)).map((s) => s.id)).not.toContain(bobSession!.id);
+    expect((await alice.delete(`/api/sessions/${bobSession!.id}`)).statusCode).toBe(404);
+    expect((await alice.delete('/api/sessions/not-an-id')).statusCode).toBe(404);
+    expect((await alice.delete('/api/sessions')).statusCode).toBe(204);
+    expect((await bob.get('/api/me')).statusCode).toBe(200);
+  });
+});
+
 describe('GET /api/me', () => {
   it('returns exactly the documented fields', async () => {
     const alice = await t.newUser();

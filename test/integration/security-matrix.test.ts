@@ -10,7 +10,7 @@ import type { ApiClient } from '../helpers/client.js';
  */
 let t: TestApp;
 let alice: ApiClient;
-let ids: Record<'folder' | 'file' | 'trashed' | 'share' | 'profile' | 'token', string>;
+let ids: Record<'folder' | 'file' | 'trashed' | 'share' | 'profile' | 'token' | 'session', string>;
 let credentials: Record<'none' | 'bobSession' | 'bobToken' | 'revokedToken' | 'expiredSession', ApiClient>;
 
 beforeAll(async () => {
@@ -24,7 +24,8 @@ beforeAll(async () => {
   const share = (await alice.post('/api/shares', { nodeId: file.id })).json();
   const profile = (await alice.post('/api/search-profiles', { name: 'mine', query: 'secret', fileTypes: [] })).json();
   const token = (await alice.post('/api/tokens', { name: 'script' })).json();
-  ids = { folder: folder.id, file: file.id, trashed: trashed.id, share: share.id, profile: profile.id, token: token.id };
+  const session = (await alice.get('/api/sessions')).json().items[0];
+  ids = { folder: folder.id, file: file.id, trashed: trashed.id, share: share.id, profile: profile.id, token: token.id, session: session.id };
 
   const bobToken = (await bob.post('/api/tokens', { name: 'bob' })).json().token as string;
   const revoked = (await alice.post('/api/tokens', { name: 'revoked' })).json();
@@ -46,7 +47,7 @@ afterAll(async () => {
 type Route = { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; body?: () => unknown; owned: boolean };
 
 /** The URL with its :placeholders replaced by the ids made in beforeAll. */
-const resolve = (url: string) => url.replace(/:(folder|file|trashed|share|profile|token)\b/g, (_match, key: keyof typeof ids) => ids[key]);
+const resolve = (url: string) => url.replace(/:(folder|file|trashed|share|profile|token|session)\b/g, (_match, key: keyof typeof ids) => ids[key]);
 
 // owned: the route names one of Alice's resources (another user gets 404); otherwise it is a
 // collection or an account route (another user gets their own, empty, answer).
@@ -57,6 +58,9 @@ const routes: Route[] = [
   { method: 'GET', url: '/api/tokens', owned: false },
   { method: 'POST', url: '/api/tokens', body: () => ({ name: 'n' }), owned: false },
   { method: 'DELETE', url: '/api/tokens/:token', owned: true },
+  { method: 'GET', url: '/api/sessions', owned: false },
+  { method: 'DELETE', url: '/api/sessions/:session', owned: true },
+  { method: 'DELETE', url: '/api/sessions', owned: false },
   { method: 'GET', url: '/api/folders/root/children', owned: false },
   { method: 'GET', url: '/api/folders/:folder/children', owned: true },
   { method: 'POST', url: '/api/folders', body: () => ({ name: 'x', parentId: ids.folder }), owned: true },
@@ -110,11 +114,16 @@ describe.each(['bobSession', 'bobToken'] as const)("with another user's %s", (ki
 
   it('sees none of the owner data on collection routes', async () => {
     const client = credentials[kind];
-    const answers = await Promise.all(['/api/folders/root/children', '/api/trash', '/api/search?q=secret', '/api/shares', '/api/search-profiles', '/api/favorites'].map((url) => client.get(url)));
+    const answers = await Promise.all(
+      ['/api/folders/root/children', '/api/trash', '/api/search?q=secret', '/api/shares', '/api/search-profiles', '/api/favorites', '/api/sessions'].map((url) =>
+        client.get(url),
+      ),
+    );
     for (const res of answers) {
       expect(res.statusCode).toBe(200);
       expect(res.body).not.toContain('secret');
       expect(res.body).not.toContain(ids.file);
+      expect(res.body).not.toContain(ids.session);
     }
   });
 });
@@ -125,4 +134,5 @@ it('leaves the owner data untouched after all of that', async () => {
   expect(res.body).toBe('top secret');
   expect((await alice.get(`/api/nodes/${ids.file}`)).json().name).toBe('secret.txt');
   expect((await alice.get('/api/trash')).json().items.map((item: { id: string }) => item.id)).toContain(ids.trashed);
+  expect((await alice.get('/api/sessions')).json().items.map((item: { id: string }) => item.id)).toContain(ids.session);
 });

@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
+import { deleteOwnedRow } from './owned-rows.js';
 import { searchProfiles, type SearchProfileRow } from '../db/schema/index.js';
 
 export type SearchProfileValues = Pick<SearchProfileRow, 'name' | 'query' | 'fileTypes' | 'sizeMin' | 'sizeMax' | 'dateFrom' | 'dateTo'>;
@@ -41,10 +42,6 @@ export class SearchProfilesRepository {
   }
 
   async delete(userId: string, id: string): Promise<boolean> {
-    const rows = await this.db
-      .delete(searchProfiles)
-      .where(and(eq(searchProfiles.id, id), eq(searchProfiles.userId, userId)))
-      .returning({ id: searchProfiles.id });
-    return rows.length === 1;
+    return deleteOwnedRow(this.db, searchProfiles, userId, id);
   }
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { preparedOnce } from '../db/prepared.js';
+import { deleteOwnedRow } from './owned-rows.js';
 import { accountColumns, apiTokens, sessions, treeVersions, users, type AccountRow, type ApiTokenRow, type SessionRow } from '../db/schema/index.js';
 
 // A user who never wrote a node has no row yet: version 0.
@@ -66,6 +67,21 @@ export class CredentialsRepository {
     await this.db.delete(sessions).where(eq(sessions.id, id));
   }
 
+  /** A user's live sessions, the most recently active first. */
+  async listSessions(userId: string): Promise<SessionRow[]> {
+    return this.db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, sql`now()`)))
+      .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt))
+      .limit(1000);
+  }
+
+  /** Deletes one of the user's sessions; false when the user has no such session. */
+  async deleteUserSession(userId: string, id: string): Promise<boolean> {
+    return deleteOwnedRow(this.db, sessions, userId, id);
+  }
+
   /** Removes every session of a user except one (after a password change). */
   async deleteOtherSessions(userId: string, keepId: string | null): Promise<void> {
     await this.db
@@ -108,10 +124,6 @@ export class CredentialsRepository {
 
   /** Deletes the user's token; false when no such token is theirs. */
   async deleteToken(userId: string, id: string): Promise<boolean> {
-    const rows = await this.db
-      .delete(apiTokens)
-      .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId)))
-      .returning({ id: apiTokens.id });
-    return rows.length === 1;
+    return deleteOwnedRow(this.db, apiTokens, userId, id);
   }
 }

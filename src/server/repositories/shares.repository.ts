@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
+import { deleteOwnedRow } from './owned-rows.js';
 import { fileNodes, shares, type FileNodeRow, type ShareRow } from '../db/schema/index.js';
 
 /** SQL for share links. */
@@ -26,11 +27,7 @@ export class SharesRepository {
   }
 
   async delete(userId: string, id: string): Promise<boolean> {
-    const rows = await this.db
-      .delete(shares)
-      .where(and(eq(shares.id, id), eq(shares.userId, userId)))
-      .returning({ id: shares.id });
-    return rows.length === 1;
+    return deleteOwnedRow(this.db, shares, userId, id);
   }
 
   /** The link with this token hash and its node (live or not). */

@@ -1,6 +1,6 @@
-import { AppError, invalidRequest, unauthenticated } from '../errors.js';
+import { AppError, invalidRequest, notFound, unauthenticated } from '../errors.js';
 import { pgErrorOf, UNIQUE_VIOLATION } from '../db/errors.js';
-import type { AccountRow } from '../db/schema/index.js';
+import type { AccountRow, SessionRow } from '../db/schema/index.js';
 import type { CredentialsRepository } from '../repositories/sessions.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
 import { hashPassword, hashSecret, newSecret, verifyPassword } from '../security/secrets.js';
@@ -182,6 +182,26 @@ export class AuthService {
     this.cache.forgetCredential(sessionId);
   }
 
+  /** The user's live sessions (signed-in browsers), the most recently active first. */
+  async listSessions(principal: Principal): Promise<Array<SessionRow & { current: boolean }>> {
+    const rows = await this.credentials.listSessions(principal.userId);
+    return rows.map((row) => ({ ...row, current: principal.via === 'session' && principal.credentialId === row.id }));
+  }
+
+  /** Signs one of the user's sessions out at once; 404 unless it is theirs. */
+  async revokeSession(principal: Principal, sessionId: string): Promise<void> {
+    if (!(await this.credentials.deleteUserSession(principal.userId, sessionId))) {
+      throw notFound('That session');
+    }
+    this.cache.forgetCredential(sessionId);
+  }
+
+  /** Signs out every session of the user but the one asking (all of them, for a token). */
+  async revokeOtherSessions(principal: Principal): Promise<void> {
+    await this.credentials.deleteOtherSessions(principal.userId, principal.via === 'session' ? principal.credentialId : null);
+    this.cache.forgetUser(principal.userId);
+  }
+
   /** Changes the password after checking the current one; other sessions are signed out. */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.users.findById(principal.userId);
@@ -189,8 +209,7 @@ export class AuthService {
       throw invalidRequest('currentPassword: is wrong');
     }
     await this.users.updatePasswordHash(user.id, await hashPassword(newPassword));
-    await this.credentials.deleteOtherSessions(user.id, principal.via === 'session' ? principal.credentialId : null);
-    this.cache.forgetUser(user.id);
+    await this.revokeOtherSessions(principal);
   }
 
   /** Fails with 401 unless there is a principal. */

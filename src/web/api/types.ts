@@ -132,3 +132,14 @@ export interface PublicListing {
   items: FileNode[];
   total?: number;
 }
+
+/** A signed-in browser (GET /api/sessions). */
+export interface SignedInSession {
+  id: string;
+  userAgent: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  /** This browser's own session. */
+  current: boolean;
+}

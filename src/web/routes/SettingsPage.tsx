@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { AccessTokens } from '../components/AccessTokens';
 import { ChangePasswordForm } from '../components/ChangePasswordForm';
+import { SignedInSessions } from '../components/SignedInSessions';
 import { useSession } from '../hooks/session';
 import { setTheme, useTheme, type ThemeChoice } from '../hooks/theme';
 import { formatBytes, formatDay } from '../lib/format';
@@ -11,7 +12,7 @@ const THEMES: { value: ThemeChoice; label: string }[] = [
   { value: 'dark', label: 'Dark' },
 ];
 
-/** Account, password, access tokens and appearance. */
+/** Account, password, signed-in browsers, access tokens and appearance. */
 export default function SettingsPage() {
   const { user } = useSession();
   const theme = useTheme();
@@ -44,6 +45,11 @@ export default function SettingsPage() {
         <section className="card" aria-labelledby="password-heading">
           <h2 id="password-heading">Change password</h2>
           <ChangePasswordForm />
+        </section>
+        <section className="card" aria-labelledby="sessions-heading">
+          <h2 id="sessions-heading">Signed-in browsers</h2>
+          <p className="muted">Sign out a browser you no longer use, or one that is not yours: it is signed out at once.</p>
+          <SignedInSessions />
         </section>
         <section className="card" aria-labelledby="tokens-heading">
           <h2 id="tokens-heading">Personal access tokens</h2>
