@@ -72,6 +72,26 @@ describe('share links', () => {
     await guest.context().close();
   });
 
+  it('shows every item of a big shared folder, a page at a time', async () => {
+    const client = api(context);
+    const folder = await client.folder('Scans');
+    const names = Array.from({ length: 230 }, (_, i) => `scan-${String(i).padStart(3, '0')}.txt`);
+    for (let i = 0; i < names.length; i += 25) {
+      await Promise.all(names.slice(i, i + 25).map((name) => client.upload(name, name, folder.id)));
+    }
+    const share = await client.share(folder.id);
+    const guest = await visitor();
+    await guest.goto(`/s/${share.token}`);
+    const list = guest.getByRole('list', { name: 'Contents of Scans' });
+    await list.getByRole('button', { name: /scan-199\.txt/ }).waitFor();
+    expect(await list.getByRole('listitem').count()).toBe(200);
+    await guest.getByRole('button', { name: 'Show more (30 more)' }).click();
+    await list.getByRole('button', { name: /scan-229\.txt/ }).waitFor();
+    expect(await list.getByRole('listitem').count()).toBe(230);
+    expect(await guest.getByRole('button', { name: /Show more/ }).count()).toBe(0);
+    await guest.context().close();
+  });
+
   it('explains a link that is used up, and one that was revoked', async () => {
     const client = api(context);
     const file = await client.upload('once.txt', 'only once');

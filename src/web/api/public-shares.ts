@@ -14,9 +14,17 @@ export function unlockShare(token: string, password: string): Promise<void> {
   return apiRequest('POST', `${base(token)}/unlock`, { password }, { quiet401: true });
 }
 
-/** A folder inside a shared folder (the shared folder itself without folderId). */
-export function listSharedFolder(token: string, folderId: string | null, signal?: AbortSignal): Promise<PublicListing> {
-  return apiRequest('GET', `${base(token)}/children${queryString({ folderId })}`, undefined, { signal, quiet401: true });
+/** A page of a folder inside a shared folder (the shared folder itself without folderId), folders first, by name. */
+export function listSharedFolder(
+  token: string,
+  folderId: string | null,
+  signal?: AbortSignal,
+  page: { offset: number; limit: number } = { offset: 0, limit: 200 },
+): Promise<PublicListing> {
+  return apiRequest('GET', `${base(token)}/children${queryString({ folderId, offset: page.offset, limit: page.limit })}`, undefined, {
+    signal,
+    quiet401: true,
+  });
 }
 
 /** The shared file itself, or a file inside a shared folder. */

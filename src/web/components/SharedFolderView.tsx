@@ -1,33 +1,46 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ApiError } from '../api/http';
 import { listSharedFolder, publicContentUrl, publicZipUrl } from '../api/public-shares';
 import type { Breadcrumb, FileNode } from '../api/types';
 import { useAsync } from '../hooks/useAsync';
 import { previewKind } from '../lib/file-kind';
 import { formatBytes, formatDay } from '../lib/format';
-import { sortNodes } from '../lib/sort';
 import { FileIcon } from './FileIcon';
 import { Icon } from './Icon';
 import { Modal } from './Modal';
 import { PreviewBody } from './preview/PreviewBody';
 import { EmptyState, ErrorState, Spinner } from './States';
 
+/** Items per page of a shared folder. */
+const PAGE = 200;
+
 /** Browsing a shared folder: subfolders, previews and downloads of its files, the whole folder as a zip. */
 export function SharedFolderView({ token, rootName, onLocked }: { token: string; rootName: string; onLocked: () => void }) {
   const [trail, setTrail] = useState<Breadcrumb[]>([]);
   const [preview, setPreview] = useState<FileNode | null>(null);
+  // Pages of the folder shown so far: the first, and one more for each "Show more".
+  const [pages, setPages] = useState(1);
   const current = trail[trail.length - 1] ?? null;
+  useEffect(() => setPages(1), [current?.id]);
   const listing = useAsync(
-    (signal) =>
-      listSharedFolder(token, current?.id ?? null, signal).catch((error: unknown) => {
+    async (signal) => {
+      try {
+        const answers = await Promise.all(
+          Array.from({ length: pages }, (_, i) => listSharedFolder(token, current?.id ?? null, signal, { offset: i * PAGE, limit: PAGE })),
+        );
+        return { items: answers.flatMap((answer) => answer.items), total: answers[0]?.total };
+      } catch (error) {
         if (error instanceof ApiError && error.status === 401) {
           onLocked();
         }
         throw error;
-      }),
-    [token, current?.id],
+      }
+    },
+    [token, current?.id, pages],
   );
-  const items = listing.data ? sortNodes(listing.data.items, 'name', 'asc') : [];
+  // The server's order: folders first, then by name.
+  const items = listing.data?.items ?? [];
+  const more = (listing.data?.total ?? 0) - items.length;
 
   return (
     <div className="shared-folder">
@@ -79,6 +92,11 @@ export function SharedFolderView({ token, rootName, onLocked }: { token: string;
           </li>
         ))}
       </ul>
+      {more > 0 ? (
+        <button type="button" className="button block" disabled={listing.loading} onClick={() => setPages(pages + 1)}>
+          Show more ({more.toLocaleString()} more)
+        </button>
+      ) : null}
       {preview ? (
         <Modal title={preview.name} size="full" className="preview-dialog" onClose={() => setPreview(null)}>
           <div className="preview-stage">
