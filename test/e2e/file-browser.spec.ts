@@ -101,6 +101,14 @@ describe('file browser', () => {
     await toast(page, 'Copied “original.txt”.');
     await item(page, 'original.txt').waitFor();
     expect((await client.children(target.id)).items.map((node) => node.name)).toEqual(['original.txt']);
+
+    // A copy into its own folder is kept beside the original.
+    for (const expected of ['original (copy).txt', 'original (copy 2).txt']) {
+      await item(page, 'original.txt').click({ button: 'right' });
+      await page.getByRole('menuitem', { name: 'Copy to…' }).click();
+      await page.getByRole('dialog', { name: 'Copy “original.txt”' }).getByRole('button', { name: 'Copy here' }).click();
+      await item(page, expected).waitFor();
+    }
   });
 
   it('navigates with the keyboard: arrows, Enter opens, Backspace goes up to the same folder', async () => {

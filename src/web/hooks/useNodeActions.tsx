@@ -1,11 +1,12 @@
 import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
 import { contentUrl, startDownload, zipUrl } from '../api/files';
-import { errorMessage } from '../api/http';
+import { ApiError, errorMessage } from '../api/http';
 import { copyNode, createFolder, trashNode, updateNode } from '../api/tree';
 import type { FileNode } from '../api/types';
 import type { MenuEntry } from '../components/ContextMenu';
 import { FolderPickerDialog } from '../components/FolderPickerDialog';
 import { PromptDialog } from '../components/PromptDialog';
+import { copyName } from '../lib/copy-name';
 import { folderPath } from '../lib/routes';
 import { formatCount } from '../lib/format';
 import { invalidateData } from './data-version';
@@ -49,6 +50,31 @@ async function each(nodes: FileNode[], verb: string, operation: (node: FileNode)
     showToast(`${verb} ${nodes.length === 1 ? `“${nodes[0]?.name ?? ''}”` : formatCount(nodes.length, 'item')}.`, 'success');
   } else {
     showToast(failures.length === 1 ? (failures[0] ?? '') : `${failures.length} items failed. ${failures[0] ?? ''}`, 'error');
+  }
+}
+
+const isNameTaken = (error: unknown) => error instanceof ApiError && error.status === 409 && error.code === 'name_taken';
+
+/**
+ * Copies a node into a folder; where its name is taken there (always, for a copy into its own
+ * folder), the copy is kept beside the other as "name (copy)", "name (copy 2)" ...
+ */
+async function copyKeepingBoth(node: FileNode, targetId: string | null): Promise<FileNode> {
+  try {
+    return await copyNode(node.id, targetId);
+  } catch (error) {
+    if (!isNameTaken(error)) {
+      throw error;
+    }
+  }
+  for (let n = 1; ; n += 1) {
+    try {
+      return await copyNode(node.id, targetId, copyName(node.name, n, node.type));
+    } catch (error) {
+      if (!isNameTaken(error) || n === 50) {
+        throw error;
+      }
+    }
   }
 }
 
@@ -209,7 +235,7 @@ export function useNodeActions(): NodeActions {
               if (kind === 'move') {
                 await moveTo(nodes, targetId);
               } else {
-                await each(nodes, 'Copied', (node) => copyNode(node.id, targetId));
+                await each(nodes, 'Copied', (node) => copyKeepingBoth(node, targetId));
               }
             }}
           />

@@ -1,0 +1,13 @@
+/**
+ * The name of the `n`th copy kept beside the original ("invoice (copy).pdf", then
+ * "invoice (copy 2).pdf"); a folder's or an extensionless name gets the suffix at the end.
+ */
+export function copyName(name: string, n: number, type: 'file' | 'folder'): string {
+  const suffix = n === 1 ? ' (copy)' : ` (copy ${n})`;
+  const dot = type === 'file' ? name.lastIndexOf('.') : -1;
+  // A leading dot (".profile") starts the name, not an extension.
+  if (dot <= 0) {
+    return `${name}${suffix}`;
+  }
+  return `${name.slice(0, dot)}${suffix}${name.slice(dot)}`;
+}
