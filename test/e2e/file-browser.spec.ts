@@ -28,6 +28,20 @@ describe('file browser', () => {
     await item(page, 'Projects').waitFor();
   });
 
+  it('shows the current folder at the end of a path wider than a phone', async () => {
+    const client = api(context);
+    let parent: string | null = null;
+    for (const name of ['Customers and partners', 'Quarterly reports', 'Second quarter', 'Drafts for review']) {
+      parent = (await client.folder(name, parent)).id;
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`/folders/${parent}`);
+    const current = page.getByRole('navigation', { name: 'Folder path' }).locator('[aria-current="page"]');
+    await current.waitFor();
+    await expect.poll(async () => (await current.boundingBox())!.x + (await current.boundingBox())!.width).toBeLessThanOrEqual(390);
+    expect((await current.boundingBox())!.x).toBeGreaterThanOrEqual(0);
+  });
+
   it('refuses a duplicate folder name inside the dialog', async () => {
     await api(context).folder('Taken');
     await page.goto('/');

@@ -109,6 +109,11 @@ describe('favourites', () => {
 describe('settings', () => {
   it('changes the password', async () => {
     await page.goto('/settings');
+    await page.getByLabel('Current password').fill('not my password');
+    await page.getByLabel('New password', { exact: true }).fill('a much better password');
+    await page.getByLabel('Repeat new password').fill('a much better password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('The current password is not right.').waitFor();
     await page.getByLabel('Current password').fill(credentials.password);
     await page.getByLabel('New password', { exact: true }).fill('a much better password');
     await page.getByLabel('Repeat new password').fill('a much better password');

@@ -90,8 +90,14 @@ describe('uploads', () => {
       .waitFor();
     const progress = panel().getByRole('progressbar', { name: 'Upload of slow.bin' });
     await expect.poll(async () => Number(await progress.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    // Leaving the page now would abandon the upload: the page asks the browser to confirm
+    // (cancels beforeunload), and stops asking once nothing is left to send.
+    const leavingIsHeld = () =>
+      page.evaluate<boolean>("(() => { const e = new Event('beforeunload', { cancelable: true }); dispatchEvent(e); return e.defaultPrevented; })()");
+    expect(await leavingIsHeld()).toBe(true);
     await panel().getByRole('button', { name: 'Cancel upload of slow.bin' }).click();
     await panel().getByText('Cancelled').waitFor();
+    expect(await leavingIsHeld()).toBe(false);
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     await expect.poll(async () => (await api(context).children()).total).toBe(0);
   });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import type { Breadcrumb } from '../api/types';
 import { draggedNodes, isFileDrag, isNodeDrag, setDraggedNodes } from '../lib/drag';
 import { collectDropped } from '../lib/dropped-files';
@@ -18,9 +18,17 @@ export function Breadcrumbs({
 }) {
   const [over, setOver] = useState<string | null>(null);
   const all: { id: string | null; name: string }[] = [{ id: null, name: 'My files' }, ...crumbs];
+  // A path wider than the screen (a phone, a deep folder) shows its end: the current folder.
+  const list = useRef<HTMLOListElement>(null);
+  const pathKey = crumbs.map((crumb) => crumb.id).join('/');
+  useLayoutEffect(() => {
+    if (list.current) {
+      list.current.scrollLeft = list.current.scrollWidth;
+    }
+  }, [pathKey]);
   return (
     <nav className="breadcrumbs" aria-label="Folder path">
-      <ol>
+      <ol ref={list}>
         {all.map((crumb, i) => {
           const key = crumb.id ?? 'root';
           const last = i === all.length - 1;

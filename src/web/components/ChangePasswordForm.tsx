@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { changePassword } from '../api/auth';
-import { errorMessage } from '../api/http';
+import { ApiError, errorMessage } from '../api/http';
 import { TextField } from './FormFields';
 
 /** Current and new password (twice); other sessions are signed out by the server. */
@@ -28,7 +28,8 @@ export function ChangePasswordForm() {
       setRepeat('');
       setMessage({ kind: 'success', text: 'Password changed. Your other sessions were signed out.' });
     } catch (error) {
-      setMessage({ kind: 'error', text: errorMessage(error) });
+      const wrongCurrent = error instanceof ApiError && error.status === 400 && error.message.startsWith('currentPassword');
+      setMessage({ kind: 'error', text: wrongCurrent ? 'The current password is not right.' : errorMessage(error) });
     } finally {
       setBusy(false);
     }

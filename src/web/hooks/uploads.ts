@@ -21,6 +21,14 @@ function throttledInvalidate(): void {
 /** The app's one upload queue. */
 export const uploadQueue = new UploadQueue(throttledInvalidate);
 
+// Leaving or reloading the page would abandon files still queued or on their way: the browser
+// asks first. (Browsers show their own wording; the listener only has to cancel the unload.)
+window.addEventListener('beforeunload', (event) => {
+  if (uploadQueue.getSnapshot().some((item) => item.status === 'queued' || item.status === 'uploading')) {
+    event.preventDefault();
+  }
+});
+
 /** The uploads in the panel. */
 export function useUploads(): readonly UploadItem[] {
   return useSyncExternalStore(uploadQueue.subscribe, uploadQueue.getSnapshot);
