@@ -201,6 +201,20 @@ describe('file browser', () => {
     expect(await item(page, 'old-2.txt').textContent()).toMatch(/deleted for good in (29|30) days/);
   });
 
+  it('undoes a move to the trash from the toast', async () => {
+    const client = api(context);
+    const folder = await client.folder('Reports');
+    await client.upload('q3.txt', 'numbers', folder.id);
+    await page.goto(`/folders/${folder.id}`);
+    await item(page, 'q3.txt').click();
+    await page.keyboard.press('Delete');
+    await gone(item(page, 'q3.txt'));
+    await page.locator('.toast').filter({ hasText: 'Moved to the trash: “q3.txt”.' }).getByRole('button', { name: 'Undo' }).click();
+    await toast(page, 'Restored “q3.txt”.');
+    await item(page, 'q3.txt').waitFor();
+    expect((await client.children(folder.id)).items.map((node) => node.name)).toEqual(['q3.txt']);
+  });
+
   it('keeps a folder of 1,100 items virtual: few rows in the page, every row reachable', async () => {
     const client = api(context);
     const names = Array.from({ length: 1100 }, (_, i) => `item-${String(i).padStart(4, '0')}`);

@@ -10,6 +10,18 @@ export function Toaster() {
         <div key={toast.id} className={`toast toast-${toast.kind}`}>
           <Icon name={toast.kind === 'error' ? 'alert' : toast.kind === 'success' ? 'check' : 'cloud'} size={18} />
           <span>{toast.message}</span>
+          {toast.action ? (
+            <button
+              type="button"
+              className="button small toast-action"
+              onClick={() => {
+                dismissToast(toast.id);
+                toast.action?.run();
+              }}
+            >
+              {toast.action.label}
+            </button>
+          ) : null}
           <button type="button" className="icon-button small" aria-label="Dismiss" onClick={() => dismissToast(toast.id)}>
             <Icon name="close" size={16} />
           </button>

@@ -1,9 +1,16 @@
 import { useSyncExternalStore } from 'react';
 
+/** A button on a toast that undoes or follows up what it reports. */
+export interface ToastAction {
+  label: string;
+  run: () => void;
+}
+
 export interface Toast {
   id: number;
   kind: 'info' | 'error' | 'success';
   message: string;
+  action?: ToastAction;
 }
 
 let toasts: Toast[] = [];
@@ -17,12 +24,12 @@ export function dismissToast(id: number): void {
   emit();
 }
 
-/** Shows a short message; errors stay longer. */
-export function showToast(message: string, kind: Toast['kind'] = 'info'): void {
-  const toast = { id: nextId++, kind, message };
+/** Shows a short message; errors, and messages with an action (Undo), stay longer. */
+export function showToast(message: string, kind: Toast['kind'] = 'info', action?: ToastAction): void {
+  const toast: Toast = { id: nextId++, kind, message, ...(action ? { action } : {}) };
   toasts = [...toasts.slice(-3), toast];
   emit();
-  window.setTimeout(() => dismissToast(toast.id), kind === 'error' ? 8000 : 4000);
+  window.setTimeout(() => dismissToast(toast.id), kind === 'error' || action ? 8000 : 4000);
 }
 
 /** The toasts on screen. */

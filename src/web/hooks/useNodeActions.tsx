@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
 import { contentUrl, startDownload, zipUrl } from '../api/files';
 import { ApiError, errorMessage } from '../api/http';
+import { restoreFromTrash } from '../api/trash';
 import { copyNode, createFolder, trashNode, updateNode } from '../api/tree';
 import type { FileNode } from '../api/types';
 import type { MenuEntry } from '../components/ContextMenu';
@@ -11,7 +12,7 @@ import { folderPath } from '../lib/routes';
 import { formatCount } from '../lib/format';
 import { invalidateData } from './data-version';
 import { navigate } from './navigation';
-import { showToast } from './toasts';
+import { showToast, type ToastAction } from './toasts';
 
 const PreviewDialog = lazy(() => import('../components/preview/PreviewDialog'));
 const ShareDialog = lazy(() => import('../components/ShareDialog'));
@@ -36,18 +37,25 @@ export interface NodeActions {
 }
 
 /** Runs an operation on each node and reports how it went in one toast. */
-async function each(nodes: FileNode[], verb: string, operation: (node: FileNode) => Promise<unknown>): Promise<void> {
+async function each(
+  nodes: FileNode[],
+  verb: string,
+  operation: (node: FileNode) => Promise<unknown>,
+  undo?: (done: FileNode[]) => ToastAction,
+): Promise<void> {
   const failures: string[] = [];
+  const done: FileNode[] = [];
   for (const node of nodes) {
     try {
       await operation(node);
+      done.push(node);
     } catch (error) {
       failures.push(`${node.name}: ${errorMessage(error)}`);
     }
   }
   invalidateData();
   if (failures.length === 0) {
-    showToast(`${verb} ${nodes.length === 1 ? `“${nodes[0]?.name ?? ''}”` : formatCount(nodes.length, 'item')}.`, 'success');
+    showToast(`${verb} ${nodes.length === 1 ? `“${nodes[0]?.name ?? ''}”` : formatCount(nodes.length, 'item')}.`, 'success', undo?.(done));
   } else {
     showToast(failures.length === 1 ? (failures[0] ?? '') : `${failures.length} items failed. ${failures[0] ?? ''}`, 'error');
   }
@@ -106,7 +114,17 @@ export function useNodeActions(): NodeActions {
     });
   }, []);
 
-  const trash = useCallback((nodes: FileNode[]) => void each(nodes, 'Moved to the trash:', (node) => trashNode(node.id)), []);
+  const trash = useCallback(
+    (nodes: FileNode[]) =>
+      void each(
+        nodes,
+        'Moved to the trash:',
+        (node) => trashNode(node.id),
+        // Undo puts them back where they were (or at the top level, if that folder is gone too).
+        (done) => ({ label: 'Undo', run: () => void each(done, 'Restored', (node) => restoreFromTrash(node.id)) }),
+      ),
+    [],
+  );
   const moveTo = useCallback(
     (nodes: FileNode[], targetId: string | null) =>
       each(
