@@ -108,6 +108,9 @@ describe('share links', () => {
     expect(await page.locator('.shared-item').count()).toBe(2);
     await page.locator('.shared-item').filter({ hasText: '1 of 1 download' }).waitFor();
     await page.locator('.shared-item').filter({ hasText: '0 downloads' }).getByRole('button', { name: 'Revoke' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke this link?' });
+    await confirm.getByText('stops working at once').waitFor();
+    await confirm.getByRole('button', { name: 'Revoke link' }).click();
     await toast(page, 'Link revoked.');
     await expect.poll(() => page.locator('.shared-item').count()).toBe(1);
 

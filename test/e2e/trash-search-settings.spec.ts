@@ -150,6 +150,11 @@ describe('settings', () => {
     expect(asToken.status()).toBe(200);
     await page.locator('.token-item', { hasText: 'backup script' }).waitFor();
     await page.getByRole('button', { name: 'Revoke backup script' }).click();
+    // Asked first; Cancel keeps the token.
+    await page.getByRole('dialog', { name: 'Revoke “backup script”?' }).getByRole('button', { name: 'Cancel' }).click();
+    expect((await context.request.get('/api/me', { headers: { authorization: `Bearer ${token}` } })).status()).toBe(200);
+    await page.getByRole('button', { name: 'Revoke backup script' }).click();
+    await page.getByRole('dialog', { name: 'Revoke “backup script”?' }).getByRole('button', { name: 'Revoke token' }).click();
     await toast(page, 'Token revoked.');
     await gone(page.getByLabel('New token'));
     expect((await context.request.get('/api/me', { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);

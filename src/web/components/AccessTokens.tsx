@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { errorMessage } from '../api/http';
 import { createToken, listTokens, revokeToken } from '../api/tokens';
-import type { NewAccessToken } from '../api/types';
+import type { AccessToken, NewAccessToken } from '../api/types';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { formatDateTime } from '../lib/format';
+import { ConfirmDialog } from './ConfirmDialog';
 import { CopyButton } from './CopyButton';
 import { ErrorState, Spinner } from './States';
 
@@ -30,17 +31,15 @@ export function AccessTokens() {
     }
   };
 
+  // The token asked about before it is revoked (scripts using it stop working at once).
+  const [revoking, setRevoking] = useState<AccessToken | null>(null);
   const revoke = async (id: string) => {
-    try {
-      await revokeToken(id);
-      if (created?.id === id) {
-        setCreated(null);
-      }
-      tokens.reload();
-      showToast('Token revoked.', 'success');
-    } catch (failure) {
-      showToast(errorMessage(failure), 'error');
+    await revokeToken(id);
+    if (created?.id === id) {
+      setCreated(null);
     }
+    tokens.reload();
+    showToast('Token revoked.', 'success');
   };
 
   return (
@@ -101,12 +100,23 @@ export function AccessTokens() {
                 {token.lastUsedAt ? `last used ${formatDateTime(token.lastUsedAt)}` : 'never used'}
               </div>
             </div>
-            <button type="button" className="button small danger" onClick={() => void revoke(token.id)} aria-label={`Revoke ${token.name}`}>
+            <button type="button" className="button small danger" onClick={() => setRevoking(token)} aria-label={`Revoke ${token.name}`}>
               Revoke
             </button>
           </li>
         ))}
       </ul>
+      {revoking ? (
+        <ConfirmDialog
+          title={`Revoke “${revoking.name}”?`}
+          confirmLabel="Revoke token"
+          danger
+          onClose={() => setRevoking(null)}
+          onConfirm={() => revoke(revoking.id)}
+        >
+          <p>Scripts and machines using this token are refused from now on. This cannot be undone.</p>
+        </ConfirmDialog>
+      ) : null}
     </div>
   );
 }

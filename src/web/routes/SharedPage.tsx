@@ -1,8 +1,8 @@
-import { useEffect } from 'react';
-import { errorMessage } from '../api/http';
+import { useEffect, useState } from 'react';
 import { listShares, revokeShare, shareUrl } from '../api/shares';
 import { getNode } from '../api/tree';
 import type { FileNode, ShareLink } from '../api/types';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CopyButton } from '../components/CopyButton';
 import { FileIcon } from '../components/FileIcon';
 import { Link } from '../components/Link';
@@ -37,15 +37,8 @@ export function SharedPage() {
     document.title = 'Shared links · FileFlow';
   }, []);
 
-  const revoke = async (share: ShareLink) => {
-    try {
-      await revokeShare(share.id);
-      invalidateData();
-      showToast('Link revoked.', 'success');
-    } catch (error) {
-      showToast(errorMessage(error), 'error');
-    }
-  };
+  // The link asked about before it is revoked (a revoked link cannot be brought back).
+  const [revoking, setRevoking] = useState<ShareRow | null>(null);
 
   return (
     <div className="page">
@@ -76,7 +69,7 @@ export function SharedPage() {
               <ShareLinkSummary share={share} />
               <div className="share-item-actions">
                 {shareUrl(share) ? <CopyButton text={shareUrl(share) ?? ''} label="Copy link" className="button small" /> : null}
-                <button type="button" className="button small danger" onClick={() => void revoke(share)}>
+                <button type="button" className="button small danger" onClick={() => setRevoking({ share, node })}>
                   Revoke
                 </button>
               </div>
@@ -84,6 +77,24 @@ export function SharedPage() {
           ))}
         </ul>
       </div>
+      {revoking ? (
+        <ConfirmDialog
+          title="Revoke this link?"
+          confirmLabel="Revoke link"
+          danger
+          onClose={() => setRevoking(null)}
+          onConfirm={async () => {
+            await revokeShare(revoking.share.id);
+            invalidateData();
+            showToast('Link revoked.', 'success');
+          }}
+        >
+          <p>
+            The link to “{revoking.node?.name ?? revoking.share.nodeName ?? 'this item'}” stops working at once, for everyone who has it. A
+            new link would have a new address.
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </div>
   );
 }
