@@ -95,7 +95,7 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   const answers = new TreeAnswerCache(config.answerCacheBytes);
   await app.register(treeRoutes, { services, answers });
   await app.register(filesRoutes, { services });
-  await app.register(trashRoutes, { services });
+  await app.register(trashRoutes, { services, retentionMs: config.trashRetentionMs });
   await app.register(searchRoutes, { services, answers });
   await app.register(sharesRoutes, { services, publicUrl: config.publicUrl });
   await app.register(publicSharesRoutes, { services, limitPerMinute: config.rateLimits.sharePerAddress });

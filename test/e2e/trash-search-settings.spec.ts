@@ -19,7 +19,13 @@ describe('trash', () => {
       const node = await client.upload(name, name);
       await client.trash(node.id);
     }
+    const projects = await client.folder('Projects');
+    await client.trash((await client.upload('plan.txt', 'plan', projects.id)).id);
     await page.goto('/trash');
+    // Each item says where it was, and when it goes for good.
+    expect(await item(page, 'plan.txt').textContent()).toMatch(/from Projects · deleted .+ · deleted for good in (29|30) days/);
+    expect(await item(page, 'empty-1.txt').textContent()).toContain('from My files');
+    await page.getByText('Items are deleted for good 30 days after you trash them.').waitFor();
     await item(page, 'restore-me.txt').click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Restore' }).click();
     await toast(page, 'Restored “restore-me.txt”.');
@@ -37,7 +43,7 @@ describe('trash', () => {
 
     await page.getByRole('link', { name: 'My files' }).click();
     await item(page, 'restore-me.txt').waitFor();
-    expect((await client.children()).total).toBe(1);
+    expect((await client.children()).total).toBe(2);
   });
 });
 

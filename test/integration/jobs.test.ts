@@ -28,6 +28,8 @@ async function trash(client: ApiClient, id: string): Promise<void> {
 async function trashIds(client: ApiClient): Promise<string[]> {
   const res = await client.get('/api/trash');
   expect(res.statusCode).toBe(200);
+  // The list says the retention it is kept for (FILEFLOW_TRASH_RETENTION=1s here).
+  expect(res.json().retentionSeconds).toBe(1);
   return res.json().items.map((item: { id: string }) => item.id);
 }
 

@@ -136,6 +136,8 @@ describe('GET /api/trash', () => {
     }
     // Newest first.
     expect(items[0]!.name).toBe('Projects');
+    // The retention comes with the list (FILEFLOW_TRASH_RETENTION, 30 days by default).
+    expect((await alice.get('/api/trash')).json().retentionSeconds).toBe(30 * 24 * 3600);
 
     // Another user's trash is separate.
     const bob = await t.newUser();

@@ -6,7 +6,7 @@ import { errors, idParams, parseId } from './common.schemas.js';
 import { nodeSchema, toNodeDto } from './nodes.schemas.js';
 
 /** The trash: list, restore, delete for good, empty. */
-export const trashRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const trashRoutes: FastifyPluginAsyncZod<{ services: Services; retentionMs: number }> = async (app, { services, retentionMs }) => {
   const { trash } = services;
   app.addHook('onRequest', requireSignedIn);
 
@@ -16,10 +16,19 @@ export const trashRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       schema: {
         tags: ['trash'],
         summary: 'What the user put in the trash (the top of each trashed subtree), newest first',
-        response: { 200: z.object({ items: z.array(nodeSchema) }), ...errors(401) },
+        response: {
+          200: z.object({
+            items: z.array(nodeSchema),
+            retentionSeconds: z.number().describe('How long an item stays in the trash before it is deleted for good (FILEFLOW_TRASH_RETENTION)'),
+          }),
+          ...errors(401),
+        },
       },
     },
-    async (request) => ({ items: (await trash.list(requireUser(request).userId)).map((row) => toNodeDto(row, { trash: true })) }),
+    async (request) => ({
+      items: (await trash.list(requireUser(request).userId)).map((row) => toNodeDto(row, { trash: true })),
+      retentionSeconds: Math.round(retentionMs / 1000),
+    }),
   );
 
   app.post(

@@ -1,8 +1,8 @@
 import { apiRequest } from './http';
 import type { FileNode } from './types';
 
-/** The tops of the trashed subtrees. */
-export function listTrash(signal?: AbortSignal): Promise<{ items: FileNode[] }> {
+/** The tops of the trashed subtrees, and how long the server keeps them (seconds; older servers omit it). */
+export function listTrash(signal?: AbortSignal): Promise<{ items: FileNode[]; retentionSeconds?: number }> {
   return apiRequest('GET', '/api/trash', undefined, { signal });
 }
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../api/http';
 import { deleteForever, emptyTrash, listTrash, restoreFromTrash } from '../api/trash';
+import { getNode } from '../api/tree';
 import type { FileNode } from '../api/types';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FileBrowser, type BrowserCommands } from '../components/FileBrowser';
@@ -10,15 +11,41 @@ import { invalidateData, useDataVersion } from '../hooks/data-version';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { useStaticSource } from '../hooks/useStaticSource';
-import { formatBytes, formatCount, formatDuration } from '../lib/format';
-import { timeLeftInTrash } from '../lib/trash';
+import { formatBytes, formatCount, formatDay, formatDuration } from '../lib/format';
+import { timeLeftInTrash, TRASH_RETENTION_MS } from '../lib/trash';
 
 type Confirm = { kind: 'delete'; nodes: FileNode[] } | { kind: 'empty' };
 
 /** What the user trashed: restore it, delete it for good, or empty the trash. */
 export function TrashPage() {
   const version = useDataVersion();
-  const trash = useAsync(async (signal) => (await listTrash(signal)).items, [version]);
+  const listed = useAsync(
+    async (signal) => {
+      const { items, retentionSeconds } = await listTrash(signal);
+      // Where each item was: the names of the folders it came from (live ones; restore puts an
+      // item whose folder is gone at the top level).
+      const parents = [...new Set(items.map((item) => item.originalParentId).filter((id): id is string => typeof id === 'string'))];
+      const names = new Map<string, string>();
+      await Promise.all(
+        parents.map(async (id) => {
+          const folder = await getNode(id, signal).catch(() => null);
+          if (folder) {
+            names.set(id, folder.name);
+          }
+        }),
+      );
+      return { items, retentionMs: retentionSeconds === undefined ? TRASH_RETENTION_MS : retentionSeconds * 1000, names };
+    },
+    [version],
+  );
+  const trash = { ...listed, data: listed.data?.items };
+  const retentionMs = listed.data?.retentionMs ?? TRASH_RETENTION_MS;
+  const cameFrom = (node: FileNode) => {
+    if (!node.originalParentId) {
+      return 'My files';
+    }
+    return listed.data?.names.get(node.originalParentId) ?? null;
+  };
   const source = useStaticSource(trash.data, trash.loading, trash.error, trash.reload);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   useEffect(() => {
@@ -64,7 +91,7 @@ export function TrashPage() {
       <div className="page-header">
         <h1 className="page-title">Trash</h1>
         <div className="toolbar">
-          <p className="muted toolbar-note">Items are deleted for good 30 days after you trash them.</p>
+          <p className="muted toolbar-note">Items are deleted for good {formatDuration(retentionMs)} after you trash them.</p>
           <span className="toolbar-spacer" />
           <button type="button" className="button danger" disabled={count === 0} onClick={() => setConfirm({ kind: 'empty' })}>
             <Icon name="trash" size={18} />
@@ -79,11 +106,18 @@ export function TrashPage() {
         resetKey="trash"
         commands={commands}
         secondary={(node) =>
-          `${node.type === 'folder' ? 'Folder' : formatBytes(node.size)} · deleted for good in ${formatDuration(timeLeftInTrash(node))}`
+          [
+            node.type === 'folder' ? 'Folder' : formatBytes(node.size),
+            cameFrom(node) ? `from ${cameFrom(node) ?? ''}` : null,
+            node.trashedAt ? `deleted ${formatDay(node.trashedAt)}` : null,
+            `deleted for good in ${formatDuration(timeLeftInTrash(node, Date.now(), retentionMs))}`,
+          ]
+            .filter((part) => part !== null)
+            .join(' · ')
         }
         empty={
           <EmptyState icon="trash" title="The trash is empty">
-            <p>Things you delete stay here for 30 days.</p>
+            <p>Things you delete stay here for {formatDuration(retentionMs)}.</p>
           </EmptyState>
         }
       />
