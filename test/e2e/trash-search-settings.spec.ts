@@ -79,6 +79,20 @@ describe('search', () => {
     await item(page, 'invoice-march.pdf').click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Show in folder' }).click();
     await page.waitForURL((url) => url.pathname === `/folders/${finance.id}`);
+
+    // Rename the saved search, then delete it (asked first).
+    const saved = page.getByRole('navigation', { name: 'Saved searches' });
+    await saved.getByRole('link', { name: 'PDF invoices' }).click();
+    await page.getByRole('button', { name: 'Rename' }).click();
+    const rename = page.getByRole('dialog', { name: 'Rename saved search' });
+    await rename.getByLabel('Name').fill('Invoices (PDF)');
+    await rename.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('heading', { name: 'Saved search: Invoices (PDF)' }).waitFor();
+    await saved.getByRole('link', { name: 'Invoices (PDF)' }).waitFor();
+    await page.getByRole('button', { name: 'Delete saved search' }).click();
+    await page.getByRole('dialog', { name: 'Delete this saved search?' }).getByRole('button', { name: 'Delete saved search' }).click();
+    await toast(page, 'Saved search deleted.');
+    await gone(saved.getByRole('link', { name: 'Invoices (PDF)' }));
   });
 
   it('says why crossed bounds cannot be searched, and never shows the last results as their answer', async () => {

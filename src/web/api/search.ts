@@ -31,6 +31,11 @@ export function createSearchProfile(profile: Omit<SearchProfile, 'id'>): Promise
   return apiRequest('POST', '/api/search-profiles', profile);
 }
 
+/** Changes a saved search (here: its name). */
+export function updateSearchProfile(id: string, changes: { name: string }): Promise<SearchProfile> {
+  return apiRequest('PATCH', `/api/search-profiles/${encodeURIComponent(id)}`, changes);
+}
+
 export function deleteSearchProfile(id: string): Promise<void> {
   return apiRequest('DELETE', `/api/search-profiles/${encodeURIComponent(id)}`);
 }

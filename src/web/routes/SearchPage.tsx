@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
-import { createSearchProfile, deleteSearchProfile, getSearchProfile, profileResults, search } from '../api/search';
+import { createSearchProfile, deleteSearchProfile, getSearchProfile, profileResults, search, updateSearchProfile } from '../api/search';
 import type { SearchResult } from '../api/types';
 import { FileBrowser, type BrowserCommands } from '../components/FileBrowser';
 import { Icon } from '../components/Icon';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { PromptDialog } from '../components/PromptDialog';
 import { SearchFiltersForm } from '../components/SearchFiltersForm';
 import { EmptyState, ErrorState } from '../components/States';
@@ -12,7 +13,6 @@ import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { useNodeActions } from '../hooks/useNodeActions';
 import { useStaticSource } from '../hooks/useStaticSource';
-import { errorMessage } from '../api/http';
 import { formatCount } from '../lib/format';
 import { folderPath } from '../lib/routes';
 import {
@@ -37,6 +37,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
   const version = useDataVersion();
   const [pages, setPages] = useState(1);
   const [saving, setSaving] = useState<SearchForm | null>(null);
+  const [managing, setManaging] = useState<'rename' | 'delete' | null>(null);
   const actions = useNodeActions();
   useEffect(() => setPages(1), [paramsKey]);
   useEffect(() => {
@@ -87,20 +88,10 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
         {profile.data ? (
           <div className="toolbar">
             <span className="toolbar-spacer" />
-            <button
-              type="button"
-              className="button danger small"
-              onClick={() => {
-                deleteSearchProfile(profile.data?.id ?? '').then(
-                  () => {
-                    invalidateData();
-                    showToast('Saved search deleted.', 'success');
-                    navigate('/search', { replace: true });
-                  },
-                  (error: unknown) => showToast(errorMessage(error), 'error'),
-                );
-              }}
-            >
+            <button type="button" className="button small" onClick={() => setManaging('rename')}>
+              <Icon name="edit" size={16} /> Rename
+            </button>
+            <button type="button" className="button danger small" onClick={() => setManaging('delete')}>
               <Icon name="trash" size={16} /> Delete saved search
             </button>
           </div>
@@ -153,6 +144,36 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
             navigate(`/search?profile=${encodeURIComponent(created.id)}`);
           }}
         />
+      ) : null}
+      {managing === 'rename' && profile.data ? (
+        <PromptDialog
+          title="Rename saved search"
+          label="Name"
+          initialValue={profile.data.name}
+          submitLabel="Rename"
+          onClose={() => setManaging(null)}
+          onSubmit={async (name) => {
+            await updateSearchProfile(profile.data?.id ?? '', { name });
+            invalidateData();
+            profile.reload();
+          }}
+        />
+      ) : null}
+      {managing === 'delete' && profile.data ? (
+        <ConfirmDialog
+          title="Delete this saved search?"
+          confirmLabel="Delete saved search"
+          danger
+          onClose={() => setManaging(null)}
+          onConfirm={async () => {
+            await deleteSearchProfile(profile.data?.id ?? '');
+            invalidateData();
+            showToast('Saved search deleted.', 'success');
+            navigate('/search', { replace: true });
+          }}
+        >
+          <p>“{profile.data.name}” goes from the list of saved searches. No file is touched.</p>
+        </ConfirmDialog>
       ) : null}
       {actions.element}
     </div>
