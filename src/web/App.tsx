@@ -51,6 +51,13 @@ export function App() {
   const { pathname, search } = useLocation();
   const route = parseRoute(pathname, search);
   const session = useSession();
+  // A public link's page shows the same to everyone: it does not ask who is signed in.
+  const { ensureChecked } = session;
+  useEffect(() => {
+    if (route.name !== 'share') {
+      ensureChecked();
+    }
+  }, [route.name, ensureChecked]);
 
   if (route.name === 'share') {
     return (

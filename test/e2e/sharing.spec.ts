@@ -59,6 +59,13 @@ describe('share links', () => {
     const share = await client.share(folder.id);
 
     const guest = await visitor();
+    // A public page does not ask who is signed in (a visitor's browser would log the 401).
+    const sessionChecks: string[] = [];
+    guest.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/me') {
+        sessionChecks.push(request.url());
+      }
+    });
     await guest.goto(`/s/${share.token}`);
     await guest.getByRole('button', { name: /Day 1/ }).click();
     await guest.getByRole('button', { name: /beach\.txt/ }).waitFor();
@@ -66,6 +73,7 @@ describe('share links', () => {
     await guest.getByRole('button', { name: /itinerary\.txt/ }).click();
     await expect.poll(() => guest.getByRole('dialog').locator('pre').textContent()).toBe('fly, swim, eat');
     await guest.keyboard.press('Escape');
+    expect(sessionChecks).toEqual([]);
     expect(await guest.getByRole('link', { name: 'Download all (zip)' }).getAttribute('href')).toBe(
       `/api/public/shares/${share.token}/zip`,
     );

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { fetchMe, logout as apiLogout } from '../api/auth';
 import { ApiError, onUnauthenticated } from '../api/http';
 import type { User } from '../api/types';
@@ -8,6 +8,8 @@ export interface Session {
   user: User | null;
   /** Re-reads /api/me (after sign-in, or to update the storage meter). */
   refresh: () => Promise<void>;
+  /** Reads /api/me the first time a page needs to know who is signed in (public link pages never do). */
+  ensureChecked: () => void;
   /** Sets the user from a sign-in or registration answer. */
   signedIn: (user: User) => void;
   signOut: () => Promise<void>;
@@ -15,7 +17,7 @@ export interface Session {
 
 const SessionContext = createContext<Session | null>(null);
 
-/** Holds who is signed in, probing /api/me once at start and dropping the user on any 401. */
+/** Holds who is signed in, probing /api/me once when first needed and dropping the user on any 401. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [status, setStatus] = useState<Session['status']>('loading');
@@ -35,8 +37,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  useEffect(() => {
-    void refresh();
+  const checked = useRef(false);
+  const ensureChecked = useCallback(() => {
+    if (!checked.current) {
+      checked.current = true;
+      void refresh();
+    }
   }, [refresh]);
 
   useEffect(
@@ -62,7 +68,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const value = useMemo(() => ({ status, user, refresh, signedIn, signOut }), [status, user, refresh, signedIn, signOut]);
+  const value = useMemo(
+    () => ({ status, user, refresh, ensureChecked, signedIn, signOut }),
+    [status, user, refresh, ensureChecked, signedIn, signOut],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
