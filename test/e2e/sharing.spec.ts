@@ -69,6 +69,16 @@ describe('share links', () => {
     await guest.goto(`/s/${share.token}`);
     await guest.getByRole('button', { name: /Day 1/ }).click();
     await guest.getByRole('button', { name: /beach\.txt/ }).waitFor();
+    // The folder is in the address: a reload stays in it, and Back returns to the shared folder.
+    expect(new URL(guest.url()).searchParams.get('folder')).toBe(sub.id);
+    await guest.reload();
+    await guest.getByRole('button', { name: /beach\.txt/ }).waitFor();
+    await guest.getByRole('navigation', { name: 'Folder path' }).getByText('Day 1').waitFor();
+    await guest.goBack();
+    await guest.getByRole('button', { name: /itinerary\.txt/ }).waitFor();
+    expect(new URL(guest.url()).pathname).toBe(`/s/${share.token}`);
+    await guest.getByRole('button', { name: /Day 1/ }).click();
+    await guest.getByRole('button', { name: /beach\.txt/ }).waitFor();
     await guest.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'Holiday' }).click();
     await guest.getByRole('button', { name: /itinerary\.txt/ }).click();
     await expect.poll(() => guest.getByRole('dialog').locator('pre').textContent()).toBe('fly, swim, eat');

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ApiError } from '../api/http';
 import { listSharedFolder, publicContentUrl, publicZipUrl } from '../api/public-shares';
 import type { Breadcrumb, FileNode } from '../api/types';
+import { navigate, useLocation } from '../hooks/navigation';
 import { useAsync } from '../hooks/useAsync';
 import { previewKind } from '../lib/file-kind';
 import { formatBytes, formatDay } from '../lib/format';
@@ -16,19 +17,23 @@ const PAGE = 200;
 
 /** Browsing a shared folder: subfolders, previews and downloads of its files, the whole folder as a zip. */
 export function SharedFolderView({ token, rootName, onLocked }: { token: string; rootName: string; onLocked: () => void }) {
-  const [trail, setTrail] = useState<Breadcrumb[]>([]);
+  // The folder shown is in the address (?folder=), so Back, reload and a copied link keep it.
+  const { search } = useLocation();
+  const folderId = new URLSearchParams(search).get('folder');
+  const openFolder = (id: string | null) => navigate(id === null ? `/s/${token}` : `/s/${token}?folder=${encodeURIComponent(id)}`);
   const [preview, setPreview] = useState<FileNode | null>(null);
   // Pages of the folder shown so far: the first, and one more for each "Show more".
   const [pages, setPages] = useState(1);
-  const current = trail[trail.length - 1] ?? null;
-  useEffect(() => setPages(1), [current?.id]);
+  useEffect(() => setPages(1), [folderId]);
   const listing = useAsync(
     async (signal) => {
       try {
         const answers = await Promise.all(
-          Array.from({ length: pages }, (_, i) => listSharedFolder(token, current?.id ?? null, signal, { offset: i * PAGE, limit: PAGE })),
+          Array.from({ length: pages }, (_, i) => listSharedFolder(token, folderId, signal, { offset: i * PAGE, limit: PAGE })),
         );
-        return { items: answers.flatMap((answer) => answer.items), total: answers[0]?.total };
+        // The path below the shared folder (the server's breadcrumbs start at the shared folder).
+        const trail: Breadcrumb[] = answers[0]?.breadcrumbs?.slice(1) ?? [];
+        return { items: answers.flatMap((answer) => answer.items), total: answers[0]?.total, trail };
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) {
           onLocked();
@@ -36,8 +41,10 @@ export function SharedFolderView({ token, rootName, onLocked }: { token: string;
         throw error;
       }
     },
-    [token, current?.id, pages],
+    [token, folderId, pages],
   );
+  const trail = listing.data?.trail ?? [];
+  const current = trail[trail.length - 1] ?? null;
   // The server's order: folders first, then by name.
   const items = listing.data?.items ?? [];
   const more = (listing.data?.total ?? 0) - items.length;
@@ -55,7 +62,7 @@ export function SharedFolderView({ token, rootName, onLocked }: { token: string;
                     {crumb.name}
                   </span>
                 ) : (
-                  <button type="button" className="link-button crumb-link" onClick={() => setTrail(trail.slice(0, i))}>
+                  <button type="button" className="link-button crumb-link" onClick={() => openFolder(crumb.id || null)}>
                     {crumb.name}
                   </button>
                 )}
@@ -76,7 +83,7 @@ export function SharedFolderView({ token, rootName, onLocked }: { token: string;
             <button
               type="button"
               className="public-open"
-              onClick={() => (node.type === 'folder' ? setTrail([...trail, { id: node.id, name: node.name }]) : setPreview(node))}
+              onClick={() => (node.type === 'folder' ? openFolder(node.id) : setPreview(node))}
             >
               <FileIcon node={node} />
               <span className="public-name">{node.name}</span>
