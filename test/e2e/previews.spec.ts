@@ -104,5 +104,18 @@ describe('previews and downloads', () => {
     const zip = await download;
     expect(zip.suggestedFilename()).toMatch(/^Reports.*\.zip$/);
     expect((await readFile((await zip.path()) ?? '')).subarray(0, 2).toString()).toBe('PK');
+
+    // Several selected items come as one zip of the selection.
+    await item(page, 'hello.txt').click();
+    await item(page, 'Reports').click({ modifiers: ['ControlOrMeta'] });
+    await item(page, 'Reports').click({ button: 'right' });
+    download = page.waitForEvent('download');
+    await page.getByRole('menuitem', { name: 'Download as zip' }).click();
+    const selection = await download;
+    expect(selection.suggestedFilename()).toBe('FileFlow.zip');
+    const bytes = await readFile((await selection.path()) ?? '');
+    expect(bytes.subarray(0, 2).toString()).toBe('PK');
+    expect(bytes.includes(Buffer.from('Reports/inside.txt'))).toBe(true);
+    expect(bytes.includes(Buffer.from('hello.txt'))).toBe(true);
   });
 });

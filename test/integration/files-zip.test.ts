@@ -159,3 +159,52 @@ describe('GET /api/folders/:id/zip', () => {
     expect((await t.anonymous.get(`/api/folders/root/zip`)).statusCode).toBe(401);
   });
 });
+
+describe('GET /api/zip (a selection)', () => {
+  it('zips files and folders from several folders, each at the top, names made unique, byte-exact', async () => {
+    const alice = await t.newUser();
+    const docs = await alice.mkdir('Docs');
+    const photos = await alice.mkdir('Photos');
+    const inner = await alice.mkdir('Inner', photos.id);
+    const bytes = randomBytes(70_000);
+    await alice.upload('deep.bin', bytes, inner.id);
+    const reportA = await alice.upload('report.txt', 'from docs', docs.id);
+    const reportB = await alice.upload('report.txt', 'from the root');
+    await alice.upload('left-out.txt', 'not selected', docs.id);
+
+    const res = await alice.get(`/api/zip?ids=${[photos.id, reportA.id, reportB.id].join(',')}`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/zip/);
+    expect(String(res.headers['content-disposition'])).toContain('FileFlow.zip');
+    const entries = byName(readZip(res.rawPayload));
+    expect([...entries.keys()].sort()).toEqual(['Photos/', 'Photos/Inner/', 'Photos/Inner/deep.bin', 'report.txt', 'report.txt (2)'].sort());
+    expect(entries.get('Photos/Inner/deep.bin')!.content.equals(bytes)).toBe(true);
+    expect(entries.get('report.txt')!.content.toString()).toBe('from docs');
+    expect(entries.get('report.txt (2)')!.content.toString()).toBe('from the root');
+    expect((await pythonNames(res.rawPayload)).sort()).toEqual([...entries.keys()].sort());
+
+    // One item: the archive is named after it.
+    const single = await alice.get(`/api/zip?ids=${photos.id}`);
+    expect(String(single.headers['content-disposition'])).toContain('Photos.zip');
+  });
+
+  it("answers 404 if any item is another user's, trashed or unknown, and 400 for no ids or too many", async () => {
+    const alice = await t.newUser();
+    const bob = await t.newUser();
+    const mine = await alice.upload('mine.txt', 'mine');
+    const bobs = await bob.upload('secret.txt', 'secret');
+    const trashed = await alice.upload('gone.txt', 'gone');
+    expect((await alice.delete(`/api/nodes/${trashed.id}`)).statusCode).toBe(200);
+    for (const other of [bobs.id, trashed.id, '00000000-0000-4000-8000-000000000000', 'nope']) {
+      const res = await alice.get(`/api/zip?ids=${mine.id},${other}`);
+      expect(res.statusCode, other).toBe(404);
+      expect(res.body).not.toContain('secret');
+    }
+    for (const query of ['', '?ids=', '?ids=,,', `?ids=${Array.from({ length: 201 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`).join(',')}`]) {
+      const res = await alice.get(`/api/zip${query}`);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error.code).toBe('invalid_request');
+    }
+    expect((await t.anonymous.get(`/api/zip?ids=${mine.id}`)).statusCode).toBe(401);
+  });
+});

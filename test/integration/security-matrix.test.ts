@@ -73,6 +73,7 @@ const routes: Route[] = [
   { method: 'PUT', url: '/api/files/content?name=x.txt&parentId=:folder', body: () => 'data', owned: true },
   { method: 'GET', url: '/api/files/:file/content', owned: true },
   { method: 'GET', url: '/api/folders/:folder/zip', owned: true },
+  { method: 'GET', url: '/api/zip?ids=:file', owned: true },
   { method: 'GET', url: '/api/trash', owned: false },
   { method: 'POST', url: '/api/trash/:trashed/restore', owned: true },
   { method: 'DELETE', url: '/api/trash/:trashed', owned: true },

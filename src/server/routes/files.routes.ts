@@ -35,6 +35,9 @@ function malformedMultipart(error: unknown): Error {
   return invalidRequest(`body: malformed multipart/form-data (${detail.slice(0, 100)})`);
 }
 
+/** The most items one selection zip may name (their ids fit well within a request line). */
+const MAX_SELECTION = 200;
+
 /** Uploads (multipart and raw), downloads and folder zips. */
 export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { uploads, files } = services;
@@ -196,6 +199,30 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       const userId = requireUser(request).userId;
       const folderId = request.params.id === 'root' ? null : parseId(request.params.id, 'That folder');
       return sendArchive(reply, await files.archive(userId, folderId));
+    },
+  );
+
+  app.get(
+    '/api/zip',
+    {
+      schema: {
+        tags: ['files'],
+        summary: 'Download several files and folders (a selection) as one streamed zip archive, each at its top',
+        querystring: z.object({
+          ids: z
+            .string()
+            .max(MAX_SELECTION * 40)
+            .describe(`Comma-separated ids, at most ${MAX_SELECTION}`),
+        }),
+        response: { 200: z.unknown().describe('application/zip'), ...errors(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const ids = [...new Set(request.query.ids.split(',').filter((id) => id !== ''))];
+      if (ids.length === 0 || ids.length > MAX_SELECTION) {
+        throw invalidRequest(`ids: give 1 to ${MAX_SELECTION} ids`);
+      }
+      return sendArchive(reply, await files.archiveSelection(requireUser(request).userId, ids.map((id) => parseId(id))));
     },
   );
 };

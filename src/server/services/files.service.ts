@@ -61,8 +61,37 @@ export class FilesService {
     return { name: `${folder?.name ?? 'FileFlow'}.zip`, stream, size };
   }
 
+  /**
+   * Several live nodes of the user (a selection, possibly from several folders) as one streamed
+   * zip, each at the top of the archive; 404 if any of them is not a live node of the user. Two
+   * with the same name (from different folders) become "name" and "name (2)".
+   */
+  async archiveSelection(userId: string, ids: readonly string[]): Promise<{ name: string; stream: Readable; size: number | null }> {
+    const found = await Promise.all(ids.map((id) => this.nodes.findLive(userId, id)));
+    const items: ArchiveTop[] = [];
+    const taken = new Set<string>();
+    for (const node of found) {
+      if (!node) {
+        throw notFound();
+      }
+      let name = node.name;
+      for (let n = 2; taken.has(name); n += 1) {
+        name = `${node.name} (${n})`;
+      }
+      taken.add(name);
+      items.push({ ...node, name, modifiedAt: node.modifiedAt.toISOString() });
+    }
+    const { stream, size } = await createZipStream(await this.entriesUnder(items), this.store);
+    return { name: items.length === 1 ? `${items[0]!.name}.zip` : 'FileFlow.zip', stream, size };
+  }
+
   private async rootEntries(userId: string) {
     const { items } = await this.nodes.listChildren(userId, null, { sort: 'name', order: 'asc', offset: 0, limit: 100_000 });
+    return this.entriesUnder(items);
+  }
+
+  /** The archive entries of these nodes at the top of an archive, with everything below the folders. */
+  private async entriesUnder(items: readonly ArchiveTop[]) {
     const nested = await Promise.all(
       items.map(async (item) => {
         const self = { path: item.name, type: item.type, sha256: item.sha256, size: item.size, modifiedAt: new Date(item.modifiedAt) };
@@ -76,3 +105,6 @@ export class FilesService {
     return nested.flat();
   }
 }
+
+/** What an archive needs of a node at its top level. */
+type ArchiveTop = Pick<FileNodeRow, 'id' | 'name' | 'type' | 'sha256' | 'size'> & { modifiedAt: string };

@@ -14,6 +14,14 @@ export function zipUrl(folderId: string): string {
   return `/api/folders/${encodeURIComponent(folderId)}/zip`;
 }
 
+/** The most items the server zips as one selection. */
+export const MAX_SELECTION_ZIP = 200;
+
+/** Several files and folders as one zip, each at its top. */
+export function selectionZipUrl(ids: readonly string[]): string {
+  return `/api/zip?ids=${ids.map(encodeURIComponent).join(',')}`;
+}
+
 export interface UploadRequest {
   file: Blob;
   name: string;

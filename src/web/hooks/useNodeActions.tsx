@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
-import { contentUrl, startDownload, zipUrl } from '../api/files';
+import { contentUrl, MAX_SELECTION_ZIP, selectionZipUrl, startDownload, zipUrl } from '../api/files';
 import { ApiError, errorMessage } from '../api/http';
 import { restoreFromTrash } from '../api/trash';
 import { copyNode, createFolder, trashNode, updateNode } from '../api/tree';
@@ -86,11 +86,18 @@ async function copyKeepingBoth(node: FileNode, targetId: string | null): Promise
   }
 }
 
+/** One item as itself (a folder as its zip); several as one zip of the selection. */
 function download(nodes: FileNode[]): void {
-  nodes.forEach((node, i) => {
-    // Browsers drop downloads started in the same tick; space them out.
-    window.setTimeout(() => startDownload(node.type === 'folder' ? zipUrl(node.id) : contentUrl(node.id)), i * 400);
-  });
+  const [only] = nodes;
+  if (nodes.length === 1 && only) {
+    startDownload(only.type === 'folder' ? zipUrl(only.id) : contentUrl(only.id));
+    return;
+  }
+  if (nodes.length > MAX_SELECTION_ZIP) {
+    showToast(`Select at most ${MAX_SELECTION_ZIP} items to download them together.`, 'error');
+    return;
+  }
+  startDownload(selectionZipUrl(nodes.map((node) => node.id)));
 }
 
 /** Everything a user can do to files and folders, with the dialogs those actions need. */
@@ -154,7 +161,7 @@ export function useNodeActions(): NodeActions {
       entries.push(
         {
           id: 'download',
-          label: single?.type === 'folder' ? 'Download as zip' : 'Download',
+          label: single?.type === 'file' ? 'Download' : 'Download as zip',
           icon: 'download',
           primary: true,
           run: () => download(nodes),
