@@ -1,8 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { parseExtensions, TYPE_PRESETS, type SearchForm } from '../lib/search-filters';
 import { Icon } from './Icon';
 
-/** Query, file types (presets or extensions), size range in MB and date range. */
+/**
+ * Query, file types (presets or extensions), size range in MB and date range. On phones only the
+ * name shows until the Filters button opens the rest (CSS hides the button on wider screens).
+ */
 export function SearchFiltersForm({
   initial,
   onSearch,
@@ -27,10 +30,15 @@ export function SearchFiltersForm({
   const current = () => ({ ...form, types: parseExtensions(extensionsText) });
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => setProblem(null), [form]);
+  const [expanded, setExpanded] = useState(false);
+  const id = useId();
+  const extra = { extensions: `${id}-extensions`, types: `${id}-types`, bounds: `${id}-bounds` };
+  // How many of the filters the Filters button hides are set, so a closed form still says so.
+  const active = [parseExtensions(extensionsText).length > 0, form.sizeMinMb, form.sizeMaxMb, form.from, form.to].filter(Boolean).length;
 
   return (
     <form
-      className="search-filters"
+      className={expanded ? 'search-filters is-expanded' : 'search-filters'}
       aria-label="Search filters"
       onSubmit={(event) => {
         event.preventDefault();
@@ -52,7 +60,17 @@ export function SearchFiltersForm({
             placeholder="Any name"
           />
         </label>
-        <label className="field">
+        <button
+          type="button"
+          className="button filters-toggle"
+          aria-expanded={expanded}
+          aria-controls={`${extra.extensions} ${extra.types} ${extra.bounds}`}
+          onClick={() => setExpanded((open) => !open)}
+        >
+          Filters{active > 0 ? ` (${active})` : ''}
+          <Icon name="chevronDown" size={16} />
+        </button>
+        <label className="field filter-extra" id={extra.extensions}>
           <span className="field-label">Extensions</span>
           <input
             className="input"
@@ -63,7 +81,7 @@ export function SearchFiltersForm({
           />
         </label>
       </div>
-      <div className="chip-row" role="group" aria-label="File types">
+      <div className="chip-row filter-extra" id={extra.types} role="group" aria-label="File types">
         {TYPE_PRESETS.map((preset) => {
           const types = parseExtensions(extensionsText);
           const on = preset.extensions.every((ext) => types.includes(ext));
@@ -82,7 +100,7 @@ export function SearchFiltersForm({
           );
         })}
       </div>
-      <div className="filter-row">
+      <div className="filter-row filter-extra" id={extra.bounds}>
         <label className="field">
           <span className="field-label">Min size (MB)</span>
           <input

@@ -36,10 +36,11 @@ export function SelectionBar({
               <span className="label-wide">{entry.label.replace('…', '')}</span>
             </button>
           ))}
-        <button type="button" className="icon-button" aria-label="More actions" onClick={(event) => onMore(event.currentTarget)}>
-          <Icon name="more" size={18} />
-        </button>
       </div>
+      {/* Outside the scrolling actions, so it stays on screen however many of them there are. */}
+      <button type="button" className="icon-button" aria-label="More actions" onClick={(event) => onMore(event.currentTarget)}>
+        <Icon name="more" size={18} />
+      </button>
     </div>
   );
 }

@@ -41,7 +41,10 @@ export function itemOptionAttributes(
   };
 }
 
-/** The check box of an item: toggles it in the selection without opening it. */
+/**
+ * The check box of an item: toggles it in the selection without opening it. The outer span is what
+ * takes the press (larger than the box on touch and narrow screens); the inner one is the box.
+ */
 export function ItemCheck({
   className,
   index,
@@ -57,7 +60,7 @@ export function ItemCheck({
         handlers.toggle(index);
       }}
     >
-      {selected ? <Icon name="check" size={14} /> : null}
+      <span className="check-box">{selected ? <Icon name="check" size={14} /> : null}</span>
     </span>
   );
 }

@@ -1,0 +1,149 @@
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { api, type Credentials } from './api.js';
+import { watchErrors } from './browser.js';
+import { gone, item, selectedCount } from './pages.js';
+import { signedInBeforeEach, type SignedInTest } from './setup.js';
+
+const PHONE = { width: 390, height: 844 };
+
+let e2e: SignedInTest['e2e'];
+let context: BrowserContext;
+let desktop: Page;
+let credentials: Credentials;
+signedInBeforeEach((test) => {
+  ({ e2e, context, page: desktop, credentials } = test);
+});
+
+let phone: BrowserContext | undefined;
+let phoneErrors: string[] = [];
+afterEach(async () => {
+  await phone?.close();
+  phone = undefined;
+  expect(phoneErrors).toEqual([]);
+  phoneErrors = [];
+});
+
+/** The test's user signed in on a phone: 390 × 844, touch screen. */
+async function signInOnPhone(): Promise<Page> {
+  phone = await e2e.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+  const login = await phone.request.post('/api/auth/login', { data: { email: credentials.email, password: credentials.password } });
+  expect(login.status()).toBe(200);
+  const page = await phone.newPage();
+  phoneErrors = watchErrors(page);
+  return page;
+}
+
+/** The element's box, which must be rendered. */
+async function box(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  const found = await locator.boundingBox();
+  if (!found) {
+    throw new Error(`no box for ${locator.toString()}`);
+  }
+  return found;
+}
+
+/** Fails unless the element lies fully inside the phone's screen. */
+async function expectOnScreen(locator: Locator): Promise<void> {
+  const { x, y, width, height } = await box(locator);
+  expect(x, `${locator.toString()} starts left of the screen`).toBeGreaterThanOrEqual(0);
+  expect(y, `${locator.toString()} starts above the screen`).toBeGreaterThanOrEqual(0);
+  expect(x + width, `${locator.toString()} ends right of the screen`).toBeLessThanOrEqual(PHONE.width);
+  expect(y + height, `${locator.toString()} ends below the screen`).toBeLessThanOrEqual(PHONE.height);
+}
+
+describe('phone layout', () => {
+  it('keeps every button of the selection bar and the close buttons of dialogs on screen', async () => {
+    await api(context).upload('report.txt', 'numbers');
+    const page = await signInOnPhone();
+    await page.goto('/');
+    await item(page, 'report.txt').locator('.row-check').tap();
+    const bar = page.getByRole('toolbar', { name: 'Selected items' });
+    await selectedCount(page).filter({ hasText: '1 selected' }).waitFor();
+    const buttons = await bar.getByRole('button').all();
+    // Clear, Download, Share link, Rename, Move to, Move to trash and More actions.
+    expect(buttons.length).toBe(7);
+    for (const button of buttons) {
+      await expectOnScreen(button);
+    }
+
+    await bar.getByRole('button', { name: 'More actions' }).tap();
+    await expectOnScreen(page.getByRole('menu'));
+    await page.getByRole('menuitem', { name: 'Share link…' }).tap();
+    const share = page.getByRole('dialog', { name: 'Share “report.txt”' });
+    await share.waitFor();
+    await expectOnScreen(share.getByRole('button', { name: 'Close' }));
+    await share.getByRole('button', { name: 'Close' }).tap();
+    await gone(share);
+
+    await bar.getByRole('button', { name: 'Rename' }).tap();
+    const rename = page.getByRole('dialog', { name: 'Rename file' });
+    await expectOnScreen(rename.getByRole('button', { name: 'Close' }));
+    await rename.getByRole('button', { name: 'Close' }).tap();
+    await gone(rename);
+  });
+
+  it('folds the search filters behind a Filters button, and searches with them', async () => {
+    const client = api(context);
+    await client.upload('invoice-march.pdf', '%PDF-1.4 march');
+    await client.upload('invoice-april.txt', 'april');
+    const page = await signInOnPhone();
+    await page.goto('/search?q=invoice');
+    await page.getByRole('status').getByText('2 results').waitFor();
+    const filters = page.getByRole('form', { name: 'Search filters' });
+    const toggle = filters.getByRole('button', { name: /^Filters/ });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await filters.getByLabel('Extensions').isHidden()).toBe(true);
+    expect(await filters.getByLabel('Min size (MB)').isHidden()).toBe(true);
+    await expectOnScreen(filters.getByRole('button', { name: 'Save search' }));
+    // The name, the buttons and no more: a quarter of the screen at most.
+    expect((await box(filters)).height).toBeLessThan(PHONE.height / 4);
+
+    await toggle.tap();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    await filters.getByLabel('Extensions').fill('pdf');
+    expect(await filters.getByLabel('Max size (MB)').isVisible()).toBe(true);
+    await filters.getByRole('button', { name: 'Search', exact: true }).tap();
+    await page.getByRole('status').getByText('1 result').waitFor();
+    await gone(item(page, 'invoice-april.txt'));
+    expect(new URL(page.url()).searchParams.get('types')).toBe('pdf');
+
+    // Folded again, the button still says a filter is set.
+    await toggle.tap();
+    expect(await filters.getByLabel('Extensions').isHidden()).toBe(true);
+    expect(await toggle.textContent()).toBe('Filters (1)');
+  });
+
+  it('shows every search filter on a wide screen, without the Filters button', async () => {
+    await desktop.goto('/search');
+    const filters = desktop.getByRole('form', { name: 'Search filters' });
+    await filters.getByLabel('Extensions').waitFor();
+    expect(await filters.getByLabel('Added until').isVisible()).toBe(true);
+    expect(await filters.getByRole('button', { name: /^Filters/ }).isHidden()).toBe(true);
+  });
+
+  it('gives the check box of an item a target a finger can tap, in the list and the grid', async () => {
+    await api(context).upload('report.txt', 'numbers');
+    const page = await signInOnPhone();
+    await page.goto('/');
+    const check = item(page, 'report.txt').locator('.row-check');
+    const { width, height } = await box(check);
+    expect(width).toBeGreaterThanOrEqual(32);
+    expect(height).toBeGreaterThanOrEqual(32);
+    await check.tap();
+    await selectedCount(page).filter({ hasText: '1 selected' }).waitFor();
+    expect(await item(page, 'report.txt').getAttribute('aria-selected')).toBe('true');
+    // A tap on the box selects; it does not open the file as a tap on the row would.
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await check.tap();
+    await gone(selectedCount(page));
+    expect(await item(page, 'report.txt').getAttribute('aria-selected')).toBe('false');
+
+    await page.getByRole('button', { name: 'Grid view' }).tap();
+    const tileCheck = item(page, 'report.txt').locator('.row-check');
+    await tileCheck.waitFor();
+    expect((await box(tileCheck)).width).toBeGreaterThanOrEqual(32);
+    await tileCheck.tap();
+    await selectedCount(page).filter({ hasText: '1 selected' }).waitFor();
+  });
+});
