@@ -24,9 +24,9 @@ afterEach(async () => {
   phoneErrors = [];
 });
 
-/** The test's user signed in on a phone: 390 × 844, touch screen. */
-async function signInOnPhone(): Promise<Page> {
-  phone = await e2e.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+/** The test's user signed in on a phone (390 × 844) or another touch screen. */
+async function signInOnPhone(viewport = PHONE): Promise<Page> {
+  phone = await e2e.newContext({ viewport, isMobile: true, hasTouch: true });
   const login = await phone.request.post('/api/auth/login', { data: { email: credentials.email, password: credentials.password } });
   expect(login.status()).toBe(200);
   const page = await phone.newPage();
@@ -144,6 +144,20 @@ describe('phone layout', () => {
     await tileCheck.waitFor();
     expect((await box(tileCheck)).width).toBeGreaterThanOrEqual(32);
     await tileCheck.tap();
+    await selectedCount(page).filter({ hasText: '1 selected' }).waitFor();
+  });
+
+  it('shows the check boxes on a touch tablet wider than a phone, where nothing hovers', async () => {
+    await api(context).upload('plan.txt', 'plan');
+    const page = await signInOnPhone({ width: 1024, height: 768 });
+    await page.goto('/');
+    const check = item(page, 'plan.txt').locator('.row-check');
+    await check.waitFor();
+    // Browser-side snippets are strings: tests are type-checked without the DOM library.
+    const opacity = () =>
+      page.evaluate<string>(`getComputedStyle(document.querySelector('[role="option"][aria-label^="plan.txt,"] .row-check')).opacity`);
+    await expect.poll(opacity).toBe('1');
+    await check.tap();
     await selectedCount(page).filter({ hasText: '1 selected' }).waitFor();
   });
 });
