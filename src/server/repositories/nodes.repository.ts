@@ -210,6 +210,11 @@ export function treeVersionStatementOf(user: typeof fileNodes.userId | SQL | Pla
   return sql`select version from tree_versions where user_id = ${user}`;
 }
 
+/** The user's tree version as a selected column (0 without a row), for statements built with Drizzle. */
+export function treeVersionOfUser(userId: string): SQL<number> {
+  return sql<number>`coalesce((${treeVersionStatementOf(sql`${userId}::uuid`)}), 0)`.mapWith(Number);
+}
+
 const treeVersionStatement = compileQuery(treeVersionStatementOf(at.userId), { hot: true });
 
 /** A tree version as the drivers return a bigint (a user who never wrote any node is at 0). */
@@ -441,7 +446,7 @@ export class NodesRepository {
       return { total: pageLength, oneSnapshot: true };
     }
     const [totals] = await this.db
-      .select({ total: count(), treeVersion: sql<number>`coalesce((${treeVersionStatementOf(sql`${userId}::uuid`)}), 0)`.mapWith(Number) })
+      .select({ total: count(), treeVersion: treeVersionOfUser(userId) })
       .from(fileNodes)
       .where(childrenOf(userId, parentId));
     return { total: Number(totals?.total ?? 0), oneSnapshot: totals?.treeVersion === treeVersion };

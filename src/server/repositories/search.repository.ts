@@ -8,6 +8,7 @@ import {
   listedColumnsOf,
   listedTupleOf,
   treeVersionOf,
+  treeVersionOfUser,
   treeVersionStatementOf,
   type ListedNode,
   type ListedNodeTuple,
@@ -166,7 +167,7 @@ export class SearchRepository {
     // A page past the end: the matches are counted by a statement of their own, which also says
     // whether the tree was still at the page's version.
     const [counted] = await this.db
-      .select({ total: count(), treeVersion: sql<number>`coalesce((${treeVersionStatementOf(sql`${userId}::uuid`)}), 0)`.mapWith(Number) })
+      .select({ total: count(), treeVersion: treeVersionOfUser(userId) })
       .from(fileNodes)
       .where(this.where(userId, filters));
     return { rows, total: Number(counted?.total ?? 0), treeVersion, oneSnapshot: counted?.treeVersion === treeVersion };

@@ -69,8 +69,8 @@ export class SearchService {
     versionReadAlready?: Promise<number | undefined>,
   ): Promise<{ treeVersion: number; found?: VersionedResults }> {
     assertBounds(filters);
-    if (knownVersion !== undefined && (await this.versions.current(userId, versionReadAlready)) === knownVersion) {
-      return { treeVersion: knownVersion };
+    if (await this.versions.isAt(userId, knownVersion, versionReadAlready)) {
+      return { treeVersion: knownVersion! };
     }
     const found = await this.run(userId, filters, page);
     return { treeVersion: found.treeVersion, found };

@@ -52,6 +52,11 @@ export class TreeVersions {
     return version;
   }
 
+  /** Whether the user's tree is at `knownVersion` now (false when no version is known); `readAlready` as for current. */
+  async isAt(userId: string, knownVersion: number | undefined, readAlready?: Promise<number | undefined>): Promise<boolean> {
+    return knownVersion !== undefined && (await this.current(userId, readAlready)) === knownVersion;
+  }
+
   private note(userId: string, version: number): void {
     const known = this.known.get(userId);
     if (known === undefined || version > known) {

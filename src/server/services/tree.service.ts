@@ -97,16 +97,11 @@ export class TreeService {
     knownVersion: number | undefined,
     versionReadAlready?: Promise<number | undefined>,
   ): Promise<{ treeVersion: number; listing?: VersionedListing }> {
-    if (await this.stillAt(userId, knownVersion, versionReadAlready)) {
+    if (await this.versions.isAt(userId, knownVersion, versionReadAlready)) {
       return { treeVersion: knownVersion! };
     }
     const listing = await this.list(userId, folderId, page);
     return { treeVersion: listing.treeVersion, listing };
-  }
-
-  /** Whether the user's tree is at `knownVersion` now (false when no version is known). */
-  private async stillAt(userId: string, knownVersion: number | undefined, versionReadAlready?: Promise<number | undefined>): Promise<boolean> {
-    return knownVersion !== undefined && (await this.versions.current(userId, versionReadAlready)) === knownVersion;
   }
 
   /**
@@ -119,7 +114,7 @@ export class TreeService {
     knownVersion: number | undefined,
     versionReadAlready?: Promise<number | undefined>,
   ): Promise<{ treeVersion: number; breadcrumbs?: Array<{ id: string; name: string }> }> {
-    if (await this.stillAt(userId, knownVersion, versionReadAlready)) {
+    if (await this.versions.isAt(userId, knownVersion, versionReadAlready)) {
       return { treeVersion: knownVersion! };
     }
     const { breadcrumbs, treeVersion } = await this.nodes.breadcrumbsWithVersion(userId, id);
