@@ -154,6 +154,62 @@ describe('share links', () => {
     await guest.context().close();
   });
 
+  it('changes a link in place: a higher limit revives it, a new password asks its visitors again', async () => {
+    const client = api(context);
+    const file = await client.upload('notes.txt', 'my notes');
+    const share = await client.share(file.id, { maxDownloads: 1, password: 'first' });
+    const guest = await visitor();
+    await guest.goto(`/s/${share.token}`);
+    await guest.getByLabel('Password').fill('first');
+    await guest.getByRole('button', { name: 'Unlock' }).click();
+    await guest.getByRole('heading', { name: 'notes.txt' }).waitFor();
+    expect((await guest.request.get(`/api/public/shares/${share.token}/content`)).status()).toBe(200);
+
+    await page.goto('/shared');
+    const row = page.locator('.shared-item').filter({ hasText: 'notes.txt' });
+    await row.getByText('1 of 1 download').waitFor();
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const form = row.getByRole('form', { name: 'Change this link' });
+    await form.getByLabel('Download limit').fill('3');
+    await form.getByRole('combobox', { name: /^Password/ }).selectOption({ label: 'Change the password…' });
+    await form.getByText('will be asked again').waitFor();
+    await form.getByLabel('New password').fill('second');
+    await form.getByLabel('Expires').selectOption({ label: '30 days from now' });
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await toast(page, 'Link updated.');
+    await row.getByText('1 of 3 downloads').waitFor();
+    expect(await form.count()).toBe(0);
+
+    // Same address; the visitor who unlocked with the old password is asked for the new one.
+    await guest.reload();
+    await guest.getByText('This link is protected by a password.').waitFor();
+    await guest.getByLabel('Password').fill('first');
+    await guest.getByRole('button', { name: 'Unlock' }).click();
+    await guest.getByRole('alert').getByText('That password is not right.').waitFor();
+    await guest.getByLabel('Password').fill('second');
+    await guest.getByRole('button', { name: 'Unlock' }).click();
+    await guest.getByText('2 downloads left; a preview counts as a download.').waitFor();
+
+    // From the file's own Share dialog, the password goes and the limit with it.
+    await page.goto('/');
+    await item(page, 'notes.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Share link…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Share “notes.txt”' });
+    await dialog.locator('.share-item').getByRole('button', { name: 'Edit' }).click();
+    const inDialog = dialog.getByRole('form', { name: 'Change this link' });
+    await inDialog.getByRole('combobox', { name: /^Password/ }).selectOption({ label: 'Remove the password' });
+    await inDialog.getByLabel('Download limit').fill('');
+    await inDialog.getByRole('button', { name: 'Save changes' }).click();
+    await toast(page, 'Link updated.');
+    await dialog.locator('.share-item').getByText('1 download').waitFor();
+    expect(await dialog.locator('.share-item').getByText('Password').count()).toBe(0);
+    const open = await visitor();
+    await open.goto(`/s/${share.token}`);
+    await open.getByRole('heading', { name: 'notes.txt' }).waitFor();
+    await open.context().close();
+    await guest.context().close();
+  });
+
   it('explains a link that has expired', async () => {
     const file = await api(context).upload('soon.txt', 'gone soon');
     const share = await api(context).share(file.id, { expiresAt: new Date(Date.now() + 1500).toISOString() });

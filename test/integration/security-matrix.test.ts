@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { ApiClient } from '../helpers/client.js';
+import { postMultipart } from '../helpers/files.js';
+import type { MultipartPart } from '../helpers/multipart.js';
 
 /**
  * Every authenticated route × every wrong credential → the contract's answer, never data:
@@ -70,6 +72,7 @@ const routes: Route[] = [
   { method: 'POST', url: '/api/nodes/:file/copy', body: () => ({ parentId: null }), owned: true },
   { method: 'DELETE', url: '/api/nodes/:folder', owned: true },
   { method: 'GET', url: '/api/favorites', owned: false },
+  { method: 'POST', url: '/api/files', body: () => [{ field: 'parentId', value: ids.folder }, { file: 'data', filename: 'x.txt' }], owned: true },
   { method: 'PUT', url: '/api/files/content?name=x.txt&parentId=:folder', body: () => 'data', owned: true },
   { method: 'GET', url: '/api/files/:file/content', owned: true },
   { method: 'GET', url: '/api/folders/:folder/zip', owned: true },
@@ -80,17 +83,35 @@ const routes: Route[] = [
   { method: 'DELETE', url: '/api/trash', owned: false },
   { method: 'GET', url: '/api/search?q=secret', owned: false },
   { method: 'GET', url: '/api/search-profiles', owned: false },
+  { method: 'POST', url: '/api/search-profiles', body: () => ({ name: 'stolen', query: 'secret', fileTypes: [] }), owned: false },
   { method: 'GET', url: '/api/search-profiles/:profile', owned: true },
   { method: 'PATCH', url: '/api/search-profiles/:profile', body: () => ({ name: 'x' }), owned: true },
   { method: 'GET', url: '/api/search-profiles/:profile/results', owned: true },
   { method: 'DELETE', url: '/api/search-profiles/:profile', owned: true },
   { method: 'POST', url: '/api/shares', body: () => ({ nodeId: ids.file }), owned: true },
   { method: 'GET', url: '/api/shares', owned: false },
+  { method: 'PATCH', url: '/api/shares/:share', body: () => ({ maxDownloads: 1 }), owned: true },
   { method: 'DELETE', url: '/api/shares/:share', owned: true },
 ];
 
+// Routes that take no credentials at all, or take them in another form (a share token).
+const PUBLIC_ROUTES = /^\/api\/(public\/|auth\/(login|register)$|health|openapi\.json$|docs)/;
+
+it('covers every route of the OpenAPI document that needs a signed-in user', async () => {
+  const spec = (await t.anonymous.get('/api/openapi.json')).json<{ paths: Record<string, Record<string, unknown>> }>();
+  const covered = new Set(routes.map((route) => `${route.method} ${route.url.split('?')[0]!.replace(/:[a-z]+/g, '{id}')}`));
+  const missing = Object.entries(spec.paths)
+    .filter(([path]) => !PUBLIC_ROUTES.test(path))
+    .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{id}')}`))
+    .filter((route) => !route.startsWith('HEAD ') && !covered.has(route));
+  expect(missing).toEqual([]);
+});
+
 function send(client: ApiClient, route: Route) {
   const body = route.body?.();
+  if (route.url === '/api/files') {
+    return postMultipart(client, body as MultipartPart[]);
+  }
   if (route.method === 'PUT') {
     return client.request('PUT', resolve(route.url), Buffer.from(String(body)), { 'content-type': 'application/octet-stream' });
   }
@@ -136,4 +157,5 @@ it('leaves the owner data untouched after all of that', async () => {
   expect((await alice.get(`/api/nodes/${ids.file}`)).json().name).toBe('secret.txt');
   expect((await alice.get('/api/trash')).json().items.map((item: { id: string }) => item.id)).toContain(ids.trashed);
   expect((await alice.get('/api/sessions')).json().items.map((item: { id: string }) => item.id)).toContain(ids.session);
+  expect((await alice.get('/api/shares')).json().items.find((item: { id: string }) => item.id === ids.share).maxDownloads).toBeNull();
 });

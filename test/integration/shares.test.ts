@@ -189,6 +189,89 @@ describe('listing and revoking', () => {
   });
 });
 
+describe('changing a link', () => {
+  it('changes expiry and download limit, keeps the address and the counted downloads, and only for the owner', async () => {
+    const alice = await t.newUser();
+    const bob = await t.newUser();
+    const file = await alice.upload('plan.txt', 'the plan');
+    const s = await share(alice, { nodeId: file.id, maxDownloads: 1 });
+    expect((await pub(s.token, '/content')).body).toBe('the plan');
+    expectError(await pub(s.token, '/content'), 410, 'share_exhausted');
+
+    // A higher limit lets the link work again; downloads already counted stay counted.
+    const raised = await alice.patch(`/api/shares/${s.id}`, { maxDownloads: 3 });
+    expect(raised.statusCode, raised.body).toBe(200);
+    expect(Object.keys(raised.json()).sort()).toEqual(SHARE_KEYS);
+    expect(raised.json()).toMatchObject({ id: s.id, maxDownloads: 3, accessCount: 1, expiresAt: s.expiresAt, hasPassword: false, nodeName: 'plan.txt' });
+    expect(JSON.stringify(raised.json())).not.toContain(s.token);
+    expect((await pub(s.token)).json().downloadsLeft).toBe(2);
+    expect((await pub(s.token, '/content')).statusCode).toBe(200);
+
+    // null removes the limit; an absent field stays as it is.
+    const unlimited = await alice.patch(`/api/shares/${s.id}`, { maxDownloads: null });
+    expect(unlimited.json()).toMatchObject({ maxDownloads: null, accessCount: 2 });
+    expect((await pub(s.token)).json().downloadsLeft).toBeNull();
+
+    // A new expiry, by days or by date; a past one is refused and changes nothing.
+    const before = Date.now();
+    const longer = (await alice.patch(`/api/shares/${s.id}`, { expiresInDays: 30 })).json();
+    expect(Date.parse(longer.expiresAt)).toBeGreaterThanOrEqual(before + 30 * DAY - 1000);
+    const soon = new Date(Date.now() + 2 * DAY).toISOString();
+    expect(Date.parse((await alice.patch(`/api/shares/${s.id}`, { expiresAt: soon })).json().expiresAt)).toBe(Date.parse(soon));
+    expectError(await alice.patch(`/api/shares/${s.id}`, { expiresAt: new Date(Date.now() - 1000).toISOString() }), 400, 'invalid_request');
+    expectError(await alice.patch(`/api/shares/${s.id}`, { expiresAt: soon, expiresInDays: 3 }), 400, 'invalid_request');
+    expectError(await alice.patch(`/api/shares/${s.id}`, { maxDownloads: 0 }), 400, 'invalid_request');
+    expectError(await alice.patch(`/api/shares/${s.id}`, { password: '' }), 400, 'invalid_request');
+    // An empty change answers the link as it is.
+    const same = await alice.patch(`/api/shares/${s.id}`, {});
+    expect(same.statusCode).toBe(200);
+    expect(Date.parse(same.json().expiresAt)).toBe(Date.parse(soon));
+
+    // Moving the expiry to the next second makes the link expire then.
+    await alice.patch(`/api/shares/${s.id}`, { expiresAt: new Date(Date.now() + 1000).toISOString() });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expectError(await pub(s.token), 410, 'share_expired');
+    expect((await alice.patch(`/api/shares/${s.id}`, { expiresInDays: 1 })).statusCode).toBe(200);
+    expect((await pub(s.token)).statusCode).toBe(200);
+
+    // Someone else's link, an unknown one and a revoked one are all 404; anonymous callers 401.
+    expectError(await bob.patch(`/api/shares/${s.id}`, { maxDownloads: 1 }), 404, 'not_found');
+    expect((await alice.get(`/api/shares?nodeId=${file.id}`)).json().items[0].maxDownloads).toBeNull();
+    expectError(await alice.patch('/api/shares/not-an-id', { maxDownloads: 1 }), 404, 'not_found');
+    expectError(await t.anonymous.patch(`/api/shares/${s.id}`, { maxDownloads: 1 }), 401, 'unauthenticated');
+    await alice.delete(`/api/shares/${s.id}`);
+    expectError(await alice.patch(`/api/shares/${s.id}`, { maxDownloads: 1 }), 404, 'not_found');
+  });
+
+  it('sets, changes and removes a password; the old password and its unlock cookies stop working at once', async () => {
+    const alice = await t.newUser();
+    const file = await alice.upload('diary.txt', 'dear diary');
+    const s = await share(alice, { nodeId: file.id, password: 'first' });
+    const unlock = await t.anonymous.post(`/api/public/shares/${s.token}/unlock`, { password: 'first' });
+    const cookie = `ff_share_unlock=${unlock.cookies.find((c) => c.name === 'ff_share_unlock')!.value}`;
+    expect((await pub(s.token, '/content', { cookie })).statusCode).toBe(200);
+
+    // A new password, even the same one again, voids the cookies of the old one.
+    const again = await alice.patch(`/api/shares/${s.id}`, { password: 'first' });
+    expect(again.json().hasPassword).toBe(true);
+    expectError(await pub(s.token, '/content', { cookie }), 401, 'password_required');
+    await alice.patch(`/api/shares/${s.id}`, { password: 'second' });
+    expectError(await pub(s.token, '/content', { 'x-share-password': 'first' }), 401, 'password_required');
+    expect((await pub(s.token, '/content', { 'x-share-password': 'second' })).body).toBe('dear diary');
+
+    // null removes it: the link opens for anyone with it.
+    const open = await alice.patch(`/api/shares/${s.id}`, { password: null });
+    expect(open.json().hasPassword).toBe(false);
+    expect((await pub(s.token)).json().requiresPassword).toBe(false);
+    expect((await pub(s.token, '/content')).body).toBe('dear diary');
+
+    // And a link made without one can get one.
+    const locked = await alice.patch(`/api/shares/${s.id}`, { password: 'third' });
+    expect(locked.json().hasPassword).toBe(true);
+    expectError(await pub(s.token, '/content'), 401, 'password_required');
+  });
+});
+
 describe('public metadata and tokens', () => {
   it('shows name, type, size, expiry and whether a password is needed, without the password', async () => {
     const alice = await t.newUser();

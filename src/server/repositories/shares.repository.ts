@@ -26,6 +26,34 @@ export class SharesRepository {
       .limit(10_000);
   }
 
+  /** The user's link `id` with its node; undefined when the user has no such link. */
+  async find(userId: string, id: string): Promise<{ share: ShareRow; node: FileNodeRow } | undefined> {
+    const [row] = await this.db
+      .select({ share: shares, node: fileNodes })
+      .from(shares)
+      .innerJoin(fileNodes, eq(fileNodes.id, shares.nodeId))
+      .where(and(eq(shares.id, id), eq(shares.userId, userId)));
+    return row;
+  }
+
+  /** Changes the user's link `id`; undefined when the user has no such link. */
+  async update(
+    userId: string,
+    id: string,
+    values: Partial<Pick<typeof shares.$inferInsert, 'expiresAt' | 'maxDownloads' | 'passwordHash'>>,
+  ): Promise<{ share: ShareRow; node: FileNodeRow } | undefined> {
+    const [share] = await this.db
+      .update(shares)
+      .set(values)
+      .where(and(eq(shares.id, id), eq(shares.userId, userId)))
+      .returning();
+    if (!share) {
+      return undefined;
+    }
+    const [node] = await this.db.select().from(fileNodes).where(eq(fileNodes.id, share.nodeId));
+    return node ? { share, node } : undefined;
+  }
+
   async delete(userId: string, id: string): Promise<boolean> {
     return deleteOwnedRow(this.db, shares, userId, id);
   }

@@ -3,10 +3,13 @@ import { z } from 'zod';
 import { requireSignedIn, requireUser } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import { errors, idParams, parseId } from './common.schemas.js';
-import { createShareBody, shareSchema, toShareDto } from './shares.schemas.js';
+import { createShareBody, shareSchema, toShareDto, updateShareBody } from './shares.schemas.js';
 
-/** The owner's side of share links: create, list, revoke. */
-export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl: string | undefined }> = async (app, { services, publicUrl }) => {
+/** The owner's side of share links: create, list, change, revoke. */
+export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl: string | undefined }> = async (
+  app,
+  { services, publicUrl },
+) => {
   const { shares } = services;
   app.addHook('onRequest', requireSignedIn);
 
@@ -49,6 +52,31 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl
       const nodeId = request.query.nodeId ? parseId(request.query.nodeId) : undefined;
       const items = await shares.list(requireUser(request).userId, nodeId);
       return { items: items.map(({ share, node }) => toShareDto(share, node)) };
+    },
+  );
+
+  app.patch(
+    '/api/shares/:id',
+    {
+      schema: {
+        tags: ['shares'],
+        summary: "Change a link's expiry, password or download limit (the address stays the same)",
+        description:
+          'Fields left out stay as they are. `password: null` removes the password, `maxDownloads: null` the limit. A new or removed password signs out every browser that unlocked the link.',
+        params: idParams,
+        body: updateShareBody,
+        response: { 200: shareSchema, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const { share, node } = await shares.update(requireUser(request).userId, parseId(request.params.id, 'That share'), {
+        expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
+        expiresInDays: body.expiresInDays ?? undefined,
+        password: body.password,
+        maxDownloads: body.maxDownloads,
+      });
+      return toShareDto(share, node);
     },
   );
 

@@ -10,6 +10,27 @@ export const createShareBody = z.object({
   maxDownloads: z.number().int().min(1).max(1_000_000_000).nullish(),
 });
 
+// Absent fields stay as they are; null removes the password or the download limit.
+export const updateShareBody = z.object({
+  expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time' }).nullish(),
+  expiresInDays: z.number().int().min(1).max(3650).nullish(),
+  password: z
+    .string()
+    .min(1)
+    .max(1024)
+    .nullable()
+    .optional()
+    .describe('A new password; null removes it. Unlock cookies of the old one stop working.'),
+  maxDownloads: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .nullable()
+    .optional()
+    .describe('A new limit on completed downloads; null removes it. Downloads already counted stay counted.'),
+});
+
 export const shareSchema = z
   .object({
     id: z.string(),

@@ -23,6 +23,17 @@ export interface ShareInput {
   maxDownloads?: number;
 }
 
+/**
+ * A change to a link. Absent fields stay as they are; `password: null` removes the password and
+ * `maxDownloads: null` the limit. A new password (or none) voids every unlock cookie at once.
+ */
+export interface ShareChanges {
+  expiresAt?: Date;
+  expiresInDays?: number;
+  password?: string | null;
+  maxDownloads?: number | null;
+}
+
 /** A link that resolved: the share and the live node it points at. */
 export interface ResolvedShare {
   share: ShareRow;
@@ -32,6 +43,25 @@ export interface ResolvedShare {
 export const shareExpired = () => new AppError(410, 'share_expired', 'This link has expired.');
 export const shareExhausted = () => new AppError(410, 'share_exhausted', 'This link has reached its download limit.');
 export const passwordRequired = () => new AppError(401, 'password_required', 'This link needs its password.');
+
+/** The expiry a create or update asks for (undefined when it asks for none), checked. */
+function expiryOf(input: { expiresAt?: Date; expiresInDays?: number }): Date | undefined {
+  if (input.expiresAt && input.expiresInDays !== undefined) {
+    throw invalidRequest('expiresAt: give either expiresAt or expiresInDays, not both');
+  }
+  const expiresAt = input.expiresAt ?? (input.expiresInDays !== undefined ? new Date(Date.now() + input.expiresInDays * DAY) : undefined);
+  if (!expiresAt) {
+    return undefined;
+  }
+  if (expiresAt.getTime() <= Date.now()) {
+    throw invalidRequest('expiresAt: must be in the future');
+  }
+  // An offset can carry "9999-12-31T23:59:59-05:00" into a year the database does not read.
+  if (expiresAt.getUTCFullYear() > 9999) {
+    throw invalidRequest('expiresAt: must be before the year 10000 (UTC)');
+  }
+  return expiresAt;
+}
 
 /**
  * Share links: unguessable tokens stored only as hashes, expiry, download limits counted
@@ -46,17 +76,7 @@ export class SharesService {
   ) {}
 
   async create(userId: string, input: ShareInput): Promise<{ share: ShareRow; node: FileNodeRow; token: string }> {
-    if (input.expiresAt && input.expiresInDays !== undefined) {
-      throw invalidRequest('expiresAt: give either expiresAt or expiresInDays, not both');
-    }
-    const expiresAt = input.expiresAt ?? new Date(Date.now() + (input.expiresInDays ?? DEFAULT_EXPIRY_DAYS) * DAY);
-    if (expiresAt.getTime() <= Date.now()) {
-      throw invalidRequest('expiresAt: must be in the future');
-    }
-    // An offset can carry "9999-12-31T23:59:59-05:00" into a year the database does not read.
-    if (expiresAt.getUTCFullYear() > 9999) {
-      throw invalidRequest('expiresAt: must be before the year 10000 (UTC)');
-    }
+    const expiresAt = expiryOf(input) ?? new Date(Date.now() + DEFAULT_EXPIRY_DAYS * DAY);
     const node = await this.tree.get(userId, input.nodeId);
     const token = newSecret();
     const share = await this.shares.insert({
@@ -68,6 +88,27 @@ export class SharesService {
       passwordHash: input.password ? await hashPassword(input.password) : null,
     });
     return { share, node, token };
+  }
+
+  /** Changes a link's expiry, password or download limit; the token and the counted downloads stay. */
+  async update(userId: string, id: string, changes: ShareChanges): Promise<ResolvedShare> {
+    const expiresAt = expiryOf(changes);
+    const values: Parameters<SharesRepository['update']>[2] = {};
+    if (expiresAt) {
+      values.expiresAt = expiresAt;
+    }
+    if (changes.maxDownloads !== undefined) {
+      values.maxDownloads = changes.maxDownloads;
+    }
+    if (changes.password !== undefined) {
+      // Each hash has its own salt, and unlock cookies are signed with the hash: old cookies stop working.
+      values.passwordHash = changes.password === null ? null : await hashPassword(changes.password);
+    }
+    const updated = Object.keys(values).length > 0 ? await this.shares.update(userId, id, values) : await this.shares.find(userId, id);
+    if (!updated) {
+      throw notFound('That share');
+    }
+    return updated;
   }
 
   list(userId: string, nodeId?: string): Promise<ResolvedShare[]> {
@@ -159,7 +200,11 @@ export class SharesService {
   }
 
   /** A folder inside a shared folder (the shared folder itself by default); 404 for anything outside it. */
-  async listFolder(resolved: ResolvedShare, folderId: string | null, page: { sort: ListSort; order: SortOrder; offset: number; limit: number }): Promise<Listing> {
+  async listFolder(
+    resolved: ResolvedShare,
+    folderId: string | null,
+    page: { sort: ListSort; order: SortOrder; offset: number; limit: number },
+  ): Promise<Listing> {
     const root = this.requireFolderShare(resolved);
     const target = folderId ?? root.id;
     await this.requireInside(root, target, 'folder');

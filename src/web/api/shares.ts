@@ -1,5 +1,5 @@
 import { apiRequest } from './http';
-import type { NewShare, ShareLink } from './types';
+import type { NewShare, ShareChanges, ShareLink } from './types';
 
 export function createShare(input: NewShare): Promise<ShareLink> {
   return apiRequest('POST', '/api/shares', input);
@@ -7,6 +7,11 @@ export function createShare(input: NewShare): Promise<ShareLink> {
 
 export async function listShares(signal?: AbortSignal): Promise<ShareLink[]> {
   return (await apiRequest<{ items: ShareLink[] }>('GET', '/api/shares', undefined, { signal })).items;
+}
+
+/** Changes expiry, password or limit; the link's address stays the same. */
+export function updateShare(id: string, changes: ShareChanges): Promise<ShareLink> {
+  return apiRequest('PATCH', `/api/shares/${encodeURIComponent(id)}`, changes);
 }
 
 /** Revoked at once: the link answers 404 afterwards. */

@@ -113,6 +113,14 @@ export interface NewShare {
   maxDownloads?: number;
 }
 
+/** A change to a link: absent fields stay; null removes the password or the download limit. */
+export interface ShareChanges {
+  expiresInDays?: number;
+  expiresAt?: string;
+  password?: string | null;
+  maxDownloads?: number | null;
+}
+
 /** What anyone with the link sees of a share before (and after) unlocking it. */
 export interface PublicShare {
   name: string;

@@ -5,20 +5,14 @@ import type { FileNode, NewShare, ShareLink } from '../api/types';
 import { invalidateData } from '../hooks/data-version';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
+import { EXPIRY_CHOICES, expiryFields, today } from '../lib/share-expiry';
+import { ShareLinkEditor } from './ShareLinkEditor';
 import { ShareLinkSummary } from './ShareLinkSummary';
 import { CopyButton } from './CopyButton';
 import { Modal } from './Modal';
 import { ErrorState, Spinner } from './States';
 
-const EXPIRY_CHOICES = [
-  { value: '1', label: '1 day' },
-  { value: '7', label: '7 days' },
-  { value: '30', label: '30 days' },
-  { value: '90', label: '90 days' },
-  { value: 'date', label: 'On a date…' },
-];
-
-/** Creates share links for a file or folder and lists (and revokes) the ones it already has. */
+/** Creates share links for a file or folder and lists (changes, revokes) the ones it already has. */
 export default function ShareDialog({ node, onClose }: { node: FileNode; onClose: () => void }) {
   const formId = useId();
   const [expiry, setExpiry] = useState('7');
@@ -28,19 +22,16 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<ShareLink | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const existing = useAsync(async (signal) => (await listShares(signal)).filter((share) => share.nodeId === node.id), [node.id, created]);
 
   const submit = async () => {
-    const input: NewShare = { nodeId: node.id };
-    if (expiry === 'date') {
-      if (!date) {
-        setError('Choose the day the link stops working.');
-        return;
-      }
-      input.expiresAt = new Date(`${date}T23:59:59`).toISOString();
-    } else {
-      input.expiresInDays = Number(expiry);
+    const expiryChoice = expiryFields(expiry, date);
+    if (typeof expiryChoice === 'string') {
+      setError(expiryChoice);
+      return;
     }
+    const input: NewShare = { nodeId: node.id, ...expiryChoice };
     if (password) {
       input.password = password;
     }
@@ -74,7 +65,6 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
     }
   };
 
-  const today = new Date().toISOString().slice(0, 10);
   const createdUrl = created ? shareUrl(created) : null;
   return (
     <Modal title={`Share “${node.name}”`} size="medium" onClose={onClose}>
@@ -118,7 +108,7 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
           {expiry === 'date' ? (
             <label className="field">
               <span className="field-label">Last day</span>
-              <input className="input" type="date" min={today} value={date} onChange={(event) => setDate(event.target.value)} />
+              <input className="input" type="date" min={today()} value={date} onChange={(event) => setDate(event.target.value)} />
             </label>
           ) : null}
           <label className="field">
@@ -167,10 +157,30 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
               <ShareLinkSummary share={share} />
               <div className="share-item-actions">
                 {shareUrl(share) ? <CopyButton text={shareUrl(share) ?? ''} label="Copy" className="button small" /> : null}
+                <button
+                  type="button"
+                  className="button small"
+                  aria-expanded={editing === share.id}
+                  onClick={() => setEditing(editing === share.id ? null : share.id)}
+                >
+                  Edit
+                </button>
                 <button type="button" className="button small danger" onClick={() => void revoke(share)}>
                   Revoke
                 </button>
               </div>
+              {editing === share.id ? (
+                <ShareLinkEditor
+                  share={share}
+                  onCancel={() => setEditing(null)}
+                  onSaved={() => {
+                    setEditing(null);
+                    existing.reload();
+                    invalidateData();
+                    showToast('Link updated.', 'success');
+                  }}
+                />
+              ) : null}
             </li>
           ))}
         </ul>

@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CopyButton } from '../components/CopyButton';
 import { FileIcon } from '../components/FileIcon';
 import { Link } from '../components/Link';
+import { ShareLinkEditor } from '../components/ShareLinkEditor';
 import { ShareLinkSummary } from '../components/ShareLinkSummary';
 import { EmptyState, ErrorState, Spinner } from '../components/States';
 import { invalidateData, useDataVersion } from '../hooks/data-version';
@@ -29,7 +30,7 @@ async function loadShares(signal: AbortSignal): Promise<ShareRow[]> {
   return shares.map((share) => ({ share, node: nodes.get(share.nodeId) ?? null }));
 }
 
-/** Every link the user has handed out: copy, check its use, revoke. */
+/** Every link the user has handed out: copy, check its use, change, revoke. */
 export function SharedPage() {
   const version = useDataVersion();
   const rows = useAsync(loadShares, [version]);
@@ -39,6 +40,7 @@ export function SharedPage() {
 
   // The link asked about before it is revoked (a revoked link cannot be brought back).
   const [revoking, setRevoking] = useState<ShareRow | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
 
   return (
     <div className="page">
@@ -69,10 +71,29 @@ export function SharedPage() {
               <ShareLinkSummary share={share} />
               <div className="share-item-actions">
                 {shareUrl(share) ? <CopyButton text={shareUrl(share) ?? ''} label="Copy link" className="button small" /> : null}
+                <button
+                  type="button"
+                  className="button small"
+                  aria-expanded={editing === share.id}
+                  onClick={() => setEditing(editing === share.id ? null : share.id)}
+                >
+                  Edit
+                </button>
                 <button type="button" className="button small danger" onClick={() => setRevoking({ share, node })}>
                   Revoke
                 </button>
               </div>
+              {editing === share.id ? (
+                <ShareLinkEditor
+                  share={share}
+                  onCancel={() => setEditing(null)}
+                  onSaved={() => {
+                    setEditing(null);
+                    invalidateData();
+                    showToast('Link updated.', 'success');
+                  }}
+                />
+              ) : null}
             </li>
           ))}
         </ul>
