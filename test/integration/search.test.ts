@@ -212,7 +212,7 @@ describe('GET /api/search', () => {
     const cachedRuns = async (): Promise<number> => {
       const [row] = await queryRows<{ runs: number }>(
         t.database.db,
-        sql`select coalesce(sum(generic_plans + custom_plans), 0)::int as runs from pg_prepared_statements where statement like '%count(*) over ()%'`,
+        sql`select coalesce(sum(generic_plans + custom_plans), 0)::int as runs from pg_prepared_statements where statement like '%with recursive matches as%'`,
       );
       return row!.runs;
     };

@@ -1,14 +1,12 @@
-import { and, count, eq, gte, inArray, isNull, lt, lte, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lt, lte, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { compileQuery, runCompiled, type CompiledQuery, type Executor } from '../db/client.js';
 import { fileNodes } from '../db/schema/index.js';
 import {
   fromListedTuple,
   jsonValue,
-  listedColumns,
   listedColumnsOf,
   listedTupleOf,
   treeVersionOf,
-  treeVersionOfUser,
   treeVersionStatementOf,
   type ListedNode,
   type ListedNodeTuple,
@@ -69,17 +67,26 @@ function substringPattern(query: string): string {
  * One page of the nodes that match `where`, newest first, each with its full path, how many
  * match in all, and the user's tree version in the same snapshot; limit and offset bound at each
  * run (see SearchRepository.search).
+ *
+ * The matches are gathered narrow (id and created_at), counted, and sorted for the page; only the
+ * page's rows are then read whole. A window count over whole rows (the previous shape) copied
+ * every match's listed columns into the window's store: on PostgreSQL, statement alone over
+ * loopback (pgbench, prepared), ".pdf" (1,888 matches) 3.25 → 2.47 ms, "inv" (1,103) 2.09 → 1.61,
+ * "report" (478) 1.39 → 1.09, "meeting" (225) 1.08 → 0.84, "quokka" (29) 0.65 → 0.71.
  */
 function searchStatement(where: SQL | undefined): SQL {
   return sql`
-      with recursive page as (
-        select ${listedColumns}, count(*) over () as total from ${fileNodes} where ${where}
-        order by ${fileNodes.createdAt} desc, ${fileNodes.id} desc
-        limit ${sql.placeholder('limit')} offset ${sql.placeholder('offset')}
+      with recursive matches as (
+        select ${fileNodes.id}, ${fileNodes.createdAt} from ${fileNodes} where ${where}
+      ), page as (
+        select ${listedColumnsOf('f')} from (
+          select id, created_at from matches order by created_at desc, id desc
+          limit ${sql.placeholder('limit')} offset ${sql.placeholder('offset')}
+        ) chosen join file_nodes f on f.id = chosen.id
       ), up as (
         select page.*, page.parent_id as up_id, '/' || page.name as path, 0 as depth from page
         union all
-        select ${walkedColumns}, up.total, n.parent_id, '/' || n.name || up.path, up.depth + 1
+        select ${walkedColumns}, n.parent_id, '/' || n.name || up.path, up.depth + 1
         from file_nodes n join up on n.id = up.up_id
         where up.depth < ${MAX_DEPTH}
       )
@@ -87,7 +94,7 @@ function searchStatement(where: SQL | undefined): SQL {
         (select coalesce(json_agg(json_build_array(${sql.raw(listedTupleOf('found'))}, case when found.up_id is null then found.path end)
             order by found.created_at desc, found.id desc), '[]'::json)
           from up found where found.up_id is null or found.depth = ${MAX_DEPTH}) as nodes,
-        (select max(total) from page) as total,
+        (select count(*) from matches) as total,
         (${treeVersionStatementOf(sql.placeholder('userId'))}) as tree_version`;
 }
 
@@ -130,10 +137,9 @@ export class SearchRepository {
 
   /**
    * One page of matches, newest first, each with its full path ("/Docs/2024/report.pdf"), and how
-   * many there are in all, at the user's tree version it read: one statement. The total comes
-   * with the page (a window count over the same matches), the paths from one recursive walk up from the page's rows, and the page is one
-   * JSON value (for the reason given at NodesRepository.listChildren). Only a page past the end
-   * needs a separate count.
+   * many there are in all (also for a page past the end), at the user's tree version it read: one
+   * statement. The paths come from one recursive walk up from the page's rows, and the page is one
+   * JSON value (for the reason given at NodesRepository.listChildren).
    *
    * The walk carries each row along to its last step (the root, or the depth guard on a corrupted
    * tree, which leaves the path null), so no join matches paths back to rows: joining the two
@@ -144,7 +150,7 @@ export class SearchRepository {
     userId: string,
     filters: SearchFilters,
     page: { limit: number; offset: number },
-  ): Promise<{ rows: Array<{ node: ListedNode; path: string }>; total: number; treeVersion: number; oneSnapshot: boolean }> {
+  ): Promise<{ rows: Array<{ node: ListedNode; path: string }>; total: number; treeVersion: number }> {
     const statement = planIsPatternIndependent(filters) ? nameSearchStatement : compileQuery(searchStatement(this.where(userId, filters)));
     const [found] = await runCompiled<{
       nodes: Array<[ListedNodeTuple, string | null]> | string;
@@ -156,20 +162,10 @@ export class SearchRepository {
       limit: page.limit,
       offset: page.offset,
     });
-    const treeVersion = treeVersionOf(found?.tree_version);
     const rows = jsonValue(found?.nodes ?? []).map(([tuple, path]) => {
       const node = fromListedTuple(tuple);
       return { node, path: path ?? `/${node.name}` };
     });
-    if (rows.length > 0 || page.offset === 0) {
-      return { rows, total: rows.length > 0 ? Number(found?.total) : 0, treeVersion, oneSnapshot: true };
-    }
-    // A page past the end: the matches are counted by a statement of their own, which also says
-    // whether the tree was still at the page's version.
-    const [counted] = await this.db
-      .select({ total: count(), treeVersion: treeVersionOfUser(userId) })
-      .from(fileNodes)
-      .where(this.where(userId, filters));
-    return { rows, total: Number(counted?.total ?? 0), treeVersion, oneSnapshot: counted?.treeVersion === treeVersion };
+    return { rows, total: Number(found?.total ?? 0), treeVersion: treeVersionOf(found?.tree_version) };
   }
 }

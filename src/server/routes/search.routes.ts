@@ -77,7 +77,7 @@ export const searchRoutes: FastifyPluginAsyncZod<{ services: Services; answers: 
       searchKey(userId, filters, page),
       async (known) => {
         const { treeVersion, found } = await search.runIfChanged(userId, filters, page, known, treeVersionReadWithCredential(request));
-        return { treeVersion, value: found, keep: found?.oneSnapshot };
+        return { treeVersion, value: found };
       },
       toResultsDto,
     );

@@ -11,13 +11,11 @@ export interface SearchResult {
   path: string;
 }
 
-/** A page of search results, the user's tree version it was read at, and whether it was read at that version alone. */
+/** A page of search results, how many match in all, and the user's tree version they were read at (one snapshot). */
 export interface VersionedResults {
   results: SearchResult[];
   total: number;
   treeVersion: number;
-  /** False when the total was counted at another version than the page (a page past the end). */
-  oneSnapshot: boolean;
 }
 
 /** Lower-cased extensions without dots, de-duplicated; refuses anything that is not an extension. */
