@@ -12,11 +12,16 @@ const writevFile = promisify(writev);
  * How much may be written between two background flushes. Measured with 1 GiB written through
  * SHA-256 to the data disk: one fsync at the end gave 270–360 MB/s, flushing every 32 MiB while
  * writing on 690–840 MB/s (docs/PERFORMANCE.md), because the disk works while the bytes arrive
- * instead of all at the end. Every 4 MiB instead of 32 lets a 10 MB upload's disk work start
- * while it arrives too: 41.5 → 37.2 ms and 55.3 → 51.5 ms (p50 of 40 alternating curl uploads,
- * twice), with 1 GiB uploads no slower (220–552 against 344–592 MB/s, alternating).
+ * instead of all at the end.
+ *
+ * Each background fdatasync costs a journal commit and a cache flush of the disk, so a file under
+ * the interval gets exactly one fsync, as the plain durable upload does. Every 4 MiB (the eighth
+ * pass's choice, 41.5 → 37.2 ms for 10 MB uploads on that VM) measured worse on the tenth-pass
+ * VM, servers alternating upload by upload with curl, p50 of 20 per run: 10 MB uploads 47–48 ms
+ * against 30–35 with 32 MiB (the bare baseline 26–27), and 55–77 against 53–57 while the disk was
+ * slow (baseline 47–51); 1 GiB uploads 226–334 MB/s against 281–635.
  */
-export const FLUSH_EVERY_BYTES = 4 * 1024 * 1024;
+export const FLUSH_EVERY_BYTES = 32 * 1024 * 1024;
 
 /**
  * A write stream to a new file that is durable when the stream finishes: the final fsync happens
