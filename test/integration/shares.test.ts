@@ -395,10 +395,10 @@ describe('expiry and download limits', () => {
     expect(await accessCount(alice, s)).toBe(1);
   });
 
-  it('does not count Range requests, HEAD or 304s', async () => {
+  it('does not count HEAD, 304s, or partial answers of a link without a limit', async () => {
     const alice = await t.newUser();
     const file = await alice.upload('ranged.txt', '0123456789');
-    const s = await share(alice, { nodeId: file.id, maxDownloads: 1 });
+    const s = await share(alice, { nodeId: file.id });
     for (let i = 0; i < 3; i++) {
       const part = await pub(s.token, '/content', { range: 'bytes=2-5' });
       expect(part.statusCode).toBe(206);
@@ -410,10 +410,28 @@ describe('expiry and download limits', () => {
       expect(cached.statusCode).toBe(304);
     }
     expect(await accessCount(alice, s)).toBe(0);
-    const full = await pub(s.token, '/content');
-    expect(full.statusCode).toBe(200);
-    expect(full.body).toBe('0123456789');
-    expect(await accessCount(alice, s)).toBe(1);
+    expect((await pub(s.token, '/content')).body).toBe('0123456789');
+    expect((await pub(s.token, '/content', { range: 'bytes=0-' })).statusCode).toBe(206);
+    expect(await accessCount(alice, s)).toBe(2);
+  });
+
+  it('counts every partial answer of a limited link, so the file cannot be fetched in pieces past the limit', async () => {
+    const alice = await t.newUser();
+    const file = await alice.upload('pieces.txt', '0123456789');
+    const s = await share(alice, { nodeId: file.id, maxDownloads: 2 });
+    // HEAD and 304 still cost nothing.
+    expect((await t.anonymous.request('HEAD', `/api/public/shares/${s.token}/content`)).statusCode).toBe(200);
+    expect((await pub(s.token, '/content', { 'if-none-match': `"${file.sha256}"` })).statusCode).toBe(304);
+    expect(await accessCount(alice, s)).toBe(0);
+    const first = await pub(s.token, '/content', { range: 'bytes=0-4' });
+    expect(first.statusCode).toBe(206);
+    expect(first.body).toBe('01234');
+    expect((await pub(s.token)).json().downloadsLeft).toBe(1);
+    const second = await pub(s.token, '/content', { range: 'bytes=5-' });
+    expect(second.statusCode).toBe(206);
+    expect(second.body).toBe('56789');
+    expect(await accessCount(alice, s)).toBe(2);
+    expectError(await pub(s.token, '/content', { range: 'bytes=0-4' }), 410, 'share_exhausted');
     expectError(await pub(s.token, '/content'), 410, 'share_exhausted');
   });
 

@@ -61,7 +61,9 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
 
   /**
    * Sends a file of a share. A full download counts once, reserved when it starts and given
-   * back if it does not complete; partial (206) answers, HEAD and 304s do not count.
+   * back if it does not complete; HEAD and 304s never count. On a link with a download limit
+   * every partial (206) answer counts too: otherwise the file could be fetched in pieces
+   * (bytes=0-4, then bytes=5-) without limit. On a link without one, only whole downloads count.
    */
   const sendShared = async (request: FastifyRequest, reply: FastifyReply, resolved: ResolvedShare, node: FileNodeRow, inline: boolean) => {
     const content = {
@@ -73,9 +75,9 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
       open: async (range?: { start: number; end: number }) => {
         // Whether the body is the whole file, not whether a Range header was sent: a malformed,
         // multi-range or non-byte Range header is ignored and the whole file goes out, and a range
-        // covering every byte (bytes=0-) is a whole download too. Partial ranges never count.
+        // covering every byte (bytes=0-) is a whole download too.
         const whole = range === undefined || (range.start === 0 && range.end >= node.size - 1);
-        const counts = request.method === 'GET' && whole;
+        const counts = request.method === 'GET' && (whole || resolved.share.maxDownloads !== null);
         if (counts) {
           await countDownload(reply, resolved);
         }
@@ -149,7 +151,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
     url: '/api/public/shares/:token/content',
     schema: {
       tags: ['public'],
-      summary: 'Download the shared file (counts once per completed download; Range supported)',
+      summary: 'Download the shared file (counts once per completed download; Range supported, and on a link with a download limit each range answer counts as one)',
       params: tokenParams,
       querystring: z.object({ inline: z.string().max(5).optional() }),
       response: errors(401, 404, 410, 416, 429),

@@ -74,7 +74,7 @@ export const publicShareSchema = z
     downloadsLeft: z
       .number()
       .nullable()
-      .describe('Completed downloads the link still allows (null: no limit). Every completed download counts, previews (?inline=1) too.'),
+      .describe('Completed downloads the link still allows (null: no limit). Every completed download counts, previews (?inline=1) too, and each partial (Range) answer of a limited link.'),
   })
   .meta({ id: 'PublicShare' });
 
