@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -407,6 +408,61 @@ describe('login rate limit', () => {
         401,
       );
     }
+  });
+});
+
+describe('login rate limit over a rolling window', () => {
+  let limited: TestApp;
+  beforeAll(async () => {
+    limited = await createTestApp({ env: { FILEFLOW_LOGIN_LIMIT_ACCOUNT: '3', FILEFLOW_LOGIN_LIMIT_ADDRESS: '5' } });
+  });
+  afterAll(async () => {
+    await limited.close();
+  });
+
+  /** Moves the account's counted failures this many minutes into the past, as if time had passed. */
+  const age = (minutes: number) =>
+    limited.database.db.execute(sql`update rate_limits set window_start = window_start - make_interval(secs => ${minutes * 60}), last_event_at = last_event_at - make_interval(secs => ${minutes * 60}) where key like 'login-account:%'`);
+  const fail = (email: string) => limited.anonymous.post('/api/auth/login', { email, password: 'wrong password' });
+
+  it('holds over any 15 minutes, not per clock-aligned window, and frees each failure 15 minutes after it', async () => {
+    const alice = await limited.newUser();
+    await limited.database.db.execute(sql`delete from rate_limits`);
+    for (let i = 0; i < 3; i++) {
+      expect((await fail(alice.user.email)).statusCode).toBe(401);
+    }
+    expect((await fail(alice.user.email)).statusCode).toBe(429);
+    // 14 minutes later the three failures are still inside the window, whatever the clock says.
+    await age(14);
+    const blocked = await fail(alice.user.email);
+    expect(blocked.statusCode).toBe(429);
+    const retryAfter = Number(blocked.headers['retry-after']);
+    // The failures leave the window a minute from now.
+    expect(retryAfter).toBeGreaterThan(50);
+    expect(retryAfter).toBeLessThanOrEqual(61);
+    // Past 15 minutes, they are forgotten.
+    await age(1.05);
+    expect((await fail(alice.user.email)).statusCode).toBe(401);
+  });
+
+  it('does not count attempts it refuses, against the account or the address', async () => {
+    const alice = await limited.newUser();
+    const bob = await limited.newUser();
+    await limited.database.db.execute(sql`delete from rate_limits`);
+    for (let i = 0; i < 3; i++) {
+      expect((await fail(alice.user.email)).statusCode).toBe(401);
+    }
+    // Refused for the account: these spend nothing of the address's five.
+    for (let i = 0; i < 6; i++) {
+      expect((await fail(alice.user.email)).statusCode).toBe(429);
+    }
+    expect((await fail(bob.user.email)).statusCode).toBe(401);
+    expect((await fail(bob.user.email)).statusCode).toBe(401);
+    // Five failures from this address now: the sixth attempt is refused, whoever it is for.
+    expect((await limited.anonymous.post('/api/auth/login', { email: bob.user.email, password: bob.password })).statusCode).toBe(429);
+    // The refused attempts did not lengthen the account's lock either: 16 minutes on, both are free.
+    await limited.database.db.execute(sql`update rate_limits set window_start = window_start - interval '16 minutes', last_event_at = last_event_at - interval '16 minutes'`);
+    expect((await limited.anonymous.post('/api/auth/login', { email: alice.user.email, password: alice.password })).statusCode).toBe(200);
   });
 });
 

@@ -94,7 +94,13 @@ export class AuthService {
   ): Promise<{ user: AccountRow; sessionToken: string; maxAgeMs: number | null }> {
     const email = input.email.trim().toLowerCase();
     await this.limiter.consume(this.limits.loginPerAddress, context.address);
-    await this.limiter.consume(this.limits.loginPerAccount, email);
+    try {
+      await this.limiter.consume(this.limits.loginPerAccount, email);
+    } catch (error) {
+      // A refused attempt is no failure: it does not spend the address's budget either.
+      await this.limiter.release(this.limits.loginPerAddress, context.address);
+      throw error;
+    }
     const user = await this.users.findByEmail(email);
     const valid = user
       ? await verifyPassword(user.passwordHash, input.password)
