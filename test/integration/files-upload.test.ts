@@ -450,6 +450,53 @@ describe('POST /api/files (multipart)', () => {
     expect((await storageOf(alice)).storageUsed).toBe(2);
   });
 
+  it('fails the files after a bad field, not the ones before it, and answers 201 when some were stored', async () => {
+    const alice = await t.newUser();
+    const folder = await alice.mkdir('Docs');
+    const res = await postMultipart(alice, [
+      { file: 'a', filename: 'a.txt' },
+      { field: 'parentId', value: 'nope' },
+      { file: 'b', filename: 'b.txt' },
+      { field: 'parentId', value: folder.id },
+      { file: 'c', filename: 'c.txt' },
+      { field: 'conflict', value: 'bogus' },
+      { file: 'd', filename: 'd.txt' },
+      // A bad field that governs no file changes nothing.
+      { field: 'modifiedAt', value: 'garbage' },
+    ]);
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body.uploaded.map((n: { name: string; parentId: string | null }) => [n.name, n.parentId])).toEqual([
+      ['a.txt', null],
+      ['c.txt', folder.id],
+    ]);
+    expect(body.failed).toEqual([
+      { name: 'b.txt', error: { code: 'not_found', message: expect.any(String) } },
+      { name: 'd.txt', error: { code: 'invalid_request', message: expect.stringContaining('conflict') } },
+    ]);
+    expect((await children(alice)).map((n) => n.name)).toEqual(['Docs', 'a.txt']);
+    expect((await storageOf(alice)).storageUsed).toBe(2);
+    // Nothing stored: the first failure, whether a field's or a file's.
+    expectError(await postMultipart(alice, [{ field: 'parentId', value: 'nope' }]), 404, 'not_found');
+    expectError(await postMultipart(alice, [{ file: 'a', filename: 'a.txt' }, { field: 'parentId', value: 'nope' }, { file: 'e', filename: 'e.txt' }]), 409, 'name_taken');
+  });
+
+  it('drops a path before a file name, and names refused names as sent', async () => {
+    const alice = await t.newUser();
+    const res = await postMultipart(alice, [
+      { file: 'a', filename: 'dir/sub.txt' },
+      { file: 'b', filename: 'C:\\fake\\w.txt' },
+      { file: 'c', filename: '..' },
+      { file: 'd', filename: 'x/.' },
+    ]);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().uploaded.map((n: { name: string }) => n.name)).toEqual(['sub.txt', 'w.txt']);
+    expect(res.json().failed.map((f: { name: string; error: { code: string } }) => [f.name, f.error.code])).toEqual([
+      ['..', 'invalid_request'],
+      ['.', 'invalid_request'],
+    ]);
+  });
+
   it('answers 400 without a file part', async () => {
     const alice = await t.newUser();
     const onlyFields = await postMultipart(alice, [{ field: 'parentId', value: 'root' }]);

@@ -35,6 +35,15 @@ function malformedMultipart(error: unknown): Error {
   return invalidRequest(`body: malformed multipart/form-data (${detail.slice(0, 100)})`);
 }
 
+/**
+ * A multipart part's file name without any path a client put before it (RFC 7578 §4.2: receivers
+ * strip it, as the parser would, but the parser also turned "." and ".." into "", and the failure
+ * should name what was sent).
+ */
+function partFileName(filename: string): string {
+  return filename.slice(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1);
+}
+
 /** The most items one selection zip may name (their ids fit well within a request line). */
 const MAX_SELECTION = 200;
 
@@ -42,7 +51,7 @@ const MAX_SELECTION = 200;
 export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const { uploads, files } = services;
   app.addHook('onRequest', requireSignedIn);
-  await app.register(multipart, { limits: MULTIPART_LIMITS });
+  await app.register(multipart, { limits: MULTIPART_LIMITS, preservePath: true });
 
   app.post(
     '/api/files',
@@ -52,7 +61,8 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         summary: 'Upload files (multipart/form-data)',
         description:
           'Optional fields `parentId`, `conflict` (fail | rename | replace) and `modifiedAt` (ISO 8601 or epoch ms) apply to the `file` parts after them. ' +
-          'Answers 201 when at least one file was stored; when none was, the status and body of the first failure.',
+          'Answers 201 when at least one file was stored; when none was, the status and body of the first failure. ' +
+          'A field with a bad value fails the files after it (each listed in `failed` with that error); a path before a file name is dropped.',
         consumes: ['multipart/form-data'],
         response: { 201: uploadResultSchema, ...errors(400, 401, 404, 409, 413, 507) },
       },
@@ -67,6 +77,10 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       let modifiedAt: Date | undefined;
       const uploaded: FileNodeRow[] = [];
       const failed: Array<{ name: string; error: AppError }> = [];
+      // A field with a bad value fails every file after it (until a good value of that field
+      // comes): the files it governs are not stored as something the client did not ask for.
+      const badFields = new Map<string, AppError>();
+      let firstFailure: AppError | undefined;
       const parts = request.parts();
       for (;;) {
         let next: Awaited<ReturnType<typeof parts.next>>;
@@ -81,17 +95,25 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         const part = next.value;
         if (part.type === 'field') {
           const value = typeof part.value === 'string' ? part.value : '';
-          if (part.fieldname === 'parentId') {
-            parentId = parseParentId(value);
-          } else if (part.fieldname === 'conflict') {
-            // Blank is the default, as in the query string (http/query-string.ts).
-            const parsed = conflictSchema.safeParse(value === '' ? 'fail' : value);
-            if (!parsed.success) {
-              throw invalidRequest('conflict: must be fail, rename or replace');
+          try {
+            if (part.fieldname === 'parentId') {
+              parentId = parseParentId(value);
+            } else if (part.fieldname === 'conflict') {
+              // Blank is the default, as in the query string (http/query-string.ts).
+              const parsed = conflictSchema.safeParse(value === '' ? 'fail' : value);
+              if (!parsed.success) {
+                throw invalidRequest('conflict: must be fail, rename or replace');
+              }
+              conflict = parsed.data;
+            } else if (part.fieldname === 'modifiedAt') {
+              modifiedAt = parseModifiedAt(value);
             }
-            conflict = parsed.data;
-          } else if (part.fieldname === 'modifiedAt') {
-            modifiedAt = parseModifiedAt(value);
+            badFields.delete(part.fieldname);
+          } catch (error) {
+            if (!(error instanceof AppError)) {
+              throw error;
+            }
+            badFields.set(part.fieldname, error);
           }
           continue;
         }
@@ -99,23 +121,29 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           part.file.resume();
           continue;
         }
+        const name = partFileName(part.filename);
+        const fieldError = badFields.values().next().value;
+        if (fieldError) {
+          failed.push({ name, error: fieldError });
+          firstFailure ??= fieldError;
+          part.file.resume();
+          continue;
+        }
         try {
-          uploaded.push(await uploads.upload({ userId, parentId, name: part.filename, conflict, modifiedAt, body: part.file }));
+          uploaded.push(await uploads.upload({ userId, parentId, name, conflict, modifiedAt, body: part.file }));
         } catch (error) {
           if (!(error instanceof AppError)) {
             // The parser failing mid-file is the client's malformed body, not our failure.
             throw part.file.errored ? malformedMultipart(part.file.errored) : error;
           }
-          failed.push({ name: part.filename, error });
+          failed.push({ name, error });
+          firstFailure ??= error;
           // Skip the rest of this file and go on with the next part.
           part.file.resume();
         }
       }
       if (uploaded.length === 0) {
-        if (failed[0]) {
-          throw failed[0].error;
-        }
-        throw invalidRequest('file: send at least one part named "file"');
+        throw firstFailure ?? badFields.values().next().value ?? invalidRequest('file: send at least one part named "file"');
       }
       return reply.status(201).send({
         uploaded: uploaded.map((node) => toNodeDto(node)),
