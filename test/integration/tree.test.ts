@@ -214,6 +214,29 @@ describe('POST /api/folders', () => {
   });
 });
 
+describe('the order of checks', () => {
+  it('refuses an invalid name with 400 before looking up the parent, wherever a name and a parent come together', async () => {
+    const alice = await t.newUser();
+    const file = await alice.upload('f.txt', 'f');
+    for (const name of ['', 'a/b', '..', 'x'.repeat(256)]) {
+      const label = JSON.stringify(name);
+      for (const parentId of ['nope', '00000000-0000-4000-8000-000000000000']) {
+        expect((await alice.post('/api/folders', { name, parentId })).statusCode, `mkdir ${label}`).toBe(400);
+        expect((await alice.patch(`/api/nodes/${file.id}`, { name, parentId })).statusCode, `patch ${label}`).toBe(400);
+        expect((await alice.post(`/api/nodes/${file.id}/copy`, { name, parentId })).statusCode, `copy ${label}`).toBe(400);
+        const put = await alice.request('PUT', `/api/files/content?name=${encodeURIComponent(name)}&parentId=${parentId}`, Buffer.from('x'), {
+          'content-type': 'application/octet-stream',
+        });
+        expect(put.statusCode, `put ${label}`).toBe(400);
+      }
+    }
+    // A valid name with a parent that is not there is still 404.
+    expectError(await alice.post('/api/folders', { name: 'ok', parentId: 'nope' }), 404, 'not_found');
+    expectError(await alice.patch(`/api/nodes/${file.id}`, { name: 'ok.txt', parentId: 'nope' }), 404, 'not_found');
+    expect((await alice.get('/api/folders/root/children')).json().items.map((n: { name: string }) => n.name)).toEqual(['f.txt']);
+  });
+});
+
 describe('listing a folder', () => {
   it('lists the root with folder null, no breadcrumbs and the total', async () => {
     const alice = await t.newUser();

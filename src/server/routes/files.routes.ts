@@ -8,6 +8,7 @@ import { requireSignedIn, requireUser, treeVersionReadWithCredential } from '../
 import type { Services } from '../services/index.js';
 import type { ConflictPolicy } from '../services/uploads.service.js';
 import { errors, idParams, parseId, parseParentId } from './common.schemas.js';
+import { validateName } from '../services/names.js';
 import { conflictSchema, contentQuery, parseModifiedAt, putContentQuery, uploadResultSchema } from './files.schemas.js';
 import { nodeSchema, toNodeDto } from './nodes.schemas.js';
 
@@ -170,10 +171,12 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         const userId = requireUser(request).userId;
         const lengthHeader = request.headers['content-length'];
         const declaredSize = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+        // The name is checked before the parent is looked up, as for folders.
+        const name = validateName(request.query.name);
         const node = await uploads.upload({
           userId,
           parentId: parseParentId(request.query.parentId),
-          name: request.query.name,
+          name,
           conflict: request.query.conflict,
           modifiedAt: parseModifiedAt(request.query.modifiedAt),
           declaredSize,

@@ -6,6 +6,7 @@ import { requireSignedIn, requireUser, treeVersionReadWithCredential } from '../
 import type { Services } from '../services/index.js';
 import { TreeService, type Listing } from '../services/tree.service.js';
 import { errors, idParams, notModified, parseId, parseParentId, TREE_VALIDATORS } from './common.schemas.js';
+import { validateName } from '../services/names.js';
 import {
   breadcrumbSchema,
   copyNodeBody,
@@ -82,7 +83,9 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services; answers: Tr
       },
     },
     async (request, reply) => {
-      const folder = await tree.createFolder(requireUser(request).userId, request.body.name, parseParentId(request.body.parentId));
+      // The name is checked before the parent is looked up: an invalid name is 400 wherever it goes.
+      const name = validateName(request.body.name);
+      const folder = await tree.createFolder(requireUser(request).userId, name, parseParentId(request.body.parentId));
       return reply.status(201).send(toNodeDto(folder));
     },
   );
@@ -134,8 +137,10 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services; answers: Tr
     async (request) => {
       const { name, parentId, favorite } = request.body;
       TreeService.assertSomeChange({ name, parentId, favorite });
-      const node = await tree.update(requireUser(request).userId, parseId(request.params.id), {
-        name,
+      const id = parseId(request.params.id);
+      const checkedName = name === undefined ? undefined : validateName(name);
+      const node = await tree.update(requireUser(request).userId, id, {
+        name: checkedName,
         favorite,
         parentId: parentId === undefined ? undefined : parseParentId(parentId),
       });
@@ -155,7 +160,9 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services; answers: Tr
       },
     },
     async (request, reply) => {
-      const copy = await tree.copy(requireUser(request).userId, parseId(request.params.id), parseParentId(request.body.parentId), request.body.name);
+      const id = parseId(request.params.id);
+      const name = request.body.name === undefined ? undefined : validateName(request.body.name);
+      const copy = await tree.copy(requireUser(request).userId, id, parseParentId(request.body.parentId), name);
       return reply.status(201).send(toNodeDto(copy));
     },
   );
