@@ -396,7 +396,7 @@ describe('search profiles', () => {
       [{ name: 'p', dateFrom: 'yesterday' }, 'dateFrom'],
       [{ name: 'p', dateFrom: '2024-02-30' }, 'dateFrom'],
       [{ name: 'p', dateTo: '2024-13-01' }, 'dateTo'],
-      [{ name: 'p', dateFrom: '2024-05-02', dateTo: '2024-05-01' }, 'from'],
+      [{ name: 'p', dateFrom: '2024-05-02', dateTo: '2024-05-01' }, 'dateFrom: must not be after dateTo'],
     ];
     for (const [body, field] of bad) {
       const res = await user.post('/api/search-profiles', body);

@@ -29,13 +29,13 @@ export function normaliseFileTypes(types: readonly string[], field = 'types'): s
   return [...new Set(cleaned)];
 }
 
-/** Checks that bounds are not crossed (min above max, from after to). */
-export function assertBounds(filters: SearchFilters): void {
+/** Checks that bounds are not crossed (min above max, from after to); the message names the fields as the caller sent them. */
+export function assertBounds(filters: SearchFilters, dateFields: { from: string; to: string } = { from: 'from', to: 'to' }): void {
   if (filters.sizeMin !== undefined && filters.sizeMax !== undefined && filters.sizeMin > filters.sizeMax) {
     throw invalidRequest('sizeMin: must not be larger than sizeMax');
   }
   if (filters.createdFrom && filters.createdTo && filters.createdFrom > filters.createdTo) {
-    throw invalidRequest('from: must not be after to');
+    throw invalidRequest(`${dateFields.from}: must not be after ${dateFields.to}`);
   }
 }
 
@@ -108,7 +108,7 @@ export class SearchService {
   }
 
   private checkProfile(values: SearchProfileValues): void {
-    assertBounds(filtersOf(values));
+    assertBounds(filtersOf(values), { from: 'dateFrom', to: 'dateTo' });
   }
 
   private async mapNameClash<T>(name: string, work: () => Promise<T>): Promise<T> {
