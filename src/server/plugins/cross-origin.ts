@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { forbidden } from '../errors.js';
+import { errorSchema } from '../routes/common.schemas.js';
 import { bearerToken } from './auth.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -34,6 +35,14 @@ export function isCrossOrigin(request: FastifyRequest): boolean {
  * is asking; writes always wait for that (plugins/auth.ts).
  */
 async function crossOriginPlugin(app: FastifyInstance): Promise<void> {
+  // Every write a signed-in browser can send may get this 403: the OpenAPI document says so.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const response = route.schema?.response as Record<string, unknown> | undefined;
+    if (response && !(403 in response) && methods.some((method) => !SAFE_METHODS.has(method))) {
+      response[403] = errorSchema;
+    }
+  });
   app.addHook('onRequest', async (request) => {
     if (SAFE_METHODS.has(request.method) || bearerToken(request) !== undefined) {
       return;

@@ -38,3 +38,18 @@ export const TREE_VALIDATORS =
 
 /** A 304 Not Modified answer (no body), for routes that honour If-None-Match. */
 export const notModified = { 304: z.null().describe('Not modified: the If-None-Match header names the current ETag; no body') };
+
+/**
+ * A response whose body is bytes of the given media type, not JSON (a download, a zip): the
+ * OpenAPI document shows it as a binary string of that type. Streams bypass the serializer.
+ */
+export function binaryResponse(description: string, mediaType = 'application/octet-stream') {
+  return z.unknown().meta({ description, content: { [mediaType]: { schema: { type: 'string', format: 'binary' } } } });
+}
+
+/** The answers of a download route besides its errors: the bytes, a range of them, or not modified. */
+export const contentResponses = {
+  200: binaryResponse('The whole file, with Content-Length, ETag, Last-Modified, Accept-Ranges and Content-Disposition; HEAD: the headers alone'),
+  206: binaryResponse('One byte range of the file (Content-Range)'),
+  ...notModified,
+};

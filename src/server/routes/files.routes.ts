@@ -7,7 +7,7 @@ import { sendArchive, sendContent } from '../http/send-content.js';
 import { requireSignedIn, requireUser, treeVersionReadWithCredential } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import type { ConflictPolicy } from '../services/uploads.service.js';
-import { errors, idParams, parseId, parseParentId } from './common.schemas.js';
+import { binaryResponse, contentResponses, errors, idParams, parseId, parseParentId } from './common.schemas.js';
 import { validateName } from '../services/names.js';
 import { conflictSchema, contentQuery, parseModifiedAt, putContentQuery, uploadResultSchema } from './files.schemas.js';
 import { nodeSchema, toNodeDto } from './nodes.schemas.js';
@@ -195,7 +195,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       summary: 'Download a file (Range, If-None-Match and HEAD supported; ?inline=1 previews safe types)',
       params: idParams,
       querystring: contentQuery,
-      response: errors(401, 404, 416),
+      response: { ...contentResponses, ...errors(400, 401, 404, 416) },
     },
     handler: async (request, reply) => {
       const node = await files.getFile(requireUser(request).userId, parseId(request.params.id, 'That file'), treeVersionReadWithCredential(request));
@@ -223,7 +223,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         tags: ['files'],
         summary: 'Download a folder (or "root") as a streamed zip archive',
         params: idParams,
-        response: { 200: z.unknown().describe('application/zip'), ...errors(401, 404) },
+        response: { 200: binaryResponse('The folder as a streamed zip archive', 'application/zip'), ...errors(401, 404) },
       },
     },
     async (request, reply) => {
@@ -245,7 +245,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
             .max(MAX_SELECTION * 40)
             .describe(`Comma-separated ids, at most ${MAX_SELECTION}`),
         }),
-        response: { 200: z.unknown().describe('application/zip'), ...errors(400, 401, 404) },
+        response: { 200: binaryResponse('The selection as a streamed zip archive', 'application/zip'), ...errors(400, 401, 404) },
       },
     },
     async (request, reply) => {

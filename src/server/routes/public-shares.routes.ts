@@ -7,7 +7,7 @@ import type { Services } from '../services/index.js';
 import type { ResolvedShare } from '../services/shares.service.js';
 import { UNLOCK_TTL_MS } from '../services/shares.service.js';
 import { notFound } from '../errors.js';
-import { errors, parseId } from './common.schemas.js';
+import { binaryResponse, contentResponses, errors, parseId } from './common.schemas.js';
 import { listingSchema, listQuery, toListingDto } from './nodes.schemas.js';
 import { publicShareSchema, tokenFileParams, tokenParams } from './shares.schemas.js';
 
@@ -154,7 +154,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
       summary: 'Download the shared file (counts once per completed download; Range supported, and on a link with a download limit each range answer counts as one)',
       params: tokenParams,
       querystring: z.object({ inline: z.string().max(5).optional() }),
-      response: errors(401, 404, 410, 416, 429),
+      response: { ...contentResponses, ...errors(400, 401, 404, 410, 416, 429) },
     },
     handler: async (request, reply) => {
       const resolved = await authorized(request, request.params.token);
@@ -191,7 +191,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
       summary: 'Download a file inside a shared folder',
       params: tokenFileParams,
       querystring: z.object({ inline: z.string().max(5).optional() }),
-      response: errors(401, 404, 410, 416, 429),
+      response: { ...contentResponses, ...errors(400, 401, 404, 410, 416, 429) },
     },
     handler: async (request, reply) => {
       const resolved = await authorized(request, request.params.token);
@@ -207,7 +207,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
         tags: ['public'],
         summary: 'Download a shared folder as a zip (counts as a download)',
         params: tokenParams,
-        response: { 200: z.unknown().describe('application/zip'), ...errors(401, 404, 410, 429) },
+        response: { 200: binaryResponse('The shared folder as a streamed zip archive', 'application/zip'), ...errors(401, 404, 410, 429) },
       },
     },
     async (request, reply) => {
