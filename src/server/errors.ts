@@ -20,6 +20,6 @@ export const invalidMove = (message = 'A folder cannot be moved into itself or o
   new AppError(409, 'invalid_move', message);
 export const tooLarge = (message: string) => new AppError(413, 'too_large', message);
 export const quotaExceeded = () =>
-  new AppError(507, 'quota_exceeded', 'This upload would exceed your storage quota.');
+  new AppError(507, 'quota_exceeded', 'Not enough room: this would exceed your storage quota.');
 export const rateLimited = (retryAfterSeconds: number) =>
   Object.assign(new AppError(429, 'rate_limited', 'Too many requests; try again later.'), { retryAfterSeconds });

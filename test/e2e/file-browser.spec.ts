@@ -64,6 +64,18 @@ describe('file browser', () => {
     await rename.getByLabel('New name').press('Enter');
     await item(page, 'Final').waitFor();
     await gone(item(page, 'Drafts'));
+    // Closing a dialog gives the focus back to the list: the arrow keys go on working.
+    await page.keyboard.press('F2');
+    await page.getByRole('dialog', { name: 'Rename folder' }).waitFor();
+    await page.keyboard.press('Escape');
+    await gone(page.getByRole('dialog'));
+    const activeItem = () =>
+      page.evaluate(
+        "document.activeElement?.getAttribute('role') === 'listbox' ? document.getElementById(document.activeElement.getAttribute('aria-activedescendant') ?? '')?.getAttribute('aria-label')?.split(',')[0] : document.activeElement?.tagName",
+      );
+    expect(await activeItem()).toBe('Final');
+    await page.keyboard.press('ArrowDown');
+    expect(await activeItem()).toBe('notes.txt');
 
     await item(page, 'notes.txt').click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Rename…' }).click();
@@ -179,6 +191,11 @@ describe('file browser', () => {
     await selectedCount(page).filter({ hasText: '4 selected' }).waitFor();
     await page.keyboard.press('Escape');
     await gone(selectedCount(page));
+    // Everything in the folder downloads as the folder's zip (however many items that is).
+    await page.keyboard.press(`${MOD}+a`);
+    const download = page.waitForEvent('download');
+    await page.getByRole('toolbar', { name: 'Selected items' }).getByRole('button', { name: 'Download as zip' }).click();
+    expect(new URL((await download).url()).pathname).toBe('/api/folders/root/zip');
   });
 
   it('moves the selection to the trash with the Delete key, and shows it in the trash', async () => {
@@ -244,7 +261,9 @@ describe('file browser', () => {
     await expect.poll(scrollTop).toBeGreaterThan(5000);
     // The name of the row at a point of the page.
     const rowAt = (x: number, y: number) =>
-      page.evaluate<string>(`document.elementFromPoint(${x}, ${y})?.closest('[role="option"]')?.getAttribute('aria-label')?.split(',')[0] ?? ''`);
+      page.evaluate<string>(
+        `document.elementFromPoint(${x}, ${y})?.closest('[role="option"]')?.getAttribute('aria-label')?.split(',')[0] ?? ''`,
+      );
     const x = box.x + box.width / 3;
     const name = await rowAt(x, box.y + box.height / 2);
     expect(name > 'item-0100').toBe(true);

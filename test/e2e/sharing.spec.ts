@@ -2,7 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { api } from './api.js';
 import type { E2E } from './browser.js';
-import { item, toast } from './pages.js';
+import { gone, item, toast } from './pages.js';
 import { signedInBeforeEach } from './setup.js';
 
 let e2e: E2E;
@@ -79,6 +79,10 @@ describe('share links', () => {
     expect(new URL(guest.url()).pathname).toBe(`/s/${share.token}`);
     await guest.getByRole('button', { name: /Day 1/ }).click();
     await guest.getByRole('button', { name: /beach\.txt/ }).waitFor();
+    // Inside a subfolder, the zip is of that subfolder.
+    expect(await guest.getByRole('link', { name: 'Download “Day 1” (zip)' }).getAttribute('href')).toBe(
+      `/api/public/shares/${share.token}/zip?folderId=${sub.id}`,
+    );
     await guest.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'Holiday' }).click();
     await guest.getByRole('button', { name: /itinerary\.txt/ }).click();
     await expect.poll(() => guest.getByRole('dialog').locator('pre').textContent()).toBe('fly, swim, eat');
@@ -206,6 +210,19 @@ describe('share links', () => {
     const open = await visitor();
     await open.goto(`/s/${share.token}`);
     await open.getByRole('heading', { name: 'notes.txt' }).waitFor();
+
+    // Revoking from the Share dialog asks first, as on the Shared links page.
+    await dialog.locator('.share-item').getByRole('button', { name: 'Revoke' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke this link?' });
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await gone(confirm);
+    await dialog.waitFor();
+    expect((await open.request.get(`/api/public/shares/${share.token}`)).status()).toBe(200);
+    await dialog.locator('.share-item').getByRole('button', { name: 'Revoke' }).click();
+    await confirm.getByRole('button', { name: 'Revoke link' }).click();
+    await toast(page, 'Link revoked.');
+    await dialog.getByText('No links yet.').waitFor();
+    expect((await open.request.get(`/api/public/shares/${share.token}`)).status()).toBe(404);
     await open.context().close();
     await guest.context().close();
   });

@@ -107,10 +107,17 @@ describe('search', () => {
     expect(new URL(page.url()).searchParams.get('sizeMinMb')).toBeNull();
     // The same bounds in the address: the server refuses them, and the page says so instead of
     // keeping the results it showed before.
-    await page.evaluate("history.pushState(null, '', '/search?q=budget&sizeMinMb=5&sizeMaxMb=1'); dispatchEvent(new PopStateEvent('popstate'))");
+    await page.evaluate(
+      "history.pushState(null, '', '/search?q=budget&sizeMinMb=5&sizeMaxMb=1'); dispatchEvent(new PopStateEvent('popstate'))",
+    );
     await page.locator('.error-state').waitFor();
     await gone(item(page, 'budget.txt'));
-    expect(await page.getByRole('status').getByText(/result/).count()).toBe(0);
+    expect(
+      await page
+        .getByRole('status')
+        .getByText(/result/)
+        .count(),
+    ).toBe(0);
   });
 });
 
@@ -127,8 +134,14 @@ describe('favourites', () => {
 });
 
 describe('settings', () => {
-  it('changes the password', async () => {
+  it('changes the password, and the signed-in browsers then list this one alone', async () => {
+    const other = await e2e.newContext();
+    expect(
+      (await other.request.post('/api/auth/login', { data: { email: credentials.email, password: credentials.password } })).status(),
+    ).toBe(200);
     await page.goto('/settings');
+    const sessions = page.getByRole('list', { name: 'Signed-in sessions' });
+    await expect.poll(() => sessions.getByRole('listitem').count()).toBe(2);
     await page.getByLabel('Current password').fill('not my password');
     await page.getByLabel('New password', { exact: true }).fill('a much better password');
     await page.getByLabel('Repeat new password').fill('a much better password');
@@ -139,6 +152,10 @@ describe('settings', () => {
     await page.getByLabel('Repeat new password').fill('a much better password');
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByRole('status').getByText('Password changed.', { exact: false }).waitFor();
+    await expect.poll(() => sessions.getByRole('listitem').count()).toBe(1);
+    await sessions.getByText('This browser').waitFor();
+    expect((await other.request.get('/api/me')).status()).toBe(401);
+    await other.close();
     const login = await context.request.post('/api/auth/login', { data: { email: credentials.email, password: 'a much better password' } });
     expect(login.status()).toBe(200);
   });

@@ -93,7 +93,9 @@ describe('uploads', () => {
     // Leaving the page now would abandon the upload: the page asks the browser to confirm
     // (cancels beforeunload), and stops asking once nothing is left to send.
     const leavingIsHeld = () =>
-      page.evaluate<boolean>("(() => { const e = new Event('beforeunload', { cancelable: true }); dispatchEvent(e); return e.defaultPrevented; })()");
+      page.evaluate<boolean>(
+        "(() => { const e = new Event('beforeunload', { cancelable: true }); dispatchEvent(e); return e.defaultPrevented; })()",
+      );
     expect(await leavingIsHeld()).toBe(true);
     await panel().getByRole('button', { name: 'Cancel upload of slow.bin' }).click();
     await panel().getByText('Cancelled').waitFor();

@@ -615,6 +615,16 @@ describe('folder shares', () => {
     const entries = readZip(zip.rawPayload);
     expect(entries.map((e) => e.name).sort()).toEqual(['Sub/', 'Sub/Deeper/', 'Sub/Deeper/c.txt', 'Sub/b.txt', 'a.txt']);
     expect(entries.find((e) => e.name === 'Sub/Deeper/c.txt')!.content.toString()).toBe('C');
+
+    // A folder inside the shared one as a zip of its own; nothing outside the shared folder.
+    const subZip = await pub(s.token, `/zip?folderId=${sub.id}`);
+    expect(subZip.statusCode).toBe(200);
+    expect(subZip.headers['content-disposition']).toContain('Sub.zip');
+    expect(readZip(subZip.rawPayload).map((e) => e.name).sort()).toEqual(['Deeper/', 'Deeper/c.txt', 'b.txt']);
+    for (const outside of [parent.id, sibling.id, bobFolder.id, b.id, 'nope']) {
+      expectError(await pub(s.token, `/zip?folderId=${outside}`), 404, 'not_found');
+    }
+    expect((await pub(s.token, `/zip?folderId=${shared.id}`)).statusCode).toBe(200);
   });
 
   it('follows changes: trashed or moved-out nodes are no longer reachable through the link', async () => {

@@ -205,14 +205,16 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
     {
       schema: {
         tags: ['public'],
-        summary: 'Download a shared folder as a zip (counts as a download)',
+        summary: 'Download a shared folder, or a folder inside it (?folderId=), as a zip (counts as a download)',
         params: tokenParams,
+        querystring: z.object({ folderId: z.string().max(100).optional() }),
         response: { 200: binaryResponse('The shared folder as a streamed zip archive', 'application/zip'), ...errors(401, 404, 410, 429) },
       },
     },
     async (request, reply) => {
       const resolved = await authorized(request, request.params.token);
-      const archive = await shares.archive(resolved);
+      const { folderId } = request.query;
+      const archive = await shares.archive(resolved, folderId ? parseId(folderId, 'That folder') : null);
       // Fastify answers HEAD with this handler too: a HEAD is no download.
       if (request.method === 'GET') {
         await countDownload(reply, resolved);

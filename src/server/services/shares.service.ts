@@ -221,10 +221,11 @@ export class SharesService {
     return this.requireInside(root, fileId, 'file');
   }
 
-  /** The shared folder as a zip. */
-  archive(resolved: ResolvedShare): Promise<{ name: string; stream: Readable; size: number | null }> {
+  /** The shared folder, or a folder inside it, as a zip; 404 for anything outside it. */
+  async archive(resolved: ResolvedShare, folderId: string | null = null): Promise<{ name: string; stream: Readable; size: number | null }> {
     const root = this.requireFolderShare(resolved);
-    return this.files.archive(root.userId, root.id);
+    const folder = folderId === null ? root : await this.requireInside(root, folderId, 'folder');
+    return this.files.archive(root.userId, folder.id);
   }
 
   open(node: FileNodeRow, range?: { start: number; end: number }): Promise<Readable> {

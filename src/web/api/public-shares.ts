@@ -33,6 +33,7 @@ export function publicContentUrl(token: string, fileId: string | null, options: 
   return `${path}${queryString({ inline: options.inline ? 1 : undefined })}`;
 }
 
-export function publicZipUrl(token: string): string {
-  return `${base(token)}/zip`;
+/** The shared folder (or a folder inside it) as a zip. */
+export function publicZipUrl(token: string, folderId: string | null = null): string {
+  return `${base(token)}/zip${queryString({ folderId: folderId ?? undefined })}`;
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { changePassword } from '../api/auth';
 import { ApiError, errorMessage } from '../api/http';
+import { invalidateData } from '../hooks/data-version';
 import { TextField } from './FormFields';
 
 /** Current and new password (twice); other sessions are signed out by the server. */
@@ -27,6 +28,8 @@ export function ChangePasswordForm() {
       setNext('');
       setRepeat('');
       setMessage({ kind: 'success', text: 'Password changed. Your other sessions were signed out.' });
+      // The signed-in browsers listed beside this form are gone now.
+      invalidateData();
     } catch (error) {
       const wrongCurrent = error instanceof ApiError && error.status === 400 && error.message.startsWith('currentPassword');
       setMessage({ kind: 'error', text: wrongCurrent ? 'The current password is not right.' : errorMessage(error) });

@@ -1,6 +1,36 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { Icon } from './Icon';
 
+// The last few elements focused outside any dialog, newest last: where the focus goes back to
+// when a dialog closes (a menu item that opened it may be gone by then, the row it was for not).
+const focusHistory: HTMLElement[] = [];
+if (typeof document !== 'undefined') {
+  document.addEventListener('focusin', (event) => {
+    const target = event.target;
+    if (target instanceof HTMLElement && target !== document.body && !target.closest('dialog')) {
+      const seen = focusHistory.indexOf(target);
+      if (seen >= 0) {
+        focusHistory.splice(seen, 1);
+      }
+      focusHistory.push(target);
+      if (focusHistory.length > 8) {
+        focusHistory.shift();
+      }
+    }
+  });
+}
+
+/** The element to focus when a dialog closes: the newest one focused outside dialogs that is still on the page. */
+function focusToRestore(): HTMLElement | undefined {
+  for (let i = focusHistory.length - 1; i >= 0; i--) {
+    const element = focusHistory[i]!;
+    if (element.isConnected) {
+      return element;
+    }
+  }
+  return undefined;
+}
+
 export interface ModalProps {
   title: string;
   onClose: () => void;
@@ -23,10 +53,20 @@ export function Modal({ title, onClose, children, footer, size = 'small', classN
 
   useEffect(() => {
     const dialog = ref.current;
+    const active = document.activeElement;
+    // What opened the dialog (a button in another dialog, too), else what had the focus before.
+    const opener = active instanceof HTMLElement && active !== document.body ? active : focusToRestore();
     if (dialog && !dialog.open) {
       dialog.showModal();
     }
-    return () => dialog?.close();
+    return () => {
+      dialog?.close();
+      // The dialog has left the page before this runs, so the browser did not give the focus
+      // back: give it to what had it (or, when that is gone, to what had it before).
+      if (!document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected) {
+        (opener?.isConnected ? opener : focusToRestore())?.focus({ preventScroll: true });
+      }
+    };
   }, []);
 
   return (
@@ -36,7 +76,10 @@ export function Modal({ title, onClose, children, footer, size = 'small', classN
       aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault();
-        onCloseRef.current();
+        // Escape in a dialog opened from this one is that dialog's (React passes it up the tree).
+        if (event.target === ref.current) {
+          onCloseRef.current();
+        }
       }}
       onMouseDown={(event) => {
         // A press on the backdrop (the dialog element itself, outside its box) closes it.

@@ -8,6 +8,7 @@ import { useAsync } from '../hooks/useAsync';
 import { EXPIRY_CHOICES, expiryFields, today } from '../lib/share-expiry';
 import { ShareLinkEditor } from './ShareLinkEditor';
 import { ShareLinkSummary } from './ShareLinkSummary';
+import { ConfirmDialog } from './ConfirmDialog';
 import { CopyButton } from './CopyButton';
 import { Modal } from './Modal';
 import { ErrorState, Spinner } from './States';
@@ -23,6 +24,8 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<ShareLink | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
+  // The link asked about before it is revoked (a revoked link cannot be brought back).
+  const [revoking, setRevoking] = useState<ShareLink | null>(null);
   const existing = useAsync(async (signal) => (await listShares(signal)).filter((share) => share.nodeId === node.id), [node.id, created]);
 
   const submit = async () => {
@@ -52,17 +55,13 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
   };
 
   const revoke = async (share: ShareLink) => {
-    try {
-      await revokeShare(share.id);
-      if (created?.id === share.id) {
-        setCreated(null);
-      }
-      existing.reload();
-      invalidateData();
-      showToast('Link revoked.', 'success');
-    } catch (failure) {
-      showToast(errorMessage(failure), 'error');
+    await revokeShare(share.id);
+    if (created?.id === share.id) {
+      setCreated(null);
     }
+    existing.reload();
+    invalidateData();
+    showToast('Link revoked.', 'success');
   };
 
   const createdUrl = created ? shareUrl(created) : null;
@@ -165,7 +164,7 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
                 >
                   Edit
                 </button>
-                <button type="button" className="button small danger" onClick={() => void revoke(share)}>
+                <button type="button" className="button small danger" onClick={() => setRevoking(share)}>
                   Revoke
                 </button>
               </div>
@@ -185,6 +184,17 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
           ))}
         </ul>
       </section>
+      {revoking ? (
+        <ConfirmDialog
+          title="Revoke this link?"
+          confirmLabel="Revoke link"
+          danger
+          onClose={() => setRevoking(null)}
+          onConfirm={() => revoke(revoking)}
+        >
+          <p>The link to “{node.name}” stops working at once, for everyone who has it. A new link would have a new address.</p>
+        </ConfirmDialog>
+      ) : null}
     </Modal>
   );
 }

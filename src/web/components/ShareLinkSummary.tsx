@@ -1,5 +1,5 @@
 import type { ShareLink } from '../api/types';
-import { formatDateTime, formatDay } from '../lib/format';
+import { formatDateTime } from '../lib/format';
 import { Icon } from './Icon';
 
 /** Expiry, password and downloads of a link, in one line. */
@@ -9,7 +9,7 @@ export function ShareLinkSummary({ share }: { share: ShareLink }) {
   return (
     <div className="share-summary">
       <span className={share.token ? 'share-token mono' : 'share-token'}>
-        <Icon name="link" size={16} /> {share.token ? `…${share.token.slice(-8)}` : `Created ${formatDay(share.createdAt)}`}
+        <Icon name="link" size={16} /> {share.token ? `…${share.token.slice(-8)}` : `Created ${formatDateTime(share.createdAt)}`}
       </span>
       <span className={expired ? 'badge danger' : 'badge'}>
         {expired ? 'Expired' : share.expiresAt ? `Until ${formatDateTime(share.expiresAt)}` : 'No expiry'}

@@ -70,8 +70,8 @@ export function SharedFolderView({ token, rootName, onLocked }: { token: string;
             ))}
           </ol>
         </nav>
-        <a className="button primary" href={publicZipUrl(token)} download>
-          <Icon name="download" size={18} /> Download all (zip)
+        <a className="button primary" href={publicZipUrl(token, folderId)} download>
+          <Icon name="download" size={18} /> {current ? `Download “${current.name}” (zip)` : 'Download all (zip)'}
         </a>
       </div>
       {listing.loading && !listing.data ? <Spinner /> : null}
@@ -80,11 +80,7 @@ export function SharedFolderView({ token, rootName, onLocked }: { token: string;
       <ul className="public-list" aria-label={`Contents of ${current?.name ?? rootName}`}>
         {items.map((node) => (
           <li key={node.id} className="public-item">
-            <button
-              type="button"
-              className="public-open"
-              onClick={() => (node.type === 'folder' ? openFolder(node.id) : setPreview(node))}
-            >
+            <button type="button" className="public-open" onClick={() => (node.type === 'folder' ? openFolder(node.id) : setPreview(node))}>
               <FileIcon node={node} />
               <span className="public-name">{node.name}</span>
               <span className="muted">

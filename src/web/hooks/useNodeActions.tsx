@@ -31,7 +31,8 @@ export interface NodeActions {
   moveTo: (nodes: FileNode[], targetId: string | null) => Promise<void>;
   newFolder: (parentId: string | null) => void;
   /** The context menu (and selection toolbar) entries for these nodes. */
-  menuFor: (nodes: FileNode[], siblings?: FileNode[]) => MenuEntry[];
+  /** The actions for these nodes; `folder` is the folder they are listed in, when they are. */
+  menuFor: (nodes: FileNode[], siblings?: FileNode[], folder?: FolderContext) => MenuEntry[];
   /** The open dialog, to render once. */
   element: ReactNode;
 }
@@ -86,11 +87,18 @@ async function copyKeepingBoth(node: FileNode, targetId: string | null): Promise
   }
 }
 
-/** One item as itself (a folder as its zip); several as one zip of the selection. */
-function download(nodes: FileNode[]): void {
+/**
+ * One item as itself (a folder as its zip); several as one zip of the selection; every item of a
+ * folder (however many) as the folder's zip.
+ */
+function download(nodes: FileNode[], folder?: FolderContext): void {
   const [only] = nodes;
   if (nodes.length === 1 && only) {
     startDownload(only.type === 'folder' ? zipUrl(only.id) : contentUrl(only.id));
+    return;
+  }
+  if (folder && nodes.length === folder.total && nodes.every((node) => node.parentId === folder.id)) {
+    startDownload(zipUrl(folder.id ?? 'root'));
     return;
   }
   if (nodes.length > MAX_SELECTION_ZIP) {
@@ -98,6 +106,12 @@ function download(nodes: FileNode[]): void {
     return;
   }
   startDownload(selectionZipUrl(nodes.map((node) => node.id)));
+}
+
+/** The folder a selection is made in (null: the root) and how many items it holds. */
+export interface FolderContext {
+  id: string | null;
+  total: number;
 }
 
 /** Everything a user can do to files and folders, with the dialogs those actions need. */
@@ -145,7 +159,7 @@ export function useNodeActions(): NodeActions {
   const newFolder = useCallback((parentId: string | null) => setDialog({ kind: 'new-folder', parentId }), []);
 
   const menuFor = useCallback(
-    (nodes: FileNode[], siblings?: FileNode[]): MenuEntry[] => {
+    (nodes: FileNode[], siblings?: FileNode[], folder?: FolderContext): MenuEntry[] => {
       const single = nodes.length === 1 ? nodes[0] : undefined;
       const allFavorite = nodes.every((node) => node.favorite);
       const entries: MenuEntry[] = [];
@@ -164,7 +178,7 @@ export function useNodeActions(): NodeActions {
           label: single?.type === 'file' ? 'Download' : 'Download as zip',
           icon: 'download',
           primary: true,
-          run: () => download(nodes),
+          run: () => download(nodes, folder),
         },
         ...(single
           ? [

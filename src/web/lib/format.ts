@@ -43,18 +43,16 @@ export function formatDay(iso: string | null | undefined): string {
 
 /** "3 days", "5 hours", "12 minutes", "less than a minute". */
 export function formatDuration(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  const hours = Math.floor(minutes / 60);
-  const days = Math.floor(hours / 24);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (days >= 1) {
-    return plural(days, 'day');
+  // Days and hours to the nearest: a 30-day retention just begun reads "30 days", not "29 days".
+  if (ms >= 86_400_000) {
+    return plural(Math.round(ms / 86_400_000), 'day');
   }
-  if (hours >= 1) {
-    return plural(hours, 'hour');
+  if (ms >= 3_600_000) {
+    return plural(Math.round(ms / 3_600_000), 'hour');
   }
-  if (minutes >= 1) {
-    return plural(minutes, 'minute');
+  if (ms >= 60_000) {
+    return plural(Math.floor(ms / 60_000), 'minute');
   }
   return 'less than a minute';
 }

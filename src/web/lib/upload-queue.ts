@@ -252,7 +252,8 @@ export class UploadQueue {
 export function uploadTotals(items: readonly UploadItem[]) {
   const counted = items.filter((item) => item.status !== 'cancelled' && item.status !== 'skipped');
   const total = counted.reduce((sum, item) => sum + item.size, 0);
-  const loaded = counted.reduce((sum, item) => sum + (item.status === 'done' ? item.size : item.loaded), 0);
+  // A failed file's bytes were sent but not kept: they do not count as uploaded.
+  const loaded = counted.reduce((sum, item) => sum + (item.status === 'done' ? item.size : item.status === 'error' ? 0 : item.loaded), 0);
   return {
     total,
     loaded,

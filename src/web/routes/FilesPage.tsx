@@ -32,7 +32,8 @@ export function FilesPage({ folderId }: { folderId: string | null }) {
 
   const commands: BrowserCommands = {
     open: actions.open,
-    menuFor: actions.menuFor,
+    // All of a folder's items (Ctrl+A) download as the folder's zip, however many they are.
+    menuFor: (nodes, siblings) => actions.menuFor(nodes, siblings, { id: folderId, total: listing.total }),
     remove: actions.trash,
     rename: actions.rename,
     goUp:

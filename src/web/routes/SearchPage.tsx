@@ -103,26 +103,30 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
           </p>
         ) : null}
       </div>
-      {profile.error ? <ErrorState error={profile.error} /> : null}
-      <FileBrowser
-        source={source}
-        label="Search results"
-        view="list"
-        resetKey={paramsKey}
-        commands={commands}
-        secondary={(node) => `in My files${folderOfPath(pathOf(node), node.name).replace(/^\/$/, '')}`}
-        empty={
-          hasQuery ? (
-            <EmptyState icon="search" title="Nothing found">
-              <p>Try fewer filters or another part of the name.</p>
-            </EmptyState>
-          ) : (
-            <EmptyState icon="search" title="Search your files">
-              <p>Type part of a name, or pick types, sizes and dates.</p>
-            </EmptyState>
-          )
-        }
-      />
+      {/* A saved search that is gone shows one error, not its results' error as well. */}
+      {profile.error ? (
+        <ErrorState error={profile.error} />
+      ) : (
+        <FileBrowser
+          source={source}
+          label="Search results"
+          view="list"
+          resetKey={paramsKey}
+          commands={commands}
+          secondary={(node) => `in My files${folderOfPath(pathOf(node), node.name).replace(/^\/$/, '')}`}
+          empty={
+            hasQuery ? (
+              <EmptyState icon="search" title="Nothing found">
+                <p>Try fewer filters or another part of the name.</p>
+              </EmptyState>
+            ) : (
+              <EmptyState icon="search" title="Search your files">
+                <p>Type part of a name, or pick types, sizes and dates.</p>
+              </EmptyState>
+            )
+          }
+        />
+      )}
       {results.data && results.data.total > (items?.length ?? 0) ? (
         <div className="load-more">
           <button type="button" className="button" onClick={() => setPages(pages + 1)}>

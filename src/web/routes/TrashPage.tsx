@@ -153,7 +153,10 @@ export function TrashPage() {
             showToast('The trash is empty.', 'success');
           }}
         >
-          <p>All {formatCount(count, 'item')} in the trash will be deleted permanently. This cannot be undone.</p>
+          <p>
+            {count === 1 ? 'The item in the trash' : `All ${formatCount(count, 'item')} in the trash`} will be deleted permanently. This cannot
+            be undone.
+          </p>
         </ConfirmDialog>
       ) : null}
     </div>
