@@ -132,6 +132,24 @@ describe('uploads', () => {
     await panel().getByText('2 uploads complete').waitFor();
     await expect.poll(async () => (await api(context).children(inbox.id)).items.map((node) => node.name)).toEqual(['into-folder.txt']);
     await gone(item(page, 'into-folder.txt'));
+
+    // While files are held over a folder row, the hint names that folder; over the list, this one.
+    const transfer = await page.evaluateHandle(
+      `(() => { const t = new DataTransfer(); t.items.add(new File(['x'], 'held.txt')); return t; })()`,
+    );
+    await page.locator('.files-page').dispatchEvent('dragenter', { dataTransfer: transfer });
+    await page.locator('.drop-overlay').getByText('My files').waitFor();
+    await item(page, 'Inbox').dispatchEvent('dragover', { dataTransfer: transfer });
+    await page.locator('.drop-overlay').getByText('Inbox').waitFor();
+    await item(page, 'Inbox').dispatchEvent('dragleave', { dataTransfer: transfer });
+    await page.locator('.drop-overlay').getByText('My files').waitFor();
+  });
+
+  it('offers no upload into a folder that is not there', async () => {
+    await page.goto('/folders/00000000-0000-4000-8000-000000000000');
+    await page.getByRole('navigation', { name: 'Folder path' }).getByText('Folder not found').waitFor();
+    expect(await page.getByRole('button', { name: 'Upload', exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'New folder' }).isDisabled()).toBe(true);
   });
 
   it('creates folders and files from the toolbar in a subfolder too', async () => {

@@ -28,6 +28,8 @@ export interface FileBrowserProps {
   commands: BrowserCommands;
   /** A second line under the name (a search hit's folder, time left in the trash). */
   secondary?: (node: FileNode) => ReactNode;
+  /** Told which folder row something dragged is over (null: none), so the page can say where a drop goes. */
+  onDropTarget?: (folder: FileNode | null) => void;
 }
 
 interface MenuState {
@@ -54,7 +56,7 @@ function loadedItems(source: NodeSource): FileNode[] {
  * The file view: a virtualised list or grid over a NodeSource with multi-selection, keyboard
  * navigation, context menus and drag-and-drop (moving items onto folders, files from the desktop).
  */
-export function FileBrowser({ source, label, view, sort, resetKey, empty, commands, secondary }: FileBrowserProps) {
+export function FileBrowser({ source, label, view, sort, resetKey, empty, commands, secondary, onDropTarget }: FileBrowserProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const selection = useSelection(source, resetKey);
   const [menu, setMenu] = useState<MenuState | null>(null);
@@ -133,6 +135,12 @@ export function FileBrowser({ source, label, view, sort, resetKey, empty, comman
   const focusView = () => scrollRef.current?.focus({ preventScroll: true });
 
   const { handlers, dropTargetId } = useItemHandlers({ source, selection, commands, coarse, focusView, openMenu, siblings, targetsFor });
+  const onDropTargetRef = useRef(onDropTarget);
+  onDropTargetRef.current = onDropTarget;
+  useEffect(() => {
+    onDropTargetRef.current?.(dropTargetId === null ? null : (loadedItems(source).find((node) => node.id === dropTargetId) ?? null));
+    // Only a change of target matters; the source is read at that moment.
+  }, [dropTargetId]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.target !== event.currentTarget) {

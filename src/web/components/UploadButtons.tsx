@@ -4,7 +4,7 @@ import { collectPicked } from '../lib/dropped-files';
 import { Icon } from './Icon';
 
 /** "Upload files" and "Upload folder": hidden file inputs behind real buttons. */
-export function UploadButtons({ folderId }: { folderId: string | null }) {
+export function UploadButtons({ folderId, disabled = false }: { folderId: string | null; disabled?: boolean }) {
   const filesRef = useRef<HTMLInputElement>(null);
   const folderRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -21,11 +21,11 @@ export function UploadButtons({ folderId }: { folderId: string | null }) {
   };
   return (
     <>
-      <button type="button" className="button primary" onClick={() => filesRef.current?.click()}>
+      <button type="button" className="button primary" disabled={disabled} onClick={() => filesRef.current?.click()}>
         <Icon name="upload" size={18} />
         <span className="label-wide">Upload</span>
       </button>
-      <button type="button" className="button" onClick={() => folderRef.current?.click()}>
+      <button type="button" className="button" disabled={disabled} onClick={() => folderRef.current?.click()}>
         <Icon name="folder" size={18} />
         <span className="label-wide">Upload folder</span>
       </button>

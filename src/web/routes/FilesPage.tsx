@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { ApiError } from '../api/http';
 import type { FileNode } from '../api/types';
 import { Breadcrumbs } from '../components/Breadcrumbs';
 import { DropOverlay } from '../components/DropOverlay';
@@ -22,8 +23,12 @@ export function FilesPage({ folderId }: { folderId: string | null }) {
   const [prefs, setPrefs] = useViewPrefs();
   const listing = useFolderListing(folderId, prefs.sort, prefs.order);
   const actions = useNodeActions();
-  const drop = useFileDrop(folderId);
-  const folderName = listing.folder?.name ?? 'My files';
+  // A folder that is not there (or not loaded yet) is not "My files": nothing goes into it.
+  const unavailable = folderId !== null && !listing.folder;
+  const folderName = listing.folder?.name ?? (unavailable ? (listing.loading ? 'this folder' : 'an unavailable folder') : 'My files');
+  // A folder row that files from the desktop are dragged over: the drop goes there.
+  const [dropFolder, setDropFolder] = useState<FileNode | null>(null);
+  const drop = useFileDrop(folderId, !unavailable);
   const parentId = listing.folder?.parentId ?? null;
 
   useEffect(() => {
@@ -51,13 +56,25 @@ export function FilesPage({ folderId }: { folderId: string | null }) {
   return (
     <div className="page files-page" {...drop.handlers}>
       <div className="page-header">
-        <Breadcrumbs crumbs={listing.breadcrumbs} onMoveInto={actions.moveTo} />
+        <Breadcrumbs
+          crumbs={
+            unavailable && listing.error
+              ? [
+                  {
+                    id: folderId,
+                    name: listing.error instanceof ApiError && listing.error.status === 404 ? 'Folder not found' : 'Folder unavailable',
+                  },
+                ]
+              : listing.breadcrumbs
+          }
+          onMoveInto={actions.moveTo}
+        />
         <div className="toolbar" role="toolbar" aria-label="Folder actions">
-          <button type="button" className="button" onClick={() => actions.newFolder(folderId)}>
+          <button type="button" className="button" disabled={unavailable} onClick={() => actions.newFolder(folderId)}>
             <Icon name="folderPlus" size={18} />
             <span className="label-wide">New folder</span>
           </button>
-          <UploadButtons folderId={folderId} />
+          <UploadButtons folderId={folderId} disabled={unavailable} />
           <span className="toolbar-spacer" />
           <ViewControls prefs={prefs} onChange={setPrefs} />
         </div>
@@ -69,13 +86,14 @@ export function FilesPage({ folderId }: { folderId: string | null }) {
         sort={{ key: prefs.sort, order: prefs.order, onChange: (sort, order) => setPrefs({ sort, order }) }}
         resetKey={folderId}
         commands={commands}
+        onDropTarget={setDropFolder}
         empty={
           <EmptyState icon="upload" title="This folder is empty">
             <p>Drop files or folders here, or use Upload.</p>
           </EmptyState>
         }
       />
-      {drop.active ? <DropOverlay folderName={folderName} /> : null}
+      {drop.active ? <DropOverlay folderName={dropFolder?.type === 'folder' ? dropFolder.name : folderName} /> : null}
       {actions.element}
     </div>
   );
