@@ -48,6 +48,19 @@ describe('share links', () => {
     await guest.getByRole('heading', { name: 'plan.txt' }).waitFor();
     expect(await guest.getByText('This link is protected by a password.').count()).toBe(0);
     await guest.context().close();
+
+    // This browser remembers the address of the link it created: it can be copied again later.
+    // A link made elsewhere (here through the API) has no address to copy, and says so.
+    await api(context).share((await api(context).upload('elsewhere.txt', 'x')).id);
+    await page.goto('/shared');
+    const row = page.locator('.shared-item').filter({ hasText: 'plan.txt' });
+    await row.getByRole('button', { name: 'Copy link' }).waitFor();
+    await page.locator('.shared-item').filter({ hasText: 'elsewhere.txt' }).getByText('Address not kept here').waitFor();
+    // Signing out forgets them (a shared computer).
+    await page.getByRole('button', { name: /Account/ }).click();
+    await page.getByRole('menuitem', { name: /^Sign out/ }).click();
+    await page.waitForURL(/\/login/);
+    expect(await page.evaluate("localStorage.getItem('fileflow.shareLinks')")).toBeNull();
   });
 
   it('lets a visitor browse a shared folder, preview a file and get the zip', async () => {

@@ -1,8 +1,14 @@
 import { apiRequest } from './http';
 import type { NewShare, ShareChanges, ShareLink } from './types';
+import { forgetLink, rememberedLink, rememberLink } from '../lib/remembered-links';
 
-export function createShare(input: NewShare): Promise<ShareLink> {
-  return apiRequest('POST', '/api/shares', input);
+export async function createShare(input: NewShare): Promise<ShareLink> {
+  const share = await apiRequest<ShareLink>('POST', '/api/shares', input);
+  const url = shareUrl(share);
+  if (url) {
+    rememberLink(share.id, url);
+  }
+  return share;
 }
 
 export async function listShares(signal?: AbortSignal): Promise<ShareLink[]> {
@@ -15,14 +21,18 @@ export function updateShare(id: string, changes: ShareChanges): Promise<ShareLin
 }
 
 /** Revoked at once: the link answers 404 afterwards. */
-export function revokeShare(id: string): Promise<void> {
-  return apiRequest('DELETE', `/api/shares/${encodeURIComponent(id)}`);
+export async function revokeShare(id: string): Promise<void> {
+  await apiRequest('DELETE', `/api/shares/${encodeURIComponent(id)}`);
+  forgetLink(id);
 }
 
-/** The link to hand out (the server's URL, or this origin's /s/:token); null once it is no longer known. */
+/**
+ * The link to hand out: the server's URL, or this origin's /s/:token, when the answer has them (only
+ * the one that created the link does), else as this browser remembered it; null when unknown.
+ */
 export function shareUrl(share: ShareLink): string | null {
   if (share.url) {
     return share.url;
   }
-  return share.token ? `${window.location.origin}/s/${share.token}` : null;
+  return share.token ? `${window.location.origin}/s/${share.token}` : rememberedLink(share.id);
 }

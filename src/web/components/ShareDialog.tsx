@@ -155,7 +155,16 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
             <li key={share.id} className="share-item">
               <ShareLinkSummary share={share} />
               <div className="share-item-actions">
-                {shareUrl(share) ? <CopyButton text={shareUrl(share) ?? ''} label="Copy" className="button small" /> : null}
+                {shareUrl(share) ? (
+                  <CopyButton text={shareUrl(share) ?? ''} label="Copy" className="button small" />
+                ) : (
+                  <span
+                    className="muted small-text"
+                    title="FileFlow keeps only a fingerprint of each link: its address is shown when it is created, and this browser remembers the ones it created."
+                  >
+                    Address not kept here
+                  </span>
+                )}
                 <button
                   type="button"
                   className="button small"

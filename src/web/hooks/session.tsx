@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { fetchMe, logout as apiLogout } from '../api/auth';
+import { forgetAllLinks } from '../lib/remembered-links';
 import { ApiError, onUnauthenticated } from '../api/http';
 import type { User } from '../api/types';
 
@@ -63,6 +64,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       await apiLogout();
     } finally {
+      // A shared computer: the next person to use this browser must not find the links.
+      forgetAllLinks();
       setUser(null);
       setStatus('anonymous');
     }
