@@ -40,6 +40,18 @@ describe('file browser', () => {
     await current.waitFor();
     await expect.poll(async () => (await current.boundingBox())!.x + (await current.boundingBox())!.width).toBeLessThanOrEqual(390);
     expect((await current.boundingBox())!.x).toBeGreaterThanOrEqual(0);
+    await page.getByRole('heading', { name: 'Drafts for review', level: 1 }).waitFor();
+
+    // A deep path keeps its start and end in view; the folders between are behind "…".
+    await page.setViewportSize({ width: 1366, height: 800 });
+    const path = page.getByRole('navigation', { name: 'Folder path' });
+    await path.getByRole('link', { name: 'My files' }).waitFor();
+    await path.getByRole('link', { name: 'Second quarter' }).waitFor();
+    expect(await path.getByText('Customers and partners').count()).toBe(0);
+    await path.getByRole('button', { name: '2 more folders in the path' }).click();
+    await page.getByRole('menu', { name: 'Folders in the path' }).getByRole('menuitem', { name: 'Customers and partners' }).click();
+    await page.waitForURL(/\/folders\//);
+    await page.getByRole('heading', { name: 'Customers and partners', level: 1 }).waitFor();
   });
 
   it('refuses a duplicate folder name inside the dialog', async () => {

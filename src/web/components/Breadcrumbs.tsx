@@ -5,10 +5,15 @@ import { collectDropped } from '../lib/dropped-files';
 import { folderPath } from '../lib/routes';
 import { uploadTree } from '../hooks/uploads';
 import type { FileNode } from '../api/types';
+import { navigate } from '../hooks/navigation';
+import { ContextMenu } from './ContextMenu';
 import { Icon } from './Icon';
 import { Link } from './Link';
 
 /** The path to the current folder; each step is a link and a drop target for moves and uploads. */
+/** Paths longer than this many steps show the first and the last two, the rest behind "…". */
+const MAX_SHOWN = 4;
+
 export function Breadcrumbs({
   crumbs,
   onMoveInto,
@@ -18,6 +23,10 @@ export function Breadcrumbs({
 }) {
   const [over, setOver] = useState<string | null>(null);
   const all: { id: string | null; name: string }[] = [{ id: null, name: 'My files' }, ...crumbs];
+  // A deep path keeps its start and its end in view; the folders between are one click away.
+  const hidden = all.length > MAX_SHOWN ? all.slice(1, -2) : [];
+  const shown = hidden.length > 0 ? [all[0]!, ...all.slice(-2)] : all;
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
   // A path wider than the screen (a phone, a deep folder) shows its end: the current folder.
   const list = useRef<HTMLOListElement>(null);
   const pathKey = crumbs.map((crumb) => crumb.id).join('/');
@@ -29,10 +38,29 @@ export function Breadcrumbs({
   return (
     <nav className="breadcrumbs" aria-label="Folder path">
       <ol ref={list}>
-        {all.map((crumb, i) => {
+        {shown.map((crumb, i) => {
           const key = crumb.id ?? 'root';
-          const last = i === all.length - 1;
-          return (
+          const last = i === shown.length - 1;
+          const more =
+            i === 1 && hidden.length > 0 ? (
+              <li key="more" className="crumb">
+                <Icon name="chevronRight" size={16} className="crumb-separator" />
+                <button
+                  type="button"
+                  className="crumb-link crumb-more"
+                  aria-label={`${hidden.length} more folder${hidden.length === 1 ? '' : 's'} in the path`}
+                  aria-haspopup="menu"
+                  onClick={(event) => {
+                    const box = event.currentTarget.getBoundingClientRect();
+                    setMenu({ x: box.left, y: box.bottom + 4 });
+                  }}
+                >
+                  …
+                </button>
+              </li>
+            ) : null;
+          return [
+            more,
             <li
               key={key}
               className={over === key ? 'crumb is-drop-target' : 'crumb'}
@@ -72,10 +100,24 @@ export function Breadcrumbs({
                   <span>{crumb.name}</span>
                 </Link>
               )}
-            </li>
-          );
+            </li>,
+          ];
         })}
       </ol>
+      {menu ? (
+        <ContextMenu
+          x={menu.x}
+          y={menu.y}
+          entries={hidden.map((crumb) => ({
+            id: crumb.id ?? 'root',
+            label: crumb.name,
+            icon: 'folder' as const,
+            run: () => navigate(folderPath(crumb.id)),
+          }))}
+          onClose={() => setMenu(null)}
+          label="Folders in the path"
+        />
+      ) : null}
     </nav>
   );
 }

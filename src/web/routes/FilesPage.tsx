@@ -56,6 +56,7 @@ export function FilesPage({ folderId }: { folderId: string | null }) {
   return (
     <div className="page files-page" {...drop.handlers}>
       <div className="page-header">
+        <h1 className="visually-hidden">{folderName}</h1>
         <Breadcrumbs
           crumbs={
             unavailable && listing.error
