@@ -32,18 +32,33 @@ describe('previews and downloads', () => {
     expect(await page.evaluate("'pwned' in window")).toBe(false);
   });
 
-  it("opens the share and rename dialogs from the preview's own buttons", async () => {
+  it("renames, shares and trashes from the preview's own buttons, and stays in the preview", async () => {
     await api(context).upload('draft.txt', 'draft');
+    await api(context).upload('later.txt', 'later');
     await page.goto('/');
     await item(page, 'draft.txt').dblclick();
     await dialog().locator('pre').waitFor();
     await dialog().getByRole('button', { name: 'Rename' }).click();
-    await expect.poll(() => page.getByRole('dialog').getByRole('textbox').inputValue()).toBe('draft.txt');
-    await page.keyboard.press('Escape');
-    await item(page, 'draft.txt').dblclick();
-    await dialog().locator('pre').waitFor();
+    const rename = page.getByRole('dialog', { name: 'Rename file' });
+    await expect.poll(() => rename.getByRole('textbox').inputValue()).toBe('draft.txt');
+    await rename.getByRole('textbox').fill('final.txt');
+    await rename.getByRole('button', { name: 'Rename' }).click();
+    // Back in the preview, under the new name.
+    await page.getByRole('dialog', { name: 'final.txt' }).locator('pre').waitFor();
+    await item(page, 'final.txt').waitFor();
+
     await dialog().getByRole('button', { name: /Share/ }).click();
-    await page.getByRole('dialog', { name: /Share/ }).waitFor();
+    const share = page.getByRole('dialog', { name: /Share/ });
+    await share.waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'final.txt' }).locator('pre').waitFor();
+
+    // Moving it to the trash shows the next file; trashing the last one closes the preview.
+    await dialog().getByRole('button', { name: 'Move to trash' }).click();
+    await page.getByRole('dialog', { name: 'later.txt' }).locator('pre').waitFor();
+    await dialog().getByRole('button', { name: 'Move to trash' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
   });
 
   it('previews images and steps to the next file with the arrow keys', async () => {

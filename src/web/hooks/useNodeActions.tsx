@@ -17,12 +17,18 @@ import { showToast, type ToastAction } from './toasts';
 const PreviewDialog = lazy(() => import('../components/preview/PreviewDialog'));
 const ShareDialog = lazy(() => import('../components/ShareDialog'));
 
+/** A preview to go back to when a dialog opened from it closes. */
+interface PreviewState {
+  nodes: FileNode[];
+  index: number;
+}
+
 type Dialog =
-  | { kind: 'rename'; node: FileNode }
+  | { kind: 'rename'; node: FileNode; back?: PreviewState }
   | { kind: 'new-folder'; parentId: string | null }
   | { kind: 'move' | 'copy'; nodes: FileNode[] }
-  | { kind: 'share'; node: FileNode }
-  | { kind: 'preview'; nodes: FileNode[]; index: number };
+  | { kind: 'share'; node: FileNode; back?: PreviewState }
+  | ({ kind: 'preview' } & PreviewState);
 
 export interface NodeActions {
   open: (node: FileNode, siblings?: FileNode[]) => void;
@@ -226,23 +232,33 @@ export function useNodeActions(): NodeActions {
       return null;
     }
     switch (dialog.kind) {
-      case 'rename':
+      case 'rename': {
+        const { node, back } = dialog;
+        // Renamed from a preview: back to the preview, showing the new name.
+        let renamed = node;
         return (
           <PromptDialog
-            title={`Rename ${dialog.node.type}`}
+            title={`Rename ${node.type}`}
             label="New name"
-            initialValue={dialog.node.name}
-            selectStem={dialog.node.type === 'file'}
+            initialValue={node.name}
+            selectStem={node.type === 'file'}
             submitLabel="Rename"
-            onClose={close}
+            onClose={() =>
+              setDialog(
+                back
+                  ? { kind: 'preview', nodes: back.nodes.map((each) => (each.id === renamed.id ? renamed : each)), index: back.index }
+                  : null,
+              )
+            }
             onSubmit={async (name) => {
-              if (name !== dialog.node.name) {
-                await updateNode(dialog.node.id, { name });
+              if (name !== node.name) {
+                renamed = await updateNode(node.id, { name });
                 invalidateData();
               }
             }}
           />
         );
+      }
       case 'new-folder':
         return (
           <PromptDialog
@@ -283,7 +299,7 @@ export function useNodeActions(): NodeActions {
       case 'share':
         return (
           <Suspense fallback={null}>
-            <ShareDialog node={dialog.node} onClose={close} />
+            <ShareDialog node={dialog.node} onClose={() => setDialog(dialog.back ? { kind: 'preview', ...dialog.back } : null)} />
           </Suspense>
         );
       case 'preview':
@@ -293,7 +309,16 @@ export function useNodeActions(): NodeActions {
               nodes={dialog.nodes}
               initialIndex={dialog.index}
               onClose={close}
-              menuFor={(node) => menuFor([node]).filter((entry) => entry.id !== 'open')}
+              menuFor={(node, at) =>
+                menuFor([node])
+                  .filter((entry) => entry.id !== 'open')
+                  .map((entry) =>
+                    // Rename and share from a preview come back to it.
+                    entry.id === 'rename' || entry.id === 'share'
+                      ? { ...entry, run: () => setDialog({ kind: entry.id as 'rename' | 'share', node, back: at }) }
+                      : entry,
+                  )
+              }
             />
           </Suspense>
         );

@@ -17,11 +17,14 @@ export default function PreviewDialog({
   nodes: FileNode[];
   initialIndex: number;
   onClose: () => void;
-  menuFor: (node: FileNode) => MenuEntry[];
+  /** The actions on the file shown; `at` is where the preview stands, to come back to. */
+  menuFor: (node: FileNode, at: { nodes: FileNode[]; index: number }) => MenuEntry[];
 }) {
+  // The files stepped through; one moved to the trash leaves the list and the next one shows.
+  const [list, setList] = useState(nodes);
   const [index, setIndex] = useState(initialIndex);
-  const node = nodes[index];
-  const count = nodes.length;
+  const node = list[index];
+  const count = list.length;
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -42,7 +45,7 @@ export default function PreviewDialog({
   if (!node) {
     return null;
   }
-  const actions = menuFor(node).filter((entry) => ['download', 'share', 'rename', 'trash'].includes(entry.id));
+  const actions = menuFor(node, { nodes: list, index }).filter((entry) => ['download', 'share', 'rename', 'trash'].includes(entry.id));
   return (
     <Modal title={node.name} size="full" onClose={onClose} className="preview-dialog">
       <div className="preview-toolbar">
@@ -57,12 +60,17 @@ export default function PreviewDialog({
               type="button"
               className={entry.danger ? 'button small danger' : 'button small'}
               onClick={() => {
-                // Close first: closing and the action's own dialog (share, rename) are one state,
-                // and the later of two updates in one batch wins.
-                if (entry.id !== 'download') {
-                  onClose();
-                }
                 entry.run();
+                if (entry.id === 'trash') {
+                  // Trashed (with Undo in its toast): show the next file, or close after the last.
+                  const rest = list.filter((each) => each.id !== node.id);
+                  if (rest.length === 0) {
+                    onClose();
+                  } else {
+                    setList(rest);
+                    setIndex(Math.min(index, rest.length - 1));
+                  }
+                }
               }}
             >
               <Icon name={entry.icon} size={16} />
