@@ -73,6 +73,27 @@ describe('sign-up, sign-in, sign-out', () => {
     await context.close();
   });
 
+  it('says so when the session was ended elsewhere while the page was open', async () => {
+    const context = await e2e.newContext();
+    const credentials = await api(context).register();
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+    // Another browser signs every other session out.
+    const other = await e2e.newContext();
+    expect(
+      (await other.request.post('/api/auth/login', { data: { email: credentials.email, password: credentials.password } })).status(),
+    ).toBe(200);
+    expect((await other.request.delete('/api/sessions')).status()).toBe(204);
+    await page.getByRole('link', { name: 'Trash' }).click();
+    await page.waitForURL((url) => url.pathname === '/login');
+    await page.getByRole('status').getByText('You were signed out').waitFor();
+    await fillLogin(page, credentials, false);
+    await page.waitForURL((url) => url.pathname === '/trash');
+    await other.close();
+    await context.close();
+  });
+
   it('keeps a remembered session for 30 days and a plain one only for the browser session', async () => {
     const context = await e2e.newContext();
     const credentials = await api(context).register();

@@ -14,6 +14,8 @@ export interface Session {
   /** Sets the user from a sign-in or registration answer. */
   signedIn: (user: User) => void;
   signOut: () => Promise<void>;
+  /** True when the server ended this browser's session while it was in use (signed out elsewhere, expired). */
+  endedElsewhere: boolean;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -22,6 +24,7 @@ const SessionContext = createContext<Session | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [status, setStatus] = useState<Session['status']>('loading');
+  const [endedElsewhere, setEndedElsewhere] = useState(false);
 
   const refresh = useCallback(async () => {
     try {
@@ -50,7 +53,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     () =>
       onUnauthenticated(() => {
         setUser(null);
-        setStatus('anonymous');
+        setStatus((current) => {
+          if (current === 'signed-in') {
+            setEndedElsewhere(true);
+          }
+          return 'anonymous';
+        });
       }),
     [],
   );
@@ -58,6 +66,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signedIn = useCallback((next: User) => {
     setUser(next);
     setStatus('signed-in');
+    setEndedElsewhere(false);
   }, []);
 
   const signOut = useCallback(async () => {
@@ -72,8 +81,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo(
-    () => ({ status, user, refresh, ensureChecked, signedIn, signOut }),
-    [status, user, refresh, ensureChecked, signedIn, signOut],
+    () => ({ status, user, refresh, ensureChecked, signedIn, signOut, endedElsewhere }),
+    [status, user, refresh, ensureChecked, signedIn, signOut, endedElsewhere],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

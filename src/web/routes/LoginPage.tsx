@@ -54,6 +54,11 @@ export function LoginPage({ next }: { next: string | null }) {
           void submit();
         }}
       >
+        {session.endedElsewhere && !error ? (
+          <p className="form-notice" role="status">
+            You were signed out (from another browser, by a password change, or because the session ended). Sign in again to go on.
+          </p>
+        ) : null}
         <TextField
           label="Email"
           type="email"
