@@ -121,9 +121,13 @@ describe('file browser', () => {
 
     const inArchive = (await client.children(archive.id)).items.map((node) => node.name).sort();
     expect(inArchive).toEqual(['drag.txt', 'note.txt']);
+    // The toast undoes the last move: drag.txt comes back.
+    await page.locator('.toast').filter({ hasText: 'Moved “drag.txt”.' }).getByRole('button', { name: 'Undo' }).click();
+    await toast(page, 'Moved back “drag.txt”.');
+    await item(page, 'drag.txt').waitFor();
+    expect((await client.children(archive.id)).items.map((node) => node.name)).toEqual(['note.txt']);
     await item(page, 'Archive').dblclick();
     await item(page, 'note.txt').waitFor();
-    await item(page, 'drag.txt').waitFor();
   });
 
   it('copies an item into another folder with the folder picker', async () => {

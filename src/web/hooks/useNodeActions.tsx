@@ -158,6 +158,8 @@ export function useNodeActions(): NodeActions {
         nodes.filter((node) => node.id !== targetId),
         'Moved',
         (node) => updateNode(node.id, { parentId: targetId }),
+        // Undo moves each back to the folder it came from.
+        (done) => ({ label: 'Undo', run: () => void each(done, 'Moved back', (node) => updateNode(node.id, { parentId: node.parentId })) }),
       ),
     [],
   );
