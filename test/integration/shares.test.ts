@@ -107,11 +107,15 @@ describe('creating share links', () => {
     expect(exact).toMatchObject({ maxDownloads: 3, hasPassword: true });
     const withOffset = await share(alice, { nodeId: file.id, expiresAt: '2999-01-01T02:00:00+02:00' });
     expect(withOffset.expiresAt).toBe('2999-01-01T00:00:00.000Z');
+    // A date alone is its start (UTC), as for upload times and search bounds.
+    expect((await share(alice, { nodeId: file.id, expiresAt: '2999-06-30' })).expiresAt).toBe('2999-06-30T00:00:00.000Z');
 
     const bad: Array<[Record<string, unknown>, string]> = [
       [{ nodeId: file.id, expiresAt: at.toISOString(), expiresInDays: 2 }, 'expires'],
       [{ nodeId: file.id, expiresAt: new Date(Date.now() - 60_000).toISOString() }, 'expiresAt'],
       [{ nodeId: file.id, expiresAt: 'tomorrow' }, 'expiresAt'],
+      [{ nodeId: file.id, expiresAt: '2999-02-30' }, 'expiresAt'],
+      [{ nodeId: file.id, expiresAt: '2020-01-01' }, 'expiresAt'],
       [{ nodeId: file.id, expiresInDays: 0 }, 'expiresInDays'],
       [{ nodeId: file.id, expiresInDays: -1 }, 'expiresInDays'],
       [{ nodeId: file.id, expiresInDays: 1.5 }, 'expiresInDays'],
@@ -130,7 +134,7 @@ describe('creating share links', () => {
       expect(res.json().error.message).toContain(field);
     }
     const list = (await alice.get('/api/shares')).json().items;
-    expect(list).toHaveLength(3);
+    expect(list).toHaveLength(4);
   });
 
   it('answers 404 for another user’s node, an unknown id, a trashed node and anonymous callers get 401', async () => {

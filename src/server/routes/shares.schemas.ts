@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import type { FileNodeRow, ShareRow } from '../db/schema/index.js';
 
+/** An expiry as ISO 8601: a time (with its offset) or a date alone (its start, UTC), as upload times and search bounds take them. */
+const expiryTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { message: 'must be an ISO 8601 time or date' });
+
 // The optional fields take null for "not given", as the answers write them (`maxDownloads: null`).
 export const createShareBody = z.object({
   nodeId: z.string().max(100),
-  expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time' }).nullish(),
+  expiresAt: expiryTime.nullish(),
   expiresInDays: z.number().int().min(1).max(3650).nullish(),
   password: z.string().min(1).max(1024).nullish(),
   maxDownloads: z.number().int().min(1).max(1_000_000_000).nullish(),
@@ -12,7 +15,7 @@ export const createShareBody = z.object({
 
 // Absent fields stay as they are; null removes the password or the download limit.
 export const updateShareBody = z.object({
-  expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time' }).nullish(),
+  expiresAt: expiryTime.nullish(),
   expiresInDays: z.number().int().min(1).max(3650).nullish(),
   password: z
     .string()
