@@ -130,6 +130,22 @@ describe('file browser', () => {
     await item(page, 'note.txt').waitFor();
   });
 
+  it('makes a new folder inside the folder picker and moves there', async () => {
+    await api(context).upload('loose.txt', 'to file away');
+    await page.goto('/');
+    await item(page, 'loose.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Move to…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Move “loose.txt”' });
+    await picker.getByRole('button', { name: 'New folder' }).click();
+    await picker.getByLabel('New folder name').fill('Filed');
+    await picker.getByRole('button', { name: 'Create' }).click();
+    await picker.getByText('Destination:').getByText('Filed').waitFor();
+    await picker.getByRole('button', { name: 'Move here' }).click();
+    await toast(page, 'Moved “loose.txt”.');
+    await item(page, 'Filed').dblclick();
+    await item(page, 'loose.txt').waitFor();
+  });
+
   it('copies an item into another folder with the folder picker', async () => {
     const client = api(context);
     const target = await client.folder('Backup');

@@ -1,7 +1,10 @@
 import { useState } from 'react';
-import { listChildren } from '../api/tree';
+import { errorMessage } from '../api/http';
+import { createFolder, listChildren } from '../api/tree';
 import type { Breadcrumb } from '../api/types';
+import { invalidateData } from '../hooks/data-version';
 import { useAsync } from '../hooks/useAsync';
+import { FormError } from './FormFields';
 import { Icon } from './Icon';
 import { Modal } from './Modal';
 import { ErrorState, Spinner } from './States';
@@ -21,6 +24,9 @@ export interface FolderPickerDialogProps {
 export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTarget, onPick, onClose }: FolderPickerDialogProps) {
   const [folderId, setFolderId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // A new folder made here, then entered: somewhere to move things that does not exist yet.
+  const [newName, setNewName] = useState<string | null>(null);
+  const [newError, setNewError] = useState<string | null>(null);
   const listing = useAsync((signal) => listChildren(folderId, { sort: 'name', order: 'asc', offset: 0, limit: 1000 }, signal), [folderId]);
   const folders = (listing.data?.items ?? []).filter((item) => item.type === 'folder' && !excludeIds.includes(item.id));
   const crumbs: Breadcrumb[] = [{ id: '', name: 'My files' }, ...(listing.data?.breadcrumbs ?? [])];
@@ -33,6 +39,18 @@ export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTa
       onClose={onClose}
       footer={
         <>
+          <button
+            type="button"
+            className="button"
+            disabled={newName !== null || Boolean(listing.error)}
+            onClick={() => {
+              setNewName('');
+              setNewError(null);
+            }}
+          >
+            <Icon name="folderPlus" size={16} /> New folder
+          </button>
+          <span className="toolbar-spacer" />
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
@@ -65,6 +83,43 @@ export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTa
           </span>
         ))}
       </nav>
+      {newName !== null ? (
+        <form
+          className="picker-new-folder"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const name = newName.trim();
+            if (!name) {
+              setNewError('Enter a name.');
+              return;
+            }
+            createFolder(name, folderId).then(
+              (folder) => {
+                invalidateData();
+                setNewName(null);
+                setFolderId(folder.id);
+              },
+              (failure: unknown) => setNewError(errorMessage(failure)),
+            );
+          }}
+        >
+          <input
+            className="input"
+            aria-label="New folder name"
+            placeholder="New folder name"
+            autoFocus
+            value={newName}
+            onChange={(event) => setNewName(event.target.value)}
+          />
+          <button type="submit" className="button small primary">
+            Create
+          </button>
+          <button type="button" className="button small" onClick={() => setNewName(null)}>
+            Cancel
+          </button>
+          <FormError message={newError} />
+        </form>
+      ) : null}
       <div className="picker-list" role="list" aria-label={`Folders in ${here}`}>
         {listing.loading && !listing.data ? <Spinner /> : null}
         {listing.error ? <ErrorState error={listing.error} onRetry={listing.reload} /> : null}
