@@ -121,6 +121,27 @@ describe('personal access tokens', () => {
     expect((await alice.delete(`/api/tokens/${created.id}`)).statusCode).toBe(404);
   });
 
+  it('answers a bad or revoked token 401 where a user is needed, and like anyone where none is', async () => {
+    const alice = await t.newUser();
+    const created = await createToken(alice);
+    await alice.delete(`/api/tokens/${created.id}`);
+    const file = await alice.upload('shared.txt', 'for everyone');
+    const link = (await alice.post('/api/shares', { nodeId: file.id })).json();
+    for (const stale of [alice.withToken(created.token), alice.withToken('ffp_not_a_real_token'), alice.withToken('garbage')]) {
+      const me = await stale.get('/api/me');
+      expect(me.statusCode).toBe(401);
+      expect(me.json().error).toEqual({ code: 'unauthenticated', message: 'The access token is invalid or has been revoked.' });
+      // A bad token does not fall back to the session cookie the client also holds.
+      expect((await stale.get('/api/folders/root/children', { cookie: alice.cookie! })).statusCode).toBe(401);
+      // Routes that need nobody answer as they answer anyone: a monitor or a link still works.
+      expect((await stale.get('/api/health')).statusCode).toBe(200);
+      expect((await stale.get(`/api/public/shares/${link.token}`)).statusCode).toBe(200);
+      expect((await stale.get(`/api/public/shares/${link.token}/content`)).body).toBe('for everyone');
+      const login = await stale.post('/api/auth/login', { email: alice.user.email, password: alice.password });
+      expect(login.statusCode).toBe(200);
+    }
+  });
+
   it('refuses a token at once after its revocation, even with requests racing it', async () => {
     const alice = await t.newUser();
     const created = await createToken(alice);

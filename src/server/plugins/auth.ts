@@ -33,10 +33,12 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** The authenticated principal; 401 without one. */
+const BAD_TOKEN = 'The access token is invalid or has been revoked.';
+
+/** The authenticated principal; 401 without one (saying so when a bearer token was sent and is no good). */
 export function requireUser(request: FastifyRequest): Principal {
   if (!request.principal) {
-    throw unauthenticated();
+    throw bearerToken(request) === undefined ? unauthenticated() : unauthenticated(BAD_TOKEN);
   }
   request.principalUsed = true;
   return request.principal;
@@ -82,8 +84,9 @@ const ANSWER_HEADERS = ['content-type', 'content-length', 'content-disposition',
 
 /**
  * Resolves the principal of every request from `Authorization: Bearer` (personal access tokens) or
- * the session cookie. A request with a bad bearer token is refused outright rather than falling
- * back to a cookie, so a revoked token never works by accident.
+ * the session cookie. A request with a bad bearer token never falls back to a cookie, so a revoked
+ * token never works by accident: a route that needs a user answers it 401, and a route that needs
+ * none (health, public links, sign-in) answers it as it answers anyone.
  *
  * With `overlapChecks` (a PostgreSQL server, where other processes revoke credentials and every
  * request must read the credential), a GET or HEAD whose credential this process has seen before
@@ -133,9 +136,6 @@ async function authPlugin(app: FastifyInstance, options: { auth: AuthService; to
       return;
     }
     request.principal = await authenticate();
-    if (bearer !== undefined && !request.principal) {
-      throw unauthenticated('The access token is invalid or has been revoked.');
-    }
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -145,7 +145,7 @@ async function authPlugin(app: FastifyInstance, options: { auth: AuthService; to
     }
     request.principal = undefined;
     const viaBearer = bearerToken(request) !== undefined;
-    if (check === 'revoked' && !request.principalUsed && !viaBearer) {
+    if (check === 'revoked' && !request.principalUsed) {
       // The answer did not depend on who asked: it is what an anonymous visitor gets.
       return payload;
     }
@@ -162,7 +162,7 @@ async function authPlugin(app: FastifyInstance, options: { auth: AuthService; to
       reply.code(500);
       return JSON.stringify({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } });
     }
-    const message = viaBearer ? 'The access token is invalid or has been revoked.' : 'You need to sign in.';
+    const message = viaBearer ? BAD_TOKEN : 'You need to sign in.';
     reply.code(401);
     return JSON.stringify({ error: { code: 'unauthenticated', message } });
   });
