@@ -62,7 +62,14 @@ describe('creating share links', () => {
     const fileShare = await share(alice, { nodeId: file.id });
     const folderShare = await share(alice, { nodeId: folder.id });
     expect(Object.keys(fileShare).sort()).toEqual([...SHARE_KEYS, 'token', 'url'].sort());
-    expect(fileShare).toMatchObject({ nodeId: file.id, nodeName: 'report.pdf', nodeType: 'file', maxDownloads: null, accessCount: 0, hasPassword: false });
+    expect(fileShare).toMatchObject({
+      nodeId: file.id,
+      nodeName: 'report.pdf',
+      nodeType: 'file',
+      maxDownloads: null,
+      accessCount: 0,
+      hasPassword: false,
+    });
     expect(folderShare).toMatchObject({ nodeId: folder.id, nodeType: 'folder' });
     for (const s of [fileShare, folderShare]) {
       // 256 bits in base64url is 43 characters.
@@ -206,7 +213,14 @@ describe('changing a link', () => {
     const raised = await alice.patch(`/api/shares/${s.id}`, { maxDownloads: 3 });
     expect(raised.statusCode, raised.body).toBe(200);
     expect(Object.keys(raised.json()).sort()).toEqual(SHARE_KEYS);
-    expect(raised.json()).toMatchObject({ id: s.id, maxDownloads: 3, accessCount: 1, expiresAt: s.expiresAt, hasPassword: false, nodeName: 'plan.txt' });
+    expect(raised.json()).toMatchObject({
+      id: s.id,
+      maxDownloads: 3,
+      accessCount: 1,
+      expiresAt: s.expiresAt,
+      hasPassword: false,
+      nodeName: 'plan.txt',
+    });
     expect(JSON.stringify(raised.json())).not.toContain(s.token);
     expect((await pub(s.token)).json().downloadsLeft).toBe(2);
     expect((await pub(s.token, '/content')).statusCode).toBe(200);
@@ -346,7 +360,9 @@ describe('expiry and download limits', () => {
     const folder = await alice.mkdir('E');
     const fileShare = await share(alice, { nodeId: file.id });
     const folderShare = await share(alice, { nodeId: folder.id, password: 'pw' });
-    await t.database.db.execute(sql`update shares set expires_at = now() - interval '1 second' where id in (${fileShare.id}, ${folderShare.id})`);
+    await t.database.db.execute(
+      sql`update shares set expires_at = now() - interval '1 second' where id in (${fileShare.id}, ${folderShare.id})`,
+    );
     for (const [s, paths] of [
       [fileShare, ['', '/content']],
       [folderShare, ['', '/children', '/zip']],
@@ -529,13 +545,45 @@ describe('password-protected links', () => {
     expect(withCookie.statusCode).toBe(200);
     expect(withCookie.body).toBe('the secret');
     // A wrong header does not spoil a valid cookie, and a forged cookie does nothing.
-    expect((await pub(s.token, '/content', { cookie: `ff_share_unlock=${cookie!.value}`, 'x-share-password': 'nope' })).statusCode).toBe(200);
+    expect((await pub(s.token, '/content', { cookie: `ff_share_unlock=${cookie!.value}`, 'x-share-password': 'nope' })).statusCode).toBe(
+      200,
+    );
     const [expires] = cookie!.value.split('.');
     for (const forged of [`${expires}.forged`, `${Number(expires) + 1000}.${cookie!.value.split('.')[1]}`, 'garbage', '']) {
       expectError(await pub(s.token, '/content', { cookie: `ff_share_unlock=${forged}` }), 401, 'password_required');
     }
     // The cookie of one link does not unlock another, even one with the same password.
     expectError(await pub(sameP.token, '/content', { cookie: `ff_share_unlock=${cookie!.value}` }), 401, 'password_required');
+  });
+
+  it('takes a password with non-ASCII characters in X-Share-Password, sent as UTF-8 or Latin-1 (real socket)', async () => {
+    const alice = await t.newUser();
+    const file = await alice.upload('umlaut.txt', 'grüße');
+    if (!t.app.server.listening) {
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+    }
+    const { port } = t.app.server.address() as AddressInfo;
+    // Header bytes as given: a string of code points 0-255, one byte each.
+    const status = (token: string, headerBytes: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port, path: `/api/public/shares/${token}/content`, headers: { 'x-share-password': headerBytes } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    const euro = await share(alice, { nodeId: file.id, password: 'geheim€123' });
+    expect(await status(euro.token, utf8('geheim€123'))).toBe(200);
+    expect(await status(euro.token, utf8('geheim€124'))).toBe(401);
+    const umlauts = await share(alice, { nodeId: file.id, password: 'pässwörd' });
+    expect(await status(umlauts.token, utf8('pässwörd'))).toBe(200);
+    expect(await status(umlauts.token, 'pässwörd')).toBe(200);
+    expect(await status(umlauts.token, utf8('passwort'))).toBe(401);
   });
 
   it('protects folder listings, files inside and the zip', async () => {
@@ -587,7 +635,9 @@ describe('folder shares', () => {
     const inDeeper = await pub(s.token, `/children?folderId=${deeper.id}`);
     expect(inDeeper.json().breadcrumbs.map((crumb: { name: string }) => crumb.name)).toEqual(['Shared', 'Sub', 'Deeper']);
     expect((await pub(s.token, `/children?folderId=${shared.id}`)).json().items).toHaveLength(2);
-    expect((await pub(s.token, `/children?folderId=${sub.id}&limit=1&offset=1`)).json().items.map((i: { name: string }) => i.name)).toEqual(['b.txt']);
+    expect((await pub(s.token, `/children?folderId=${sub.id}&limit=1&offset=1`)).json().items.map((i: { name: string }) => i.name)).toEqual(
+      ['b.txt'],
+    );
 
     // Nothing outside the shared folder.
     for (const folderId of [parent.id, sibling.id, bobFolder.id, a.id, '00000000-0000-0000-0000-000000000000', 'garbage', 'root']) {
@@ -624,7 +674,11 @@ describe('folder shares', () => {
     const subZip = await pub(s.token, `/zip?folderId=${sub.id}`);
     expect(subZip.statusCode).toBe(200);
     expect(subZip.headers['content-disposition']).toContain('Sub.zip');
-    expect(readZip(subZip.rawPayload).map((e) => e.name).sort()).toEqual(['Deeper/', 'Deeper/c.txt', 'b.txt']);
+    expect(
+      readZip(subZip.rawPayload)
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['Deeper/', 'Deeper/c.txt', 'b.txt']);
     for (const outside of [parent.id, sibling.id, bobFolder.id, b.id, 'nope']) {
       expectError(await pub(s.token, `/zip?folderId=${outside}`), 404, 'not_found');
     }
@@ -689,7 +743,8 @@ describe('public share rate limit', () => {
       const file = await owner.upload('l.txt', 'l');
       const res = await owner.post('/api/shares', { nodeId: file.id });
       const token: string = res.json().token;
-      const from = (remoteAddress: string, path = '') => limited.app.inject({ method: 'GET', url: `/api/public/shares/${token}${path}`, remoteAddress });
+      const from = (remoteAddress: string, path = '') =>
+        limited.app.inject({ method: 'GET', url: `/api/public/shares/${token}${path}`, remoteAddress });
       // The limit counts in fixed one-minute windows: do not straddle the end of one.
       const intoMinute = Date.now() % 60_000;
       if (intoMinute > 50_000) {
@@ -707,7 +762,11 @@ describe('public share rate limit', () => {
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);
       // Unknown tokens count too (no free guessing), and the limit holds for every public route.
-      expectError(await limited.app.inject({ method: 'GET', url: '/api/public/shares/guess', remoteAddress: '203.0.113.7' }), 429, 'rate_limited');
+      expectError(
+        await limited.app.inject({ method: 'GET', url: '/api/public/shares/guess', remoteAddress: '203.0.113.7' }),
+        429,
+        'rate_limited',
+      );
       // Another address has its own budget; the owner's own API is not limited.
       expect((await from('203.0.113.8')).statusCode).toBe(200);
       expect((await owner.get('/api/shares')).statusCode).toBe(200);

@@ -29,12 +29,28 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
     await limiter.consume(limit, request.ip);
   });
 
+  /**
+   * The password in X-Share-Password. Node reads header bytes as Latin-1; a client sending UTF-8
+   * (what fetch, curl and every browser send) means the characters those bytes encode, so bytes
+   * that are valid UTF-8 are read as such, and anything else stays as Latin-1.
+   */
+  const headerPassword = (header: string | string[] | undefined): string | undefined => {
+    if (typeof header !== 'string') {
+      return undefined;
+    }
+    if (!/[\u0080-\u00ff]/.test(header)) {
+      return header;
+    }
+    const bytes = Buffer.from(header, 'latin1');
+    const text = bytes.toString('utf8');
+    return Buffer.from(text, 'utf8').equals(bytes) ? text : header;
+  };
+
   /** The link, after its password (header or cookie) where it has one. */
   const authorized = async (request: FastifyRequest, token: string): Promise<ResolvedShare> => {
     const resolved = await shares.resolve(token);
-    const header = request.headers['x-share-password'];
     await shares.authorize(resolved, {
-      password: typeof header === 'string' ? header : undefined,
+      password: headerPassword(request.headers['x-share-password']),
       unlockCookie: request.cookies[UNLOCK_COOKIE],
     });
     return resolved;
