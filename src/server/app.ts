@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import { isSharedDatabase, type Database } from './db/client.js';
 import authPlugin from './plugins/auth.js';
 import crossOriginPlugin from './plugins/cross-origin.js';
-import { frameworkErrors, registerErrorHandling } from './plugins/error-handler.js';
+import { clientErrors, frameworkErrors, registerErrorHandling } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { DEFAULT_WEB_DIST_DIR, registerWebUi } from './plugins/web-ui.js';
@@ -50,6 +50,7 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
     return503OnClosing: true,
     // The router's own refusals (an overlong or badly encoded id) get the contract's error body.
     frameworkErrors,
+    clientErrorHandler: clientErrors,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true, querystringParser: parseQueryString },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

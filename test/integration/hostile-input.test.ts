@@ -139,6 +139,38 @@ describe('hostile search and tokens', () => {
   });
 });
 
+describe('requests the HTTP parser refuses', () => {
+  /** Sends raw bytes and reads the whole answer until the server closes the connection. */
+  async function raw(bytes: string): Promise<{ status: number; headers: string; body: string }> {
+    const url = new URL(base);
+    const socket = connect(Number(url.port), url.hostname);
+    socket.on('error', () => undefined);
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(bytes);
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const text = Buffer.concat(chunks).toString('utf8');
+    const [head = '', body = ''] = text.split('\r\n\r\n');
+    return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), headers: head, body };
+  }
+
+  it('answers headers too large, garbage and contradictory framing with the contract error body', async () => {
+    const answers = [
+      [await raw(`GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`), 431, 'too_large'],
+      [await raw('GARBAGE\r\n\r\n'), 400, 'invalid_request'],
+      [await raw('GET /api/me HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'), 400, 'invalid_request'],
+      [await raw('POST /api/folders HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'), 400, 'invalid_request'],
+    ] as const;
+    for (const [answer, status, code] of answers) {
+      expect(answer.status, answer.headers).toBe(status);
+      expect(answer.headers).toMatch(/content-type: application\/json/i);
+      expect(JSON.parse(answer.body)).toEqual({ error: { code, message: expect.any(String) } });
+    }
+    await expectHealthy();
+  });
+});
+
 describe('slow clients', () => {
   it('closes an upload whose client stops sending, and leaves nothing behind', async () => {
     const url = new URL(base);

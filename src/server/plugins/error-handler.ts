@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.js';
@@ -92,4 +93,29 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => send(reply, 404, 'not_found', `No route for ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}.`));
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any route sees them (headers too large, not HTTP at
+ * all, a timeout): the contract's error body, where Fastify's default wrote its own shape.
+ * Passed as Fastify's `clientErrorHandler`.
+ */
+export function clientErrors(this: { log: { trace: (details: object, message: string) => void } }, error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) {
+    return;
+  }
+  const [status, reason, code, message] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'invalid_request', 'The request took too long to arrive.']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'too_large', 'The request headers are too large.']
+        : [400, 'Bad Request', 'invalid_request', 'The request is not valid HTTP.'];
+  this.log.trace({ err: error }, 'client error');
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
