@@ -143,6 +143,26 @@ describe('GET /api/folders/:id/zip', () => {
     }
   });
 
+  it('keeps two items apart whose names become the same when made safe, folders with their contents', async () => {
+    const alice = await t.newUser();
+    const folder = await alice.mkdir('clash');
+    await alice.upload('back\\sl.txt', 'one', folder.id);
+    await alice.upload('back_sl.txt', 'two', folder.id);
+    const slashDir = await alice.mkdir('d\\x', folder.id);
+    const plainDir = await alice.mkdir('d_x', folder.id);
+    await alice.upload('f', 'in slash dir', slashDir.id);
+    await alice.upload('f', 'in plain dir', plainDir.id);
+    const { entries } = await fetchZip(alice, folder.id);
+    const names = entries.map((e) => e.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.sort()).toEqual(['back_sl (2).txt', 'back_sl.txt', 'd_x (2)/', 'd_x (2)/f', 'd_x/', 'd_x/f'].sort());
+    const contents = entries.filter((e) => !e.name.endsWith('/')).map((e) => e.content.toString()).sort();
+    expect(contents).toEqual(['in plain dir', 'in slash dir', 'one', 'two']);
+    // Each folder's file stays under its own folder.
+    const inFolder = (dir: string) => entries.find((e) => e.name === `${dir}/f`)!.content.toString();
+    expect([inFolder('d_x'), inFolder('d_x (2)')].sort()).toEqual(['in plain dir', 'in slash dir']);
+  });
+
   it('answers 404 for other users\' folders, files, unknown ids and trashed folders', async () => {
     const alice = await t.newUser();
     const bob = await t.newUser();

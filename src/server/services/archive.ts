@@ -18,6 +18,37 @@ export function zipPath(path: string): string {
     .join('/');
 }
 
+/** "name (2).ext" for a file, "name (2)" for a folder: a second entry whose safe name was taken. */
+function numbered(name: string, type: 'file' | 'folder', n: number): string {
+  const dot = type === 'file' ? name.lastIndexOf('.') : -1;
+  return dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
+}
+
+/**
+ * The entries' zip paths, made safe (zipPath) and then unique: two names that differ only in what
+ * is made safe ("a\\b" and "a_b") would otherwise become one entry, and an extractor would keep
+ * only one of them. A folder's new name carries over to everything in it. Parents come before
+ * their children (the entries are sorted by path).
+ */
+export function uniqueZipPaths(entries: readonly Pick<ArchiveEntry, 'path' | 'type'>[]): string[] {
+  const finalOf = new Map<string, string>();
+  const taken = new Set<string>();
+  return entries.map((entry) => {
+    const slash = entry.path.lastIndexOf('/');
+    const parent = slash < 0 ? '' : entry.path.slice(0, slash);
+    const parentPath = parent === '' ? '' : (finalOf.get(parent) ?? zipPath(parent));
+    const safe = zipPath(entry.path.slice(slash + 1));
+    const prefix = parentPath === '' ? '' : `${parentPath}/`;
+    let path = `${prefix}${safe}`;
+    for (let n = 2; taken.has(path); n += 1) {
+      path = `${prefix}${numbered(safe, entry.type, n)}`;
+    }
+    taken.add(path);
+    finalOf.set(entry.path, path);
+    return path;
+  });
+}
+
 /**
  * A zip of the entries, streamed: each file's content is opened only when the archive reaches it
  * (one open file at a time), stored without compression (most stored content is already
@@ -26,15 +57,17 @@ export function zipPath(path: string): string {
  */
 export function createZipStream(entries: readonly ArchiveEntry[], store: BlobStore): Promise<{ stream: Readable; size: number | null }> {
   const zip = new ZipFile();
-  for (const entry of entries) {
+  const paths = uniqueZipPaths(entries);
+  for (const [i, entry] of entries.entries()) {
+    const path = paths[i]!;
     const options = { mtime: entry.modifiedAt, compress: false };
     if (entry.type === 'folder') {
-      zip.addEmptyDirectory(zipPath(entry.path), { mtime: entry.modifiedAt });
+      zip.addEmptyDirectory(path, { mtime: entry.modifiedAt });
     } else if (entry.size === 0 || !entry.sha256) {
-      zip.addBuffer(Buffer.alloc(0), zipPath(entry.path), options);
+      zip.addBuffer(Buffer.alloc(0), path, options);
     } else {
       const key = contentKey(entry.sha256);
-      zip.addReadStreamLazy(zipPath(entry.path), { ...options, size: entry.size }, (callback) => {
+      zip.addReadStreamLazy(path, { ...options, size: entry.size }, (callback) => {
         store.read(key).then(
           (stream) => callback(null, stream),
           (error: unknown) => callback(error, new PassThrough()),
