@@ -95,7 +95,7 @@ describe('PUT /api/files/content (raw body)', () => {
 
   it('refuses a malformed modifiedAt with 400', async () => {
     const alice = await t.newUser();
-    for (const modifiedAt of ['yesterday', '2020-13-45T00:00:00Z', '12abc', '-5']) {
+    for (const modifiedAt of ['yesterday', '2020-13-45T00:00:00Z', '2020-02-30', '2021-02-29T10:00:00Z', '2020-04-31', '12abc', '-5']) {
       const res = await alice.putFile('bad-time.txt', 'a', { modifiedAt });
       expectError(res, 400, 'invalid_request');
       expect(res.json().error.message).toContain('modifiedAt');

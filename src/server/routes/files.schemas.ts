@@ -9,8 +9,11 @@ export function parseModifiedAt(raw: string | undefined, field = 'modifiedAt'): 
   if (raw === undefined || raw === '') {
     return undefined;
   }
-  const date = /^\d{1,15}$/.test(raw) ? new Date(Number(raw)) : /^\d{4}-\d{2}-\d{2}/.test(raw) ? new Date(raw) : new Date(NaN);
-  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1970 || date.getUTCFullYear() > 9999) {
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(raw);
+  const date = /^\d{1,15}$/.test(raw) ? new Date(Number(raw)) : day ? new Date(raw) : new Date(NaN);
+  // Date() rolls an impossible day over ("2020-02-30" becomes March 1st): refuse it instead.
+  const realDay = !day || new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))).getUTCDate() === Number(day[3]);
+  if (!realDay || Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1970 || date.getUTCFullYear() > 9999) {
     throw invalidRequest(`${field}: must be an ISO 8601 time or epoch milliseconds`);
   }
   return date;
