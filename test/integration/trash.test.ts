@@ -216,6 +216,11 @@ describe('POST /api/trash/:id/restore', () => {
     await alice.upload('data.txt', 'four');
     expect((await restore(alice, second.id)).name).toBe('data (2).txt');
     expect((await children(alice)).map((n) => n.name)).toEqual(['Reports', 'Reports (1)', 'data (1).txt', 'data (2).txt', 'data.txt']);
+    // A folder's name keeps its dots: "release.v2 (1)", not "release (1).v2".
+    const dotted = await alice.mkdir('release.v2');
+    await trash(alice, dotted.id);
+    await alice.mkdir('release.v2');
+    expect((await restore(alice, dotted.id)).name).toBe('release.v2 (1)');
   });
 
   it('answers 404 for unknown ids, live nodes, nodes inside a trashed folder and other users’ items', async () => {

@@ -50,7 +50,13 @@ function truncateUtf8(text: string, maxBytes: number): string {
 const NUMBER_ROOM = Buffer.byteLength(` (${Number.MAX_SAFE_INTEGER})`);
 
 /** A name's stem and extension for numbering; an extension too long to keep beside a number counts as stem. */
-function splitForNumbering(name: string): { stem: string; extension: string } {
+/** What a numbered name keeps at its end: a file's extension; a folder keeps nothing ("v1.2 (1)"). */
+export type NumberingKind = 'file' | 'folder';
+
+function splitForNumbering(name: string, kind: NumberingKind = 'file'): { stem: string; extension: string } {
+  if (kind === 'folder') {
+    return { stem: name, extension: '' };
+  }
   const dot = name.lastIndexOf('.');
   const extension = dot > 0 && dot < name.length - 1 ? name.slice(dot) : '';
   if (extension === '' || Buffer.byteLength(extension) + NUMBER_ROOM >= MAX_NAME_BYTES) {
@@ -63,19 +69,19 @@ function splitForNumbering(name: string): { stem: string; extension: string } {
  * "report.pdf" -> "report (1).pdf"; "archive" -> "archive (1)". Extensions stay at the end; a
  * stem is shortened (whole characters) when the result would pass the 255-byte limit.
  */
-export function numberedName(name: string, n: number): string {
-  const { stem, extension } = splitForNumbering(name);
+export function numberedName(name: string, n: number, kind: NumberingKind = 'file'): string {
+  const { stem, extension } = splitForNumbering(name, kind);
   const suffix = ` (${n})`;
   return `${truncateUtf8(stem, MAX_NAME_BYTES - Buffer.byteLength(suffix) - Buffer.byteLength(extension))}${suffix}${extension}`;
 }
 
 /** The first "name (n).ext" not in `taken` (n from 1), or `name` itself when it is free. */
-export function firstFreeName(name: string, taken: ReadonlySet<string>): string {
+export function firstFreeName(name: string, taken: ReadonlySet<string>, kind: NumberingKind = 'file'): string {
   if (!taken.has(name)) {
     return name;
   }
   for (let n = 1; ; n++) {
-    const candidate = numberedName(name, n);
+    const candidate = numberedName(name, n, kind);
     if (!taken.has(candidate)) {
       return candidate;
     }
@@ -83,7 +89,7 @@ export function firstFreeName(name: string, taken: ReadonlySet<string>): string 
 }
 
 /** What the name and all its numbered forms start with, to find the names already taken. */
-export function numberingPrefix(name: string): string {
-  const { stem, extension } = splitForNumbering(name);
+export function numberingPrefix(name: string, kind: NumberingKind = 'file'): string {
+  const { stem, extension } = splitForNumbering(name, kind);
   return truncateUtf8(stem, MAX_NAME_BYTES - NUMBER_ROOM - Buffer.byteLength(extension));
 }

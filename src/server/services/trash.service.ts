@@ -38,8 +38,8 @@ export class TrashService {
         const original = await this.nodes.findLive(userId, top.originalParentId, tx);
         parentId = original?.type === 'folder' ? original.id : null;
       }
-      const taken = new Set(await this.nodes.childNamesStartingWith(userId, parentId, numberingPrefix(top.name), tx));
-      const name = firstFreeName(top.name, taken);
+      const taken = new Set(await this.nodes.childNamesStartingWith(userId, parentId, numberingPrefix(top.name, top.type), tx));
+      const name = firstFreeName(top.name, taken, top.type);
       await this.nodes.restoreSubtree(top.id, parentId, name, tx);
       await this.nodes.touchWithAncestors([parentId], tx);
       const restored = await this.nodes.findLive(userId, top.id, tx);
