@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { errorSchema } from '../routes/common.schemas.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.js';
@@ -63,6 +64,14 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
  * generic 500 that reveals nothing.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
+  // Every route that reads a JSON body may answer 413 (bodies are limited to 1 MiB): the OpenAPI
+  // document says so.
+  app.addHook('onRoute', (route) => {
+    const response = route.schema?.response as Record<string, unknown> | undefined;
+    if (response && route.schema?.body && !(413 in response)) {
+      response[413] = errorSchema;
+    }
+  });
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) {
       const retryAfter = (error as AppError & { retryAfterSeconds?: number }).retryAfterSeconds;
