@@ -70,6 +70,20 @@ describe('uploads', () => {
     await panel().getByRole('alert').getByText('Not enough storage: this file would exceed your quota.').waitFor();
     await panel().getByText('1 upload failed').waitFor();
     expect((await api(context).children()).total).toBe(0);
+    // The failed bytes do not count as uploaded.
+    await panel()
+      .getByText(/^0 B of /)
+      .waitFor();
+
+    // Several failures can be tried again at once (here they fail again: the quota has not grown).
+    await page.getByTestId('upload-files').setInputFiles([
+      { name: 'huge-2.bin', mimeType: 'application/octet-stream', buffer: tooBig },
+      { name: 'huge-3.bin', mimeType: 'application/octet-stream', buffer: tooBig },
+    ]);
+    await panel().getByText('3 uploads failed', { exact: true }).waitFor();
+    await panel().getByRole('button', { name: 'Retry all' }).click();
+    await panel().getByText('3 uploads failed', { exact: true }).waitFor();
+    expect((await api(context).children()).total).toBe(0);
   });
 
   it('shows progress and speed, and cancels an upload in flight', async () => {
@@ -139,10 +153,20 @@ describe('uploads', () => {
     );
     await page.locator('.files-page').dispatchEvent('dragenter', { dataTransfer: transfer });
     await page.locator('.drop-overlay').getByText('My files').waitFor();
+    // As a browser does: entering the row (inside the page), then moving over it.
+    await item(page, 'Inbox').dispatchEvent('dragenter', { dataTransfer: transfer });
     await item(page, 'Inbox').dispatchEvent('dragover', { dataTransfer: transfer });
     await page.locator('.drop-overlay').getByText('Inbox').waitFor();
     await item(page, 'Inbox').dispatchEvent('dragleave', { dataTransfer: transfer });
     await page.locator('.drop-overlay').getByText('My files').waitFor();
+    // Dropped on the row, the files go into it and the hint goes away (the row keeps the drop to itself).
+    await item(page, 'Inbox').dispatchEvent('dragenter', { dataTransfer: transfer });
+    await item(page, 'Inbox').dispatchEvent('dragover', { dataTransfer: transfer });
+    await item(page, 'Inbox').dispatchEvent('drop', { dataTransfer: transfer });
+    await gone(page.locator('.drop-overlay'));
+    await expect
+      .poll(async () => (await api(context).children(inbox.id)).items.map((node) => node.name).sort())
+      .toEqual(['held.txt', 'into-folder.txt']);
   });
 
   it('offers no upload into a folder that is not there', async () => {

@@ -5,6 +5,7 @@ import type { FileNode, NewShare, ShareLink } from '../api/types';
 import { invalidateData } from '../hooks/data-version';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
+import { formatDateTime } from '../lib/format';
 import { EXPIRY_CHOICES, expiryFields, today } from '../lib/share-expiry';
 import { ShareLinkEditor } from './ShareLinkEditor';
 import { ShareLinkSummary } from './ShareLinkSummary';
@@ -46,6 +47,7 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
     try {
       setCreated(await createShare(input));
       setPassword('');
+      setMaxDownloads('');
       invalidateData();
     } catch (failure) {
       setError(errorMessage(failure));
@@ -70,8 +72,8 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
       {createdUrl ? (
         <div className="share-created" role="status">
           <p>
-            Anyone with this link can {node.type === 'folder' ? 'browse and download this folder' : 'download this file'}. Copy it now: it
-            is shown only once.
+            Anyone with this link can {node.type === 'folder' ? 'browse and download this folder' : 'download this file'}. This browser
+            keeps its address for Copy later; FileFlow itself cannot show it again.
           </p>
           <div className="copy-row">
             <input
@@ -169,11 +171,17 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
                   type="button"
                   className="button small"
                   aria-expanded={editing === share.id}
+                  aria-label={`Edit the link to ${node.name}, created ${formatDateTime(share.createdAt)}`}
                   onClick={() => setEditing(editing === share.id ? null : share.id)}
                 >
                   Edit
                 </button>
-                <button type="button" className="button small danger" onClick={() => setRevoking(share)}>
+                <button
+                  type="button"
+                  className="button small danger"
+                  aria-label={`Revoke the link to ${node.name}, created ${formatDateTime(share.createdAt)}`}
+                  onClick={() => setRevoking(share)}
+                >
                   Revoke
                 </button>
               </div>

@@ -71,7 +71,7 @@ export function SharedFolderView({ token, rootName, onLocked }: { token: string;
           </ol>
         </nav>
         <a className="button primary" href={publicZipUrl(token, folderId)} download>
-          <Icon name="download" size={18} /> {current ? `Download “${current.name}” (zip)` : 'Download all (zip)'}
+          <Icon name="download" size={18} /> <span>{current ? `Download “${current.name}” (zip)` : 'Download all (zip)'}</span>
         </a>
       </div>
       {listing.loading && !listing.data ? <Spinner /> : null}

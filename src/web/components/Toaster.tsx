@@ -9,7 +9,7 @@ export function Toaster() {
       {toasts.map((toast) => (
         <div key={toast.id} className={`toast toast-${toast.kind}`}>
           <Icon name={toast.kind === 'error' ? 'alert' : toast.kind === 'success' ? 'check' : 'cloud'} size={18} />
-          <span>{toast.message}</span>
+          <span className="toast-message">{toast.message}</span>
           {toast.action ? (
             <button
               type="button"

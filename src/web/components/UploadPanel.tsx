@@ -73,6 +73,14 @@ export function UploadPanel() {
       </div>
       {!collapsed ? (
         <>
+          {totals.failed > 1 && totals.active === 0 ? (
+            <div className="conflict-all">
+              <span>{totals.failed} uploads failed:</span>
+              <button type="button" className="button small" onClick={() => uploadQueue.retryAll()}>
+                Retry all
+              </button>
+            </div>
+          ) : null}
           {totals.conflicts > 1 ? (
             <div className="conflict-all" role="group" aria-label="For every file that already exists">
               <span>{totals.conflicts} files already exist:</span>

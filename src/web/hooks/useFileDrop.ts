@@ -1,4 +1,4 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { collectDropped } from '../lib/dropped-files';
 import { isFileDrag } from '../lib/drag';
 import { uploadTree } from './uploads';
@@ -7,6 +7,23 @@ import { uploadTree } from './uploads';
 export function useFileDrop(folderId: string | null, enabled = true) {
   const [active, setActive] = useState(false);
   const depth = useRef(0);
+  // A drop anywhere ends the drag, also one a folder row or a path step takes for itself (they
+  // stop its propagation, and no dragleave follows a drop): seen first, on the way down.
+  useEffect(() => {
+    if (!active) {
+      return;
+    }
+    const end = () => {
+      depth.current = 0;
+      setActive(false);
+    };
+    window.addEventListener('drop', end, true);
+    window.addEventListener('dragend', end, true);
+    return () => {
+      window.removeEventListener('drop', end, true);
+      window.removeEventListener('dragend', end, true);
+    };
+  }, [active]);
   const handlers = {
     onDragEnter: (event: DragEvent) => {
       if (enabled && isFileDrag(event.dataTransfer)) {

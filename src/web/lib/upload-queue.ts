@@ -153,6 +153,20 @@ export class UploadQueue {
     }
   }
 
+  /** Tries every failed upload again (after the server or the network is back). */
+  retryAll(): void {
+    let any = false;
+    for (const entry of this.entries) {
+      if (entry.item.status === 'error') {
+        this.update(entry, { status: 'queued', error: null, loaded: 0 });
+        any = true;
+      }
+    }
+    if (any) {
+      this.pump();
+    }
+  }
+
   /** Removes finished, failed, skipped and cancelled uploads from the panel. */
   clearFinished(): void {
     this.entries = this.entries.filter((entry) => ACTIVE.includes(entry.item.status));

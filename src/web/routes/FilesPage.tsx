@@ -25,7 +25,7 @@ export function FilesPage({ folderId }: { folderId: string | null }) {
   const actions = useNodeActions();
   // A folder that is not there (or not loaded yet) is not "My files": nothing goes into it.
   const unavailable = folderId !== null && !listing.folder;
-  const folderName = listing.folder?.name ?? (unavailable ? (listing.loading ? 'this folder' : 'an unavailable folder') : 'My files');
+  const folderName = listing.folder?.name ?? (unavailable ? (listing.loading ? 'Loading…' : 'Folder not available') : 'My files');
   // A folder row that files from the desktop are dragged over: the drop goes there.
   const [dropFolder, setDropFolder] = useState<FileNode | null>(null);
   const drop = useFileDrop(folderId, !unavailable);

@@ -160,11 +160,7 @@ export default function PublicSharePage({ token }: { token: string }) {
             <Icon name="download" size={18} /> Download
           </a>
           {canPreview && !showPreview ? (
-            <button
-              type="button"
-              className="button"
-              onClick={() => setShowPreview(true)}
-            >
+            <button type="button" className="button" onClick={() => setShowPreview(true)}>
               <Icon name="eye" size={18} /> Preview
             </button>
           ) : null}

@@ -12,6 +12,7 @@ import { EmptyState, ErrorState, Spinner } from '../components/States';
 import { invalidateData, useDataVersion } from '../hooks/data-version';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
+import { formatDateTime } from '../lib/format';
 import { folderPath } from '../lib/routes';
 
 interface ShareRow {
@@ -84,11 +85,17 @@ export function SharedPage() {
                   type="button"
                   className="button small"
                   aria-expanded={editing === share.id}
+                  aria-label={`Edit the link to ${node?.name ?? share.nodeName ?? 'an item'}, created ${formatDateTime(share.createdAt)}`}
                   onClick={() => setEditing(editing === share.id ? null : share.id)}
                 >
                   Edit
                 </button>
-                <button type="button" className="button small danger" onClick={() => setRevoking({ share, node })}>
+                <button
+                  type="button"
+                  className="button small danger"
+                  aria-label={`Revoke the link to ${node?.name ?? share.nodeName ?? 'an item'}, created ${formatDateTime(share.createdAt)}`}
+                  onClick={() => setRevoking({ share, node })}
+                >
                   Revoke
                 </button>
               </div>

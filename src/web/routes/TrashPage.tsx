@@ -154,8 +154,8 @@ export function TrashPage() {
           }}
         >
           <p>
-            {count === 1 ? 'The item in the trash' : `All ${formatCount(count, 'item')} in the trash`} will be deleted permanently. This cannot
-            be undone.
+            {count === 1 ? 'The item in the trash' : `All ${formatCount(count, 'item')} in the trash`} will be deleted permanently. This
+            cannot be undone.
           </p>
         </ConfirmDialog>
       ) : null}
