@@ -74,4 +74,13 @@ describe('a folder of 10,000 files', () => {
     await item(page, 'file-00000.txt').waitFor();
     expect(errors).toEqual([]);
   });
+
+  it('shows a search hit in its folder, selected and scrolled into view, however far down', async () => {
+    await page.goto('/search?q=file-07777');
+    await item(page, 'file-07777.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Show in folder' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await expect.poll(() => item(page, 'file-07777.txt').getAttribute('aria-selected')).toBe('true');
+    expect(await item(page, 'file-07777.txt').isVisible()).toBe(true);
+  });
 });

@@ -104,12 +104,25 @@ export function FileBrowser({ source, label, view, sort, resetKey, empty, comman
     }
     handoff.current = null;
     scrollRef.current?.focus({ preventScroll: true });
-    for (let index = 0; pending.focusId !== null && index < source.total; index += 1) {
-      if (source.itemAt(index)?.id === pending.focusId) {
-        selection.focusTo(index, { shift: false, toggle: true });
-        break;
+    const wanted = pending.focusId;
+    if (wanted === null) {
+      return;
+    }
+    const land = (index: number) =>
+      pending.select ? selection.ensureSelected(index) : selection.focusTo(index, { shift: false, toggle: true });
+    for (let index = 0; index < source.total; index += 1) {
+      if (source.itemAt(index)?.id === wanted) {
+        land(index);
+        return;
       }
     }
+    // Not among the items loaded so far (a big folder): load them all, then land on it.
+    void source.loadAll().then((all) => {
+      const index = all.findIndex((node) => node.id === wanted);
+      if (index >= 0) {
+        land(index);
+      }
+    });
   }, [source, selection]);
 
   const focusedNode = focus >= 0 ? source.itemAt(focus) : undefined;

@@ -14,6 +14,7 @@ import { useAsync } from '../hooks/useAsync';
 import { useNodeActions } from '../hooks/useNodeActions';
 import { useStaticSource } from '../hooks/useStaticSource';
 import { formatCount } from '../lib/format';
+import { handOffListFocus } from '../lib/focus-handoff';
 import { folderPath } from '../lib/routes';
 import {
   filtersFromForm,
@@ -75,7 +76,18 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
     rename: actions.rename,
     menuFor: (nodes, siblings) => [
       ...(nodes.length === 1 && nodes[0]
-        ? [{ id: 'show', label: 'Show in folder', icon: 'folder' as const, run: () => navigate(folderPath(nodes[0]?.parentId ?? null)) }]
+        ? [
+            {
+              id: 'show',
+              label: 'Show in folder',
+              icon: 'folder' as const,
+              run: () => {
+                // The folder opens with this item selected and in view.
+                handOffListFocus(nodes[0]?.id ?? null, { select: true });
+                navigate(folderPath(nodes[0]?.parentId ?? null));
+              },
+            },
+          ]
         : []),
       ...actions.menuFor(nodes, siblings),
     ],

@@ -13,6 +13,7 @@ import { invalidateData, useDataVersion } from '../hooks/data-version';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { formatDateTime } from '../lib/format';
+import { handOffListFocus } from '../lib/focus-handoff';
 import { folderPath } from '../lib/routes';
 
 interface ShareRow {
@@ -62,7 +63,12 @@ export function SharedPage() {
               <div className="shared-node">
                 {node ? <FileIcon node={node} /> : null}
                 {node ? (
-                  <Link to={node.type === 'folder' ? folderPath(node.id) : folderPath(node.parentId)} className="shared-name">
+                  <Link
+                    to={node.type === 'folder' ? folderPath(node.id) : folderPath(node.parentId)}
+                    className="shared-name"
+                    // A shared file opens its folder with the file selected and in view.
+                    onClick={() => (node.type === 'file' ? handOffListFocus(node.id, { select: true }) : undefined)}
+                  >
                     {node.name}
                   </Link>
                 ) : (
