@@ -83,6 +83,23 @@ describe('phone layout', () => {
     await gone(rename);
   });
 
+  it('moves the keyboard into the navigation drawer, keeps it there, and back to the menu button on Escape', async () => {
+    const page = await signInOnPhone();
+    await page.goto('/');
+    const menu = page.getByRole('button', { name: 'Open navigation' });
+    await menu.focus();
+    await page.keyboard.press('Enter');
+    const inSidebar = () => page.evaluate("Boolean(document.activeElement?.closest('#sidebar'))");
+    await expect.poll(inSidebar).toBe(true);
+    // Tab goes through the drawer, never to the page behind it.
+    for (let i = 0; i < 12; i += 1) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate("Boolean(document.activeElement?.closest('.app-column'))")).toBe(false);
+    }
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe('Open navigation');
+  });
+
   it('folds the search filters behind a Filters button, and searches with them', async () => {
     const client = api(context);
     await client.upload('invoice-march.pdf', '%PDF-1.4 march');

@@ -15,9 +15,19 @@ export function AppShell({ children }: { children: ReactNode }) {
     if (!drawerOpen) {
       return;
     }
+    // The open drawer takes the focus (the rest of the page is inert meanwhile) and gives it back
+    // to the menu button when it closes.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    document.querySelector<HTMLElement>('#sidebar a, #sidebar button')?.focus();
     const onKey = (event: KeyboardEvent) => event.key === 'Escape' && setDrawerOpen(false);
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      const active = document.activeElement;
+      if (opener?.isConnected && (!active || active === document.body || active.closest('#sidebar'))) {
+        opener.focus();
+      }
+    };
   }, [drawerOpen]);
 
   return (
@@ -27,7 +37,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       </a>
       <Sidebar open={drawerOpen} onNavigate={() => setDrawerOpen(false)} />
       {drawerOpen ? <div className="drawer-backdrop" aria-hidden="true" onClick={() => setDrawerOpen(false)} /> : null}
-      <div className="app-column">
+      <div className="app-column" inert={drawerOpen}>
         <Header drawerOpen={drawerOpen} onMenu={() => setDrawerOpen(true)} />
         <main id="main" className="app-main" tabIndex={-1}>
           {children}
