@@ -29,6 +29,8 @@ describe('share links', () => {
     await dialog.getByRole('button', { name: 'Create link' }).click();
     const url = await dialog.getByLabel('Share link').inputValue();
     expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{40,}$/);
+    // The new address has the focus, ready to copy.
+    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe('Share link');
     await dialog.locator('.share-item').getByText('Password').waitFor();
 
     const guest = await visitor();
@@ -196,6 +198,8 @@ describe('share links', () => {
     await toast(page, 'Link updated.');
     await row.getByText('1 of 3 downloads').waitFor();
     expect(await form.count()).toBe(0);
+    // The form is gone: the focus is back on its Edit button.
+    await expect.poll(() => page.evaluate("document.activeElement?.id?.startsWith('edit-link-')")).toBe(true);
 
     // Same address; the visitor who unlocked with the old password is asked for the new one.
     await guest.reload();

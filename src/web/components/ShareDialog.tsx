@@ -6,6 +6,7 @@ import { invalidateData } from '../hooks/data-version';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { formatDateTime } from '../lib/format';
+import { focusSoon } from '../lib/focus-soon';
 import { EXPIRY_CHOICES, expiryFields, today } from '../lib/share-expiry';
 import { ShareLinkEditor } from './ShareLinkEditor';
 import { ShareLinkSummary } from './ShareLinkSummary';
@@ -45,7 +46,10 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
     setBusy(true);
     setError(null);
     try {
-      setCreated(await createShare(input));
+      const share = await createShare(input);
+      setCreated(share);
+      // The new address is what the user came for: focus it, selected, ready to copy.
+      focusSoon(`created-link-${share.id}`);
       setPassword('');
       setMaxDownloads('');
       invalidateData();
@@ -77,6 +81,7 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
           </p>
           <div className="copy-row">
             <input
+              id={`created-link-${created?.id ?? ''}`}
               className="input"
               readOnly
               value={createdUrl}
@@ -170,6 +175,7 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
                 <button
                   type="button"
                   className="button small"
+                  id={`edit-link-${share.id}`}
                   aria-expanded={editing === share.id}
                   aria-label={`Edit the link to ${node.name}, created ${formatDateTime(share.createdAt)}`}
                   onClick={() => setEditing(editing === share.id ? null : share.id)}
@@ -188,9 +194,14 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
               {editing === share.id ? (
                 <ShareLinkEditor
                   share={share}
-                  onCancel={() => setEditing(null)}
+                  onCancel={() => {
+                    setEditing(null);
+                    focusSoon(`edit-link-${share.id}`);
+                  }}
                   onSaved={() => {
                     setEditing(null);
+                    // The form goes away: the focus goes back to its Edit button.
+                    focusSoon(`edit-link-${share.id}`);
                     existing.reload();
                     invalidateData();
                     showToast('Link updated.', 'success');

@@ -13,6 +13,7 @@ import { invalidateData, useDataVersion } from '../hooks/data-version';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { formatDateTime } from '../lib/format';
+import { focusSoon } from '../lib/focus-soon';
 import { handOffListFocus } from '../lib/focus-handoff';
 import { folderPath } from '../lib/routes';
 
@@ -90,6 +91,7 @@ export function SharedPage() {
                 <button
                   type="button"
                   className="button small"
+                  id={`edit-link-${share.id}`}
                   aria-expanded={editing === share.id}
                   aria-label={`Edit the link to ${node?.name ?? share.nodeName ?? 'an item'}, created ${formatDateTime(share.createdAt)}`}
                   onClick={() => setEditing(editing === share.id ? null : share.id)}
@@ -108,9 +110,14 @@ export function SharedPage() {
               {editing === share.id ? (
                 <ShareLinkEditor
                   share={share}
-                  onCancel={() => setEditing(null)}
+                  onCancel={() => {
+                    setEditing(null);
+                    focusSoon(`edit-link-${share.id}`);
+                  }}
                   onSaved={() => {
                     setEditing(null);
+                    // The form goes away: the focus goes back to its Edit button.
+                    focusSoon(`edit-link-${share.id}`);
                     invalidateData();
                     showToast('Link updated.', 'success');
                   }}
