@@ -63,6 +63,12 @@ describe('search', () => {
     expect(await item(page, 'invoice-april.txt').textContent()).toContain('in My files');
 
     const filters = page.getByRole('form', { name: 'Search filters' });
+    // A type chip searches at once: no results under a filter they do not match.
+    await filters.getByRole('button', { name: 'Images' }).click();
+    await page.waitForURL((url) => url.searchParams.get('types') !== null);
+    await page.getByRole('heading', { name: 'Nothing found' }).waitFor();
+    await filters.getByRole('button', { name: 'Images' }).click();
+    await page.getByRole('status').getByText('2 results').waitFor();
     await filters.getByLabel('Extensions').fill('pdf');
     await filters.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByRole('status').getByText('1 result').waitFor();

@@ -91,9 +91,14 @@ export function SearchFiltersForm({
               type="button"
               className={on ? 'chip on' : 'chip'}
               aria-pressed={on}
-              onClick={() =>
-                setTypes(on ? types.filter((ext) => !preset.extensions.includes(ext)) : [...new Set([...types, ...preset.extensions])])
-              }
+              onClick={() => {
+                const next = on ? types.filter((ext) => !preset.extensions.includes(ext)) : [...new Set([...types, ...preset.extensions])];
+                setTypes(next);
+                // A type chip searches at once, so the results never sit under a filter they do not match.
+                if (!boundsProblem(form)) {
+                  onSearch({ ...form, types: next });
+                }
+              }}
             >
               {preset.label}
             </button>
