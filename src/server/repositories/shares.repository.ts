@@ -15,12 +15,14 @@ export class SharesRepository {
     return row;
   }
 
+  /** Links joined with the node each points at. */
+  private withNodes() {
+    return this.db.select({ share: shares, node: fileNodes }).from(shares).innerJoin(fileNodes, eq(fileNodes.id, shares.nodeId));
+  }
+
   /** The user's links (optionally of one node), newest first, with the shared node. */
   async list(userId: string, nodeId?: string): Promise<Array<{ share: ShareRow; node: FileNodeRow }>> {
-    return this.db
-      .select({ share: shares, node: fileNodes })
-      .from(shares)
-      .innerJoin(fileNodes, eq(fileNodes.id, shares.nodeId))
+    return this.withNodes()
       .where(nodeId ? and(eq(shares.userId, userId), eq(shares.nodeId, nodeId)) : eq(shares.userId, userId))
       .orderBy(desc(shares.createdAt))
       .limit(10_000);
@@ -28,11 +30,7 @@ export class SharesRepository {
 
   /** The user's link `id` with its node; undefined when the user has no such link. */
   async find(userId: string, id: string): Promise<{ share: ShareRow; node: FileNodeRow } | undefined> {
-    const [row] = await this.db
-      .select({ share: shares, node: fileNodes })
-      .from(shares)
-      .innerJoin(fileNodes, eq(fileNodes.id, shares.nodeId))
-      .where(and(eq(shares.id, id), eq(shares.userId, userId)));
+    const [row] = await this.withNodes().where(and(eq(shares.id, id), eq(shares.userId, userId)));
     return row;
   }
 
@@ -42,16 +40,12 @@ export class SharesRepository {
     id: string,
     values: Partial<Pick<typeof shares.$inferInsert, 'expiresAt' | 'maxDownloads' | 'passwordHash'>>,
   ): Promise<{ share: ShareRow; node: FileNodeRow } | undefined> {
-    const [share] = await this.db
+    const updated = await this.db
       .update(shares)
       .set(values)
       .where(and(eq(shares.id, id), eq(shares.userId, userId)))
-      .returning();
-    if (!share) {
-      return undefined;
-    }
-    const [node] = await this.db.select().from(fileNodes).where(eq(fileNodes.id, share.nodeId));
-    return node ? { share, node } : undefined;
+      .returning({ id: shares.id });
+    return updated.length === 1 ? this.find(userId, id) : undefined;
   }
 
   async delete(userId: string, id: string): Promise<boolean> {
@@ -60,11 +54,7 @@ export class SharesRepository {
 
   /** The link with this token hash and its node (live or not). */
   async findByTokenHash(tokenHash: string): Promise<{ share: ShareRow; node: FileNodeRow } | undefined> {
-    const [row] = await this.db
-      .select({ share: shares, node: fileNodes })
-      .from(shares)
-      .innerJoin(fileNodes, eq(fileNodes.id, shares.nodeId))
-      .where(eq(shares.tokenHash, tokenHash));
+    const [row] = await this.withNodes().where(eq(shares.tokenHash, tokenHash));
     return row;
   }
 

@@ -19,6 +19,22 @@ export function TextField({
   );
 }
 
+/** A whole number of at least 1, or empty for no limit ("Unlimited"): a share link's download limit. */
+export function LimitField({ label, value, onValueChange }: { label: string; value: string; onValueChange: (value: string) => void }) {
+  return (
+    <TextField
+      label={label}
+      type="number"
+      min={1}
+      step={1}
+      inputMode="numeric"
+      placeholder="Unlimited"
+      value={value}
+      onValueChange={onValueChange}
+    />
+  );
+}
+
 /** A form's error, announced as an alert; nothing when there is none. */
 export function FormError({ message }: { message: string | null }) {
   return message ? (

@@ -5,13 +5,13 @@ import type { FileNode, NewShare, ShareLink } from '../api/types';
 import { invalidateData } from '../hooks/data-version';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
-import { formatDateTime } from '../lib/format';
 import { focusSoon } from '../lib/focus-soon';
 import { EXPIRY_CHOICES, expiryFields, today } from '../lib/share-expiry';
-import { ShareLinkEditor } from './ShareLinkEditor';
+import { ShareLinkControls } from './ShareLinkControls';
 import { ShareLinkSummary } from './ShareLinkSummary';
 import { ConfirmDialog } from './ConfirmDialog';
 import { CopyButton } from './CopyButton';
+import { FormError, LimitField, TextField } from './FormFields';
 import { Modal } from './Modal';
 import { ErrorState, Spinner } from './States';
 
@@ -25,7 +25,6 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<ShareLink | null>(null);
-  const [editing, setEditing] = useState<string | null>(null);
   // The link asked about before it is revoked (a revoked link cannot be brought back).
   const [revoking, setRevoking] = useState<ShareLink | null>(null);
   const existing = useAsync(async (signal) => (await listShares(signal)).filter((share) => share.nodeId === node.id), [node.id, created]);
@@ -117,35 +116,10 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
               <input className="input" type="date" min={today()} value={date} onChange={(event) => setDate(event.target.value)} />
             </label>
           ) : null}
-          <label className="field">
-            <span className="field-label">Password (optional)</span>
-            <input
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span className="field-label">Download limit (optional)</span>
-            <input
-              className="input"
-              type="number"
-              min={1}
-              step={1}
-              inputMode="numeric"
-              placeholder="Unlimited"
-              value={maxDownloads}
-              onChange={(event) => setMaxDownloads(event.target.value)}
-            />
-          </label>
+          <TextField label="Password (optional)" type="password" autoComplete="new-password" value={password} onValueChange={setPassword} />
+          <LimitField label="Download limit (optional)" value={maxDownloads} onValueChange={setMaxDownloads} />
         </div>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <div className="form-actions">
           <button type="submit" className="button primary" disabled={busy}>
             {created ? 'Create another link' : 'Create link'}
@@ -161,53 +135,16 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
           {existing.data?.map((share) => (
             <li key={share.id} className="share-item">
               <ShareLinkSummary share={share} />
-              <div className="share-item-actions">
-                {shareUrl(share) ? (
-                  <CopyButton text={shareUrl(share) ?? ''} label="Copy" className="button small" />
-                ) : (
-                  <span
-                    className="muted small-text"
-                    title="FileFlow keeps only a fingerprint of each link: its address is shown when it is created, and this browser remembers the ones it created."
-                  >
-                    Address not kept here
-                  </span>
-                )}
-                <button
-                  type="button"
-                  className="button small"
-                  id={`edit-link-${share.id}`}
-                  aria-expanded={editing === share.id}
-                  aria-label={`Edit the link to ${node.name}, created ${formatDateTime(share.createdAt)}`}
-                  onClick={() => setEditing(editing === share.id ? null : share.id)}
-                >
-                  Edit
-                </button>
-                <button
-                  type="button"
-                  className="button small danger"
-                  aria-label={`Revoke the link to ${node.name}, created ${formatDateTime(share.createdAt)}`}
-                  onClick={() => setRevoking(share)}
-                >
-                  Revoke
-                </button>
-              </div>
-              {editing === share.id ? (
-                <ShareLinkEditor
-                  share={share}
-                  onCancel={() => {
-                    setEditing(null);
-                    focusSoon(`edit-link-${share.id}`);
-                  }}
-                  onSaved={() => {
-                    setEditing(null);
-                    // The form goes away: the focus goes back to its Edit button.
-                    focusSoon(`edit-link-${share.id}`);
-                    existing.reload();
-                    invalidateData();
-                    showToast('Link updated.', 'success');
-                  }}
-                />
-              ) : null}
+              <ShareLinkControls
+                share={share}
+                itemName={node.name}
+                copyLabel="Copy"
+                onRevoke={() => setRevoking(share)}
+                onSaved={() => {
+                  existing.reload();
+                  invalidateData();
+                }}
+              />
             </li>
           ))}
         </ul>

@@ -4,7 +4,7 @@ import { updateShare } from '../api/shares';
 import type { ShareChanges, ShareLink } from '../api/types';
 import { formatDateTime } from '../lib/format';
 import { EXPIRY_CHOICES, expiryFields, today } from '../lib/share-expiry';
-import { FormError } from './FormFields';
+import { FormError, LimitField, TextField } from './FormFields';
 
 /**
  * Changes an existing link in place: its expiry, password and download limit. The address stays
@@ -112,30 +112,9 @@ export function ShareLinkEditor({
           </select>
         </label>
         {passwordChoice === 'new' ? (
-          <label className="field">
-            <span className="field-label">New password</span>
-            <input
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-          </label>
+          <TextField label="New password" type="password" autoComplete="new-password" value={password} onValueChange={setPassword} />
         ) : null}
-        <label className="field">
-          <span className="field-label">Download limit</span>
-          <input
-            className="input"
-            type="number"
-            min={1}
-            step={1}
-            inputMode="numeric"
-            placeholder="Unlimited"
-            value={maxDownloads}
-            onChange={(event) => setMaxDownloads(event.target.value)}
-          />
-        </label>
+        <LimitField label="Download limit" value={maxDownloads} onValueChange={setMaxDownloads} />
       </div>
       {passwordChoice !== 'keep' && share.hasPassword ? (
         <p className="muted">Everyone who opened the link with the old password will be asked again.</p>

@@ -1,19 +1,16 @@
 import { useEffect, useState } from 'react';
-import { listShares, revokeShare, shareUrl } from '../api/shares';
+import { listShares, revokeShare } from '../api/shares';
 import { getNode } from '../api/tree';
 import type { FileNode, ShareLink } from '../api/types';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { CopyButton } from '../components/CopyButton';
 import { FileIcon } from '../components/FileIcon';
 import { Link } from '../components/Link';
-import { ShareLinkEditor } from '../components/ShareLinkEditor';
+import { ShareLinkControls } from '../components/ShareLinkControls';
 import { ShareLinkSummary } from '../components/ShareLinkSummary';
 import { EmptyState, ErrorState, Spinner } from '../components/States';
 import { invalidateData, useDataVersion } from '../hooks/data-version';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
-import { formatDateTime } from '../lib/format';
-import { focusSoon } from '../lib/focus-soon';
 import { handOffListFocus } from '../lib/focus-handoff';
 import { folderPath } from '../lib/routes';
 
@@ -43,7 +40,6 @@ export function SharedPage() {
 
   // The link asked about before it is revoked (a revoked link cannot be brought back).
   const [revoking, setRevoking] = useState<ShareRow | null>(null);
-  const [editing, setEditing] = useState<string | null>(null);
 
   return (
     <div className="page">
@@ -77,52 +73,13 @@ export function SharedPage() {
                 )}
               </div>
               <ShareLinkSummary share={share} />
-              <div className="share-item-actions">
-                {shareUrl(share) ? (
-                  <CopyButton text={shareUrl(share) ?? ''} label="Copy link" className="button small" />
-                ) : (
-                  <span
-                    className="muted small-text"
-                    title="FileFlow keeps only a fingerprint of each link: its address is shown when it is created, and this browser remembers the ones it created."
-                  >
-                    Address not kept here
-                  </span>
-                )}
-                <button
-                  type="button"
-                  className="button small"
-                  id={`edit-link-${share.id}`}
-                  aria-expanded={editing === share.id}
-                  aria-label={`Edit the link to ${node?.name ?? share.nodeName ?? 'an item'}, created ${formatDateTime(share.createdAt)}`}
-                  onClick={() => setEditing(editing === share.id ? null : share.id)}
-                >
-                  Edit
-                </button>
-                <button
-                  type="button"
-                  className="button small danger"
-                  aria-label={`Revoke the link to ${node?.name ?? share.nodeName ?? 'an item'}, created ${formatDateTime(share.createdAt)}`}
-                  onClick={() => setRevoking({ share, node })}
-                >
-                  Revoke
-                </button>
-              </div>
-              {editing === share.id ? (
-                <ShareLinkEditor
-                  share={share}
-                  onCancel={() => {
-                    setEditing(null);
-                    focusSoon(`edit-link-${share.id}`);
-                  }}
-                  onSaved={() => {
-                    setEditing(null);
-                    // The form goes away: the focus goes back to its Edit button.
-                    focusSoon(`edit-link-${share.id}`);
-                    invalidateData();
-                    showToast('Link updated.', 'success');
-                  }}
-                />
-              ) : null}
+              <ShareLinkControls
+                share={share}
+                itemName={node?.name ?? share.nodeName ?? 'an item'}
+                copyLabel="Copy link"
+                onRevoke={() => setRevoking({ share, node })}
+                onSaved={invalidateData}
+              />
             </li>
           ))}
         </ul>

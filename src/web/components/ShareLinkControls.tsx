@@ -1,0 +1,79 @@
+import { useState } from 'react';
+import { shareUrl } from '../api/shares';
+import type { ShareLink } from '../api/types';
+import { showToast } from '../hooks/toasts';
+import { formatDateTime } from '../lib/format';
+import { focusSoon } from '../lib/focus-soon';
+import { CopyButton } from './CopyButton';
+import { ShareLinkEditor } from './ShareLinkEditor';
+
+/**
+ * What can be done to an existing link, wherever it is listed (the Shared links page, the Share
+ * dialog): copy its address (when this browser knows it), change it in a form that opens below,
+ * revoke it (the caller asks first). A fragment: the form spans the whole row.
+ */
+export function ShareLinkControls({
+  share,
+  itemName,
+  copyLabel,
+  onRevoke,
+  onSaved,
+}: {
+  share: ShareLink;
+  /** The shared item's name, for screen readers telling one row's buttons from another's. */
+  itemName: string;
+  copyLabel: string;
+  onRevoke: () => void;
+  /** After a change was saved (refresh what lists the link). */
+  onSaved: () => void;
+}) {
+  const [editing, setEditing] = useState(false);
+  const url = shareUrl(share);
+  const editId = `edit-link-${share.id}`;
+  const which = `the link to ${itemName}, created ${formatDateTime(share.createdAt)}`;
+  // The form goes away: the focus goes back to its Edit button.
+  const closeEditor = () => {
+    setEditing(false);
+    focusSoon(editId);
+  };
+  return (
+    <>
+      <div className="share-item-actions">
+        {url ? (
+          <CopyButton text={url} label={copyLabel} className="button small" />
+        ) : (
+          <span
+            className="muted small-text"
+            title="FileFlow keeps only a fingerprint of each link: its address is shown when it is created, and this browser remembers the ones it created."
+          >
+            Address not kept here
+          </span>
+        )}
+        <button
+          type="button"
+          className="button small"
+          id={editId}
+          aria-expanded={editing}
+          aria-label={`Edit ${which}`}
+          onClick={() => setEditing(!editing)}
+        >
+          Edit
+        </button>
+        <button type="button" className="button small danger" aria-label={`Revoke ${which}`} onClick={onRevoke}>
+          Revoke
+        </button>
+      </div>
+      {editing ? (
+        <ShareLinkEditor
+          share={share}
+          onCancel={closeEditor}
+          onSaved={() => {
+            closeEditor();
+            onSaved();
+            showToast('Link updated.', 'success');
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
