@@ -34,17 +34,20 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 async function explainSearch(h: SeedHandle, user: string, q: string): Promise<string> {
   const pattern = `%${escapeLike(q)}%`.replace(/'/g, "''");
   const where = `"user_id" = '${user}' and "trashed_at" is null and "name" ilike '${pattern}' escape '\\'`;
-  const statement = `with recursive page as (
-    select file_nodes.*, count(*) over () as total from file_nodes where ${where}
-    order by "created_at" desc, "id" desc limit 50 offset 0
-  ), up (start_id, parent_id, path, depth) as (
-    select id, parent_id, '/' || name, 0 from page
-    union all
-    select up.start_id, n.parent_id, '/' || n.name || up.path, up.depth + 1 from file_nodes n join up on n.id = up.parent_id where up.depth < 10000
+  // As SearchRepository.search() runs it when this process knows no folder paths yet (the walk up included).
+  const statement = `with recursive matches as (
+    select id, created_at from file_nodes where ${where}
+  ), page as (
+    select f.* from (select id, created_at from matches order by created_at desc, id desc limit 50 offset 0) chosen
+    join file_nodes f on f.id = chosen.id
+  ), folders (id, parent_id, name) as (
+    select n.id, n.parent_id, n.name from file_nodes n where n.id in (select parent_id from page)
+    union
+    select n.id, n.parent_id, n.name from file_nodes n join folders on n.id = folders.parent_id
   )
-  select coalesce(json_agg(json_build_object('id', page.id, 'name', page.name, 'path', paths.path) order by page.created_at desc, page.id desc), '[]'::json),
-    max(page.total)
-  from page left join (select start_id, path from up where parent_id is null) paths on paths.start_id = page.id`;
+  select (select coalesce(json_agg(json_build_array(page.id, page.name) order by page.created_at desc, page.id desc), '[]'::json) from page),
+    (select coalesce(json_agg(json_build_array(folders.id, folders.parent_id, folders.name)), '[]'::json) from folders),
+    (select count(*) from matches)`;
   const rows = await h.query<Record<string, string>>(`explain (analyze, buffers) ${statement}`);
   return `-- page, total and paths (SearchRepository.search)\n${statement}\n${rows.map((row) => String(Object.values(row)[0])).join('\n')}`;
 }

@@ -243,6 +243,53 @@ describe('GET /api/search', () => {
     expect((await alice.delete(`/api/nodes/${folder.id}`)).statusCode).toBe(200);
   });
 
+  it('keeps every path right through renames and moves of the folders above, after other changes and in new folders', async () => {
+    const paths = async (query: string) =>
+      Object.fromEntries((await search(alice, q({ q: query }))).results.map((result) => [result.name, result.path]));
+    const top = await alice.mkdir('Pathway');
+    const middle = await alice.mkdir('Middle', top.id);
+    const bottom = await alice.mkdir('Bottom', middle.id);
+    const deep = await alice.upload('waypoint-deep.txt', 'd', bottom.id);
+    const shallow = await alice.upload('waypoint-top.txt', 't', top.id);
+    expect(await paths('waypoint')).toEqual({ 'waypoint-deep.txt': '/Pathway/Middle/Bottom/waypoint-deep.txt', 'waypoint-top.txt': '/Pathway/waypoint-top.txt' });
+
+    // Changes that move no folder: the paths stand.
+    expect((await alice.patch(`/api/nodes/${shallow.id}`, { favorite: true })).statusCode).toBe(200);
+    await alice.upload('waypoint-new.txt', 'n', middle.id);
+    expect((await alice.patch(`/api/nodes/${shallow.id}`, { name: 'waypoint-renamed.txt' })).statusCode).toBe(200);
+    expect(await paths('waypoint')).toEqual({
+      'waypoint-deep.txt': '/Pathway/Middle/Bottom/waypoint-deep.txt',
+      'waypoint-new.txt': '/Pathway/Middle/waypoint-new.txt',
+      'waypoint-renamed.txt': '/Pathway/waypoint-renamed.txt',
+    });
+
+    // A folder in the middle renamed, then moved: every path beneath it follows.
+    expect((await alice.patch(`/api/nodes/${middle.id}`, { name: 'Centre' })).statusCode).toBe(200);
+    expect((await paths('waypoint'))['waypoint-deep.txt']).toBe('/Pathway/Centre/Bottom/waypoint-deep.txt');
+    expect((await alice.patch(`/api/nodes/${bottom.id}`, { parentId: null })).statusCode).toBe(200);
+    expect((await paths('waypoint'))['waypoint-deep.txt']).toBe('/Bottom/waypoint-deep.txt');
+    expect((await alice.patch(`/api/nodes/${top.id}`, { parentId: bottom.id })).statusCode).toBe(200);
+    expect(await paths('waypoint')).toEqual({
+      'waypoint-deep.txt': '/Bottom/waypoint-deep.txt',
+      'waypoint-new.txt': '/Bottom/Pathway/Centre/waypoint-new.txt',
+      'waypoint-renamed.txt': '/Bottom/Pathway/waypoint-renamed.txt',
+    });
+
+    // A file moved into a folder no search has seen yet (no folder moved, so no path changed).
+    const fresh = await alice.mkdir('Unseen', top.id);
+    expect((await alice.patch(`/api/nodes/${deep.id}`, { parentId: fresh.id })).statusCode).toBe(200);
+    expect((await paths('waypoint'))['waypoint-deep.txt']).toBe('/Bottom/Pathway/Unseen/waypoint-deep.txt');
+
+    // A folder trashed, its parent renamed meanwhile, then restored to it.
+    expect((await alice.delete(`/api/nodes/${fresh.id}`)).statusCode).toBe(200);
+    expect((await alice.patch(`/api/nodes/${top.id}`, { name: 'Pathway 2' })).statusCode).toBe(200);
+    expect((await alice.post(`/api/trash/${fresh.id}/restore`)).statusCode).toBe(200);
+    expect((await paths('waypoint'))['waypoint-deep.txt']).toBe('/Bottom/Pathway 2/Unseen/waypoint-deep.txt');
+
+    expect((await alice.delete(`/api/nodes/${bottom.id}`)).statusCode).toBe(200);
+    expect(await paths('waypoint')).toEqual({});
+  });
+
   it("takes the contract's template with every parameter left blank as the defaults", async () => {
     const blank = await alice.get('/api/search?q=&types=&sizeMin=&sizeMax=&from=&to=&limit=&offset=');
     expect(blank.statusCode, blank.body).toBe(200);

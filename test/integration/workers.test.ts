@@ -95,24 +95,28 @@ describe.runIf(POSTGRES_URL)('three workers on PostgreSQL and S3', () => {
     const bob = new HttpClient(server.url);
     const stamp = `${Date.now()}b`;
     expect((await bob.json('POST', '/api/auth/register', { username: `w${stamp}`, email: `w${stamp}@example.test`, password: 'correct horse battery' })).status).toBe(201);
-    const put = await bob.send('PUT', '/api/files/content?name=v0.txt', 'v', { 'content-type': 'application/octet-stream' });
+    const folder = (await (await bob.json('POST', '/api/folders', { name: 'f0' })).json()) as { id: string };
+    const put = await bob.send('PUT', `/api/files/content?name=v0.txt&parentId=${folder.id}`, 'v', { 'content-type': 'application/octet-stream' });
     const file = (await put.json()) as { id: string };
     // Many requests at once open many connections, which the workers share out between them.
     const namesSeen = async () => {
-      const listings = await Promise.all(Array.from({ length: 12 }, () => bob.send('GET', '/api/folders/root/children')));
+      const listings = await Promise.all(Array.from({ length: 12 }, () => bob.send('GET', `/api/folders/${folder.id}/children`)));
       const searches = await Promise.all(Array.from({ length: 12 }, () => bob.send('GET', '/api/search?q=.txt')));
       return [
         ...(await Promise.all(listings.map(async (res) => ((await res.json()) as { items: Array<{ name: string }> }).items.map((item) => item.name).join()))),
-        ...(await Promise.all(searches.map(async (res) => ((await res.json()) as { results: Array<{ name: string }> }).results.map((item) => item.name).join()))),
+        ...(await Promise.all(searches.map(async (res) => ((await res.json()) as { results: Array<{ path: string }> }).results.map((item) => item.path).join()))),
       ];
     };
     for (let round = 1; round <= 5; round++) {
       // Each worker keeps the page it answered...
       await namesSeen();
       await namesSeen();
-      // ...and a rename through any one of them shows in every worker's next answer.
+      // ...and a rename through any one of them shows in every worker's next answer: a file's
+      // name, then its folder's (which every worker's next search puts in the file's path).
       expect((await bob.json('PATCH', `/api/nodes/${file.id}`, { name: `v${round}.txt` })).status).toBe(200);
-      expect(new Set(await namesSeen())).toEqual(new Set([`v${round}.txt`]));
+      expect(new Set(await namesSeen())).toEqual(new Set([`v${round}.txt`, `/f${round - 1}/v${round}.txt`]));
+      expect((await bob.json('PATCH', `/api/nodes/${folder.id}`, { name: `f${round}` })).status).toBe(200);
+      expect(new Set(await namesSeen())).toEqual(new Set([`v${round}.txt`, `/f${round}/v${round}.txt`]));
     }
   }, 60_000);
 

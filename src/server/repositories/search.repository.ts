@@ -29,9 +29,6 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-const MAX_DEPTH = 10_000;
-/** The listed columns of a row of the upward walk `up`, carried along each step. */
-const walkedColumns = listedColumnsOf('up');
 const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /**
@@ -63,10 +60,40 @@ function substringPattern(query: string): string {
   return `%${escapeLike(query)}%`;
 }
 
+/** A folder as a walk up from search results reads it: enough to build paths. */
+export interface FolderLink {
+  id: string;
+  parentId: string | null;
+  name: string;
+}
+
+/** A FolderLink as the statements' JSON carries it. */
+type FolderLinkTuple = [id: string, parentId: string | null, name: string];
+
+const fromLinkTuples = (value: FolderLinkTuple[] | string | null | undefined): FolderLink[] =>
+  jsonValue(value ?? []).map(([id, parentId, name]) => ({ id, parentId, name }));
+
+const pathsVersionStatementOf = (user: Placeholder) => sql`select paths_version from tree_versions where user_id = ${user}`;
+
 /**
- * One page of the nodes that match `where`, newest first, each with its full path, how many
- * match in all, and the user's tree version in the same snapshot; limit and offset bound at each
- * run (see SearchRepository.search).
+ * `folders (id, parent_id, name)`: the folders named by `start` (a subquery of ids) and all their
+ * ancestors, each once. UNION, not UNION ALL: results in one folder share its whole chain, and a
+ * cycle (a corrupted tree) ends the walk instead of looping.
+ */
+function foldersUpFrom(start: SQL, condition: SQL = sql`true`): SQL {
+  return sql`folders (id, parent_id, name) as (
+        select n.id, n.parent_id, n.name from file_nodes n where n.id in (${start}) and ${condition}
+        union
+        select n.id, n.parent_id, n.name from file_nodes n join folders on n.id = folders.parent_id
+      )`;
+}
+
+const folderLinksJson = sql`(select coalesce(json_agg(json_build_array(folders.id, folders.parent_id, folders.name)), '[]'::json) from folders)`;
+
+/**
+ * One page of the nodes that match `where`, newest first, how many match in all, the user's tree
+ * and paths versions in the same snapshot, and the folders above the page's nodes (see
+ * SearchRepository.search); limit, offset and the caller's paths version bound at each run.
  *
  * The matches are gathered narrow (id and created_at), counted, and sorted for the page; only the
  * page's rows are then read whole. A window count over whole rows (the previous shape) copied
@@ -75,6 +102,7 @@ function substringPattern(query: string): string {
  * "report" (478) 1.39 → 1.09, "meeting" (225) 1.08 → 0.84, "quokka" (29) 0.65 → 0.71.
  */
 function searchStatement(where: SQL | undefined): SQL {
+  const userId = sql.placeholder('userId');
   return sql`
       with recursive matches as (
         select ${fileNodes.id}, ${fileNodes.createdAt} from ${fileNodes} where ${where}
@@ -83,19 +111,13 @@ function searchStatement(where: SQL | undefined): SQL {
           select id, created_at from matches order by created_at desc, id desc
           limit ${sql.placeholder('limit')} offset ${sql.placeholder('offset')}
         ) chosen join file_nodes f on f.id = chosen.id
-      ), up as (
-        select page.*, page.parent_id as up_id, '/' || page.name as path, 0 as depth from page
-        union all
-        select ${walkedColumns}, n.parent_id, '/' || n.name || up.path, up.depth + 1
-        from file_nodes n join up on n.id = up.up_id
-        where up.depth < ${MAX_DEPTH}
-      )
+      ), ${foldersUpFrom(sql`select parent_id from page`, sql`(${pathsVersionStatementOf(userId)}) is distinct from ${sql.placeholder('knownPathsVersion')}::bigint`)}
       select
-        (select coalesce(json_agg(json_build_array(${sql.raw(listedTupleOf('found'))}, case when found.up_id is null then found.path end)
-            order by found.created_at desc, found.id desc), '[]'::json)
-          from up found where found.up_id is null or found.depth = ${MAX_DEPTH}) as nodes,
+        (select coalesce(json_agg(${sql.raw(listedTupleOf('page'))} order by page.created_at desc, page.id desc), '[]'::json) from page) as nodes,
+        ${folderLinksJson} as folders,
         (select count(*) from matches) as total,
-        (${treeVersionStatementOf(sql.placeholder('userId'))}) as tree_version`;
+        (${treeVersionStatementOf(userId)}) as tree_version,
+        (${pathsVersionStatementOf(userId)}) as paths_version`;
 }
 
 /** A search by name alone, rendered once: the common search, and the one whose plan is cached. */
@@ -103,6 +125,20 @@ const nameSearchStatement: CompiledQuery = compileQuery(
   searchStatement(and(eq(fileNodes.userId, sql.placeholder('userId')), isNull(fileNodes.trashedAt), nameMatches(sql.placeholder('pattern')))),
   { hot: true },
 );
+
+/** The user's folders among `ids` (comma-separated) and all their ancestors, with the paths version read with them. */
+const folderLinksStatement: CompiledQuery = compileQuery(
+  sql`
+      with recursive ${foldersUpFrom(
+        sql`select unnest(string_to_array(${sql.placeholder('ids')}, ','))::uuid`,
+        sql`n.user_id = ${sql.placeholder('userId')}`,
+      )}
+      select ${folderLinksJson} as folders, (${pathsVersionStatementOf(sql.placeholder('userId'))}) as paths_version`,
+  { hot: true },
+);
+
+/** A paths version as the drivers return a bigint (null: the user is gone). */
+const pathsVersionOf = (value: TreeVersionValue | undefined): number | null => (value === null || value === undefined ? null : Number(value));
 
 /** SQL for searching a user's live nodes by name and filters. */
 export class SearchRepository {
@@ -136,36 +172,51 @@ export class SearchRepository {
   }
 
   /**
-   * One page of matches, newest first, each with its full path ("/Docs/2024/report.pdf"), and how
-   * many there are in all (also for a page past the end), at the user's tree version it read: one
-   * statement. The paths come from one recursive walk up from the page's rows, and the page is one
-   * JSON value (for the reason given at NodesRepository.listChildren).
+   * One page of matches, newest first, and how many there are in all (also for a page past the
+   * end), at the user's tree version it read: one statement. The page is one JSON value (for the
+   * reason given at NodesRepository.listChildren).
    *
-   * The walk carries each row along to its last step (the root, or the depth guard on a corrupted
-   * tree, which leaves the path null), so no join matches paths back to rows: joining the two
-   * CTEs made a nested loop over both (50 × 100 rows for a page of 50), and the whole search
-   * 2.2 → 1.55 ms on the embedded database.
+   * Paths are built by the caller from folder links. The statement walks up from the page's
+   * folders (each folder once) only when the user's paths version is not `knownPathsVersion`,
+   * the version at which the caller remembers folder paths: a folder's path changes only when it
+   * or a folder above it is renamed or moved, which moves the paths version (migration 0008), so
+   * a search right after an upload, a favourite or a file's rename needs no walk at all.
    */
   async search(
     userId: string,
     filters: SearchFilters,
     page: { limit: number; offset: number },
-  ): Promise<{ rows: Array<{ node: ListedNode; path: string }>; total: number; treeVersion: number }> {
+    knownPathsVersion: number | null,
+  ): Promise<{ nodes: ListedNode[]; folders: FolderLink[]; total: number; treeVersion: number; pathsVersion: number | null }> {
     const statement = planIsPatternIndependent(filters) ? nameSearchStatement : compileQuery(searchStatement(this.where(userId, filters)));
     const [found] = await runCompiled<{
-      nodes: Array<[ListedNodeTuple, string | null]> | string;
+      nodes: ListedNodeTuple[] | string;
+      folders: FolderLinkTuple[] | string;
       total: number | string | null;
       tree_version: TreeVersionValue;
+      paths_version: TreeVersionValue;
     }>(this.db, statement, {
       userId,
       pattern: substringPattern(filters.query),
       limit: page.limit,
       offset: page.offset,
+      knownPathsVersion: knownPathsVersion ?? -1,
     });
-    const rows = jsonValue(found?.nodes ?? []).map(([tuple, path]) => {
-      const node = fromListedTuple(tuple);
-      return { node, path: path ?? `/${node.name}` };
+    return {
+      nodes: jsonValue(found?.nodes ?? []).map(fromListedTuple),
+      folders: fromLinkTuples(found?.folders),
+      total: Number(found?.total ?? 0),
+      treeVersion: treeVersionOf(found?.tree_version),
+      pathsVersion: pathsVersionOf(found?.paths_version),
+    };
+  }
+
+  /** The user's folders among `ids` and every folder above them, at the paths version read with them. */
+  async folderLinks(userId: string, ids: readonly string[]): Promise<{ folders: FolderLink[]; pathsVersion: number | null }> {
+    const [found] = await runCompiled<{ folders: FolderLinkTuple[] | string; paths_version: TreeVersionValue }>(this.db, folderLinksStatement, {
+      userId,
+      ids: ids.join(','),
     });
-    return { rows, total: Number(found?.total ?? 0), treeVersion: treeVersionOf(found?.tree_version) };
+    return { folders: fromLinkTuples(found?.folders), pathsVersion: pathsVersionOf(found?.paths_version) };
   }
 }

@@ -21,6 +21,7 @@ import { UploadsService } from './uploads.service.js';
 import { JobsRepository } from '../repositories/jobs.repository.js';
 import { SearchProfilesRepository } from '../repositories/search-profiles.repository.js';
 import { SearchRepository } from '../repositories/search.repository.js';
+import { FolderPaths } from './folder-paths.js';
 import { SharesRepository } from '../repositories/shares.repository.js';
 import { MaintenanceService } from './maintenance.service.js';
 import { SearchService } from './search.service.js';
@@ -85,7 +86,7 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
     uploads: new UploadsService(db, nodes, users, tree, content, store, config.maxUpload),
     files,
     trash,
-    search: new SearchService(new SearchRepository(db), new SearchProfilesRepository(db), treeVersions),
+    search: new SearchService(new SearchRepository(db), new SearchProfilesRepository(db), treeVersions, new FolderPaths()),
     shares: new SharesService(new SharesRepository(db), nodes, tree, files),
     maintenance: new MaintenanceService(trash, content, blobs, store, credentials, rateLimits, config.trashRetentionMs),
     jobLeases: new JobsRepository(db),

@@ -4,6 +4,7 @@ import { pgErrorOf, UNIQUE_VIOLATION } from '../db/errors.js';
 import type { SearchProfilesRepository, SearchProfileValues } from '../repositories/search-profiles.repository.js';
 import type { SearchFilters, SearchRepository } from '../repositories/search.repository.js';
 import type { ListedNode } from '../repositories/nodes.repository.js';
+import type { FolderPaths } from './folder-paths.js';
 import type { TreeVersions } from './tree-versions.js';
 
 export interface SearchResult {
@@ -39,18 +40,49 @@ export function assertBounds(filters: SearchFilters, dateFields: { from: string;
   }
 }
 
+/** The folders that hold these nodes (the root is none). */
+function parentsOf(nodes: readonly ListedNode[]): Set<string> {
+  return new Set(nodes.flatMap((node) => (node.parentId === null ? [] : [node.parentId])));
+}
+
 /** Name search over a user's live nodes, and saved search profiles. */
 export class SearchService {
   constructor(
     private readonly search: SearchRepository,
     private readonly profiles: SearchProfilesRepository,
     private readonly versions: TreeVersions,
+    private readonly folderPaths: FolderPaths,
   ) {}
 
+  /**
+   * One page of results, each with its full path ("/Docs/2024/report.pdf"). The paths come from
+   * the folder paths this process remembers at the paths version the search read (see
+   * SearchRepository.search); folders it does not know yet are read in a second statement, and if
+   * a folder moved in between, the search runs again with the walk in its own snapshot.
+   */
   async run(userId: string, filters: SearchFilters, page: { limit: number; offset: number }): Promise<VersionedResults> {
     assertBounds(filters);
-    const { rows, ...rest } = await this.search.search(userId, filters, page);
-    return { results: rows, ...rest };
+    let found = await this.search.search(userId, filters, page, this.folderPaths.knownVersion(userId));
+    const first = this.folderPaths.resolve(userId, found.pathsVersion, found.folders, parentsOf(found.nodes));
+    let paths = first.paths;
+    const missing = first.missing;
+    if (missing.length > 0) {
+      const more = await this.search.folderLinks(userId, missing);
+      if (more.pathsVersion === found.pathsVersion) {
+        for (const [id, path] of this.folderPaths.resolve(userId, found.pathsVersion, more.folders, missing).paths) {
+          paths.set(id, path);
+        }
+      } else {
+        found = await this.search.search(userId, filters, page, null);
+        ({ paths } = this.folderPaths.resolve(userId, found.pathsVersion, found.folders, parentsOf(found.nodes)));
+      }
+    }
+    const results = found.nodes.map((node) => {
+      const folderPath = node.parentId === null ? '' : paths.get(node.parentId);
+      // A path is unknown only on a corrupted tree (a cycle): the name alone, as at the root.
+      return { node, path: folderPath === null || folderPath === undefined ? `/${node.name}` : `${folderPath}/${node.name}` };
+    });
+    return { results, total: found.total, treeVersion: found.treeVersion };
   }
 
   /**

@@ -12,4 +12,10 @@ export const treeVersions = pgTable('tree_versions', {
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
   version: bigint('version', { mode: 'number' }).notNull(),
+  /**
+   * The tree version at which a folder of the user was last renamed or moved (the same trigger
+   * sets it, migrations/0008_paths_version.sql): folder paths computed at one value of it hold
+   * for as long as it has not moved, whatever else changed in the tree meanwhile.
+   */
+  pathsVersion: bigint('paths_version', { mode: 'number' }).notNull().default(0),
 });
