@@ -61,6 +61,40 @@ describe('previews and downloads', () => {
     await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
   });
 
+  it('closes a preview with Back and stays in the folder; closing it otherwise leaves no step behind', async () => {
+    const docs = await api(context).folder('Docs');
+    await api(context).upload('inside.txt', 'inside', docs.id);
+    await page.goto('/');
+    await item(page, 'Docs').dblclick();
+    await item(page, 'inside.txt').waitFor();
+    const folderUrl = page.url();
+
+    await item(page, 'inside.txt').dblclick();
+    await dialog().locator('pre').waitFor();
+    await page.goBack();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    expect(page.url()).toBe(folderUrl);
+    await item(page, 'inside.txt').waitFor();
+
+    // Closed with Escape, then Back: the folder above, not this folder again.
+    await item(page, 'inside.txt').dblclick();
+    await dialog().locator('pre').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await page.goBack();
+    await item(page, 'Docs').waitFor();
+    expect(page.url()).not.toBe(folderUrl);
+
+    // Forward into the folder, a preview opened and a rename from it: Back closes them both.
+    await page.goForward();
+    await item(page, 'inside.txt').dblclick();
+    await dialog().getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('dialog', { name: 'Rename file' }).waitFor();
+    await page.goBack();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    expect(page.url()).toBe(folderUrl);
+  });
+
   it('previews images and steps to the next file with the arrow keys', async () => {
     await api(context).upload('a-picture.png', gradientPng(40, 30));
     await api(context).upload('b-notes.txt', 'second file');

@@ -102,6 +102,13 @@ describe('share links', () => {
     await guest.getByRole('button', { name: /itinerary\.txt/ }).click();
     await expect.poll(() => guest.getByRole('dialog').locator('pre').textContent()).toBe('fly, swim, eat');
     await guest.keyboard.press('Escape');
+    // Back closes a preview and stays in the folder.
+    const at = guest.url();
+    await guest.getByRole('button', { name: /itinerary\.txt/ }).click();
+    await guest.getByRole('dialog').locator('pre').waitFor();
+    await guest.goBack();
+    await expect.poll(() => guest.getByRole('dialog').count()).toBe(0);
+    expect(guest.url()).toBe(at);
     expect(sessionChecks).toEqual([]);
     expect(await guest.getByRole('link', { name: 'Download all (zip)' }).getAttribute('href')).toBe(
       `/api/public/shares/${share.token}/zip`,

@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((listener) => listener());
@@ -17,7 +17,9 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   if (to === snapshot()) {
     return;
   }
-  if (options.replace) {
+  // Leaving from a preview replaces the preview's own entry (useBackCloses): Back then returns
+  // to the page the preview was opened on, not to that page with the preview gone.
+  if (options.replace || onOverlayEntry()) {
     window.history.replaceState(null, '', to);
   } else {
     window.history.pushState(null, '', to);
@@ -30,4 +32,45 @@ export function useLocation(): { pathname: string; search: string } {
   const href = useSyncExternalStore(subscribe, snapshot);
   const index = href.indexOf('?');
   return index < 0 ? { pathname: href, search: '' } : { pathname: href.slice(0, index), search: href.slice(index) };
+}
+
+// The history state of an entry pushed for an open preview.
+const OVERLAY_ENTRY = 'fileflowOverlay';
+const onOverlayEntry = (): boolean => (window.history.state as Record<string, unknown> | null)?.[OVERLAY_ENTRY] === true;
+
+/**
+ * Gives an overlay (a file preview) its own history entry while it is open, at the same address,
+ * so that Back, a phone's back gesture included, closes it instead of leaving the page behind it.
+ * Closing it any other way takes the entry off again, so Back never lands on a step that does
+ * nothing.
+ */
+export function useBackCloses(open: boolean, close: () => void): void {
+  const closeRef = useRef(close);
+  closeRef.current = close;
+  const openRef = useRef(open);
+  openRef.current = open;
+  useEffect(() => {
+    if (!open) {
+      return;
+    }
+    if (!onOverlayEntry()) {
+      window.history.pushState({ [OVERLAY_ENTRY]: true }, '', window.location.href);
+    }
+    const onPopState = () => {
+      if (!onOverlayEntry()) {
+        closeRef.current();
+      }
+    };
+    window.addEventListener('popstate', onPopState);
+    return () => {
+      window.removeEventListener('popstate', onPopState);
+      // After the render that closed it (a re-run of this effect for the same open overlay, as
+      // in development's double effects, keeps the entry).
+      setTimeout(() => {
+        if (!openRef.current && onOverlayEntry()) {
+          window.history.back();
+        }
+      }, 0);
+    };
+  }, [open]);
 }

@@ -11,7 +11,7 @@ import { copyName } from '../lib/copy-name';
 import { folderPath } from '../lib/routes';
 import { formatCount } from '../lib/format';
 import { invalidateData } from './data-version';
-import { navigate } from './navigation';
+import { navigate, useBackCloses } from './navigation';
 import { showToast, type ToastAction } from './toasts';
 
 const PreviewDialog = lazy(() => import('../components/preview/PreviewDialog'));
@@ -124,6 +124,8 @@ export interface FolderContext {
 export function useNodeActions(): NodeActions {
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = useCallback(() => setDialog(null), []);
+  // Back closes a preview (and a rename or share opened from one), staying on the page.
+  useBackCloses(dialog?.kind === 'preview' || (dialog !== null && 'back' in dialog && dialog.back !== undefined), close);
 
   const open = useCallback((node: FileNode, siblings?: FileNode[]) => {
     if (node.type === 'folder') {
