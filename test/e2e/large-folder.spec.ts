@@ -75,6 +75,33 @@ describe('a folder of 10,000 files', () => {
     expect(errors).toEqual([]);
   });
 
+  it('comes back to where the list was scrolled, with the same item focused, on Back', async () => {
+    await page.goto('/');
+    await item(page, 'file-00000.txt').waitFor();
+    await page.evaluate(`document.querySelector('[role="listbox"]').scrollTop = 240000`);
+    await item(page, 'file-05000.txt').click();
+    const scrolledTo = await page.evaluate<number>(`document.querySelector('[role="listbox"]').scrollTop`);
+    expect(scrolledTo).toBeGreaterThan(200_000);
+
+    await page.getByRole('link', { name: 'Trash' }).click();
+    await page.waitForURL((url) => url.pathname === '/trash');
+    await page.goBack();
+    await item(page, 'file-05000.txt').waitFor();
+    expect(await page.evaluate<number>(`document.querySelector('[role="listbox"]').scrollTop`)).toBe(scrolledTo);
+    expect(await view(page).getAttribute('aria-activedescendant')).toBe(await item(page, 'file-05000.txt').getAttribute('id'));
+
+    // Forward and Back again; a new visit to the folder (not Back) starts at the top.
+    await page.goForward();
+    await page.waitForURL((url) => url.pathname === '/trash');
+    await page.goBack();
+    await item(page, 'file-05000.txt').waitFor();
+    await page.getByRole('link', { name: 'Trash' }).click();
+    await page.waitForURL((url) => url.pathname === '/trash');
+    await page.getByRole('link', { name: 'My files' }).first().click();
+    await item(page, 'file-00000.txt').waitFor();
+    expect(await page.evaluate<number>(`document.querySelector('[role="listbox"]').scrollTop`)).toBe(0);
+  });
+
   it('shows a search hit in its folder, selected and scrolled into view, however far down', async () => {
     await page.goto('/search?q=file-07777');
     await item(page, 'file-07777.txt').click({ button: 'right' });

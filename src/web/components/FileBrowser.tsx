@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 
 import type { FileNode } from '../api/types';
 import { handleBrowserKey } from '../hooks/browser-keys';
 import { useElementWidth } from '../hooks/useElementWidth';
+import { useRememberedView } from '../hooks/useRememberedView';
 import { useItemHandlers } from '../hooks/useItemHandlers';
 import { useMediaQuery } from '../hooks/useMediaQuery';
 import type { NodeSource } from '../hooks/useNodeSource';
@@ -126,6 +127,37 @@ export function FileBrowser({ source, label, view, sort, resetKey, empty, comman
   }, [source, selection]);
 
   const focusedNode = focus >= 0 ? source.itemAt(focus) : undefined;
+
+  // Back and Forward return to where the list was scrolled, with the same item focused once the
+  // rows there have loaded (a big folder loads them as they come into view).
+  const refocusId = useRef<string | null>(null);
+  useRememberedView({
+    scrollRef,
+    viewKey: String(resetKey),
+    ready: !source.loading && !source.error && source.total > 0,
+    focusId: focusedNode?.id ?? null,
+    restore: ({ top, focusId }) => {
+      virtualizer.scrollToOffset(top);
+      refocusId.current = focusId;
+    },
+  });
+  useEffect(() => {
+    const wanted = refocusId.current;
+    if (wanted === null) {
+      return;
+    }
+    if (focus >= 0) {
+      refocusId.current = null;
+      return;
+    }
+    for (let index = firstRow * columns; index < Math.min(source.total, (lastRow + 1) * columns); index += 1) {
+      if (source.itemAt(index)?.id === wanted) {
+        refocusId.current = null;
+        selection.focusTo(index, { shift: false, toggle: true });
+        return;
+      }
+    }
+  });
   const siblings = () => loadedItems(source);
   const targetsFor = (node: FileNode) => (selection.isSelected(node.id) ? selection.nodes() : [node]);
 

@@ -12,6 +12,23 @@ function subscribe(listener: () => void): () => void {
 
 const snapshot = () => window.location.pathname + window.location.search;
 
+// Every history entry of the app carries a key of its own, so that what a page showed (where a
+// list was scrolled to) can be remembered per entry and given back on Back and Forward.
+const ENTRY_KEY = 'fileflowEntry';
+const historyState = (): Record<string, unknown> | null => window.history.state as Record<string, unknown> | null;
+const newEntryState = () => ({ [ENTRY_KEY]: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}` });
+
+/** The key of the history entry now shown (the first visit's entry gets one here). */
+export function currentEntryKey(): string {
+  const key = historyState()?.[ENTRY_KEY];
+  if (typeof key === 'string') {
+    return key;
+  }
+  const state = { ...historyState(), ...newEntryState() };
+  window.history.replaceState(state, '');
+  return state[ENTRY_KEY];
+}
+
 /** Goes to a path of the app without reloading the page. */
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   if (to === snapshot()) {
@@ -20,9 +37,9 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   // Leaving from a preview replaces the preview's own entry (useBackCloses): Back then returns
   // to the page the preview was opened on, not to that page with the preview gone.
   if (options.replace || onOverlayEntry()) {
-    window.history.replaceState(null, '', to);
+    window.history.replaceState(newEntryState(), '', to);
   } else {
-    window.history.pushState(null, '', to);
+    window.history.pushState(newEntryState(), '', to);
   }
   notify();
 }
@@ -36,7 +53,7 @@ export function useLocation(): { pathname: string; search: string } {
 
 // The history state of an entry pushed for an open preview.
 const OVERLAY_ENTRY = 'fileflowOverlay';
-const onOverlayEntry = (): boolean => (window.history.state as Record<string, unknown> | null)?.[OVERLAY_ENTRY] === true;
+const onOverlayEntry = (): boolean => historyState()?.[OVERLAY_ENTRY] === true;
 
 /**
  * Gives an overlay (a file preview) its own history entry while it is open, at the same address,
@@ -54,7 +71,8 @@ export function useBackCloses(open: boolean, close: () => void): void {
       return;
     }
     if (!onOverlayEntry()) {
-      window.history.pushState({ [OVERLAY_ENTRY]: true }, '', window.location.href);
+      // The page's own key comes along: it is the same page, and remembers the same things.
+      window.history.pushState({ ...historyState(), [OVERLAY_ENTRY]: true }, '', window.location.href);
     }
     const onPopState = () => {
       if (!onOverlayEntry()) {
