@@ -38,18 +38,19 @@ export function FileRow({ secondary, ...item }: FileItemProps & { secondary?: Re
       </span>
       <span className="row-size">{node.type === 'folder' ? '—' : formatBytes(node.size)}</span>
       <span className="row-date">{formatDay(node.createdAt)}</span>
-      <button
-        type="button"
+      {/* For the pointer only: an option holds no controls of its own (the keyboard opens the
+          same menu with Shift+F10 or the menu key, and touch with a long press). */}
+      <span
         className="icon-button row-more"
-        tabIndex={-1}
-        aria-label={`Actions for ${node.name}`}
+        aria-hidden="true"
+        title="Actions"
         onClick={(event) => {
           event.stopPropagation();
           handlers.menuFromButton(index, event.currentTarget);
         }}
       >
         <Icon name="more" size={18} />
-      </button>
+      </span>
     </div>
   );
 }

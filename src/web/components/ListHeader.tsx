@@ -12,11 +12,22 @@ function SortButton({ label, sortKey, sort, className }: { label: string; sortKe
     return <span className={className}>{label}</span>;
   }
   const active = sort.key === sortKey;
+  // The list is a listbox, not a table: no column headers, so each button says how it sorts.
   return (
-    <span className={className} role="columnheader" aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
-      <button type="button" className="sort-button" onClick={() => sort.onChange(sortKey, active && sort.order === 'asc' ? 'desc' : 'asc')}>
+    <span className={className}>
+      <button
+        type="button"
+        className="sort-button"
+        aria-pressed={active}
+        onClick={() => sort.onChange(sortKey, active && sort.order === 'asc' ? 'desc' : 'asc')}
+      >
         {label}
-        {active ? <Icon name={sort.order === 'asc' ? 'arrowUp' : 'arrowDown'} size={14} /> : null}
+        {active ? (
+          <>
+            <Icon name={sort.order === 'asc' ? 'arrowUp' : 'arrowDown'} size={14} />
+            <span className="visually-hidden">{sort.order === 'asc' ? ', ascending' : ', descending'}</span>
+          </>
+        ) : null}
       </button>
     </span>
   );
@@ -25,7 +36,7 @@ function SortButton({ label, sortKey, sort, className }: { label: string; sortKe
 /** Column titles of the list view; they sort when the view can. */
 export function ListHeader({ sort, allSelected, onToggleAll }: { sort?: SortControl; allSelected: boolean; onToggleAll: () => void }) {
   return (
-    <div className="list-header" role="row">
+    <div className="list-header" role="group" aria-label="Sort and select">
       <span className="row-check-cell">
         <input type="checkbox" className="checkbox" checked={allSelected} onChange={onToggleAll} aria-label="Select all" />
       </span>

@@ -99,6 +99,7 @@ export default function PublicSharePage({ token }: { token: string }) {
   }, [share.data]);
 
   let body;
+  let showsFile = false;
   if (share.loading && !share.data) {
     body = <Spinner />;
   } else if (share.error || !share.data) {
@@ -117,12 +118,13 @@ export default function PublicSharePage({ token }: { token: string }) {
   } else {
     const data = share.data;
     const canPreview = previewKind(data) !== 'none';
+    showsFile = true;
     body = (
       <div className="shared-file">
         <div className="shared-file-head">
           <FileIcon node={{ type: 'file', name: data.name, mimeType: data.mimeType ?? null }} size={48} />
           <div>
-            <h2>{data.name}</h2>
+            <h1>{data.name}</h1>
             <p className="muted">
               {formatBytes(data.size)}
               {data.expiresAt ? ` · available until ${formatDateTime(data.expiresAt)}` : ''}
@@ -197,6 +199,8 @@ export default function PublicSharePage({ token }: { token: string }) {
         <ThemeToggle />
       </header>
       <main id="main" className="public-main">
+        {/* A shared file's name is the page's heading; elsewhere the page says what it is. */}
+        {showsFile ? null : <h1 className="visually-hidden">{share.data?.type === 'folder' ? `Shared folder ${share.data.name}` : 'Shared with you'}</h1>}
         {body}
       </main>
     </div>
