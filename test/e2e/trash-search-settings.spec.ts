@@ -25,6 +25,8 @@ describe('trash', () => {
     // Each item says where it was, and when it goes for good.
     expect(await item(page, 'plan.txt').textContent()).toMatch(/from Projects · deleted .+ · deleted for good in (29|30) days/);
     expect(await item(page, 'empty-1.txt').textContent()).toContain('from My files');
+    // The size shows once, in its column: the second line repeats it only on phones.
+    expect((await item(page, 'plan.txt').innerText()).match(/\b4 B\b/g)).toHaveLength(1);
     await page.getByText('Items are deleted for good 30 days after you trash them.').waitFor();
     await item(page, 'restore-me.txt').click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Restore' }).click();

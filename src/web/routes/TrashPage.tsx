@@ -105,16 +105,19 @@ export function TrashPage() {
         view="list"
         resetKey="trash"
         commands={commands}
-        secondary={(node) =>
-          [
-            node.type === 'folder' ? 'Folder' : formatBytes(node.size),
-            cameFrom(node) ? `from ${cameFrom(node) ?? ''}` : null,
-            node.trashedAt ? `deleted ${formatDay(node.trashedAt)}` : null,
-            `deleted for good in ${formatDuration(timeLeftInTrash(node, Date.now(), retentionMs))}`,
-          ]
-            .filter((part) => part !== null)
-            .join(' · ')
-        }
+        secondary={(node) => (
+          <>
+            {/* The size has its own column where there is room (it is hidden on phones). */}
+            <span className="secondary-size">{node.type === 'folder' ? 'Folder' : formatBytes(node.size)} · </span>
+            {[
+              cameFrom(node) ? `from ${cameFrom(node) ?? ''}` : null,
+              node.trashedAt ? `deleted ${formatDay(node.trashedAt)}` : null,
+              `deleted for good in ${formatDuration(timeLeftInTrash(node, Date.now(), retentionMs))}`,
+            ]
+              .filter((part) => part !== null)
+              .join(' · ')}
+          </>
+        )}
         empty={
           <EmptyState icon="trash" title="The trash is empty">
             <p>Things you delete stay here for {formatDuration(retentionMs)}.</p>
