@@ -54,6 +54,30 @@ describe('file browser', () => {
     await page.getByRole('heading', { name: 'Customers and partners', level: 1 }).waitFor();
   });
 
+  it('cuts a long name in the middle, so its end and extension stay in sight, in the list and the grid', async () => {
+    const name = `${'Minutes of the quarterly planning meeting with every team, '.repeat(3)}final 2024-11-05.pdf`;
+    await api(context).upload(name, 'minutes');
+    await page.goto('/');
+    /** Whether the item's name is cut, and whether its last characters are inside the item's box. */
+    const shown = async () => {
+      const option = item(page, name);
+      const head = option.locator('.truncated-head');
+      const tail = option.locator('.truncated-tail');
+      const [box, tailBox] = [await option.boundingBox(), await tail.boundingBox()];
+      return {
+        cut: await head.evaluate((element: { scrollWidth: number; clientWidth: number }) => element.scrollWidth > element.clientWidth),
+        tail: await tail.textContent(),
+        tailInside: box !== null && tailBox !== null && tailBox.width > 0 && tailBox.x + tailBox.width <= box.x + box.width,
+        text: await option.locator('.middle-truncated').textContent(),
+      };
+    };
+    await item(page, name).waitFor();
+    expect(await shown()).toEqual({ cut: true, tail: '11-05.pdf', tailInside: true, text: name });
+    await page.getByRole('button', { name: 'Grid' }).click();
+    await item(page, name).waitFor();
+    expect(await shown()).toEqual({ cut: true, tail: '11-05.pdf', tailInside: true, text: name });
+  });
+
   it('refuses a duplicate folder name inside the dialog', async () => {
     await api(context).folder('Taken');
     await page.goto('/');

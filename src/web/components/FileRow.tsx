@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { formatBytes, formatDay } from '../lib/format';
 import { FileIcon } from './FileIcon';
 import { Icon } from './Icon';
+import { MiddleTruncated } from './MiddleTruncated';
 import { itemClasses, itemOptionAttributes, ItemCheck, type FileItemProps } from './file-item';
 
 /** One item of the list view (a placeholder while its page loads). */
@@ -23,9 +24,7 @@ export function FileRow({ secondary, ...item }: FileItemProps & { secondary?: Re
       <ItemCheck className="row-check" {...item} />
       <FileIcon node={node} />
       <span className="row-name">
-        <span className="name-text" title={node.name}>
-          {node.name}
-        </span>
+        <MiddleTruncated className="name-text" name={node.name} />
         {node.favorite ? (
           <span className="favorite-mark" title="Favourite">
             <Icon name="star" size={14} filled />

@@ -3,6 +3,7 @@ import { kindOf } from '../lib/file-kind';
 import { formatBytes } from '../lib/format';
 import { FileIcon } from './FileIcon';
 import { Icon } from './Icon';
+import { MiddleTruncated } from './MiddleTruncated';
 import { itemClasses, itemOptionAttributes, ItemCheck, type FileItemProps } from './file-item';
 
 const THUMBNAIL_MAX_BYTES = 8 * 1024 * 1024;
@@ -23,9 +24,9 @@ export function FileTile(item: FileItemProps) {
           <FileIcon node={node} size={44} />
         )}
       </span>
-      <span className="tile-name" title={node.name}>
+      <span className="tile-name">
         {node.favorite ? <Icon name="star" size={12} filled className="favorite-mark" /> : null}
-        {node.name}
+        <MiddleTruncated className="tile-name-text" name={node.name} />
       </span>
       <span className="tile-meta">{node.type === 'folder' ? 'Folder' : formatBytes(node.size)}</span>
       <ItemCheck className="row-check tile-check" {...item} />
