@@ -43,19 +43,22 @@ interface NodeRef {
   id: string;
   type: 'file' | 'folder';
   name: string;
+  /** "/Docs/2024/report.pdf", as the walk down from the root found it. */
+  path: string;
 }
 
-/** Every live node of a user, found by walking the tree through the API. */
+/** Every live node of a user, with its path, found by walking the tree through the API. */
 async function liveNodes(client: ApiClient): Promise<NodeRef[]> {
   const result: NodeRef[] = [];
-  const queue: Array<string | null> = [null];
+  const queue: Array<{ id: string | null; path: string }> = [{ id: null, path: '' }];
   while (queue.length > 0) {
-    const folder = queue.shift() ?? null;
-    const res = await client.get(folder ? `/api/folders/${folder}/children?limit=1000` : '/api/folders/root/children?limit=1000');
+    const folder = queue.shift()!;
+    const res = await client.get(folder.id ? `/api/folders/${folder.id}/children?limit=1000` : '/api/folders/root/children?limit=1000');
     for (const item of res.json().items as NodeRef[]) {
-      result.push({ id: item.id, type: item.type, name: item.name });
+      const path = `${folder.path}/${item.name}`;
+      result.push({ id: item.id, type: item.type, name: item.name, path });
       if (item.type === 'folder') {
-        queue.push(item.id);
+        queue.push({ id: item.id, path });
       }
     }
   }
@@ -64,15 +67,16 @@ async function liveNodes(client: ApiClient): Promise<NodeRef[]> {
 
 /**
  * Checks that searches (kept between requests while the tree is unchanged) find exactly the
- * live nodes the folder listings show: everything, and the names with "txt" in them.
+ * live nodes the folder listings show, each at the path the listings lead to: everything, and
+ * the names with "txt" in them.
  */
 async function expectSearchesMatch(client: ApiClient, nodes: NodeRef[]): Promise<void> {
-  const idsOf = (items: Array<{ id: string }>) => items.map((item) => item.id).sort();
+  const pathsOf = (items: Array<{ id: string; path: string }>) => items.map((item) => `${item.id} ${item.path}`).sort();
   const everything = (await client.get('/api/search?limit=200')).json<{ results: NodeRef[]; total: number }>();
-  expect(idsOf(everything.results)).toEqual(idsOf(nodes));
+  expect(pathsOf(everything.results)).toEqual(pathsOf(nodes));
   expect(everything.total).toBe(nodes.length);
   const txt = (await client.get('/api/search?q=txt&limit=200')).json<{ results: NodeRef[]; total: number }>();
-  expect(idsOf(txt.results)).toEqual(idsOf(nodes.filter((node) => node.name.toLowerCase().includes('txt'))));
+  expect(pathsOf(txt.results)).toEqual(pathsOf(nodes.filter((node) => node.name.toLowerCase().includes('txt'))));
 }
 
 const at = <T>(items: T[], index: number): T | undefined => (items.length === 0 ? undefined : items[index % items.length]);
