@@ -387,11 +387,19 @@ describe('search profiles', () => {
       [{ query: '', sizeMin: 100, sizeMax: 300 }, 'sizeMin=100&sizeMax=300'],
       [{ query: '', dateTo: '2000-01-01' }, 'to=2000-01-01'],
       [{ query: '', dateFrom: '2000-01-01' }, 'from=2000-01-01'],
+      // Years below 100 stay what they are (a date parser would read 0049 as 2049).
+      [{ query: '', dateTo: '0049-06-15' }, 'to=0049-06-15'],
+      [{ query: '', dateFrom: '0001-01-01' }, 'from=0001-01-01'],
       [{ query: '', fileTypes: ['pdf'], dateFrom: uploaded[0]!.createdAt }, q({ types: 'pdf', from: uploaded[0]!.createdAt })],
     ];
     for (const [index, [body, query]] of cases.entries()) {
       const created = await alice.post('/api/search-profiles', { name: `case ${index}`, ...body });
       expect(created.statusCode, created.body).toBe(201);
+      for (const field of ['dateFrom', 'dateTo'] as const) {
+        const sent = body[field] as string | undefined;
+        // The day sent is the day kept (a date alone bounds its whole day).
+        expect((await alice.get(`/api/search-profiles/${created.json().id}`)).json()[field]?.slice(0, 10) ?? null).toBe(sent?.slice(0, 10) ?? null);
+      }
       const results = await alice.get(`/api/search-profiles/${created.json().id}/results`);
       expect(results.statusCode, results.body).toBe(200);
       expect(results.json(), query).toEqual(await search(alice, query));

@@ -1,4 +1,5 @@
 import { bigint, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { exactTimestamp } from './exact-timestamp.js';
 import { users } from './users.js';
 
 /** Saved searches ("profiles"), per user, with unique names. */
@@ -14,8 +15,9 @@ export const searchProfiles = pgTable(
     fileTypes: jsonb('file_types').$type<string[]>().notNull().default([]),
     sizeMin: bigint('size_min', { mode: 'number' }),
     sizeMax: bigint('size_max', { mode: 'number' }),
-    dateFrom: timestamp('date_from', { withTimezone: true }),
-    dateTo: timestamp('date_to', { withTimezone: true }),
+    // Any year from 1 on, as searches take them (see exactTimestamp).
+    dateFrom: exactTimestamp('date_from'),
+    dateTo: exactTimestamp('date_to'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
