@@ -616,10 +616,15 @@ describe('folder shares', () => {
     const bobs = await bob.upload('bob.txt', 'BOB');
     const bobFolder = await bob.mkdir('BobFolder');
     const s = await share(alice, { nodeId: shared.id });
+    // The owner's favourites are not part of what is shared.
+    for (const id of [shared.id, sub.id, a.id]) {
+      expect((await alice.patch(`/api/nodes/${id}`, { favorite: true })).statusCode).toBe(200);
+    }
 
     const top = await pub(s.token, '/children');
     expect(top.statusCode, top.body).toBe(200);
-    expect(top.json().folder).toMatchObject({ id: shared.id, name: 'Shared' });
+    expect(top.json().folder).toMatchObject({ id: shared.id, name: 'Shared', favorite: false });
+    expect(top.json().items.map((i: { favorite: boolean }) => i.favorite)).toEqual([false, false]);
     expect(top.json().breadcrumbs).toEqual([{ id: shared.id, name: 'Shared' }]);
     expect(top.json().items.map((i: { name: string }) => i.name)).toEqual(['Sub', 'a.txt']);
     expect(top.json().total).toBe(2);

@@ -422,7 +422,15 @@ describe('PATCH /api/nodes/:id', () => {
   it('renames to the same name, and to another case of it', async () => {
     const alice = await t.newUser();
     const folder = await alice.mkdir('same');
-    expect((await alice.patch(`/api/nodes/${folder.id}`, { name: 'same' })).statusCode).toBe(200);
+    const listing = await alice.get('/api/folders/root/children');
+    // Nothing changes, so nothing is written: the etag and the listing's ETag stay.
+    for (const change of [{ name: 'same' }, { name: ' same ', parentId: null }, { favorite: false }]) {
+      const res = await alice.patch(`/api/nodes/${folder.id}`, change);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual(await node(alice, folder.id));
+      expect(res.json().etag).toBe(folder.etag);
+    }
+    expect((await alice.get('/api/folders/root/children', { 'if-none-match': listing.headers.etag as string })).statusCode).toBe(304);
     expect((await alice.patch(`/api/nodes/${folder.id}`, { name: 'SAME' })).json().name).toBe('SAME');
   });
 

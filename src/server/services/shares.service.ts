@@ -212,7 +212,13 @@ export class SharesService {
     // Breadcrumbs start at the shared folder, which shows no parent: nothing above it is revealed.
     const start = listing.breadcrumbs.findIndex((crumb) => crumb.id === root.id);
     const folder = listing.folder?.id === root.id ? { ...listing.folder, parentId: null } : listing.folder;
-    return { ...listing, folder, breadcrumbs: start >= 0 ? listing.breadcrumbs.slice(start) : [] };
+    // Favourites are the owner's own bookmarks, not part of what is shared.
+    return {
+      ...listing,
+      folder: folder && { ...folder, favorite: false },
+      items: listing.items.map((item) => ({ ...item, favorite: false })),
+      breadcrumbs: start >= 0 ? listing.breadcrumbs.slice(start) : [],
+    };
   }
 
   /** A file inside a shared folder; 404 for anything outside it. */

@@ -160,6 +160,11 @@ export class TreeService {
             throw invalidMove();
           }
         }
+        // Nothing to change (a rename to the same name, a move to the same folder): no write, so
+        // the etags, the tree version and every client's kept answers stay valid.
+        if (!moving && targetName === node.name && (changes.favorite === undefined || changes.favorite === node.favorite)) {
+          return node;
+        }
         if (moving || targetName !== node.name) {
           const clash = await this.nodes.findChildByName(userId, targetParent, targetName, tx);
           if (clash && clash.id !== node.id) {
