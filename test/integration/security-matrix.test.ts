@@ -107,6 +107,18 @@ it('covers every route of the OpenAPI document that needs a signed-in user', asy
   expect(missing).toEqual([]);
 });
 
+it('documents which routes need no signed-in user, and only those', async () => {
+  const spec = (await t.anonymous.get('/api/openapi.json')).json<{ paths: Record<string, Record<string, { security?: unknown[] }>> }>();
+  const misdocumented = Object.entries(spec.paths)
+    .filter(([path]) => !path.startsWith('/api/docs'))
+    .flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, operation]) => (operation.security?.length === 0) !== PUBLIC_ROUTES.test(path))
+        .map(([method]) => `${method} ${path}`),
+    );
+  expect(misdocumented).toEqual([]);
+});
+
 function send(client: ApiClient, route: Route) {
   const body = route.body?.();
   if (route.url === '/api/files') {

@@ -66,10 +66,14 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 export function registerErrorHandling(app: FastifyInstance): void {
   // Every route that reads a JSON body may answer 413 (bodies are limited to 1 MiB): the OpenAPI
   // document says so.
+  // Any request that can carry a body can carry a malformed or oversized one, answered 400 or 413
+  // even by routes that take none (DELETE /api/nodes/:id with '{bad' as JSON): documented on all.
   app.addHook('onRoute', (route) => {
     const response = route.schema?.response as Record<string, unknown> | undefined;
-    if (response && route.schema?.body && !(413 in response)) {
-      response[413] = errorSchema;
+    const methods = [route.method].flat();
+    if (response && methods.some((method) => method !== 'GET' && method !== 'HEAD')) {
+      response[400] ??= errorSchema;
+      response[413] ??= errorSchema;
     }
   });
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

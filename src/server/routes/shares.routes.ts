@@ -45,7 +45,7 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl
         tags: ['shares'],
         summary: "The user's share links (optionally of one node)",
         querystring: z.object({ nodeId: z.string().max(100).optional() }),
-        response: { 200: z.object({ items: z.array(shareSchema) }), ...errors(401) },
+        response: { 200: z.object({ items: z.array(shareSchema) }), ...errors(400, 401, 404) },
       },
     },
     async (request) => {
