@@ -100,7 +100,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
       ['/register', () => guest.getByRole('button', { name: /Create/ }).waitFor()],
       [`/s/${open.token}`, () => guest.getByRole('button', { name: /itinerary\.txt/ }).waitFor()],
       [`/s/${locked.token}`, () => guest.getByLabel('Password').waitFor()],
-      ['/s/not-a-real-token', () => guest.getByRole('heading', { level: 2 }).waitFor()],
+      ['/s/not-a-real-token', () => guest.getByRole('heading', { level: 1, name: 'Link not found' }).waitFor()],
     ] as const) {
       await guest.goto(path);
       await ready();

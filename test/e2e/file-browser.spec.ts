@@ -72,10 +72,30 @@ describe('file browser', () => {
       };
     };
     await item(page, name).waitFor();
-    expect(await shown()).toEqual({ cut: true, tail: '11-05.pdf', tailInside: true, text: name });
+    expect(await shown()).toEqual({ cut: true, tail: '2024-11-05.pdf', tailInside: true, text: name });
     await page.getByRole('button', { name: 'Grid' }).click();
     await item(page, name).waitFor();
-    expect(await shown()).toEqual({ cut: true, tail: '11-05.pdf', tailInside: true, text: name });
+    expect(await shown()).toEqual({ cut: true, tail: '2024-11-05.pdf', tailInside: true, text: name });
+  });
+
+  it('keeps the focus on a sort button while the new order loads, and shows a kind icon for an image it cannot read', async () => {
+    await api(context).upload('b.txt', 'bb');
+    await api(context).upload('a.txt', 'aaa');
+    await api(context).upload('broken.png', 'not a picture at all');
+    await page.goto('/');
+    await item(page, 'a.txt').waitFor();
+    const size = page.getByRole('button', { name: /^Size/ });
+    await size.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => size.getAttribute('aria-pressed')).toBe('true');
+    expect(await size.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => size.textContent()).toContain('descending');
+
+    await page.getByRole('button', { name: 'Grid' }).click();
+    const tile = item(page, 'broken.png');
+    await tile.locator('svg').first().waitFor();
+    expect(await tile.locator('img').count()).toBe(0);
   });
 
   it('refuses a duplicate folder name inside the dialog', async () => {

@@ -89,6 +89,9 @@ describe('a folder of 10,000 files', () => {
     await item(page, 'file-05000.txt').waitFor();
     expect(await page.evaluate<number>(`document.querySelector('[role="listbox"]').scrollTop`)).toBe(scrolledTo);
     expect(await view(page).getAttribute('aria-activedescendant')).toBe(await item(page, 'file-05000.txt').getAttribute('id'));
+    // The list has the keyboard focus again: the arrow keys go on from there.
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => view(page).getAttribute('aria-activedescendant')).toBe(await item(page, 'file-05001.txt').getAttribute('id'));
 
     // Forward and Back again; a new visit to the folder (not Back) starts at the top.
     await page.goForward();

@@ -164,6 +164,20 @@ describe('phone layout', () => {
     await selectedCount(page).filter({ hasText: '1 selected' }).waitFor();
   });
 
+  it('opens an item\'s menu from its ⋮ without selecting it, so the next tap still opens a file', async () => {
+    await api(context).upload('report.txt', 'numbers');
+    await api(context).upload('notes.txt', 'notes');
+    const page = await signInOnPhone();
+    await page.goto('/');
+    await item(page, 'report.txt').locator('.row-more').tap();
+    await page.getByRole('menuitem', { name: 'Rename' }).waitFor();
+    await page.keyboard.press('Escape');
+    await gone(page.getByRole('menu'));
+    expect(await selectedCount(page).count()).toBe(0);
+    await item(page, 'notes.txt').tap();
+    await page.getByRole('dialog', { name: 'notes.txt' }).waitFor();
+  });
+
   it('shows the check boxes on a touch tablet wider than a phone, where nothing hovers', async () => {
     await api(context).upload('plan.txt', 'plan');
     const page = await signInOnPhone({ width: 1024, height: 768 });

@@ -93,6 +93,14 @@ describe('previews and downloads', () => {
     await page.goBack();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     expect(page.url()).toBe(folderUrl);
+
+    // Any dialog: Rename (F2) from the list, then Back.
+    await item(page, 'inside.txt').click();
+    await page.keyboard.press('F2');
+    await page.getByRole('dialog', { name: 'Rename file' }).waitFor();
+    await page.goBack();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    expect(page.url()).toBe(folderUrl);
   });
 
   it('previews images and steps to the next file with the arrow keys', async () => {

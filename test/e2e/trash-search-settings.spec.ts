@@ -155,7 +155,9 @@ describe('settings', () => {
     await page.getByLabel('Repeat new password').fill('a much better password');
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('The current password is not right.').waitFor();
+    // Correcting the form takes the old answer away.
     await page.getByLabel('Current password').fill(credentials.password);
+    await gone(page.getByText('The current password is not right.'));
     await page.getByLabel('New password', { exact: true }).fill('a much better password');
     await page.getByLabel('Repeat new password').fill('a much better password');
     await page.getByRole('button', { name: 'Change password' }).click();

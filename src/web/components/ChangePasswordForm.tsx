@@ -45,6 +45,8 @@ export function ChangePasswordForm() {
         event.preventDefault();
         void submit();
       }}
+      // The browser's own check refusing the form replaces an earlier answer from the server.
+      onInvalidCapture={() => setMessage(null)}
     >
       <TextField
         label="Current password"
@@ -52,7 +54,10 @@ export function ChangePasswordForm() {
         autoComplete="current-password"
         required
         value={current}
-        onValueChange={setCurrent}
+        onValueChange={(value) => {
+          setCurrent(value);
+          setMessage(null);
+        }}
       />
       <TextField
         label="New password"
@@ -61,7 +66,10 @@ export function ChangePasswordForm() {
         required
         minLength={8}
         value={next}
-        onValueChange={setNext}
+        onValueChange={(value) => {
+          setNext(value);
+          setMessage(null);
+        }}
       />
       <TextField
         label="Repeat new password"
@@ -70,7 +78,10 @@ export function ChangePasswordForm() {
         required
         minLength={8}
         value={repeat}
-        onValueChange={setRepeat}
+        onValueChange={(value) => {
+          setRepeat(value);
+          setMessage(null);
+        }}
       />
       {message ? (
         <p className={message.kind === 'error' ? 'form-error' : 'form-success'} role={message.kind === 'error' ? 'alert' : 'status'}>

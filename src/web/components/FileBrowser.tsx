@@ -139,6 +139,12 @@ export function FileBrowser({ source, label, view, sort, resetKey, empty, comman
     restore: ({ top, focusId }) => {
       virtualizer.scrollToOffset(top);
       refocusId.current = focusId;
+      // Keyboard users carry on where they were: the list takes the focus back from the page (or
+      // the navigation link that led away), never from a field.
+      const active = document.activeElement;
+      if (!active || active === document.body || active.closest('nav') !== null) {
+        scrollRef.current?.focus({ preventScroll: true });
+      }
     },
   });
   useEffect(() => {
@@ -267,7 +273,8 @@ export function FileBrowser({ source, label, view, sort, resetKey, empty, comman
             openMenu(box.right - 220, box.bottom + 4, selection.nodes());
           }}
         />
-      ) : view === 'list' && source.total > 0 ? (
+      ) : view === 'list' && (source.total > 0 || source.loading) ? (
+        // Kept while a new order loads, so the sort button just pressed keeps the focus.
         <ListHeader
           sort={sort}
           allSelected={allSelected}

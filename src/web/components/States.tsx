@@ -12,14 +12,15 @@ export function Spinner({ label = 'Loading' }: { label?: string }) {
   );
 }
 
-/** What a view shows when there is nothing in it. */
-export function EmptyState({ icon, title, children }: { icon: IconName; title: string; children?: ReactNode }) {
+/** What a view shows when there is nothing in it (`pageHeading`: its title is the page's own heading). */
+export function EmptyState({ icon, title, children, pageHeading = false }: { icon: IconName; title: string; children?: ReactNode; pageHeading?: boolean }) {
+  const Heading = pageHeading ? 'h1' : 'h2';
   return (
     <div className="empty-state">
       <span className="empty-icon">
         <Icon name={icon} size={40} />
       </span>
-      <h2>{title}</h2>
+      <Heading>{title}</Heading>
       {children ? <div className="empty-text">{children}</div> : null}
     </div>
   );

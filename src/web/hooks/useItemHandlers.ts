@@ -106,7 +106,9 @@ export function useItemHandlers({ source, selection, commands, coarse, focusView
       if (!node) {
         return;
       }
-      selection.ensureSelected(index);
+      // The menu is for this item (or the selection it is part of) without selecting it: on a
+      // touch screen a selection turns taps into selecting, so the next tap would not open a file.
+      selection.focusTo(index, { shift: false, toggle: true });
       const box = button.getBoundingClientRect();
       openMenu(box.left, box.bottom, targetsFor(node));
     },

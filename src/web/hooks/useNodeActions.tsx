@@ -124,8 +124,8 @@ export interface FolderContext {
 export function useNodeActions(): NodeActions {
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = useCallback(() => setDialog(null), []);
-  // Back closes a preview (and a rename or share opened from one), staying on the page.
-  useBackCloses(dialog?.kind === 'preview' || (dialog !== null && 'back' in dialog && dialog.back !== undefined), close);
+  // Back (a phone's back gesture) closes a dialog or a preview, staying on the page.
+  useBackCloses(dialog !== null, close);
 
   const open = useCallback((node: FileNode, siblings?: FileNode[]) => {
     if (node.type === 'folder') {

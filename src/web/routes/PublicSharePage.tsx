@@ -99,13 +99,15 @@ export default function PublicSharePage({ token }: { token: string }) {
   }, [share.data]);
 
   let body;
-  let showsFile = false;
+  // Whether the body has the page's heading (a shared file's name, or why the link does not open).
+  let ownHeading = false;
   if (share.loading && !share.data) {
     body = <Spinner />;
   } else if (share.error || !share.data) {
     const message = unavailable(share.error);
+    ownHeading = true;
     body = (
-      <EmptyState icon="alert" title={message.title}>
+      <EmptyState icon="alert" title={message.title} pageHeading>
         <p>{message.text}</p>
       </EmptyState>
     );
@@ -118,7 +120,7 @@ export default function PublicSharePage({ token }: { token: string }) {
   } else {
     const data = share.data;
     const canPreview = previewKind(data) !== 'none';
-    showsFile = true;
+    ownHeading = true;
     body = (
       <div className="shared-file">
         <div className="shared-file-head">
@@ -199,8 +201,7 @@ export default function PublicSharePage({ token }: { token: string }) {
         <ThemeToggle />
       </header>
       <main id="main" className="public-main">
-        {/* A shared file's name is the page's heading; elsewhere the page says what it is. */}
-        {showsFile ? null : <h1 className="visually-hidden">{share.data?.type === 'folder' ? `Shared folder ${share.data.name}` : 'Shared with you'}</h1>}
+        {ownHeading ? null : <h1 className="visually-hidden">{share.data?.type === 'folder' ? `Shared folder ${share.data.name}` : 'Shared with you'}</h1>}
         {body}
       </main>
     </div>
