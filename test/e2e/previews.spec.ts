@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { api, gradientPng } from './api.js';
-import { item } from './pages.js';
+import { item, toast } from './pages.js';
 import { signedInBeforeEach } from './setup.js';
 
 let context: BrowserContext;
@@ -101,6 +101,24 @@ describe('previews and downloads', () => {
     await page.goBack();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     expect(page.url()).toBe(folderUrl);
+  });
+
+  it('keeps an Undo within reach over a preview, for as long as the pointer rests on it', async () => {
+    await api(context).upload('one.txt', 'one');
+    await api(context).upload('two.txt', 'two');
+    await page.goto('/');
+    await item(page, 'one.txt').dblclick();
+    await page.getByRole('dialog', { name: 'one.txt' }).locator('pre').waitFor();
+    await dialog().getByRole('button', { name: 'Move to trash' }).click();
+    await page.getByRole('dialog', { name: 'two.txt' }).locator('pre').waitFor();
+    const undo = page.getByRole('button', { name: 'Undo' });
+    await undo.hover();
+    // Longer than a toast with an action stays (8 s) when nothing rests on it.
+    await page.waitForTimeout(9000);
+    await undo.click();
+    await toast(page, 'Restored “one.txt”.');
+    await page.keyboard.press('Escape');
+    await item(page, 'one.txt').waitFor();
   });
 
   it('previews images and steps to the next file with the arrow keys', async () => {

@@ -1,13 +1,47 @@
-import { dismissToast, useToasts } from '../hooks/toasts';
+import { useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
+import { dismissToast, pauseToast, resumeToast, useToasts } from '../hooks/toasts';
 import { Icon } from './Icon';
+
+/**
+ * The modal dialog on top, if one is open. Everything outside a modal dialog is inert (and painted
+ * under it), so toasts go inside it: an Undo after trashing from a preview stays reachable.
+ */
+function useTopModal(): HTMLDialogElement | null {
+  const [top, setTop] = useState<HTMLDialogElement | null>(null);
+  useEffect(() => {
+    const find = () => {
+      const open = [...document.querySelectorAll<HTMLDialogElement>('dialog[open]')].filter((dialog) => dialog.matches(':modal'));
+      setTop(open.at(-1) ?? null);
+    };
+    find();
+    const observer = new MutationObserver(find);
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['open'] });
+    return () => observer.disconnect();
+  }, []);
+  return top;
+}
 
 /** Short messages in a corner; screen readers hear them through the live region. */
 export function Toaster() {
   const toasts = useToasts();
-  return (
+  const modal = useTopModal();
+  const region = (
     <div className="toaster" role="status" aria-live="polite">
       {toasts.map((toast) => (
-        <div key={toast.id} className={`toast toast-${toast.kind}`}>
+        <div
+          key={toast.id}
+          className={`toast toast-${toast.kind}`}
+          // A toast someone is reading or about to use stays until they leave it.
+          onPointerEnter={() => pauseToast(toast.id)}
+          onPointerLeave={() => resumeToast(toast.id)}
+          onFocus={() => pauseToast(toast.id)}
+          onBlur={(event) => {
+            if (!event.currentTarget.contains(event.relatedTarget)) {
+              resumeToast(toast.id);
+            }
+          }}
+        >
           <Icon name={toast.kind === 'error' ? 'alert' : toast.kind === 'success' ? 'check' : 'cloud'} size={18} />
           <span className="toast-message">{toast.message}</span>
           {toast.action ? (
@@ -29,4 +63,5 @@ export function Toaster() {
       ))}
     </div>
   );
+  return modal ? createPortal(region, modal) : region;
 }
