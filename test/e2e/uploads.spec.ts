@@ -50,6 +50,8 @@ describe('uploads', () => {
     const clash = () => page.getByRole('group', { name: 'report.txt already exists' });
 
     await page.getByTestId('upload-files').setInputFiles([file('report.txt', 'version 2')]);
+    // The panel says it waits for a choice, not that it is uploading.
+    await panel().getByText('1 file waits for your choice: its name is taken').waitFor();
     await clash().getByRole('button', { name: 'Keep both' }).click();
     await item(page, 'report (1).txt').waitFor();
 

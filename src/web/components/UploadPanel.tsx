@@ -15,10 +15,16 @@ export function UploadPanel() {
   const totals = uploadTotals(items);
   const percent = totals.total > 0 ? Math.round((totals.loaded / totals.total) * 100) : 100;
   const counted = items.filter((item) => item.status !== 'cancelled' && item.status !== 'skipped').length;
+  // Files whose name is taken wait for a choice (Keep both, Replace, Skip): say so, not "uploading".
+  const waiting = totals.conflicts > 0 ? `${totals.conflicts} waiting for your choice` : '';
   const title =
-    totals.active > 0
-      ? `Uploading: ${totals.done} of ${counted} done`
-      : totals.failed > 0
+    totals.active > totals.conflicts
+      ? `Uploading: ${totals.done} of ${counted} done${waiting ? ` · ${waiting}` : ''}`
+      : totals.active > 0
+        ? totals.conflicts === 1
+          ? '1 file waits for your choice: its name is taken'
+          : `${totals.conflicts} files wait for your choice: their names are taken`
+        : totals.failed > 0
         ? `${totals.failed} upload${totals.failed === 1 ? '' : 's'} failed`
         : `${totals.done} upload${totals.done === 1 ? '' : 's'} complete`;
   return (
