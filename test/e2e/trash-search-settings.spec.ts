@@ -142,6 +142,26 @@ describe('favourites', () => {
 });
 
 describe('settings', () => {
+  it('asks before signing out every other session, then signs them out', async () => {
+    const other = await e2e.newContext();
+    expect(
+      (await other.request.post('/api/auth/login', { data: { email: credentials.email, password: credentials.password } })).status(),
+    ).toBe(200);
+    await page.goto('/settings');
+    const sessions = page.getByRole('list', { name: 'Signed-in sessions' });
+    await expect.poll(() => sessions.getByRole('listitem').count()).toBe(2);
+    await page.getByRole('button', { name: 'Sign out every other session' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Sign out every other session?' });
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    expect((await other.request.get('/api/me')).status()).toBe(200);
+    await page.getByRole('button', { name: 'Sign out every other session' }).click();
+    await confirm.getByRole('button', { name: 'Sign out the others' }).click();
+    await toast(page, 'Every other session is signed out.');
+    await expect.poll(() => sessions.getByRole('listitem').count()).toBe(1);
+    expect((await other.request.get('/api/me')).status()).toBe(401);
+    await other.close();
+  });
+
   it('changes the password, and the signed-in browsers then list this one alone', async () => {
     const other = await e2e.newContext();
     expect(

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { errorMessage } from '../api/http';
 import { listSessions, revokeOtherSessions, revokeSession } from '../api/sessions';
 import type { SignedInSession } from '../api/types';
@@ -6,6 +7,7 @@ import { useDataVersion } from '../hooks/data-version';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { formatDateTime } from '../lib/format';
+import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorState, Spinner } from './States';
 
 /** A browser's User-Agent as a short name ("Firefox on Linux"), or the raw text when unknown. */
@@ -43,6 +45,7 @@ export function SignedInSessions() {
   const version = useDataVersion();
   const sessions = useAsync((signal) => listSessions(signal), [version]);
   const { refresh } = useSession();
+  const [confirmingOthers, setConfirmingOthers] = useState(false);
 
   const signOut = async (session: SignedInSession) => {
     try {
@@ -95,9 +98,23 @@ export function SignedInSessions() {
         ))}
       </ul>
       {others > 0 ? (
-        <button type="button" className="button danger" onClick={() => void signOutOthers()}>
+        <button type="button" className="button danger" onClick={() => setConfirmingOthers(true)}>
           Sign out every other session
         </button>
+      ) : null}
+      {confirmingOthers ? (
+        <ConfirmDialog
+          title="Sign out every other session?"
+          confirmLabel="Sign out the others"
+          danger
+          onConfirm={signOutOthers}
+          onClose={() => setConfirmingOthers(false)}
+        >
+          <p>
+            {others === 1 ? 'The other browser or device' : `The ${others} other browsers and devices`} signed in to this account will need
+            to sign in again. This browser stays signed in.
+          </p>
+        </ConfirmDialog>
       ) : null}
     </div>
   );
