@@ -225,6 +225,12 @@ describe('share links', () => {
     const dialog = page.getByRole('dialog', { name: 'Share “notes.txt”' });
     await dialog.locator('.share-item').getByRole('button', { name: 'Edit' }).click();
     const inDialog = dialog.getByRole('form', { name: 'Change this link' });
+    // The form takes the focus; Escape leaves the form, and the dialog stays.
+    await expect.poll(() => inDialog.getByLabel('Expires').evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => inDialog.count()).toBe(0);
+    await dialog.waitFor();
+    await dialog.locator('.share-item').getByRole('button', { name: 'Edit' }).click();
     await inDialog.getByRole('combobox', { name: /^Password/ }).selectOption({ label: 'Remove the password' });
     await inDialog.getByLabel('Download limit').fill('');
     await inDialog.getByRole('button', { name: 'Save changes' }).click();

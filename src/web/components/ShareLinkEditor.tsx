@@ -80,11 +80,20 @@ export function ShareLinkEditor({
         event.preventDefault();
         void submit();
       }}
+      onKeyDown={(event) => {
+        // Escape leaves the form, not the Share dialog around it (the key's default is the dialog's cancel).
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          event.stopPropagation();
+          onCancel();
+        }
+      }}
     >
       <div className="form-grid">
         <label className="field">
           <span className="field-label">Expires</span>
-          <select className="input" value={expiry} onChange={(event) => setExpiry(event.target.value)}>
+          {/* Opening the form puts the focus in it, on its first field. */}
+          <select className="input" value={expiry} autoFocus onChange={(event) => setExpiry(event.target.value)}>
             <option value="keep">As now ({formatDateTime(share.expiresAt)})</option>
             {EXPIRY_CHOICES.map((choice) => (
               <option key={choice.value} value={choice.value}>
