@@ -71,6 +71,8 @@ describe('share links', () => {
     const sub = await client.folder('Day 1', folder.id);
     await client.upload('itinerary.txt', 'fly, swim, eat', folder.id);
     await client.upload('beach.txt', 'sand', sub.id);
+    const long = `${'Photos of every beach we walked along on that long summer holiday '.repeat(2)}2024-08-15.zip`;
+    await client.upload(long, 'zip', folder.id);
     const share = await client.share(folder.id);
 
     const guest = await visitor();
@@ -82,6 +84,10 @@ describe('share links', () => {
       }
     });
     await guest.goto(`/s/${share.token}`);
+    // A long name is cut in the middle: its end stays in sight.
+    const tail = guest.locator('.public-item').filter({ hasText: '2024-08-15.zip' }).locator('.truncated-tail');
+    expect(await tail.textContent()).toBe('2024-08-15.zip');
+    expect(await tail.isVisible()).toBe(true);
     await guest.getByRole('button', { name: /Day 1/ }).click();
     await guest.getByRole('button', { name: /beach\.txt/ }).waitFor();
     // The folder is in the address: a reload stays in it, and Back returns to the shared folder.

@@ -9,6 +9,7 @@ import { formatBytes, formatDay } from '../lib/format';
 import { FileIcon } from './FileIcon';
 import { Icon } from './Icon';
 import { Modal } from './Modal';
+import { MiddleTruncated } from './MiddleTruncated';
 import { PreviewBody } from './preview/PreviewBody';
 import { EmptyState, ErrorState, Spinner } from './States';
 
@@ -83,7 +84,7 @@ export function SharedFolderView({ token, rootName, onLocked }: { token: string;
           <li key={node.id} className="public-item">
             <button type="button" className="public-open" onClick={() => (node.type === 'folder' ? openFolder(node.id) : setPreview(node))}>
               <FileIcon node={node} />
-              <span className="public-name">{node.name}</span>
+              <MiddleTruncated className="public-name" name={node.name} />
               <span className="muted">
                 {node.type === 'folder' ? 'Folder' : `${formatBytes(node.size)} · ${formatDay(node.modifiedAt)}`}
               </span>

@@ -4,6 +4,7 @@ import { getNode } from '../api/tree';
 import type { FileNode, ShareLink } from '../api/types';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FileIcon } from '../components/FileIcon';
+import { MiddleTruncated } from '../components/MiddleTruncated';
 import { Link } from '../components/Link';
 import { ShareLinkControls } from '../components/ShareLinkControls';
 import { ShareLinkSummary } from '../components/ShareLinkSummary';
@@ -66,10 +67,10 @@ export function SharedPage() {
                     // A shared file opens its folder with the file selected and in view.
                     onClick={() => (node.type === 'file' ? handOffListFocus(node.id, { select: true }) : undefined)}
                   >
-                    {node.name}
+                    <MiddleTruncated className="shared-name-text" name={node.name} />
                   </Link>
                 ) : (
-                  <span className="shared-name muted">{share.nodeName ?? 'Deleted item'}</span>
+                  <MiddleTruncated className="shared-name muted" name={share.nodeName ?? 'Deleted item'} />
                 )}
               </div>
               <ShareLinkSummary share={share} />
