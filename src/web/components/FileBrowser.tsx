@@ -131,6 +131,7 @@ export function FileBrowser({ source, label, view, sort, resetKey, empty, comman
   // Back and Forward return to where the list was scrolled, with the same item focused once the
   // rows there have loaded (a big folder loads them as they come into view).
   const refocusId = useRef<string | null>(null);
+  const restoringFocus = useRef(false);
   useRememberedView({
     scrollRef,
     viewKey: String(resetKey),
@@ -143,7 +144,11 @@ export function FileBrowser({ source, label, view, sort, resetKey, empty, comman
       // the navigation link that led away), never from a field.
       const active = document.activeElement;
       if (!active || active === document.body || active.closest('nav') !== null) {
+        // Not as a Tab into the list would (onFocus below): that focuses the first item, and
+        // scrolling to it would undo the restored position.
+        restoringFocus.current = true;
         scrollRef.current?.focus({ preventScroll: true });
+        restoringFocus.current = false;
       }
     },
   });
@@ -301,7 +306,7 @@ export function FileBrowser({ source, label, view, sort, resetKey, empty, comman
           // Tabbing into the list focuses its first item. A press does not: the focus would
           // scroll the list to the top between the press and its click, which would then land
           // on another row (or none) of a scrolled list.
-          const fromPointer = pointerFocus.current;
+          const fromPointer = pointerFocus.current || restoringFocus.current;
           pointerFocus.current = false;
           if (!fromPointer && event.target === event.currentTarget && focus < 0 && source.total > 0) {
             selection.focusTo(0, { shift: false, toggle: true });
