@@ -172,6 +172,12 @@ describe('file browser', () => {
     expect((await client.children(archive.id)).items.map((node) => node.name)).toEqual(['note.txt']);
     await item(page, 'Archive').dblclick();
     await item(page, 'note.txt').waitFor();
+    // The picker starts in the folder the item is in (where it already is: nothing to do there).
+    await item(page, 'note.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Move to…' }).click();
+    await picker.getByText('Destination:').getByText('Archive').waitFor();
+    expect(await picker.getByRole('button', { name: 'Move here' }).isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
   });
 
   it('makes a new folder inside the folder picker and moves there', async () => {

@@ -18,11 +18,13 @@ export interface FolderPickerDialogProps {
   disabledTarget: (folderId: string | null) => boolean;
   onPick: (folderId: string | null) => Promise<void>;
   onClose: () => void;
+  /** Where browsing starts (the folder the items are in); the root by default. */
+  startId?: string | null;
 }
 
-/** Browse folders, starting at the root, and pick one as the destination of a move or copy. */
-export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTarget, onPick, onClose }: FolderPickerDialogProps) {
-  const [folderId, setFolderId] = useState<string | null>(null);
+/** Browse folders, starting where the items are, and pick one as the destination of a move or copy. */
+export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTarget, onPick, onClose, startId = null }: FolderPickerDialogProps) {
+  const [folderId, setFolderId] = useState<string | null>(startId);
   const [busy, setBusy] = useState(false);
   // A new folder made here, then entered: somewhere to move things that does not exist yet.
   const [newName, setNewName] = useState<string | null>(null);

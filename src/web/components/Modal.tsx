@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useSyncExternalStore, type ReactNode } from 'react';
 import { Icon } from './Icon';
 
 // The last few elements focused outside any dialog, newest last: where the focus goes back to
@@ -31,6 +31,26 @@ function focusToRestore(): HTMLElement | undefined {
   return undefined;
 }
 
+// The open modal dialogs, the one on top last, for what must show inside the top one (toasts:
+// everything outside a modal dialog is inert and painted under it).
+let openModals: readonly HTMLDialogElement[] = [];
+const modalListeners = new Set<() => void>();
+function setOpenModals(next: readonly HTMLDialogElement[]): void {
+  openModals = next;
+  modalListeners.forEach((listener) => listener());
+}
+
+/** The modal dialog on top, if one is open. */
+export function useTopModal(): HTMLDialogElement | null {
+  return useSyncExternalStore(
+    (listener) => {
+      modalListeners.add(listener);
+      return () => modalListeners.delete(listener);
+    },
+    () => openModals.at(-1) ?? null,
+  );
+}
+
 export interface ModalProps {
   title: string;
   onClose: () => void;
@@ -58,9 +78,11 @@ export function Modal({ title, onClose, children, footer, size = 'small', classN
     const opener = active instanceof HTMLElement && active !== document.body ? active : focusToRestore();
     if (dialog && !dialog.open) {
       dialog.showModal();
+      setOpenModals([...openModals, dialog]);
     }
     return () => {
       dialog?.close();
+      setOpenModals(openModals.filter((open) => open !== dialog));
       // The dialog has left the page before this runs, so the browser did not give the focus
       // back: give it to what had it (or, when that is gone, to what had it before).
       if (!document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected) {

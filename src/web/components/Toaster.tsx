@@ -1,28 +1,13 @@
-import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { dismissToast, pauseToast, resumeToast, useToasts } from '../hooks/toasts';
 import { Icon } from './Icon';
+import { useTopModal } from './Modal';
 
 /**
- * The modal dialog on top, if one is open. Everything outside a modal dialog is inert (and painted
- * under it), so toasts go inside it: an Undo after trashing from a preview stays reachable.
+ * Short messages in a corner; screen readers hear them through the live region. While a modal
+ * dialog is open they show inside it, where they can be used (an Undo after trashing from a
+ * preview): everything outside it is inert and painted under it.
  */
-function useTopModal(): HTMLDialogElement | null {
-  const [top, setTop] = useState<HTMLDialogElement | null>(null);
-  useEffect(() => {
-    const find = () => {
-      const open = [...document.querySelectorAll<HTMLDialogElement>('dialog[open]')].filter((dialog) => dialog.matches(':modal'));
-      setTop(open.at(-1) ?? null);
-    };
-    find();
-    const observer = new MutationObserver(find);
-    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['open'] });
-    return () => observer.disconnect();
-  }, []);
-  return top;
-}
-
-/** Short messages in a corner; screen readers hear them through the live region. */
 export function Toaster() {
   const toasts = useToasts();
   const modal = useTopModal();

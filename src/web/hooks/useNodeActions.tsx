@@ -285,6 +285,8 @@ export function useNodeActions(): NodeActions {
         return (
           <FolderPickerDialog
             title={`${kind === 'move' ? 'Move' : 'Copy'} ${what}`}
+            // Siblings usually go somewhere near: start in their folder, as Nextcloud and Files do.
+            startId={new Set(nodes.map((node) => node.parentId)).size === 1 ? (nodes[0]?.parentId ?? null) : null}
             confirmLabel={kind === 'move' ? 'Move here' : 'Copy here'}
             excludeIds={kind === 'move' ? nodes.filter((node) => node.type === 'folder').map((node) => node.id) : []}
             disabledTarget={(folderId) => kind === 'move' && nodes.every((node) => node.parentId === folderId)}
