@@ -142,7 +142,8 @@ describe('favourites', () => {
 });
 
 describe('settings', () => {
-  it('asks before signing out every other session, then signs them out', async () => {
+  /** The user signed in in a second browser too, and the settings page listing both sessions. */
+  async function settingsWithAnotherBrowser() {
     const other = await e2e.newContext();
     expect(
       (await other.request.post('/api/auth/login', { data: { email: credentials.email, password: credentials.password } })).status(),
@@ -150,6 +151,11 @@ describe('settings', () => {
     await page.goto('/settings');
     const sessions = page.getByRole('list', { name: 'Signed-in sessions' });
     await expect.poll(() => sessions.getByRole('listitem').count()).toBe(2);
+    return { other, sessions };
+  }
+
+  it('asks before signing out every other session, then signs them out', async () => {
+    const { other, sessions } = await settingsWithAnotherBrowser();
     await page.getByRole('button', { name: 'Sign out every other session' }).click();
     const confirm = page.getByRole('dialog', { name: 'Sign out every other session?' });
     await confirm.getByRole('button', { name: 'Cancel' }).click();
@@ -163,13 +169,7 @@ describe('settings', () => {
   });
 
   it('changes the password, and the signed-in browsers then list this one alone', async () => {
-    const other = await e2e.newContext();
-    expect(
-      (await other.request.post('/api/auth/login', { data: { email: credentials.email, password: credentials.password } })).status(),
-    ).toBe(200);
-    await page.goto('/settings');
-    const sessions = page.getByRole('list', { name: 'Signed-in sessions' });
-    await expect.poll(() => sessions.getByRole('listitem').count()).toBe(2);
+    const { other, sessions } = await settingsWithAnotherBrowser();
     await page.getByLabel('Current password').fill('not my password');
     await page.getByLabel('New password', { exact: true }).fill('a much better password');
     await page.getByLabel('Repeat new password').fill('a much better password');

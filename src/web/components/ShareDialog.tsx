@@ -9,11 +9,11 @@ import { focusSoon } from '../lib/focus-soon';
 import { EXPIRY_CHOICES, expiryFields, today } from '../lib/share-expiry';
 import { ShareLinkControls } from './ShareLinkControls';
 import { ShareLinkSummary } from './ShareLinkSummary';
-import { ConfirmDialog } from './ConfirmDialog';
 import { CopyButton } from './CopyButton';
 import { FormError, LimitField, TextField } from './FormFields';
 import { Modal } from './Modal';
 import { ErrorState, Spinner } from './States';
+import { RevokeLinkDialog } from './RevokeLinkDialog';
 
 /** Creates share links for a file or folder and lists (changes, revokes) the ones it already has. */
 export default function ShareDialog({ node, onClose }: { node: FileNode; onClose: () => void }) {
@@ -149,17 +149,7 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
           ))}
         </ul>
       </section>
-      {revoking ? (
-        <ConfirmDialog
-          title="Revoke this link?"
-          confirmLabel="Revoke link"
-          danger
-          onClose={() => setRevoking(null)}
-          onConfirm={() => revoke(revoking)}
-        >
-          <p>The link to “{node.name}” stops working at once, for everyone who has it. A new link would have a new address.</p>
-        </ConfirmDialog>
-      ) : null}
+      {revoking ? <RevokeLinkDialog itemName={node.name} onClose={() => setRevoking(null)} onConfirm={() => revoke(revoking)} /> : null}
     </Modal>
   );
 }

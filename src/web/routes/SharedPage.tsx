@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 import { listShares, revokeShare } from '../api/shares';
 import { getNode } from '../api/tree';
 import type { FileNode, ShareLink } from '../api/types';
-import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FileIcon } from '../components/FileIcon';
 import { MiddleTruncated } from '../components/MiddleTruncated';
 import { Link } from '../components/Link';
@@ -14,6 +13,7 @@ import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { handOffListFocus } from '../lib/focus-handoff';
 import { folderPath } from '../lib/routes';
+import { RevokeLinkDialog } from '../components/RevokeLinkDialog';
 
 interface ShareRow {
   share: ShareLink;
@@ -86,22 +86,15 @@ export function SharedPage() {
         </ul>
       </div>
       {revoking ? (
-        <ConfirmDialog
-          title="Revoke this link?"
-          confirmLabel="Revoke link"
-          danger
+        <RevokeLinkDialog
+          itemName={revoking.node?.name ?? revoking.share.nodeName ?? 'this item'}
           onClose={() => setRevoking(null)}
           onConfirm={async () => {
             await revokeShare(revoking.share.id);
             invalidateData();
             showToast('Link revoked.', 'success');
           }}
-        >
-          <p>
-            The link to “{revoking.node?.name ?? revoking.share.nodeName ?? 'this item'}” stops working at once, for everyone who has it. A
-            new link would have a new address.
-          </p>
-        </ConfirmDialog>
+        />
       ) : null}
     </div>
   );
