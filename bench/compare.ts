@@ -133,11 +133,17 @@ main(async () => {
           const curlDownloads = await curlRotate(fileRuns, (_u, i) => `/api/files/${ids[i % ids.length]}/content`, 1);
           // The same listings and downloads, each right after a change elsewhere in the user's tree (a
           // favourite toggled, untimed): what was kept from the last one is out of date and is read afresh.
-          const toggleFavourite = async (u: number, i: number) => {
+          // Each user's favourite flips every time: a PATCH that sets what is already there changes
+          // nothing (and so would not change the tree), and with ten users taking turns `i % 2` would
+          // give each user the same value every turn.
+          const favourite = new Map<number, boolean>();
+          const toggleFavourite = async (u: number) => {
+            const next = !(favourite.get(u) ?? false);
+            favourite.set(u, next);
             const res = await fetch(`${server.url}/api/nodes/${folderId(u, 99)}`, {
               method: 'PATCH',
               headers: { ...authHeader(u), 'content-type': 'application/json' },
-              body: JSON.stringify({ favorite: i % 2 === 0 }),
+              body: JSON.stringify({ favorite: next }),
             });
             if (res.status !== 200) {
               throw new Error(`toggling a favourite answered ${res.status}`);
