@@ -245,6 +245,9 @@ describe('conflict policies', () => {
     await alice.upload('100%_done (1).txt', 'x');
     const wild = await alice.putFile('100%_done.txt', 'y', { conflict: 'rename' });
     expect(wild.json().name).toBe('100%_done (2).txt');
+    // Renaming a name that is already numbered numbers on from it.
+    const again = await alice.putFile('100%_done (1).txt', 'z', { conflict: 'rename' });
+    expect(again.json().name).toBe('100%_done (3).txt');
 
     // A folder of that name counts too.
     await alice.mkdir('shared');

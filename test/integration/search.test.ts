@@ -135,6 +135,12 @@ describe('GET /api/search', () => {
     // A folder never has a type; a name without a dot has no extension.
     expect(await names('types=pdf&q=docs')).toEqual([]);
     expect(await names('types=noext')).toEqual([]);
+    // A dotfile named like an extension has none, as the web UI's icons and Node's extname see it.
+    const carol = await t.newUser();
+    for (const name of ['.pdf', 'x.pdf', '..pdf']) {
+      await carol.upload(name, name);
+    }
+    expect(await names('types=pdf', carol)).toEqual(['..pdf', 'x.pdf']);
     expect(await names('types=pdf', bob)).toEqual(['bob-report.pdf']);
   });
 

@@ -221,6 +221,11 @@ describe('POST /api/trash/:id/restore', () => {
     await trash(alice, dotted.id);
     await alice.mkdir('release.v2');
     expect((await restore(alice, dotted.id)).name).toBe('release.v2 (1)');
+    // A name that already ends in a number numbers on from it, as Dropbox does, not "b (1) (1).txt".
+    const numbered = await alice.upload('b (1).txt', 'five');
+    await trash(alice, numbered.id);
+    await alice.upload('b (1).txt', 'six');
+    expect((await restore(alice, numbered.id)).name).toBe('b (2).txt');
   });
 
   it('answers 404 for unknown ids, live nodes, nodes inside a trashed folder and other users’ items', async () => {

@@ -55,8 +55,8 @@ function orderFor(sort: ListSort, order: SortOrder): SQL[] {
     case 'createdAt':
       return [foldersFirst, dir(fileNodes.createdAt), asc(fileNodes.id)];
     case 'type':
-      // The extension (text after the last dot), then the name.
-      return [foldersFirst, dir(sql`lower(substring(${fileNodes.name} from '\\.([^.]*)$'))`), ...byName];
+      // The extension (text after the last dot, not a leading one: ".profile" has none), then the name.
+      return [foldersFirst, dir(sql`lower(substring(${fileNodes.name} from '^.+\\.([^.]*)$'))`), ...byName];
   }
 }
 

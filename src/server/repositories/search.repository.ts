@@ -151,7 +151,8 @@ export class SearchRepository {
     }
     if (filters.fileTypes.length > 0) {
       conditions.push(eq(fileNodes.type, 'file'));
-      conditions.push(inArray(sql`lower(substring(${fileNodes.name} from '\\.([^.]+)$'))`, filters.fileTypes));
+      // The text after the last dot, not counting a leading one: ".pdf" is a dotfile, not a PDF.
+      conditions.push(inArray(sql`lower(substring(${fileNodes.name} from '^.+\\.([^.]+)$'))`, filters.fileTypes));
     }
     if (filters.sizeMin !== undefined) {
       conditions.push(gte(fileNodes.size, filters.sizeMin));

@@ -125,4 +125,14 @@ describe('firstFreeName', () => {
   it('compares names case-sensitively', () => {
     expect(firstFreeName('A.txt', new Set(['a.txt']))).toBe('A.txt');
   });
+
+  it('numbers on from a name that already ends in a number', () => {
+    expect(firstFreeName('b (1).txt', new Set(['b (1).txt']))).toBe('b (2).txt');
+    expect(firstFreeName('b (1).txt', new Set(['b (1).txt', 'b (2).txt']))).toBe('b (3).txt');
+    expect(firstFreeName('Photos (7)', new Set(['Photos (7)']), 'folder')).toBe('Photos (8)');
+    expect(numberingPrefix('b (1).txt')).toBe('b');
+    // Not a number of ours: no space before it, or nothing before it.
+    expect(firstFreeName('b(1).txt', new Set(['b(1).txt']))).toBe('b(1) (1).txt');
+    expect(firstFreeName(' (4).txt', new Set([' (4).txt']))).toBe(' (4) (1).txt');
+  });
 });

@@ -75,13 +75,32 @@ export function numberedName(name: string, n: number, kind: NumberingKind = 'fil
   return `${truncateUtf8(stem, MAX_NAME_BYTES - Buffer.byteLength(suffix) - Buffer.byteLength(extension))}${suffix}${extension}`;
 }
 
-/** The first "name (n).ext" not in `taken` (n from 1), or `name` itself when it is free. */
+/**
+ * A name that already ends in a number, "report (1).pdf", as its unnumbered form and that number,
+ * so that a clash numbers on from it ("report (2).pdf") as Dropbox and Nextcloud do, rather than
+ * nesting ("report (1) (1).pdf").
+ */
+function alreadyNumbered(name: string, kind: NumberingKind): { base: string; n: number } | undefined {
+  const { stem, extension } = splitForNumbering(name, kind);
+  const match = / \((\d{1,9})\)$/.exec(stem);
+  if (!match || match.index === 0) {
+    return undefined;
+  }
+  return { base: `${stem.slice(0, match.index)}${extension}`, n: Number(match[1]) };
+}
+
+/**
+ * The first "name (n).ext" not in `taken` (n from 1), or `name` itself when it is free. A name
+ * already numbered numbers on: "a (1).txt" becomes "a (2).txt".
+ */
 export function firstFreeName(name: string, taken: ReadonlySet<string>, kind: NumberingKind = 'file'): string {
   if (!taken.has(name)) {
     return name;
   }
-  for (let n = 1; ; n++) {
-    const candidate = numberedName(name, n, kind);
+  const numbered = alreadyNumbered(name, kind);
+  const base = numbered?.base ?? name;
+  for (let n = (numbered?.n ?? 0) + 1; ; n++) {
+    const candidate = numberedName(base, n, kind);
     if (!taken.has(candidate)) {
       return candidate;
     }
@@ -90,6 +109,6 @@ export function firstFreeName(name: string, taken: ReadonlySet<string>, kind: Nu
 
 /** What the name and all its numbered forms start with, to find the names already taken. */
 export function numberingPrefix(name: string, kind: NumberingKind = 'file'): string {
-  const { stem, extension } = splitForNumbering(name, kind);
+  const { stem, extension } = splitForNumbering(alreadyNumbered(name, kind)?.base ?? name, kind);
   return truncateUtf8(stem, MAX_NAME_BYTES - NUMBER_ROOM - Buffer.byteLength(extension));
 }
