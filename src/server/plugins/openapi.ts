@@ -1,13 +1,120 @@
-import swagger from '@fastify/swagger';
+import swagger, { type SwaggerTransform, type SwaggerTransformObject } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import { z } from 'zod';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+/** A request header parameter or a response header, as the OpenAPI document shows it. */
+export interface HeaderDoc {
+  description: string;
+  /** A JSON Schema; a string by default. */
+  schema?: Record<string, unknown>;
+}
+
+/**
+ * What an operation's entry in the OpenAPI document says beyond its zod schemas, about the parts
+ * Fastify must not validate: a body the handler streams (a body schema would have Fastify parse
+ * and check it first) and request headers (a headers schema would check them all, and its parsed
+ * value, holding only the headers it names, would replace request.headers). Only the document's
+ * transform below reads it; Fastify ignores schema keys it does not know.
+ */
+export interface OperationDocs {
+  /** The request body: a JSON Schema per media type. */
+  requestBody?: Record<string, Record<string, unknown>>;
+  /** Request headers the handler reads; all optional. */
+  requestHeaders?: Record<string, HeaderDoc>;
+  /** Response headers by status; the route must document that status. */
+  responseHeaders?: Partial<Record<number, Record<string, HeaderDoc>>>;
+}
+
+declare module 'fastify' {
+  interface FastifySchema {
+    /** Documentation only, never validated (plugins/openapi.ts). */
+    openapi?: OperationDocs;
+  }
+}
 
 // Routes that need no signed-in user: health, signing in and out, this document, and public links
 // (which take a share token instead). Their operations say so; every other one needs a session or
 // a token (the document's default). The security matrix test checks the same split.
 const OPEN_ROUTES = /^\/api\/(public\/|health|auth\/(login|register|logout)$|openapi\.json$)/;
+
+/** Headers that come with a status wherever a route answers it (plugins/error-handler.ts, http/send-content.ts). */
+const HEADERS_BY_STATUS: Record<string, Record<string, HeaderDoc>> = {
+  416: { 'Content-Range': { description: '`bytes */<size>`: the whole size of the file' } },
+  429: { 'Retry-After': { description: 'Seconds until the limit lets a request through again', schema: { type: 'integer', minimum: 1 } } },
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON Schema properties, one per header, as @fastify/swagger turns them into header parameters and response headers. */
+function headerProperties(headers: Record<string, HeaderDoc>): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, { description, schema }]) => [name, { type: 'string', ...schema, description }]),
+  );
+}
+
+/**
+ * The zod transform, then what the route's `openapi` key adds: the request body (as an OpenAPI
+ * `content` map), header parameters and response headers. The result only feeds the document.
+ */
+const transform: SwaggerTransform<FastifySchema> = (document) => {
+  const result = jsonSchemaTransform(document);
+  const { openapi: docs, ...schema } = result.schema;
+  if (schema.hide === true) {
+    return result;
+  }
+  if (docs?.requestBody) {
+    schema.body = {
+      content: Object.fromEntries(Object.entries(docs.requestBody).map(([mediaType, body]) => [mediaType, { schema: body }])),
+    };
+  }
+  if (docs?.requestHeaders) {
+    const existing = isRecord(schema.headers) && isRecord(schema.headers.properties) ? schema.headers.properties : {};
+    schema.headers = { type: 'object', properties: { ...existing, ...headerProperties(docs.requestHeaders) } };
+  }
+  if (isRecord(schema.response)) {
+    const responses: Record<string, unknown> = { ...schema.response };
+    for (const status of Object.keys(docs?.responseHeaders ?? {})) {
+      if (!(status in responses)) {
+        throw new Error(`OpenAPI: ${document.url} documents headers for a ${status} it does not answer`);
+      }
+    }
+    for (const [status, response] of Object.entries(responses)) {
+      const headers = { ...HEADERS_BY_STATUS[status], ...docs?.responseHeaders?.[Number(status)] };
+      if (isRecord(response) && Object.keys(headers).length > 0) {
+        responses[status] = {
+          ...response,
+          headers: { ...(isRecord(response.headers) ? response.headers : {}), ...headerProperties(headers) },
+        };
+      }
+    }
+    schema.response = responses;
+  }
+  return { ...result, schema };
+};
+
+/** A HEAD answer has no body: its operation keeps the responses' headers and drops their content. */
+const transformObject: SwaggerTransformObject = (document) => {
+  const openapiObject = jsonSchemaTransformObject(document);
+  const paths: unknown = openapiObject.paths;
+  for (const item of isRecord(paths) ? Object.values(paths) : []) {
+    if (isRecord(item) && isRecord(item.head) && isRecord(item.head.responses)) {
+      const responses = Object.entries(item.head.responses).map(([status, response]): [string, unknown] => {
+        if (!isRecord(response)) {
+          return [status, response];
+        }
+        const { content: _content, ...headersOnly } = response;
+        return [status, headersOnly];
+      });
+      // GET and HEAD share one operation object: HEAD gets its own.
+      item.head = { ...item.head, responses: Object.fromEntries(responses) };
+    }
+  }
+  return openapiObject;
+};
 
 /** The OpenAPI document at /api/openapi.json, generated from the routes' zod schemas, and its browser at /api/docs. */
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
@@ -22,7 +129,9 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       info: {
         title: 'FileFlow API',
         version,
-        description: 'Self-hosted cloud storage. Authenticate with the session cookie (from /api/auth/login) or `Authorization: Bearer <personal access token>`.',
+        description:
+          'Self-hosted cloud storage. Authenticate with the session cookie (from /api/auth/login) or `Authorization: Bearer <personal access token>`. ' +
+          'This document is served at /api/openapi.json and browsable at /api/docs.',
       },
       components: {
         securitySchemes: {
@@ -32,8 +141,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       },
       security: [{ session: [] }, { bearer: [] }],
     },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transform,
+    transformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get(

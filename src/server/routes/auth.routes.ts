@@ -2,7 +2,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireSignedIn, requireUser, setSessionCookie } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
-import { authResponse, changePasswordBody, loginBody, registerBody, safeNextPath, toUserDto, userSchema } from './auth.schemas.js';
+import {
+  authResponse,
+  changePasswordBody,
+  loginBody,
+  registerBody,
+  safeNextPath,
+  sessionCookie,
+  toUserDto,
+  userSchema,
+} from './auth.schemas.js';
 import { errors } from './common.schemas.js';
 
 /** Registration, sign-in, sign-out, the current user and password change. */
@@ -19,6 +28,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         tags: ['auth'],
         summary: 'Create an account and sign in',
         body: registerBody,
+        openapi: { responseHeaders: { 201: sessionCookie.set } },
         response: { 201: authResponse, ...errors(400, 409, 429) },
       },
     },
@@ -37,6 +47,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         summary: 'Sign in; `remember` keeps the session for 30 days',
         description: 'A `next` path (same origin only) comes back as `redirectTo`; anything else becomes "/".',
         body: loginBody,
+        openapi: { responseHeaders: { 200: sessionCookie.set } },
         response: { 200: authResponse, ...errors(400, 401, 429) },
       },
     },
@@ -56,6 +67,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       schema: {
         tags: ['auth'],
         summary: 'Sign out: the session is revoked on the server (204 also when there was none left to revoke)',
+        openapi: { responseHeaders: { 204: sessionCookie.cleared } },
         response: { 204: z.null() },
       },
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AccountRow } from '../db/schema/index.js';
+import type { HeaderDoc } from '../plugins/openapi.js';
 
 export const userSchema = z
   .object({
@@ -44,6 +45,16 @@ export const changePasswordBody = z.object({
 });
 
 export const authResponse = z.object({ user: userSchema, redirectTo: z.string().optional() });
+
+/** The session cookie (setSessionCookie in plugins/auth.ts), for the OpenAPI document. */
+export const sessionCookie = {
+  set: {
+    'Set-Cookie': {
+      description: '`ff_session`: the new session (HttpOnly, SameSite=Lax, Path=/; with Max-Age when it is kept across browser restarts)',
+    },
+  },
+  cleared: { 'Set-Cookie': { description: '`ff_session` cleared' } },
+} satisfies Record<string, Record<string, HeaderDoc>>;
 
 /** Storage use as a percentage of the quota, with two decimals. */
 export function storagePercentage(used: number, quota: number): number {

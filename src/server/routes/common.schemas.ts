@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { notFound } from '../errors.js';
+import type { HeaderDoc, OperationDocs } from '../plugins/openapi.js';
 
 /** The contract's error body. */
 export const errorSchema = z
@@ -36,6 +37,15 @@ export function errors(...statuses: number[]): Record<number, typeof errorSchema
 export const TREE_VALIDATORS =
   'The answer carries an ETag (and `Cache-Control: private, no-cache`). A request whose If-None-Match names it gets 304 with no body for as long as nothing in the caller\'s tree has changed.';
 
+/** The validators of a kept answer (http/tree-answers.ts), for the OpenAPI document. */
+export const treeAnswerDocs = {
+  requestHeaders: { 'If-None-Match': { description: 'ETags of earlier answers (or `*`): 304 while the one named is current' } },
+  responseHeaders: {
+    200: { ETag: { description: 'Names this answer' }, 'Cache-Control': { description: '`private, no-cache`' } },
+    304: { ETag: { description: 'The current ETag' }, 'Cache-Control': { description: '`private, no-cache`' } },
+  },
+} satisfies OperationDocs;
+
 /** A 304 Not Modified answer (no body), for routes that honour If-None-Match. */
 export const notModified = { 304: z.null().describe('Not modified: the If-None-Match header names the current ETag; no body') };
 
@@ -46,6 +56,55 @@ export const notModified = { 304: z.null().describe('Not modified: the If-None-M
 export function binaryResponse(description: string, mediaType = 'application/octet-stream') {
   return z.unknown().meta({ description, content: { [mediaType]: { schema: { type: 'string', format: 'binary' } } } });
 }
+
+const ranges =
+  'One byte range, `bytes=first-last`, `bytes=first-` or `bytes=-suffix`: 206, or 416 when it starts at or past the end. ' +
+  'Several ranges, another unit or a malformed value are ignored (the whole file, 200).';
+
+/** The headers of a whole file's answer, with or without its bytes (http/send-content.ts). */
+const fileHeaders = {
+  'Content-Length': { description: 'The size of the file (of the range, on a 206)', schema: { type: 'integer', minimum: 0 } },
+  ETag: { description: '`"<sha256>"`: the SHA-256 of the content, in hex' },
+  'Last-Modified': { description: "The file's modification time (`modifiedAt`)" },
+  'Accept-Ranges': { description: '`bytes`' },
+  'Content-Disposition': {
+    description:
+      '`attachment` (`inline` for ?inline=1 on a type safe to render), with `filename="<ascii fallback>"; filename*=UTF-8\'\'<percent-encoded>`',
+  },
+  'Cache-Control': { description: '`private, no-cache`' },
+  'X-Content-Type-Options': { description: '`nosniff`' },
+  'Content-Security-Policy': { description: '`sandbox`' },
+} satisfies Record<string, HeaderDoc>;
+
+/** The request and response headers of a download route (http/send-content.ts), for the OpenAPI document. */
+export const contentDocs = {
+  requestHeaders: {
+    Range: { description: ranges },
+    'If-None-Match': { description: "ETags (or `*`): 304 when one names the file's content" },
+    'If-Range': {
+      description: "An ETag: the Range applies only while it names the file's content; otherwise (or for a date) the whole file is sent",
+    },
+  },
+  responseHeaders: {
+    200: fileHeaders,
+    206: { ...fileHeaders, 'Content-Range': { description: '`bytes <first>-<last>/<size>`' } },
+    304: { ETag: fileHeaders.ETag, 'Last-Modified': fileHeaders['Last-Modified'], 'Cache-Control': fileHeaders['Cache-Control'] },
+  },
+} satisfies OperationDocs;
+
+/** The headers of a zip archive's answer (sendArchive in http/send-content.ts). */
+export const zipDocs = {
+  responseHeaders: {
+    200: {
+      'Content-Disposition': { description: "`attachment`, with the archive's file name, as for a download" },
+      'Content-Length': {
+        description: 'The archive size, when it is known before streaming starts',
+        schema: { type: 'integer', minimum: 0 },
+      },
+      'Cache-Control': { description: '`private, no-store`' },
+    },
+  },
+} satisfies OperationDocs;
 
 /** The answers of a download route besides its errors: the bytes, a range of them, or not modified. */
 export const contentResponses = {

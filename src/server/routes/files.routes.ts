@@ -7,9 +7,17 @@ import { sendArchive, sendContent } from '../http/send-content.js';
 import { requireSignedIn, requireUser, treeVersionReadWithCredential } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import type { ConflictPolicy } from '../services/uploads.service.js';
-import { binaryResponse, contentResponses, errors, idParams, parseId, parseParentId } from './common.schemas.js';
+import { binaryResponse, contentDocs, contentResponses, errors, idParams, parseId, parseParentId, zipDocs } from './common.schemas.js';
 import { validateName } from '../services/names.js';
-import { conflictSchema, contentQuery, parseModifiedAt, putContentQuery, uploadResultSchema } from './files.schemas.js';
+import {
+  conflictSchema,
+  contentQuery,
+  multipartUploadDocs,
+  parseModifiedAt,
+  putContentQuery,
+  rawUploadDocs,
+  uploadResultSchema,
+} from './files.schemas.js';
 import { nodeSchema, toNodeDto } from './nodes.schemas.js';
 
 const MULTIPART_LIMITS = {
@@ -64,7 +72,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           'Optional fields `parentId`, `conflict` (fail | rename | replace) and `modifiedAt` (ISO 8601 or epoch ms) apply to the `file` parts after them. ' +
           'Answers 201 when at least one file was stored; when none was, the status and body of the first failure. ' +
           'A field with a bad value fails the files after it (each listed in `failed` with that error); a path before a file name is dropped.',
-        consumes: ['multipart/form-data'],
+        openapi: multipartUploadDocs,
         response: { 201: uploadResultSchema, ...errors(400, 401, 404, 409, 413, 507) },
       },
     },
@@ -164,6 +172,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           tags: ['files'],
           summary: 'Upload one file as the raw request body (streamed)',
           querystring: putContentQuery,
+          openapi: rawUploadDocs,
           response: { 201: nodeSchema, ...errors(400, 401, 404, 409, 413, 507) },
         },
       },
@@ -195,6 +204,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       summary: 'Download a file (Range, If-None-Match and HEAD supported; ?inline=1 previews safe types)',
       params: idParams,
       querystring: contentQuery,
+      openapi: contentDocs,
       response: { ...contentResponses, ...errors(400, 401, 404, 416) },
     },
     handler: async (request, reply) => {
@@ -223,6 +233,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         tags: ['files'],
         summary: 'Download a folder (or "root") as a streamed zip archive',
         params: idParams,
+        openapi: zipDocs,
         response: { 200: binaryResponse('The folder as a streamed zip archive', 'application/zip'), ...errors(401, 404) },
       },
     },
@@ -245,6 +256,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
             .max(MAX_SELECTION * 40)
             .describe(`Comma-separated ids, at most ${MAX_SELECTION}`),
         }),
+        openapi: zipDocs,
         response: { 200: binaryResponse('The selection as a streamed zip archive', 'application/zip'), ...errors(400, 401, 404) },
       },
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalidRequest } from '../errors.js';
+import type { OperationDocs } from '../plugins/openapi.js';
 import { nodeSchema } from './nodes.schemas.js';
 
 export const conflictSchema = z.enum(['fail', 'rename', 'replace']);
@@ -34,5 +35,42 @@ export const uploadFailureSchema = z.object({
 export const uploadResultSchema = z
   .object({ uploaded: z.array(nodeSchema), failed: z.array(uploadFailureSchema) })
   .meta({ id: 'UploadResult' });
+
+const fileBytes = { type: 'string', contentMediaType: 'application/octet-stream', format: 'binary' };
+
+// The upload bodies are documented, not declared as body schemas: Fastify would then parse and
+// validate them before the handler, and the handler reads them as streams.
+
+/** The multipart upload's body (POST /api/files): fields first, then the files they apply to. */
+export const multipartUploadDocs = {
+  requestBody: {
+    'multipart/form-data': {
+      type: 'object',
+      properties: {
+        parentId: { type: 'string', description: 'The folder to upload into; the root when absent, empty or "root"' },
+        conflict: {
+          type: 'string',
+          enum: ['fail', 'rename', 'replace'],
+          default: 'fail',
+          description: 'What to do when the name is taken',
+        },
+        modifiedAt: { type: 'string', description: 'ISO 8601 or epoch milliseconds: the modification time of the files after it' },
+        file: { type: 'array', items: fileBytes, description: "One part per file (its filename is the file's name), after the fields" },
+      },
+      required: ['file'],
+    },
+  },
+} satisfies OperationDocs;
+
+/** The raw upload's body (PUT /api/files/content): the file's bytes, of any media type. */
+export const rawUploadDocs = {
+  requestBody: {
+    'application/octet-stream': {
+      ...fileBytes,
+      description: "The file's bytes, streamed; the stored type comes from the name, whatever Content-Type says",
+    },
+    '*/*': fileBytes,
+  },
+} satisfies OperationDocs;
 
 export const contentQuery = z.object({ inline: z.enum(['0', '1', 'true', 'false']).optional() });

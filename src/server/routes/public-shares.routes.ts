@@ -9,7 +9,15 @@ import { UNLOCK_TTL_MS } from '../services/shares.service.js';
 import { notFound } from '../errors.js';
 import { binaryResponse, contentResponses, errors, parseId } from './common.schemas.js';
 import { listingSchema, listQuery, toListingDto } from './nodes.schemas.js';
-import { publicShareSchema, tokenFileParams, tokenParams } from './shares.schemas.js';
+import {
+  publicShareSchema,
+  sharePasswordDocs,
+  sharedContentDocs,
+  sharedZipDocs,
+  tokenFileParams,
+  tokenParams,
+  unlockDocs,
+} from './shares.schemas.js';
 
 const UNLOCK_COOKIE = 'ff_share_unlock';
 const MINUTE = 60_000;
@@ -143,6 +151,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
         summary: 'Check the password and set a short-lived cookie scoped to this link',
         params: tokenParams,
         body: z.object({ password: z.string().max(1024) }),
+        openapi: unlockDocs,
         response: { 204: z.null(), ...errors(400, 401, 404, 410, 429) },
       },
     },
@@ -170,6 +179,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
       summary: 'Download the shared file (counts once per completed download; Range supported, and on a link with a download limit each range answer counts as one)',
       params: tokenParams,
       querystring: z.object({ inline: z.string().max(5).optional() }),
+      openapi: sharedContentDocs,
       response: { ...contentResponses, ...errors(400, 401, 404, 410, 416, 429) },
     },
     handler: async (request, reply) => {
@@ -189,6 +199,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
         summary: 'List a folder inside a shared folder (the shared folder itself by default)',
         params: tokenParams,
         querystring: listQuery.extend({ folderId: z.string().max(100).optional() }),
+        openapi: sharePasswordDocs,
         response: { 200: listingSchema, ...errors(400, 401, 404, 410, 429) },
       },
     },
@@ -207,6 +218,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
       summary: 'Download a file inside a shared folder',
       params: tokenFileParams,
       querystring: z.object({ inline: z.string().max(5).optional() }),
+      openapi: sharedContentDocs,
       response: { ...contentResponses, ...errors(400, 401, 404, 410, 416, 429) },
     },
     handler: async (request, reply) => {
@@ -224,6 +236,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
         summary: 'Download a shared folder, or a folder inside it (?folderId=), as a zip (counts as a download)',
         params: tokenParams,
         querystring: z.object({ folderId: z.string().max(100).optional() }),
+        openapi: sharedZipDocs,
         response: { 200: binaryResponse('The shared folder as a streamed zip archive', 'application/zip'), ...errors(401, 404, 410, 429) },
       },
     },

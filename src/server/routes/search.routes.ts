@@ -7,7 +7,7 @@ import type { SearchFilters } from '../repositories/search.repository.js';
 import { requireSignedIn, requireUser, treeVersionReadWithCredential } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import { filtersOf, normaliseFileTypes, type SearchResult } from '../services/search.service.js';
-import { errors, idParams, notModified, parseId, TREE_VALIDATORS } from './common.schemas.js';
+import { errors, idParams, notModified, parseId, TREE_VALIDATORS, treeAnswerDocs } from './common.schemas.js';
 import { toNodeDto } from './nodes.schemas.js';
 import {
   createProfileBody,
@@ -89,6 +89,7 @@ export const searchRoutes: FastifyPluginAsyncZod<{ services: Services; answers: 
         tags: ['search'],
         summary: 'Search live files and folders by name (case-insensitive substring), type, size and date; newest first',
         description: TREE_VALIDATORS,
+        openapi: treeAnswerDocs,
         querystring: searchQuery,
         response: { 200: searchResultsSchema, ...notModified, ...errors(400, 401) },
       },
@@ -177,6 +178,7 @@ export const searchRoutes: FastifyPluginAsyncZod<{ services: Services; answers: 
         tags: ['search'],
         summary: "Run a saved profile's search",
         description: TREE_VALIDATORS,
+        openapi: treeAnswerDocs,
         params: idParams,
         querystring: pageQuery,
         response: { 200: searchResultsSchema, ...notModified, ...errors(400, 401, 404) },

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { FileNodeRow, ShareRow } from '../db/schema/index.js';
+import type { OperationDocs } from '../plugins/openapi.js';
+import { contentDocs, zipDocs } from './common.schemas.js';
 
 /** An expiry as ISO 8601: a time (with its offset) or a date alone (its start, UTC), as upload times and search bounds take them. */
 const expiryTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { message: 'must be an ISO 8601 time or date' });
@@ -82,4 +84,34 @@ export const publicShareSchema = z
   .meta({ id: 'PublicShare' });
 
 export const tokenParams = z.object({ token: z.string().max(200) });
+
+/** The password of a protected link, read by every public route that reaches its content (public-shares.routes.ts). */
+export const sharePasswordDocs = {
+  requestHeaders: {
+    'X-Share-Password': {
+      description:
+        "The link's password (UTF-8), on a link that has one; instead, the cookie set by POST /api/public/shares/{token}/unlock. Wrong or missing: 401 `password_required`",
+    },
+  },
+} satisfies OperationDocs;
+
+/** A download through a link: the password, then a download's headers. */
+export const sharedContentDocs = {
+  ...contentDocs,
+  requestHeaders: { ...sharePasswordDocs.requestHeaders, ...contentDocs.requestHeaders },
+} satisfies OperationDocs;
+
+export const sharedZipDocs = { ...zipDocs, ...sharePasswordDocs } satisfies OperationDocs;
+
+/** The unlock answer's cookie (POST /api/public/shares/{token}/unlock). */
+export const unlockDocs = {
+  responseHeaders: {
+    204: {
+      'Set-Cookie': {
+        description:
+          "`ff_share_unlock`: HttpOnly, SameSite=Strict, for this link's paths only, short-lived; set only on a link with a password",
+      },
+    },
+  },
+} satisfies OperationDocs;
 export const tokenFileParams = z.object({ token: z.string().max(200), id: z.string().max(100) });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { requireSignedIn, requireUser, treeVersionReadWithCredential } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import { TreeService, type Listing } from '../services/tree.service.js';
-import { errors, idParams, notModified, parseId, parseParentId, TREE_VALIDATORS } from './common.schemas.js';
+import { errors, idParams, notModified, parseId, parseParentId, TREE_VALIDATORS, treeAnswerDocs } from './common.schemas.js';
 import { validateName } from '../services/names.js';
 import {
   breadcrumbSchema,
@@ -46,6 +46,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services; answers: Tr
         tags: ['tree'],
         summary: "List the root folder's children (folders first, then by name)",
         description: TREE_VALIDATORS,
+        openapi: treeAnswerDocs,
         querystring: listQuery,
         response: { 200: listingSchema, ...notModified, ...errors(400, 401) },
       },
@@ -60,6 +61,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services; answers: Tr
         tags: ['tree'],
         summary: "List a folder's children, with the folder and its breadcrumbs",
         description: TREE_VALIDATORS,
+        openapi: treeAnswerDocs,
         params: idParams,
         querystring: listQuery,
         response: { 200: listingSchema, ...notModified, ...errors(400, 401, 404) },
@@ -103,6 +105,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ services: Services; answers: Tr
         tags: ['tree'],
         summary: 'The path to a node: outermost folder first, the node itself last',
         description: TREE_VALIDATORS,
+        openapi: treeAnswerDocs,
         params: idParams,
         response: { 200: z.array(breadcrumbSchema), ...notModified, ...errors(401, 404) },
       },
