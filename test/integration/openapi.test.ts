@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
@@ -26,6 +27,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
+});
+
+// Outside tools (client generators, contract checkers) reject a document that breaks the OpenAPI
+// 3.1 schema, whatever it says; this one checks it against the specification's own JSON Schema.
+it('is a valid OpenAPI 3.1 document', async () => {
+  const validator = new Validator();
+  const result = await validator.validate(structuredClone(spec) as unknown as object);
+  expect(validator.version).toBe('3.1');
+  expect(result.errors ?? []).toEqual([]);
+  expect(result.valid).toBe(true);
 });
 
 const CONTENT_PATHS = ['/api/files/{id}/content', '/api/public/shares/{token}/content', '/api/public/shares/{token}/files/{id}/content'];
