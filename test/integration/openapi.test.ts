@@ -39,6 +39,17 @@ it('is a valid OpenAPI 3.1 document', async () => {
   expect(result.valid).toBe(true);
 });
 
+it('describes every response, errors with the contract\'s codes', () => {
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        expect((response as { description?: string }).description, `${method} ${path} ${status}`).not.toMatch(/^(Default Response)?$/);
+      }
+    }
+  }
+  expect((operation('/api/nodes/{id}', 'patch').responses['409'] as { description: string }).description).toContain('name_taken');
+});
+
 const CONTENT_PATHS = ['/api/files/{id}/content', '/api/public/shares/{token}/content', '/api/public/shares/{token}/files/{id}/content'];
 
 function operation(path: string, method: string): Operation {

@@ -45,6 +45,27 @@ const HEADERS_BY_STATUS: Record<string, Record<string, HeaderDoc>> = {
   429: { 'Retry-After': { description: 'Seconds until the limit lets a request through again', schema: { type: 'integer', minimum: 1 } } },
 };
 
+/**
+ * What each status means (for errors, with the contract's codes), for the responses that describe
+ * nothing themselves, which the document would otherwise call "Default Response".
+ */
+const RESPONSE_DESCRIPTIONS: Record<string, string> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'Done; no body',
+  400: 'Invalid request (`invalid_request`); the message names the field',
+  401: 'Not signed in or the credential is no good (`unauthenticated`); `invalid_credentials` for a failed sign-in, `password_required` for a share link\'s password',
+  403: 'A cross-origin write with the session cookie (`forbidden`)',
+  404: 'No such item, or not the caller\'s (`not_found`)',
+  409: 'A conflict: `name_taken`, `invalid_move`, `email_taken` or `username_taken`',
+  410: 'The share link has expired (`share_expired`) or used up its downloads (`share_exhausted`)',
+  413: 'The body or the file is too large (`too_large`)',
+  416: 'The range starts past the end of the file (`range_not_satisfiable`)',
+  429: 'Too many requests (`rate_limited`); try again after Retry-After',
+  503: 'Unavailable: the database or the blob store does not answer',
+  507: 'Over the storage quota (`quota_exceeded`)',
+};
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -80,6 +101,14 @@ const transform: SwaggerTransform<FastifySchema> = (document) => {
     for (const status of Object.keys(docs?.responseHeaders ?? {})) {
       if (!(status in responses)) {
         throw new Error(`OpenAPI: ${document.url} documents headers for a ${status} it does not answer`);
+      }
+    }
+    for (const [status, response] of Object.entries(responses)) {
+      const description = RESPONSE_DESCRIPTIONS[status];
+      if (description && isRecord(response) && response.description === undefined) {
+        // @fastify/swagger reads a response's description from its schema: an inline schema's
+        // x-response-description (removed from the schema shown), or the description beside a $ref.
+        responses[status] = '$ref' in response ? { ...response, description } : { ...response, 'x-response-description': description };
       }
     }
     for (const [status, response] of Object.entries(responses)) {
