@@ -33,7 +33,7 @@ afterAll(async () => {
 // 3.1 schema, whatever it says; this one checks it against the specification's own JSON Schema.
 it('is a valid OpenAPI 3.1 document', async () => {
   const validator = new Validator();
-  const result = await validator.validate(structuredClone(spec) as unknown as object);
+  const result = await validator.validate(structuredClone(spec) as unknown as Record<string, unknown>);
   expect(validator.version).toBe('3.1');
   expect(result.errors ?? []).toEqual([]);
   expect(result.valid).toBe(true);
