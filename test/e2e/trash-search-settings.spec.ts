@@ -127,6 +127,32 @@ describe('search', () => {
         .count(),
     ).toBe(0);
   });
+
+  it('keeps the results "Show more" loaded, and where the list was scrolled, after leaving and coming Back', async () => {
+    const client = api(context);
+    // More than one page (50) of results; the newest come first, so report-01 is the last.
+    for (let i = 1; i <= 60; i += 1) {
+      await client.upload(`report-${String(i).padStart(2, '0')}.txt`, 'r');
+    }
+    await page.goto('/search?q=report');
+    await page.getByRole('status').getByText('60 results').waitFor();
+    const more = page.getByRole('button', { name: 'Show more results' });
+    await more.click();
+    await gone(more);
+    await page.evaluate('document.querySelector(\'[aria-label="Search results"]\').scrollTop = 1e6');
+    await item(page, 'report-01.txt').waitFor();
+    const scrolledTo = () => page.evaluate('document.querySelector(\'[aria-label="Search results"]\').scrollTop');
+    const top = await scrolledTo();
+    expect(top).toBeGreaterThan(0);
+
+    await page.getByRole('link', { name: 'My files' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.goBack();
+    await page.getByRole('status').getByText('60 results').waitFor();
+    await item(page, 'report-01.txt').waitFor();
+    expect(await more.count()).toBe(0);
+    await expect.poll(scrolledTo).toBe(top);
+  });
 });
 
 describe('favourites', () => {

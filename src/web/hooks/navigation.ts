@@ -1,4 +1,4 @@
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useSyncExternalStore } from 'react';
 
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((listener) => listener());
@@ -27,6 +27,24 @@ export function currentEntryKey(): string {
   const state = { ...historyState(), ...newEntryState() };
   window.history.replaceState(state, '');
   return state[ENTRY_KEY];
+}
+
+/**
+ * A number kept in the history entry now shown (how many pages of results were loaded), so Back
+ * and Forward (and a reload) find each entry as it was left. `fallback` for an entry without one.
+ */
+export function useEntryNumber(name: string, fallback: number): [number, (value: number) => void] {
+  const [, rerender] = useReducer((count: number) => count + 1, 0);
+  // Read on every render: a navigation re-renders the page, which then reads its new entry.
+  const stored = historyState()?.[name];
+  const set = useCallback(
+    (value: number) => {
+      window.history.replaceState({ ...historyState(), [name]: value }, '');
+      rerender();
+    },
+    [name],
+  );
+  return [typeof stored === 'number' ? stored : fallback, set];
 }
 
 /** Goes to a path of the app without reloading the page. */

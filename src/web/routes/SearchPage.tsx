@@ -8,7 +8,7 @@ import { PromptDialog } from '../components/PromptDialog';
 import { SearchFiltersForm } from '../components/SearchFiltersForm';
 import { EmptyState, ErrorState } from '../components/States';
 import { invalidateData, useDataVersion } from '../hooks/data-version';
-import { navigate } from '../hooks/navigation';
+import { navigate, useEntryNumber } from '../hooks/navigation';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { useNodeActions } from '../hooks/useNodeActions';
@@ -36,11 +36,12 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
   const profileId = params.get('profile');
   const paramsKey = params.toString();
   const version = useDataVersion();
-  const [pages, setPages] = useState(1);
+  // Kept in the history entry: Back to these results shows as many as "Show more" had loaded,
+  // which lets the list's remembered scroll position land on the same rows.
+  const [pages, setPages] = useEntryNumber('searchPages', 1);
   const [saving, setSaving] = useState<SearchForm | null>(null);
   const [managing, setManaging] = useState<'rename' | 'delete' | null>(null);
   const actions = useNodeActions();
-  useEffect(() => setPages(1), [paramsKey]);
   useEffect(() => {
     document.title = 'Search · FileFlow';
   }, []);
