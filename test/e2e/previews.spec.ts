@@ -103,6 +103,25 @@ describe('previews and downloads', () => {
     expect(page.url()).toBe(folderUrl);
   });
 
+  it('opens the preview again on Forward after Back, and keeps it open through a reload, so no step is dead', async () => {
+    await api(context).upload('again.txt', 'again');
+    await page.goto('/');
+    await item(page, 'again.txt').dblclick();
+    const preview = page.getByRole('dialog', { name: 'again.txt' });
+    await preview.locator('pre').waitFor();
+    await page.goBack();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await page.goForward();
+    await preview.locator('pre').waitFor();
+
+    // Reloaded on the preview's step: the preview shows again, and Back closes it.
+    await page.reload();
+    await preview.locator('pre').waitFor();
+    await page.goBack();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await item(page, 'again.txt').waitFor();
+  });
+
   it('keeps an Undo within reach over a preview, for as long as the pointer rests on it', async () => {
     await api(context).upload('one.txt', 'one');
     await api(context).upload('two.txt', 'two');

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { ApiError } from '../api/http';
 import { listSharedFolder, publicContentUrl, publicZipUrl } from '../api/public-shares';
 import type { Breadcrumb, FileNode } from '../api/types';
-import { navigate, useBackCloses, useLocation } from '../hooks/navigation';
+import { navigate, useLocation, useOverlayHistory } from '../hooks/navigation';
 import { useAsync } from '../hooks/useAsync';
 import { previewKind } from '../lib/file-kind';
 import { formatBytes, formatDay } from '../lib/format';
@@ -23,7 +23,7 @@ export function SharedFolderView({ token, rootName, onLocked }: { token: string;
   const folderId = new URLSearchParams(search).get('folder');
   const openFolder = (id: string | null) => navigate(id === null ? `/s/${token}` : `/s/${token}?folder=${encodeURIComponent(id)}`);
   const [preview, setPreview] = useState<FileNode | null>(null);
-  useBackCloses(preview !== null, () => setPreview(null));
+  useOverlayHistory('shared-preview', preview, setPreview);
   // Pages of the folder shown so far: the first, and one more for each "Show more".
   const [pages, setPages] = useState(1);
   useEffect(() => setPages(1), [folderId]);

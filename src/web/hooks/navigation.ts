@@ -52,7 +52,7 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   if (to === snapshot()) {
     return;
   }
-  // Leaving from a preview replaces the preview's own entry (useBackCloses): Back then returns
+  // Leaving from a preview replaces the preview's own entry (useOverlayHistory): Back then returns
   // to the page the preview was opened on, not to that page with the preview gone.
   if (options.replace || onOverlayEntry()) {
     window.history.replaceState(newEntryState(), '', to);
@@ -69,39 +69,70 @@ export function useLocation(): { pathname: string; search: string } {
   return index < 0 ? { pathname: href, search: '' } : { pathname: href.slice(0, index), search: href.slice(index) };
 }
 
-// The history state of an entry pushed for an open preview.
+// The history state of an entry pushed for an open overlay: which hook showed it, and what.
 const OVERLAY_ENTRY = 'fileflowOverlay';
-const onOverlayEntry = (): boolean => historyState()?.[OVERLAY_ENTRY] === true;
+const onOverlayEntry = (): boolean => historyState()?.[OVERLAY_ENTRY] !== undefined;
+
+function overlayOfEntry(): { owner: string; shown: unknown } | undefined {
+  const overlay = historyState()?.[OVERLAY_ENTRY];
+  if (typeof overlay === 'object' && overlay !== null && 'owner' in overlay && typeof overlay.owner === 'string') {
+    return { owner: overlay.owner, shown: 'shown' in overlay ? overlay.shown : undefined };
+  }
+  return undefined;
+}
 
 /**
- * Gives an overlay (a file preview) its own history entry while it is open, at the same address,
- * so that Back, a phone's back gesture included, closes it instead of leaving the page behind it.
- * Closing it any other way takes the entry off again, so Back never lands on a step that does
- * nothing.
+ * Gives an overlay (a file preview, a dialog) its own history entry while it is open, at the same
+ * address, so that Back, a phone's back gesture included, closes it instead of leaving the page
+ * behind it. The entry keeps what the overlay shows (`shown`, a structured-cloneable value), so no
+ * step is ever dead: Forward onto it after Back (or after the overlay was closed another way, which
+ * steps back off the entry) shows it again, and so does a reload on it. `owner` names the hook on
+ * the page whose entries these are.
  */
-export function useBackCloses(open: boolean, close: () => void): void {
-  const closeRef = useRef(close);
-  closeRef.current = close;
+export function useOverlayHistory<T>(owner: string, shown: T | null, setShown: (value: T | null) => void): void {
+  const setRef = useRef(setShown);
+  setRef.current = setShown;
+  const open = shown !== null;
   const openRef = useRef(open);
   openRef.current = open;
+
+  useEffect(() => {
+    const followEntry = () => {
+      const overlay = overlayOfEntry();
+      if (overlay?.owner === owner && overlay.shown !== undefined && overlay.shown !== null && !openRef.current) {
+        // Only this hook writes its owner's entries, with values of its own type.
+        setRef.current(overlay.shown as T);
+      } else if (!onOverlayEntry() && openRef.current) {
+        setRef.current(null);
+      }
+    };
+    // On mount too: the page was reloaded (or came back) on an overlay's entry.
+    followEntry();
+    window.addEventListener('popstate', followEntry);
+    return () => window.removeEventListener('popstate', followEntry);
+  }, [owner]);
+
+  useEffect(() => {
+    if (shown === null) {
+      return;
+    }
+    // The page's own key comes along: it is the same page, and remembers the same things.
+    const state = { ...historyState(), [OVERLAY_ENTRY]: { owner, shown } };
+    if (onOverlayEntry()) {
+      window.history.replaceState(state, '');
+    } else {
+      window.history.pushState(state, '', window.location.href);
+    }
+  }, [owner, shown]);
+
   useEffect(() => {
     if (!open) {
       return;
     }
-    if (!onOverlayEntry()) {
-      // The page's own key comes along: it is the same page, and remembers the same things.
-      window.history.pushState({ ...historyState(), [OVERLAY_ENTRY]: true }, '', window.location.href);
-    }
-    const onPopState = () => {
-      if (!onOverlayEntry()) {
-        closeRef.current();
-      }
-    };
-    window.addEventListener('popstate', onPopState);
     return () => {
-      window.removeEventListener('popstate', onPopState);
-      // After the render that closed it (a re-run of this effect for the same open overlay, as
-      // in development's double effects, keeps the entry).
+      // Closed some other way than Back (Escape, a finished rename): step back off the entry, so
+      // Back then leaves the page. After the render that closed it (a re-run of this effect for
+      // the same open overlay, as in development's double effects, keeps the entry).
       setTimeout(() => {
         if (!openRef.current && onOverlayEntry()) {
           window.history.back();

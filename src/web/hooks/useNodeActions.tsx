@@ -11,7 +11,7 @@ import { copyName } from '../lib/copy-name';
 import { folderPath } from '../lib/routes';
 import { formatCount } from '../lib/format';
 import { invalidateData } from './data-version';
-import { navigate, useBackCloses } from './navigation';
+import { navigate, useOverlayHistory } from './navigation';
 import { showToast, type ToastAction } from './toasts';
 
 const PreviewDialog = lazy(() => import('../components/preview/PreviewDialog'));
@@ -124,8 +124,9 @@ export interface FolderContext {
 export function useNodeActions(): NodeActions {
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = useCallback(() => setDialog(null), []);
-  // Back (a phone's back gesture) closes a dialog or a preview, staying on the page.
-  useBackCloses(dialog !== null, close);
+  // Back (a phone's back gesture) closes a dialog or a preview, staying on the page; Forward
+  // shows it again.
+  useOverlayHistory('node-actions', dialog, setDialog);
 
   const open = useCallback((node: FileNode, siblings?: FileNode[]) => {
     if (node.type === 'folder') {
