@@ -43,6 +43,29 @@ describe('sign-up, sign-in, sign-out', () => {
     await context.close();
   });
 
+  it('opens signed out without a failed request or an error in the console', async () => {
+    const context = await e2e.newContext();
+    const page = await context.newPage();
+    // Everything, "Failed to load resource" (a 401 answer) included, which watchErrors lets pass.
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') {
+        problems.push(message.text());
+      }
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) {
+        problems.push(`${response.status()} ${response.url()}`);
+      }
+    });
+    await page.goto('/');
+    await page.waitForURL((url) => url.pathname === '/login');
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('refuses a wrong password with a clear message', async () => {
     const context = await e2e.newContext();
     const credentials = await api(context).register();

@@ -224,7 +224,9 @@ describe('sessions', () => {
   const listOf = async (client: ApiClient) => {
     const res = await client.get('/api/sessions');
     expect(res.statusCode, res.body).toBe(200);
-    return res.json<{ items: Array<{ id: string; userAgent: string | null; current: boolean; createdAt: string; lastSeenAt: string; expiresAt: string }> }>().items;
+    return res.json<{
+      items: Array<{ id: string; userAgent: string | null; current: boolean; createdAt: string; lastSeenAt: string; expiresAt: string }>;
+    }>().items;
   };
 
   it('lists the signed-in browsers with the current one marked, and signs one out at once', async () => {
@@ -304,6 +306,31 @@ describe('GET /api/me', () => {
       const res = await t.anonymous.get('/api/me', headers);
       expect(res.statusCode).toBe(401);
       expect(res.json().error.code).toBe('unauthenticated');
+    }
+  });
+});
+
+describe('GET /api/auth/session', () => {
+  it('answers 200 with the signed-in user, and 200 with null when signed out, where /api/me stays 401', async () => {
+    const alice = await t.newUser();
+    const signedIn = await alice.get('/api/auth/session');
+    expect(signedIn.statusCode).toBe(200);
+    expect(Object.keys(signedIn.json().user).sort()).toEqual(USER_KEYS);
+    expect(signedIn.json().user).toEqual((await alice.get('/api/me')).json());
+
+    const cookie = alice.cookie!;
+    expect((await alice.post('/api/auth/logout')).statusCode).toBe(204);
+    const variants: Array<Record<string, string>> = [
+      {},
+      { cookie },
+      { cookie: 'ff_session=not-a-real-session' },
+      { authorization: 'Bearer nope' },
+    ];
+    for (const headers of variants) {
+      const res = await t.anonymous.get('/api/auth/session', headers);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ user: null });
+      expect((await t.anonymous.get('/api/me', headers)).statusCode).toBe(401);
     }
   });
 });
@@ -426,7 +453,9 @@ describe('login rate limit over a rolling window', () => {
 
   /** Moves the account's counted failures this many minutes into the past, as if time had passed. */
   const age = (minutes: number) =>
-    limited.database.db.execute(sql`update rate_limits set window_start = window_start - make_interval(secs => ${minutes * 60}), last_event_at = last_event_at - make_interval(secs => ${minutes * 60}) where key like 'login-account:%'`);
+    limited.database.db.execute(
+      sql`update rate_limits set window_start = window_start - make_interval(secs => ${minutes * 60}), last_event_at = last_event_at - make_interval(secs => ${minutes * 60}) where key like 'login-account:%'`,
+    );
   const fail = (email: string) => limited.anonymous.post('/api/auth/login', { email, password: 'wrong password' });
 
   it('holds over any 15 minutes, not per clock-aligned window, and frees each failure 15 minutes after it', async () => {
@@ -465,7 +494,9 @@ describe('login rate limit over a rolling window', () => {
     // Five failures from this address now: the sixth attempt is refused, whoever it is for.
     expect((await limited.anonymous.post('/api/auth/login', { email: bob.user.email, password: bob.password })).statusCode).toBe(429);
     // The refused attempts did not lengthen the account's lock either: 16 minutes on, both are free.
-    await limited.database.db.execute(sql`update rate_limits set window_start = window_start - interval '16 minutes', last_event_at = last_event_at - interval '16 minutes'`);
+    await limited.database.db.execute(
+      sql`update rate_limits set window_start = window_start - interval '16 minutes', last_event_at = last_event_at - interval '16 minutes'`,
+    );
     expect((await limited.anonymous.post('/api/auth/login', { email: alice.user.email, password: alice.password })).statusCode).toBe(200);
   });
 });

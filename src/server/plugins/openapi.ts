@@ -34,10 +34,11 @@ declare module 'fastify' {
   }
 }
 
-// Routes that need no signed-in user: health, signing in and out, this document, and public links
-// (which take a share token instead). Their operations say so; every other one needs a session or
-// a token (the document's default). The security matrix test checks the same split.
-const OPEN_ROUTES = /^\/api\/(public\/|health|auth\/(login|register|logout)$|openapi\.json$)/;
+// Routes that need no signed-in user: health, signing in and out, asking who is signed in, this
+// document, and public links (which take a share token instead). Their operations say so; every
+// other one needs a session or a token (the document's default). The security matrix test checks
+// the same split.
+const OPEN_ROUTES = /^\/api\/(public\/|health|auth\/(login|register|logout|session)$|openapi\.json$)/;
 
 /** Headers that come with a status wherever a route answers it (plugins/error-handler.ts, http/send-content.ts). */
 const HEADERS_BY_STATUS: Record<string, Record<string, HeaderDoc>> = {

@@ -9,6 +9,7 @@ import {
   registerBody,
   safeNextPath,
   sessionCookie,
+  sessionResponse,
   toUserDto,
   userSchema,
 } from './auth.schemas.js';
@@ -81,6 +82,22 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       setSessionCookie(request, reply, null, null);
       return reply.status(204).send(null);
     },
+  );
+
+  app.get(
+    '/api/auth/session',
+    {
+      // The answer is who is signed in: read the credential first, never answer on a remembered one.
+      config: { confirmCredentialsFirst: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is signed in, if anyone: `user` is null without a valid session or token',
+        description:
+          'Always 200, so a page can ask before sign-in without an error in the browser console (GET /api/me answers 401 instead).',
+        response: { 200: sessionResponse },
+      },
+    },
+    async (request) => ({ user: request.principal ? toUserDto(await services.auth.currentUser(requireUser(request))) : null }),
   );
 
   app.get(

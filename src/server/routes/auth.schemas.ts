@@ -55,6 +55,8 @@ export const sessionCookie = {
   },
   cleared: { 'Set-Cookie': { description: '`ff_session` cleared' } },
 } satisfies Record<string, Record<string, HeaderDoc>>;
+/** Who is signed in: null when the request carries no valid session or token. */
+export const sessionResponse = z.object({ user: userSchema.nullable() });
 
 /** Storage use as a percentage of the quota, with two decimals. */
 export function storagePercentage(used: number, quota: number): number {

@@ -21,9 +21,14 @@ export function logout(): Promise<void> {
   return apiRequest('POST', '/api/auth/logout', undefined, { quiet401: true });
 }
 
-/** The signed-in user with storage use; 401 when signed out. */
-export function fetchMe(): Promise<User> {
-  return apiRequest('GET', '/api/me', undefined, { quiet401: true });
+/**
+ * The signed-in user with storage use, or null when signed out. Asked of /api/auth/session, which
+ * answers 200 either way: /api/me's 401 would show as an error in the console of every signed-out
+ * visit.
+ */
+export async function fetchSession(): Promise<User | null> {
+  const answer: { user: User | null } = await apiRequest('GET', '/api/auth/session');
+  return answer.user;
 }
 
 /** Changes the password; other sessions are signed out. */

@@ -37,7 +37,7 @@ export function errorFromBody(status: number, body: unknown): ApiError {
 export interface RequestOptions {
   signal?: AbortSignal;
   headers?: Record<string, string>;
-  /** Do not broadcast a 401 (sign-in, public pages, the initial session probe). */
+  /** Do not broadcast a 401 (sign-in, public pages). */
   quiet401?: boolean;
 }
 

@@ -1,15 +1,15 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { fetchMe, logout as apiLogout } from '../api/auth';
+import { fetchSession, logout as apiLogout } from '../api/auth';
 import { forgetAllLinks } from '../lib/remembered-links';
-import { ApiError, onUnauthenticated } from '../api/http';
+import { onUnauthenticated } from '../api/http';
 import type { User } from '../api/types';
 
 export interface Session {
   status: 'loading' | 'anonymous' | 'signed-in';
   user: User | null;
-  /** Re-reads /api/me (after sign-in, or to update the storage meter). */
+  /** Re-reads who is signed in (after sign-in, or to update the storage meter). */
   refresh: () => Promise<void>;
-  /** Reads /api/me the first time a page needs to know who is signed in (public link pages never do). */
+  /** Asks who is signed in the first time a page needs to know (public link pages never do). */
   ensureChecked: () => void;
   /** Sets the user from a sign-in or registration answer. */
   signedIn: (user: User) => void;
@@ -20,7 +20,7 @@ export interface Session {
 
 const SessionContext = createContext<Session | null>(null);
 
-/** Holds who is signed in, probing /api/me once when first needed and dropping the user on any 401. */
+/** Holds who is signed in, asking the server once when first needed and dropping the user on any 401. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [status, setStatus] = useState<Session['status']>('loading');
@@ -28,16 +28,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      setUser(await fetchMe());
-      setStatus('signed-in');
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 401) {
-        setUser(null);
-        setStatus('anonymous');
-      } else {
-        // Server unreachable at start: show the sign-in page rather than spinning forever.
-        setStatus((current) => (current === 'loading' ? 'anonymous' : current));
-      }
+      const found = await fetchSession();
+      setUser(found);
+      setStatus(found ? 'signed-in' : 'anonymous');
+    } catch {
+      // Server unreachable at start: show the sign-in page rather than spinning forever.
+      setStatus((current) => (current === 'loading' ? 'anonymous' : current));
     }
   }, []);
 
