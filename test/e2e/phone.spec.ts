@@ -131,12 +131,19 @@ describe('phone layout', () => {
     expect(await toggle.textContent()).toBe('Filters (1)');
   });
 
-  it('shows every search filter on a wide screen, without the Filters button', async () => {
+  it('shows every search filter on a wide screen in two rows, without the Filters button', async () => {
     await desktop.goto('/search');
     const filters = desktop.getByRole('form', { name: 'Search filters' });
     await filters.getByLabel('Extensions').waitFor();
     expect(await filters.getByLabel('Added until').isVisible()).toBe(true);
     expect(await filters.getByRole('button', { name: /^Filters/ }).isHidden()).toBe(true);
+    // Compact above the results: every field on one line, the type chips and buttons on the next.
+    const top = async (label: string) => (await box(filters.getByLabel(label))).y;
+    const first = await top('Name contains');
+    for (const label of ['Extensions', 'Min size (MB)', 'Max size (MB)', 'Added from', 'Added until']) {
+      expect(Math.abs((await top(label)) - first), label).toBeLessThan(4);
+    }
+    expect((await box(filters)).height).toBeLessThan(160);
   });
 
   it('gives the check box of an item a target a finger can tap, in the list and the grid', async () => {
