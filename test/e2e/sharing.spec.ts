@@ -79,7 +79,7 @@ describe('share links', () => {
     // A public page does not ask who is signed in (a visitor's browser would log the 401).
     const sessionChecks: string[] = [];
     guest.on('request', (request) => {
-      if (new URL(request.url()).pathname === '/api/me') {
+      if (['/api/me', '/api/auth/session'].includes(new URL(request.url()).pathname)) {
         sessionChecks.push(request.url());
       }
     });
@@ -119,6 +119,31 @@ describe('share links', () => {
     expect(await guest.getByRole('link', { name: 'Download all (zip)' }).getAttribute('href')).toBe(
       `/api/public/shares/${share.token}/zip`,
     );
+    await guest.context().close();
+  });
+
+  it("steps through a shared folder's files in the preview, as a signed-in preview does", async () => {
+    const client = api(context);
+    const folder = await client.folder('Notes');
+    await client.folder('Inner', folder.id);
+    await client.upload('a-first.txt', 'first', folder.id);
+    await client.upload('b-second.txt', 'second', folder.id);
+    const share = await client.share(folder.id);
+
+    const guest = await visitor();
+    await guest.goto(`/s/${share.token}`);
+    await guest.getByRole('button', { name: /a-first\.txt/ }).click();
+    const dialog = guest.getByRole('dialog');
+    await expect.poll(() => dialog.locator('pre').textContent()).toBe('first');
+    // Files only: the subfolder is not a step.
+    await dialog.getByText('1 of 2').waitFor();
+    await dialog.getByRole('button', { name: 'Next file' }).click();
+    await guest.getByRole('dialog', { name: 'b-second.txt' }).waitFor();
+    await expect.poll(() => dialog.locator('pre').textContent()).toBe('second');
+    await guest.keyboard.press('ArrowRight');
+    await guest.getByRole('dialog', { name: 'a-first.txt' }).waitFor();
+    await dialog.getByRole('button', { name: 'Previous file' }).click();
+    await guest.getByRole('dialog', { name: 'b-second.txt' }).waitFor();
     await guest.context().close();
   });
 

@@ -8,9 +8,8 @@ import { previewKind } from '../lib/file-kind';
 import { formatBytes, formatDay } from '../lib/format';
 import { FileIcon } from './FileIcon';
 import { Icon } from './Icon';
-import { Modal } from './Modal';
 import { MiddleTruncated } from './MiddleTruncated';
-import { PreviewBody } from './preview/PreviewBody';
+import PreviewDialog from './preview/PreviewDialog';
 import { EmptyState, ErrorState, Spinner } from './States';
 
 /** Items per page of a shared folder. */
@@ -22,7 +21,8 @@ export function SharedFolderView({ token, rootName, onLocked }: { token: string;
   const { search } = useLocation();
   const folderId = new URLSearchParams(search).get('folder');
   const openFolder = (id: string | null) => navigate(id === null ? `/s/${token}` : `/s/${token}?folder=${encodeURIComponent(id)}`);
-  const [preview, setPreview] = useState<FileNode | null>(null);
+  // The files of the folder, stepped through like a signed-in preview, and the one opened first.
+  const [preview, setPreview] = useState<{ nodes: FileNode[]; index: number } | null>(null);
   useOverlayHistory('shared-preview', preview, setPreview);
   // Pages of the folder shown so far: the first, and one more for each "Show more".
   const [pages, setPages] = useState(1);
@@ -50,6 +50,10 @@ export function SharedFolderView({ token, rootName, onLocked }: { token: string;
   // The server's order: folders first, then by name.
   const items = listing.data?.items ?? [];
   const more = (listing.data?.total ?? 0) - items.length;
+  const openPreview = (node: FileNode) => {
+    const files = items.filter((each) => each.type === 'file');
+    setPreview({ nodes: files, index: Math.max(0, files.indexOf(node)) });
+  };
 
   return (
     <div className="shared-folder">
@@ -82,7 +86,11 @@ export function SharedFolderView({ token, rootName, onLocked }: { token: string;
       <ul className="public-list" aria-label={`Contents of ${current?.name ?? rootName}`}>
         {items.map((node) => (
           <li key={node.id} className="public-item">
-            <button type="button" className="public-open" onClick={() => (node.type === 'folder' ? openFolder(node.id) : setPreview(node))}>
+            <button
+              type="button"
+              className="public-open"
+              onClick={() => (node.type === 'folder' ? openFolder(node.id) : openPreview(node))}
+            >
               <FileIcon node={node} />
               <MiddleTruncated className="public-name" name={node.name} />
               <span className="muted">
@@ -103,24 +111,15 @@ export function SharedFolderView({ token, rootName, onLocked }: { token: string;
         </button>
       ) : null}
       {preview ? (
-        <Modal title={preview.name} size="full" className="preview-dialog" onClose={() => setPreview(null)}>
-          <div className="preview-stage">
-            <PreviewBody
-              target={{
-                name: preview.name,
-                type: 'file',
-                size: preview.size,
-                mimeType: preview.mimeType,
-                modifiedAt: preview.modifiedAt,
-                inlineUrl:
-                  previewKind(preview) === 'none'
-                    ? publicContentUrl(token, preview.id)
-                    : publicContentUrl(token, preview.id, { inline: true }),
-                downloadUrl: publicContentUrl(token, preview.id),
-              }}
-            />
-          </div>
-        </Modal>
+        <PreviewDialog
+          nodes={preview.nodes}
+          initialIndex={preview.index}
+          onClose={() => setPreview(null)}
+          urlsFor={(node) => ({
+            inlineUrl: previewKind(node) === 'none' ? publicContentUrl(token, node.id) : publicContentUrl(token, node.id, { inline: true }),
+            downloadUrl: publicContentUrl(token, node.id),
+          })}
+        />
       ) : null}
     </div>
   );

@@ -316,6 +316,7 @@ export function useNodeActions(): NodeActions {
               nodes={dialog.nodes}
               initialIndex={dialog.index}
               onClose={close}
+              urlsFor={(node) => ({ inlineUrl: contentUrl(node.id, { inline: true }), downloadUrl: contentUrl(node.id) })}
               menuFor={(node, at) =>
                 menuFor([node])
                   .filter((entry) => entry.id !== 'open')

@@ -1,24 +1,28 @@
 import { useEffect, useState } from 'react';
-import { contentUrl } from '../../api/files';
 import type { FileNode } from '../../api/types';
 import { formatBytes } from '../../lib/format';
 import type { MenuEntry } from '../ContextMenu';
 import { Icon } from '../Icon';
 import { Modal } from '../Modal';
-import { PreviewBody } from './PreviewBody';
+import { PreviewBody, type PreviewTarget } from './PreviewBody';
+
+/** Where a preview reads a file: the signed-in user's own files, or a public link's. */
+export type PreviewUrls = (node: FileNode) => Pick<PreviewTarget, 'inlineUrl' | 'downloadUrl'>;
 
 /** A file previewed full-window; arrow keys (or the side buttons) step through the folder's files. */
 export default function PreviewDialog({
   nodes,
   initialIndex,
   onClose,
+  urlsFor,
   menuFor,
 }: {
   nodes: FileNode[];
   initialIndex: number;
   onClose: () => void;
-  /** The actions on the file shown; `at` is where the preview stands, to come back to. */
-  menuFor: (node: FileNode, at: { nodes: FileNode[]; index: number }) => MenuEntry[];
+  urlsFor: PreviewUrls;
+  /** The actions on the file shown (none on a public link); `at` is where the preview stands, to come back to. */
+  menuFor?: (node: FileNode, at: { nodes: FileNode[]; index: number }) => MenuEntry[];
 }) {
   // The files stepped through; one moved to the trash leaves the list and the next one shows.
   const [list, setList] = useState(nodes);
@@ -45,7 +49,9 @@ export default function PreviewDialog({
   if (!node) {
     return null;
   }
-  const actions = menuFor(node, { nodes: list, index }).filter((entry) => ['download', 'share', 'rename', 'trash'].includes(entry.id));
+  const actions = (menuFor?.(node, { nodes: list, index }) ?? []).filter((entry) =>
+    ['download', 'share', 'rename', 'trash'].includes(entry.id),
+  );
   return (
     <Modal title={node.name} size="full" onClose={onClose} className="preview-dialog">
       <div className="preview-toolbar">
@@ -98,8 +104,7 @@ export default function PreviewDialog({
             size: node.size,
             mimeType: node.mimeType,
             modifiedAt: node.modifiedAt,
-            inlineUrl: contentUrl(node.id, { inline: true }),
-            downloadUrl: contentUrl(node.id),
+            ...urlsFor(node),
           }}
         />
         {count > 1 ? (
