@@ -116,12 +116,21 @@ export function useOverlayHistory<T>(owner: string, shown: T | null, setShown: (
     if (shown === null) {
       return;
     }
-    // The page's own key comes along: it is the same page, and remembers the same things.
-    const state = { ...historyState(), [OVERLAY_ENTRY]: { owner, shown } };
-    if (onOverlayEntry()) {
-      window.history.replaceState(state, '');
-    } else {
-      window.history.pushState(state, '', window.location.href);
+    const write = (kept: T | null) => {
+      // The page's own key comes along: it is the same page, and remembers the same things.
+      const state = { ...historyState(), [OVERLAY_ENTRY]: { owner, shown: kept } };
+      if (onOverlayEntry()) {
+        window.history.replaceState(state, '');
+      } else {
+        window.history.pushState(state, '', window.location.href);
+      }
+    };
+    try {
+      write(shown);
+    } catch {
+      // More than the browser keeps in an entry (a preview of a huge folder): Back still closes
+      // the overlay, but Forward and a reload cannot show it again.
+      write(null);
     }
   }, [owner, shown]);
 
