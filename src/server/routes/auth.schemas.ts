@@ -55,6 +55,7 @@ export const sessionCookie = {
   },
   cleared: { 'Set-Cookie': { description: '`ff_session` cleared' } },
 } satisfies Record<string, Record<string, HeaderDoc>>;
+
 /** Who is signed in: null when the request carries no valid session or token. */
 export const sessionResponse = z.object({ user: userSchema.nullable() });
 
