@@ -245,6 +245,9 @@ describe('conflict policies', () => {
     await alice.upload('100%_done (1).txt', 'x');
     const wild = await alice.putFile('100%_done.txt', 'y', { conflict: 'rename' });
     expect(wild.json().name).toBe('100%_done (2).txt');
+    // A compressed tarball keeps both extensions.
+    await alice.upload('photos.tar.gz', 't');
+    expect((await alice.putFile('photos.tar.gz', 't2', { conflict: 'rename' })).json().name).toBe('photos (1).tar.gz');
     // Renaming a name that is already numbered numbers on from it.
     const again = await alice.putFile('100%_done (1).txt', 'z', { conflict: 'rename' });
     expect(again.json().name).toBe('100%_done (3).txt');

@@ -77,7 +77,10 @@ describe('numberedName', () => {
   it.each([
     ['report.pdf', 1, 'report (1).pdf'],
     ['archive', 2, 'archive (2)'],
-    ['photo.tar.gz', 3, 'photo.tar (3).gz'],
+    ['photo.tar.gz', 3, 'photo (3).tar.gz'],
+    ['backup.2024.TAR.XZ', 1, 'backup.2024 (1).TAR.XZ'],
+    ['.tar.gz', 1, '.tar (1).gz'],
+    ['notes.tar.txt', 1, 'notes.tar (1).txt'],
     ['.bashrc', 1, '.bashrc (1)'],
     ['trailing.', 1, 'trailing. (1)'],
     ['a', 10, 'a (10)'],

@@ -49,15 +49,20 @@ function truncateUtf8(text: string, maxBytes: number): string {
 // MAX_NAME_BYTES and starts with numberingPrefix().
 const NUMBER_ROOM = Buffer.byteLength(` (${Number.MAX_SAFE_INTEGER})`);
 
-/** A name's stem and extension for numbering; an extension too long to keep beside a number counts as stem. */
 /** What a numbered name keeps at its end: a file's extension; a folder keeps nothing ("v1.2 (1)"). */
 export type NumberingKind = 'file' | 'folder';
 
+// Compressed tarballs: their two extensions stay together ("photos (1).tar.gz", as Finder and
+// Dropbox number them), where any other name keeps only its last ("v1.2 (1).zip").
+const TARBALL_EXTENSION = /\.tar\.(gz|bz2|xz|zst|lz|lz4|lzma|br|z)$/i;
+
+/** A name's stem and extension for numbering; an extension too long to keep beside a number counts as stem. */
 function splitForNumbering(name: string, kind: NumberingKind = 'file'): { stem: string; extension: string } {
   if (kind === 'folder') {
     return { stem: name, extension: '' };
   }
-  const dot = name.lastIndexOf('.');
+  const tarball = TARBALL_EXTENSION.exec(name);
+  const dot = tarball && tarball.index > 0 ? tarball.index : name.lastIndexOf('.');
   const extension = dot > 0 && dot < name.length - 1 ? name.slice(dot) : '';
   if (extension === '' || Buffer.byteLength(extension) + NUMBER_ROOM >= MAX_NAME_BYTES) {
     return { stem: name, extension: '' };
