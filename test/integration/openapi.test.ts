@@ -96,13 +96,28 @@ describe('download routes', () => {
     },
   );
 
-  it('documents HEAD as headers without a body', () => {
-    for (const path of CONTENT_PATHS) {
+  it('documents HEAD, which every GET answers too, as headers without a body', () => {
+    const paths = Object.keys(spec.paths).filter((path) => spec.paths[path]?.get);
+    expect(paths.length).toBeGreaterThan(20);
+    for (const path of paths) {
       const head = operation(path, 'head');
       expect(Object.keys(head.responses)).toEqual(Object.keys(operation(path, 'get').responses));
       expect(Object.values(head.responses).filter((response) => response.content !== undefined)).toEqual([]);
+    }
+    for (const path of CONTENT_PATHS) {
       expect(operation(path, 'get').responses['200']?.content).toBeDefined();
     }
+  });
+
+  it('documents the document\'s browser at /api/docs, which answers HTML to anyone', async () => {
+    expect(operation('/api/docs', 'get').responses['200']?.content).toHaveProperty(['text/html']);
+    const page = await t.anonymous.get('/api/docs');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+  });
+
+  it('documents 400 wherever a query string is validated', () => {
+    expect(Object.keys(operation('/api/public/shares/{token}/zip', 'get').responses)).toContain('400');
   });
 
   it('documents X-Share-Password on the public routes that read it, and only there', () => {
@@ -113,7 +128,9 @@ describe('download routes', () => {
     expect(withPassword.sort()).toEqual(
       [
         'GET /api/public/shares/{token}/children',
+        'HEAD /api/public/shares/{token}/children',
         'GET /api/public/shares/{token}/zip',
+        'HEAD /api/public/shares/{token}/zip',
         ...CONTENT_PATHS.filter((path) => path.startsWith('/api/public/')).flatMap((path) => [`GET ${path}`, `HEAD ${path}`]),
       ].sort(),
     );

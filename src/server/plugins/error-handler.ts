@@ -68,12 +68,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
   // document says so.
   // Any request that can carry a body can carry a malformed or oversized one, answered 400 or 413
   // even by routes that take none (DELETE /api/nodes/:id with '{bad' as JSON): documented on all.
+  // So can any request whose query string is validated (a 400 naming the parameter).
   app.addHook('onRoute', (route) => {
     const response = route.schema?.response as Record<string, unknown> | undefined;
     const methods = [route.method].flat();
     if (response && methods.some((method) => method !== 'GET' && method !== 'HEAD')) {
       response[400] ??= errorSchema;
       response[413] ??= errorSchema;
+    }
+    if (response && route.schema?.querystring) {
+      response[400] ??= errorSchema;
     }
   });
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

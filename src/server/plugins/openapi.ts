@@ -143,6 +143,17 @@ const transformObject: SwaggerTransformObject = (document) => {
       item.head = { ...item.head, responses: Object.fromEntries(responses) };
     }
   }
+  // The browser for this document is served by @fastify/swagger-ui, whose routes stay out of the
+  // document by their own schemas; it is an endpoint all the same.
+  const docsPage = {
+    summary: 'This document in a browser (Swagger UI); its assets are under /api/docs/static/, and /api/docs/json is the document again',
+    tags: ['operations'],
+    security: [],
+    responses: { 200: { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } } },
+  };
+  if (isRecord(paths)) {
+    paths['/api/docs'] = { get: docsPage, head: { ...docsPage, responses: { 200: { description: 'An HTML page' } } } };
+  }
   return openapiObject;
 };
 
@@ -171,6 +182,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       },
       security: [{ session: [] }, { bearer: [] }],
     },
+    // Every GET also answers HEAD (Fastify adds the route): the document shows those too.
+    exposeHeadRoutes: true,
     transform,
     transformObject,
   });
