@@ -75,6 +75,8 @@ afterAll(async () => {
 describe('GET /api/search', () => {
   it('matches case-insensitive substrings of names, live nodes of the caller only', async () => {
     expect(await names('q=REPORT')).toEqual(['Report-Final.PDF', 'report.pdf']);
+    // Spaces around the query are typing, not part of it (names never start or end with one).
+    expect(await names(q({ q: '  report ' }))).toEqual(['Report-Final.PDF', 'report.pdf']);
     expect(await names('q=pOrT-f')).toEqual(['Report-Final.PDF']);
     expect(await names('q=docs')).toEqual(['Docs']);
     expect(await names('q=report', bob)).toEqual(['bob-report.pdf']);
@@ -360,6 +362,10 @@ describe('search profiles', () => {
     expect(profile.dateFrom).toBe('2024-01-01T00:00:00.000Z');
     expect(profile.dateTo).toBe('2024-12-31T23:59:59.999Z');
 
+    // A profile's query is kept as its search reads it: without the spaces around it.
+    const spaced = await user.post('/api/search-profiles', { name: 'Spaced', query: ' report  ' });
+    expect(spaced.json().query).toBe('report');
+    expect((await user.delete(`/api/search-profiles/${spaced.json().id}`)).statusCode).toBe(204);
     const minimal = await user.post('/api/search-profiles', { name: 'Everything' });
     expect(minimal.statusCode, minimal.body).toBe(201);
     expect(minimal.json()).toMatchObject({ name: 'Everything', query: '', fileTypes: [], sizeMin: null, sizeMax: null, dateFrom: null, dateTo: null });
