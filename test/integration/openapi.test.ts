@@ -50,6 +50,16 @@ it('describes every response, errors with the contract\'s codes', () => {
   expect((operation('/api/nodes/{id}', 'patch').responses['409'] as { description: string }).description).toContain('name_taken');
 });
 
+it('types times as date-time and lists each named schema once, as the answers use it', () => {
+  const components = (spec as unknown as { components: { schemas: Record<string, { properties?: Record<string, { format?: string }> }> } }).components;
+  expect(Object.keys(components.schemas)).toEqual(expect.arrayContaining(['Node', 'Share', 'User', 'Error']));
+  expect(Object.keys(components.schemas).filter((name) => name.endsWith('Input'))).toEqual([]);
+  for (const field of ['modifiedAt', 'createdAt', 'updatedAt']) {
+    expect(components.schemas.Node?.properties?.[field]?.format).toBe('date-time');
+  }
+  expect(components.schemas.Share?.properties?.expiresAt?.format).toBe('date-time');
+});
+
 const CONTENT_PATHS = ['/api/files/{id}/content', '/api/public/shares/{token}/content', '/api/public/shares/{token}/files/{id}/content'];
 
 function operation(path: string, method: string): Operation {

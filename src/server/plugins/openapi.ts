@@ -126,9 +126,50 @@ const transform: SwaggerTransform<FastifySchema> = (document) => {
   return { ...result, schema };
 };
 
+/** The names of the component schemas that `value` refers to (`#/components/schemas/<name>`). */
+function schemaRefsIn(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    value.forEach((item) => schemaRefsIn(item, found));
+  } else if (isRecord(value)) {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === '$ref' && typeof inner === 'string' && inner.startsWith('#/components/schemas/')) {
+        found.add(inner.slice('#/components/schemas/'.length));
+      } else {
+        schemaRefsIn(inner, found);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * Drops the component schemas no operation uses: the zod transform lists each named schema twice,
+ * as read and as written ("Node" and "NodeInput"), and only the answers' forms are referred to.
+ */
+function dropUnusedSchemas(openapiObject: Record<string, unknown>): void {
+  const components = openapiObject.components;
+  if (!isRecord(components) || !isRecord(components.schemas)) {
+    return;
+  }
+  const schemas = components.schemas;
+  const used = new Set<string>();
+  let pending = [...schemaRefsIn(openapiObject.paths)];
+  while (pending.length > 0) {
+    const next = pending.filter((name) => !used.has(name));
+    next.forEach((name) => used.add(name));
+    pending = next.flatMap((name) => [...schemaRefsIn(schemas[name])]);
+  }
+  for (const name of Object.keys(schemas)) {
+    if (!used.has(name)) {
+      delete schemas[name];
+    }
+  }
+}
+
 /** A HEAD answer has no body: its operation keeps the responses' headers and drops their content. */
 const transformObject: SwaggerTransformObject = (document) => {
   const openapiObject = jsonSchemaTransformObject(document);
+  dropUnusedSchemas(openapiObject);
   const paths: unknown = openapiObject.paths;
   for (const item of isRecord(paths) ? Object.values(paths) : []) {
     if (isRecord(item) && isRecord(item.head) && isRecord(item.head.responses)) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTimestamp } from './common.schemas.js';
 import type { AccountRow } from '../db/schema/index.js';
 import type { HeaderDoc } from '../plugins/openapi.js';
 
@@ -10,7 +11,7 @@ export const userSchema = z
     storageUsed: z.number(),
     storageQuota: z.number(),
     storagePercentage: z.number(),
-    createdAt: z.string(),
+    createdAt: isoTimestamp(),
   })
   .meta({ id: 'User' });
 

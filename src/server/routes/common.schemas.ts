@@ -7,6 +7,12 @@ export const errorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
   .meta({ id: 'Error' });
 
+/**
+ * A time in an answer: ISO 8601 in UTC ("2024-05-01T12:00:00.000Z"). Documented as date-time for
+ * client generators; the serializer does not check it (the DTO mappers write every one with toISOString).
+ */
+export const isoTimestamp = () => z.string().meta({ format: 'date-time' });
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids are opaque to clients; one that cannot exist is simply not found (never a 400 or 500). */

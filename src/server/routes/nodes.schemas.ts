@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTimestamp } from './common.schemas.js';
 import type { FileNodeRow } from '../db/schema/index.js';
 import type { ListedNode, LiveNode } from '../repositories/nodes.repository.js';
 import type { Listing } from '../services/tree.service.js';
@@ -14,10 +15,10 @@ export const nodeSchema = z
     sha256: z.string().nullable(),
     favorite: z.boolean(),
     etag: z.string(),
-    modifiedAt: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    trashedAt: z.string().nullable().optional(),
+    modifiedAt: isoTimestamp(),
+    createdAt: isoTimestamp(),
+    updatedAt: isoTimestamp(),
+    trashedAt: isoTimestamp().nullable().optional(),
     originalParentId: z.string().nullable().optional(),
   })
   .meta({ id: 'Node' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTimestamp } from './common.schemas.js';
 import type { SearchProfileRow } from '../db/schema/index.js';
 import { invalidRequest } from '../errors.js';
 import { nodeSchema } from './nodes.schemas.js';
@@ -67,10 +68,10 @@ export const profileSchema = z
     fileTypes: z.array(z.string()),
     sizeMin: z.number().nullable(),
     sizeMax: z.number().nullable(),
-    dateFrom: z.string().nullable(),
-    dateTo: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    dateFrom: isoTimestamp().nullable(),
+    dateTo: isoTimestamp().nullable(),
+    createdAt: isoTimestamp(),
+    updatedAt: isoTimestamp(),
   })
   .meta({ id: 'SearchProfile' });
 

@@ -3,15 +3,15 @@ import { z } from 'zod';
 import type { SessionRow } from '../db/schema/index.js';
 import { requireSignedIn, requireUser, setSessionCookie } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
-import { errors, idParams, parseId } from './common.schemas.js';
+import { errors, idParams, isoTimestamp, parseId } from './common.schemas.js';
 
 const sessionSchema = z
   .object({
     id: z.string(),
     userAgent: z.string().nullable().describe('The browser that signed in, as it named itself'),
-    createdAt: z.string(),
-    lastSeenAt: z.string().describe('When the session was last extended (it slides once half its life is used)'),
-    expiresAt: z.string(),
+    createdAt: isoTimestamp(),
+    lastSeenAt: isoTimestamp().describe('When the session was last extended (it slides once half its life is used)'),
+    expiresAt: isoTimestamp(),
     current: z.boolean().describe('Whether this is the session of the request'),
   })
   .meta({ id: 'Session' });

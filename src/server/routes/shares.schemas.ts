@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FileNodeRow, ShareRow } from '../db/schema/index.js';
 import type { OperationDocs } from '../plugins/openapi.js';
-import { contentDocs, zipDocs } from './common.schemas.js';
+import { contentDocs, isoTimestamp, zipDocs } from './common.schemas.js';
 
 /** An expiry as ISO 8601: a time (with its offset) or a date alone (its start, UTC), as upload times and search bounds take them. */
 const expiryTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { message: 'must be an ISO 8601 time or date' });
@@ -44,11 +44,11 @@ export const shareSchema = z
     nodeId: z.string(),
     nodeName: z.string(),
     nodeType: z.enum(['file', 'folder']),
-    expiresAt: z.string(),
+    expiresAt: isoTimestamp(),
     maxDownloads: z.number().nullable(),
     accessCount: z.number(),
     hasPassword: z.boolean(),
-    createdAt: z.string(),
+    createdAt: isoTimestamp(),
   })
   .meta({ id: 'Share' });
 
@@ -74,7 +74,7 @@ export const publicShareSchema = z
     type: z.enum(['file', 'folder']),
     size: z.number(),
     mimeType: z.string().nullable(),
-    expiresAt: z.string(),
+    expiresAt: isoTimestamp(),
     requiresPassword: z.boolean(),
     downloadsLeft: z
       .number()

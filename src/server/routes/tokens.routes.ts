@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { ApiTokenRow } from '../db/schema/index.js';
 import { requireSignedIn, requireUser } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
-import { errors, idParams, parseId } from './common.schemas.js';
+import { errors, idParams, isoTimestamp, parseId } from './common.schemas.js';
 
 const tokenSchema = z
-  .object({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() })
+  .object({ id: z.string(), name: z.string(), createdAt: isoTimestamp(), lastUsedAt: isoTimestamp().nullable() })
   .meta({ id: 'AccessToken' });
 
 const toTokenDto = (row: ApiTokenRow) => ({
@@ -34,7 +34,7 @@ export const tokensRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
             .max(100)
             .regex(/^[^\u0000-\u001f\u007f]*$/u, 'must not contain control characters'),
         }),
-        response: { 201: z.object({ id: z.string(), name: z.string(), token: z.string(), createdAt: z.string() }), ...errors(400, 401) },
+        response: { 201: z.object({ id: z.string(), name: z.string(), token: z.string(), createdAt: isoTimestamp() }), ...errors(400, 401) },
       },
     },
     async (request, reply) => {
