@@ -415,14 +415,11 @@ describe('expiry and download limits', () => {
     expect(await accessCount(alice, s)).toBe(1);
   });
 
-  it('does not count HEAD, 304s, or partial answers of a link without a limit', async () => {
+  it('does not count HEAD or 304s, and counts range answers as their share of the file', async () => {
     const alice = await t.newUser();
     const file = await alice.upload('ranged.txt', '0123456789');
     const s = await share(alice, { nodeId: file.id });
     for (let i = 0; i < 3; i++) {
-      const part = await pub(s.token, '/content', { range: 'bytes=2-5' });
-      expect(part.statusCode).toBe(206);
-      expect(part.body).toBe('2345');
       const head = await t.anonymous.request('HEAD', `/api/public/shares/${s.token}/content`);
       expect(head.statusCode).toBe(200);
       expect(head.headers['content-length']).toBe('10');
@@ -430,12 +427,22 @@ describe('expiry and download limits', () => {
       expect(cached.statusCode).toBe(304);
     }
     expect(await accessCount(alice, s)).toBe(0);
+    // Four tenths, three times: one download, and two tenths carried over.
+    for (let i = 0; i < 3; i++) {
+      const part = await pub(s.token, '/content', { range: 'bytes=2-5' });
+      expect(part.statusCode).toBe(206);
+      expect(part.body).toBe('2345');
+    }
+    expect(await accessCount(alice, s)).toBe(1);
     expect((await pub(s.token, '/content')).body).toBe('0123456789');
     expect((await pub(s.token, '/content', { range: 'bytes=0-' })).statusCode).toBe(206);
-    expect(await accessCount(alice, s)).toBe(2);
+    expect(await accessCount(alice, s)).toBe(3);
+    // The two tenths carried over and eight more make the fourth.
+    expect((await pub(s.token, '/content', { range: 'bytes=-8' })).body).toBe('23456789');
+    expect(await accessCount(alice, s)).toBe(4);
   });
 
-  it('counts every partial answer of a limited link, so the file cannot be fetched in pieces past the limit', async () => {
+  it('counts pieces that make up the file once, so it cannot be fetched in pieces past the limit', async () => {
     const alice = await t.newUser();
     const file = await alice.upload('pieces.txt', '0123456789');
     const s = await share(alice, { nodeId: file.id, maxDownloads: 2 });
@@ -446,10 +453,16 @@ describe('expiry and download limits', () => {
     const first = await pub(s.token, '/content', { range: 'bytes=0-4' });
     expect(first.statusCode).toBe(206);
     expect(first.body).toBe('01234');
-    expect((await pub(s.token)).json().downloadsLeft).toBe(1);
+    expect((await pub(s.token)).json().downloadsLeft).toBe(2);
     const second = await pub(s.token, '/content', { range: 'bytes=5-' });
     expect(second.statusCode).toBe(206);
     expect(second.body).toBe('56789');
+    expect(await accessCount(alice, s)).toBe(1);
+    expect((await pub(s.token)).json().downloadsLeft).toBe(1);
+    // A player re-reading the same piece pays for it each time.
+    for (let i = 0; i < 10; i++) {
+      expect((await pub(s.token, '/content', { range: 'bytes=0-0' })).statusCode).toBe(206);
+    }
     expect(await accessCount(alice, s)).toBe(2);
     expectError(await pub(s.token, '/content', { range: 'bytes=0-4' }), 410, 'share_exhausted');
     expectError(await pub(s.token, '/content'), 410, 'share_exhausted');
@@ -492,6 +505,29 @@ describe('expiry and download limits', () => {
     expect(await accessCount(alice, s)).toBe(1);
     const after = await get(false);
     expect(after.status).toBe(410);
+
+    // A piece given up on is given back too: almost the whole file, abandoned, then half of it
+    // fetched; had the piece stayed counted, the half would have made a second download.
+    const pieces = await share(alice, { nodeId: file.id });
+    const abandoned = await new Promise<number>((resolve) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: `/api/public/shares/${pieces.token}/content`, headers: { range: 'bytes=1-' } }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve(res.statusCode ?? 0);
+        });
+        res.on('error', () => undefined);
+      });
+      req.on('error', () => undefined);
+      req.end();
+    });
+    expect(abandoned).toBe(206);
+    const half = await pub(pieces.token, '/content', { range: `bytes=0-${size / 2 - 1}` });
+    expect(half.statusCode).toBe(206);
+    const settle = Date.now() + 5000;
+    while ((await accessCount(alice, pieces)) !== 0 && Date.now() < settle) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await accessCount(alice, pieces)).toBe(0);
   });
 
   it('counts a folder zip as a download, but not a HEAD of it', async () => {

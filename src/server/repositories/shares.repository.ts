@@ -4,6 +4,9 @@ import { deleteOwnedRow } from './owned-rows.js';
 import { fileNodes, shares, type FileNodeRow, type ShareRow } from '../db/schema/index.js';
 
 /** SQL for share links. */
+/** How finely downloads in pieces are counted: a billionth of a download. */
+export const PARTIAL_UNITS_PER_DOWNLOAD = 1_000_000_000;
+
 export class SharesRepository {
   constructor(private readonly db: Executor) {}
 
@@ -76,5 +79,36 @@ export class SharesRepository {
   /** Gives back a reserved download that did not complete. */
   async refundDownload(id: string): Promise<void> {
     await this.db.execute(sql`update shares set access_count = greatest(access_count - 1, 0) where id = ${id}`);
+  }
+
+  /**
+   * Counts part of a download (`units` billionths of one) if the limit allows another download
+   * to begin: the units add up, and each whole download they make moves access_count. Returns
+   * false when the link is used up. A part is at most a whole file, so access_count never passes
+   * max_downloads.
+   */
+  async reservePartialDownload(id: string, units: number): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      sql`
+      update shares set
+        access_count = access_count + (partial_download_units + ${units}) / ${PARTIAL_UNITS_PER_DOWNLOAD},
+        partial_download_units = (partial_download_units + ${units}) % ${PARTIAL_UNITS_PER_DOWNLOAD}
+      where id = ${id} and (max_downloads is null or access_count < max_downloads)
+      returning id`,
+    );
+    return rows.length === 1;
+  }
+
+  /** Gives back part of a download that did not complete, borrowing a whole one if need be. */
+  async refundPartialDownload(id: string, units: number): Promise<void> {
+    await this.db.execute(sql`
+      update shares set
+        access_count = case when partial_download_units >= ${units} then access_count else greatest(access_count - 1, 0) end,
+        partial_download_units = case
+          when partial_download_units >= ${units} then partial_download_units - ${units}
+          when access_count > 0 then partial_download_units + ${PARTIAL_UNITS_PER_DOWNLOAD} - ${units}
+          else 0 end
+      where id = ${id}`);
   }
 }

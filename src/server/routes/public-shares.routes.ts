@@ -65,29 +65,34 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
   };
 
   /**
-   * Counts a download that is starting (410 when the link is used up) and gives the count back
-   * if the response does not complete: each completed download counts exactly once.
+   * Gives a counted download or piece back when the response does not complete: 'finish' means
+   * the whole response was handed over, 'close' without it that the client went away.
+   * (writableFinished also waits for the socket's buffer, which not every transport reports.)
    */
-  const countDownload = async (reply: FastifyReply, resolved: ResolvedShare): Promise<void> => {
-    await shares.reserveDownload(resolved.share);
-    // 'finish': the whole response was handed over. 'close' without it: the client went away.
-    // (writableFinished also waits for the socket's buffer, which not every transport reports.)
+  const refundUnlessFinished = (reply: FastifyReply, refund: () => Promise<void>): void => {
     let finished = false;
     reply.raw.once('finish', () => {
       finished = true;
     });
     reply.raw.once('close', () => {
       if (!finished) {
-        void shares.refundDownload(resolved.share).catch(() => undefined);
+        void refund().catch(() => undefined);
       }
     });
   };
 
+  /** Counts a whole download that is starting (410 when the link is used up), given back if it does not complete. */
+  const countDownload = async (reply: FastifyReply, resolved: ResolvedShare): Promise<void> => {
+    await shares.reserveDownload(resolved.share);
+    refundUnlessFinished(reply, () => shares.refundDownload(resolved.share));
+  };
+
   /**
    * Sends a file of a share. A full download counts once, reserved when it starts and given
-   * back if it does not complete; HEAD and 304s never count. On a link with a download limit
-   * every partial (206) answer counts too: otherwise the file could be fetched in pieces
-   * (bytes=0-4, then bytes=5-) without limit. On a link without one, only whole downloads count.
+   * back if it does not complete; HEAD and 304s never count. A partial (206) answer counts as
+   * its share of the file (shares.service.ts: reservePartialDownload), so pieces that make up
+   * the file count once: the file cannot be fetched in pieces (bytes=0-4, then bytes=5-) past a
+   * limit, and a video played in ranges does not use up a limited link at its first seek.
    */
   const sendShared = async (request: FastifyRequest, reply: FastifyReply, resolved: ResolvedShare, node: FileNodeRow, inline: boolean) => {
     const content = {
@@ -101,17 +106,22 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
         // multi-range or non-byte Range header is ignored and the whole file goes out, and a range
         // covering every byte (bytes=0-) is a whole download too.
         const whole = range === undefined || (range.start === 0 && range.end >= node.size - 1);
-        const counts = request.method === 'GET' && (whole || resolved.share.maxDownloads !== null);
-        if (counts) {
-          await countDownload(reply, resolved);
+        let refund: (() => Promise<void>) | undefined;
+        if (request.method === 'GET' && whole) {
+          await shares.reserveDownload(resolved.share);
+          refund = () => shares.refundDownload(resolved.share);
+        } else if (request.method === 'GET' && range) {
+          const units = await shares.reservePartialDownload(resolved.share, range.end - range.start + 1, node.size);
+          refund = () => shares.refundPartialDownload(resolved.share, units);
+        }
+        if (refund) {
+          refundUnlessFinished(reply, refund);
         }
         try {
           return await shares.open(node, range);
         } catch (error) {
           // The error answer will complete, so the close handler would not give the count back.
-          if (counts) {
-            await shares.refundDownload(resolved.share);
-          }
+          await refund?.();
           throw error;
         }
       },
@@ -176,7 +186,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
     url: '/api/public/shares/:token/content',
     schema: {
       tags: ['public'],
-      summary: 'Download the shared file (counts once per completed download; Range supported, and on a link with a download limit each range answer counts as one)',
+      summary: 'Download the shared file (counts once per completed download; Range supported: a range answer counts as its share of the file, so ranges that make up the file count once)',
       params: tokenParams,
       querystring: z.object({ inline: z.string().max(5).optional() }),
       openapi: sharedContentDocs,

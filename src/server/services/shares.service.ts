@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { FileNodeRow, ShareRow } from '../db/schema/index.js';
 import { AppError, invalidRequest, notFound } from '../errors.js';
 import type { ListSort, NodesRepository, SortOrder } from '../repositories/nodes.repository.js';
-import type { SharesRepository } from '../repositories/shares.repository.js';
+import { PARTIAL_UNITS_PER_DOWNLOAD, type SharesRepository } from '../repositories/shares.repository.js';
 import { constantTimeEqual, hashPassword, hashSecret, newSecret, verifyPassword } from '../security/secrets.js';
 import type { FilesService } from './files.service.js';
 import type { Listing, TreeService } from './tree.service.js';
@@ -67,6 +67,11 @@ function expiryOf(input: { expiresAt?: Date; expiresInDays?: number }): Date | u
  * Share links: unguessable tokens stored only as hashes, expiry, download limits counted
  * atomically, passwords, revocation, and folder shares confined to the shared folder.
  */
+/** `bytes` of a file of `size` bytes in billionths of a download, rounded up (at least one). */
+export function partialUnits(bytes: number, size: number): number {
+  return Math.max(1, Math.min(PARTIAL_UNITS_PER_DOWNLOAD, Math.ceil((bytes * PARTIAL_UNITS_PER_DOWNLOAD) / Math.max(size, 1))));
+}
+
 export class SharesService {
   constructor(
     private readonly shares: SharesRepository,
@@ -197,6 +202,25 @@ export class SharesService {
   /** Gives back the count of a download that did not complete. */
   async refundDownload(share: ShareRow): Promise<void> {
     await this.shares.refundDownload(share.id);
+  }
+
+  /**
+   * Counts a piece of a file that is starting (a range answer of `bytes` out of `size`) as that
+   * share of a download; 410 when the link is used up. Pieces that together make the whole file
+   * count as one download, so a file fetched in ranges (a video player, a download manager)
+   * counts as often as it is fetched, no more and no less. Rounded up, never down.
+   */
+  async reservePartialDownload(share: ShareRow, bytes: number, size: number): Promise<number> {
+    const units = partialUnits(bytes, size);
+    if (!(await this.shares.reservePartialDownload(share.id, units))) {
+      throw shareExhausted();
+    }
+    return units;
+  }
+
+  /** Gives back a piece counted by reservePartialDownload that did not complete. */
+  async refundPartialDownload(share: ShareRow, units: number): Promise<void> {
+    await this.shares.refundPartialDownload(share.id, units);
   }
 
   /** A folder inside a shared folder (the shared folder itself by default); 404 for anything outside it. */

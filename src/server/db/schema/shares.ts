@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { fileNodes } from './nodes.js';
 import { users } from './users.js';
 
@@ -22,6 +22,11 @@ export const shares = pgTable(
     maxDownloads: integer('max_downloads'),
     /** Completed downloads; reserved atomically when one starts and given back if it fails. */
     accessCount: integer('access_count').notNull().default(0),
+    /**
+     * Downloads in pieces (range answers), in billionths of a download, carried over until they
+     * add up to one more in access_count (shares.repository.ts: reservePartialDownload).
+     */
+    partialDownloadUnits: bigint('partial_download_units', { mode: 'number' }).notNull().default(0),
     passwordHash: text('password_hash'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

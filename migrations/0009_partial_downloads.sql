@@ -1,0 +1,1 @@
+ALTER TABLE "shares" ADD COLUMN "partial_download_units" bigint DEFAULT 0 NOT NULL;
