@@ -301,6 +301,24 @@ describe('listing a folder', () => {
     expect(await names(alice, null, '?sort=name&order=desc')).toEqual(['zeta', 'beta', 'Alpha', 'b.txt', 'A.txt']);
   });
 
+  it('sorts names in natural order: numbers by value, as people read them', async () => {
+    const alice = await t.newUser();
+    const folder = await alice.mkdir('Numbered');
+    const order = ['img 1.jpg', 'img 002.jpg', 'IMG 3.jpg', 'img 10.jpg', 'img 100.jpg', 'v1.9.9.zip', 'v1.10.0.zip', 'v1.10.2.zip', 'x99999999999999999999.bin', 'x100000000000000000000.bin'];
+    for (const name of [...order].reverse()) {
+      await alice.upload(name, name, folder.id);
+    }
+    expect(await names(alice, folder.id)).toEqual(order);
+    expect(await names(alice, folder.id, '?sort=name&order=desc')).toEqual([...order].reverse());
+    // Paging follows the same order.
+    expect(await names(alice, folder.id, '?limit=3&offset=3')).toEqual(order.slice(3, 6));
+    const favourites = await Promise.all(
+      (await alice.get(`/api/folders/${folder.id}/children`)).json().items.map((node: { id: string }) => alice.patch(`/api/nodes/${node.id}`, { favorite: true })),
+    );
+    expect(favourites.every((res) => res.statusCode === 200)).toBe(true);
+    expect((await alice.get('/api/favorites')).json().items.map((node: { name: string }) => node.name)).toEqual(order);
+  });
+
   it('sorts by size', async () => {
     const alice = await t.newUser();
     await alice.upload('three.bin', 'ccc');

@@ -52,9 +52,10 @@ export const fileNodes = pgTable(
     uniqueIndex('file_nodes_live_name_unique')
       .on(t.userId, sql`coalesce(${t.parentId}, '00000000-0000-0000-0000-000000000000'::uuid)`, t.name)
       .where(sql`${t.trashedAt} is null`),
-    // Listing a folder: folders first, then by name, straight from the index (also serves paging).
+    // Listing a folder: folders first, then by name in natural order ("sub-2" before "sub-10";
+    // natural_sort_key, migration 0010), straight from the index (also serves paging).
     index('file_nodes_listing_idx')
-      .on(t.userId, t.parentId, sql`(${t.type} = 'folder') desc`, sql`lower(${t.name})`, t.name)
+      .on(t.userId, t.parentId, sql`(${t.type} = 'folder') desc`, sql`natural_sort_key(${t.name})`, t.name)
       .where(sql`${t.trashedAt} is null`),
     index('file_nodes_parent_idx').on(t.parentId),
     index('file_nodes_favorites_idx').on(t.userId).where(sql`${t.favorite} and ${t.trashedAt} is null`),
