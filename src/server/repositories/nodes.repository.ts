@@ -46,8 +46,8 @@ function idList(ids: readonly string[]): SQL {
 
 function orderFor(sort: ListSort, order: SortOrder): SQL[] {
   const dir = (column: SQL | typeof fileNodes.size | typeof fileNodes.createdAt) => (order === 'asc' ? asc(column) : desc(column));
-  // Natural order, case-insensitive: "sub-2" before "sub-10" (natural_sort_key, migration 0010).
-  const byName = [dir(sql`natural_sort_key(${fileNodes.name})`), dir(sql`${fileNodes.name}`)];
+  // Natural order, case-insensitive: "sub-2" before "sub-10" (file_nodes.name_sort_key).
+  const byName = [dir(sql`${fileNodes.nameSortKey}`), dir(sql`${fileNodes.name}`)];
   switch (sort) {
     case 'name':
       return [foldersFirst, ...byName];
@@ -459,7 +459,7 @@ export class NodesRepository {
       .select()
       .from(fileNodes)
       .where(and(eq(fileNodes.userId, userId), eq(fileNodes.favorite, true), live))
-      .orderBy(foldersFirst, asc(sql`natural_sort_key(${fileNodes.name})`), asc(fileNodes.name))
+      .orderBy(foldersFirst, asc(fileNodes.nameSortKey), asc(fileNodes.name))
       .limit(10_000);
   }
 
