@@ -126,8 +126,8 @@ describe('share links', () => {
     const client = api(context);
     const folder = await client.folder('Notes');
     await client.folder('Inner', folder.id);
-    await client.upload('a-first.txt', 'first', folder.id);
-    await client.upload('b-second.txt', 'second', folder.id);
+    const first = await client.upload('a-first.txt', 'first', folder.id);
+    const second = await client.upload('b-second.txt', 'second', folder.id);
     const share = await client.share(folder.id);
 
     const guest = await visitor();
@@ -144,6 +144,17 @@ describe('share links', () => {
     await guest.getByRole('dialog', { name: 'a-first.txt' }).waitFor();
     await dialog.getByRole('button', { name: 'Previous file' }).click();
     await guest.getByRole('dialog', { name: 'b-second.txt' }).waitFor();
+    // Its Download is of the file shown, through the link.
+    expect(await dialog.getByRole('link', { name: 'Download b-second.txt' }).getAttribute('href')).toBe(
+      `/api/public/shares/${share.token}/files/${second.id}/content`,
+    );
+    const download = guest.waitForEvent('download');
+    await dialog.getByRole('link', { name: 'Download b-second.txt' }).click();
+    expect((await download).suggestedFilename()).toBe('b-second.txt');
+    await guest.keyboard.press('ArrowRight');
+    expect(await dialog.getByRole('link', { name: 'Download a-first.txt' }).getAttribute('href')).toBe(
+      `/api/public/shares/${share.token}/files/${first.id}/content`,
+    );
     await guest.context().close();
   });
 

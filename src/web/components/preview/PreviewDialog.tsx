@@ -83,6 +83,13 @@ export default function PreviewDialog({
               <span>{entry.label.replace('…', '')}</span>
             </button>
           ))}
+          {menuFor ? null : (
+            // A public link has no menu, only the file's download (through the link).
+            <a className="button small" href={urlsFor(node).downloadUrl} download aria-label={`Download ${node.name}`}>
+              <Icon name="download" size={16} />
+              <span>Download</span>
+            </a>
+          )}
         </div>
       </div>
       <div className={count > 1 ? 'preview-stage with-nav' : 'preview-stage'}>
