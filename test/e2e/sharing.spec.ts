@@ -222,6 +222,25 @@ describe('share links', () => {
     await guest.context().close();
   });
 
+  it('says a link is used up once its last download starts, without a reload', async () => {
+    const file = await api(context).upload('once.txt', 'only once');
+    const share = await api(context).share(file.id, { maxDownloads: 1 });
+    const guest = await visitor();
+    await guest.goto(`/s/${share.token}`);
+    await guest.getByText('1 download left').waitFor();
+    // A slow start (the server counts a download when its answer starts): the page looks again
+    // until the download shows, not once after a fixed delay.
+    await guest.route(`**/api/public/shares/${share.token}/content`, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await route.continue();
+    });
+    const download = guest.waitForEvent('download');
+    await guest.getByRole('link', { name: 'Download' }).click();
+    await (await download).path();
+    await guest.getByRole('heading', { name: 'This link has been used up' }).waitFor({ timeout: 6000 });
+    await guest.context().close();
+  });
+
   it('changes a link in place: a higher limit revives it, a new password asks its visitors again', async () => {
     const client = api(context);
     const file = await client.upload('notes.txt', 'my notes');

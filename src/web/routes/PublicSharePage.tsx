@@ -9,6 +9,7 @@ import { SharedFolderView } from '../components/SharedFolderView';
 import { EmptyState, Spinner } from '../components/States';
 import { ThemeToggle } from '../components/ThemeToggle';
 import { useAsync } from '../hooks/useAsync';
+import { useDownloadCountRefresh } from '../hooks/useDownloadCountRefresh';
 import { previewKind } from '../lib/file-kind';
 import { formatBytes, formatDateTime } from '../lib/format';
 
@@ -69,6 +70,7 @@ export default function PublicSharePage({ token }: { token: string }) {
   // Whether the unlock cookie of an earlier visit still opens a password link (see below).
   const [probed, setProbed] = useState(false);
   const [showPreview, setShowPreview] = useState(false);
+  const downloadStarted = useDownloadCountRefresh(share);
   const requiresPassword = share.data?.requiresPassword === true;
   const type = share.data?.type;
   useEffect(() => {
@@ -155,7 +157,7 @@ export default function PublicSharePage({ token }: { token: string }) {
               getPublicShare(token).then(
                 () => {
                   window.location.assign(url);
-                  window.setTimeout(share.reload, 1500);
+                  downloadStarted();
                 },
                 () => share.reload(),
               );
