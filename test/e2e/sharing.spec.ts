@@ -241,6 +241,38 @@ describe('share links', () => {
     await guest.context().close();
   });
 
+  it('asks for the password of a shared folder without a failed request first', async () => {
+    const client = api(context);
+    const folder = await client.folder('Private');
+    await client.upload('secret.txt', 'hush', folder.id);
+    const expiresAt = new Date(Date.now() + 3 * 86400_000);
+    const share = await client.share(folder.id, { password: 'let me in', expiresAt: expiresAt.toISOString() });
+    const guest = await visitor();
+    const failures: string[] = [];
+    guest.on('response', (response) => {
+      if (response.status() >= 400) {
+        failures.push(`${response.status()} ${response.url()}`);
+      }
+    });
+    guest.on('console', (message) => {
+      if (message.type() === 'error') {
+        failures.push(message.text());
+      }
+    });
+    await guest.goto(`/s/${share.token}`);
+    await guest.getByText('This link is protected by a password.').waitFor();
+    expect(failures).toEqual([]);
+    await guest.getByLabel('Password').fill('let me in');
+    await guest.getByRole('button', { name: 'Unlock' }).click();
+    await guest.getByRole('button', { name: /secret\.txt/ }).waitFor();
+    // This browser unlocked it: a reload opens the folder without asking again.
+    await guest.reload();
+    await guest.getByRole('button', { name: /secret\.txt/ }).waitFor();
+    expect(await guest.getByText('This link is protected by a password.').count()).toBe(0);
+    expect(failures).toEqual([]);
+    await guest.context().close();
+  });
+
   it('changes a link in place: a higher limit revives it, a new password asks its visitors again', async () => {
     const client = api(context);
     const file = await client.upload('notes.txt', 'my notes');

@@ -11,6 +11,7 @@ import { ThemeToggle } from '../components/ThemeToggle';
 import { useAsync } from '../hooks/useAsync';
 import { useDownloadCountRefresh } from '../hooks/useDownloadCountRefresh';
 import { previewKind } from '../lib/file-kind';
+import { forgetUnlock, mayBeUnlocked, rememberUnlock } from '../lib/unlocked-shares';
 import { formatBytes, formatDateTime } from '../lib/format';
 
 /** Why a link does not work, in words. */
@@ -77,6 +78,12 @@ export default function PublicSharePage({ token }: { token: string }) {
     if (!requiresPassword || unlocked || probed) {
       return;
     }
+    // Not unlocked here lately: ask for the password without a request bound to fail (a 401 the
+    // browser logs as an error).
+    if (!mayBeUnlocked(token)) {
+      setProbed(true);
+      return;
+    }
     // A HEAD of the file (which counts as no download) or the folder's listing answers 401 unless
     // the cookie set by an earlier unlock is still there: then the password is not asked again.
     const controller = new AbortController();
@@ -86,8 +93,13 @@ export default function PublicSharePage({ token }: { token: string }) {
         : fetch(publicContentUrl(token, null), { method: 'HEAD', signal: controller.signal }).then((response) => response.ok);
     probe
       .then(
-        (open) => setUnlocked(open),
-        () => undefined,
+        (open) => {
+          setUnlocked(open);
+          if (!open) {
+            forgetUnlock(token);
+          }
+        },
+        () => forgetUnlock(token),
       )
       .finally(() => {
         if (!controller.signal.aborted) {
@@ -116,9 +128,26 @@ export default function PublicSharePage({ token }: { token: string }) {
   } else if (share.data.requiresPassword && !unlocked && !probed) {
     body = <Spinner />;
   } else if (share.data.requiresPassword && !unlocked) {
-    body = <PasswordPrompt token={token} onUnlocked={() => setUnlocked(true)} />;
+    body = (
+      <PasswordPrompt
+        token={token}
+        onUnlocked={() => {
+          rememberUnlock(token);
+          setUnlocked(true);
+        }}
+      />
+    );
   } else if (share.data.type === 'folder') {
-    body = <SharedFolderView token={token} rootName={share.data.name} onLocked={() => setUnlocked(false)} />;
+    body = (
+      <SharedFolderView
+        token={token}
+        rootName={share.data.name}
+        onLocked={() => {
+          forgetUnlock(token);
+          setUnlocked(false);
+        }}
+      />
+    );
   } else {
     const data = share.data;
     const canPreview = previewKind(data) !== 'none';
