@@ -265,6 +265,8 @@ describe('share links', () => {
     await guest.getByLabel('Password').fill('let me in');
     await guest.getByRole('button', { name: 'Unlock' }).click();
     await guest.getByRole('button', { name: /secret\.txt/ }).waitFor();
+    // When the link stops working, as a shared file's page says it.
+    await guest.getByText(/^Available until /).waitFor();
     // This browser unlocked it: a reload opens the folder without asking again.
     await guest.reload();
     await guest.getByRole('button', { name: /secret\.txt/ }).waitFor();

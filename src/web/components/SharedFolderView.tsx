@@ -5,7 +5,7 @@ import type { Breadcrumb, FileNode } from '../api/types';
 import { navigate, useLocation, useOverlayHistory } from '../hooks/navigation';
 import { useAsync } from '../hooks/useAsync';
 import { previewKind } from '../lib/file-kind';
-import { formatBytes, formatDay } from '../lib/format';
+import { formatBytes, formatDateTime, formatDay } from '../lib/format';
 import { FileIcon } from './FileIcon';
 import { Icon } from './Icon';
 import { MiddleTruncated } from './MiddleTruncated';
@@ -16,7 +16,18 @@ import { EmptyState, ErrorState, Spinner } from './States';
 const PAGE = 200;
 
 /** Browsing a shared folder: subfolders, previews and downloads of its files, the whole folder as a zip. */
-export function SharedFolderView({ token, rootName, onLocked }: { token: string; rootName: string; onLocked: () => void }) {
+export function SharedFolderView({
+  token,
+  rootName,
+  expiresAt,
+  onLocked,
+}: {
+  token: string;
+  rootName: string;
+  /** When the link stops working, said as on a shared file's page. */
+  expiresAt: string | null;
+  onLocked: () => void;
+}) {
   // The folder shown is in the address (?folder=), so Back, reload and a copied link keep it.
   const { search } = useLocation();
   const folderId = new URLSearchParams(search).get('folder');
@@ -80,6 +91,7 @@ export function SharedFolderView({ token, rootName, onLocked }: { token: string;
           <Icon name="download" size={18} /> <span>{current ? `Download “${current.name}” (zip)` : 'Download all (zip)'}</span>
         </a>
       </div>
+      {expiresAt ? <p className="muted shared-folder-expiry">Available until {formatDateTime(expiresAt)}</p> : null}
       {listing.loading && !listing.data ? <Spinner /> : null}
       {listing.error ? <ErrorState error={listing.error} onRetry={listing.reload} /> : null}
       {listing.data && items.length === 0 ? <EmptyState icon="folder" title="This folder is empty" /> : null}

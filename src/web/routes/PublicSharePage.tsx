@@ -142,6 +142,7 @@ export default function PublicSharePage({ token }: { token: string }) {
       <SharedFolderView
         token={token}
         rootName={share.data.name}
+        expiresAt={share.data.expiresAt}
         onLocked={() => {
           forgetUnlock(token);
           setUnlocked(false);
