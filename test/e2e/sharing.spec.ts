@@ -26,9 +26,15 @@ describe('share links', () => {
     const dialog = page.getByRole('dialog', { name: 'Share “plan.txt”' });
     await dialog.getByLabel('Password (optional)').fill('open sesame');
     await dialog.getByLabel('Download limit (optional)').fill('5');
+    await dialog.getByLabel('Expires after').selectOption({ label: '30 days' });
     await dialog.getByRole('button', { name: 'Create link' }).click();
     const url = await dialog.getByLabel('Share link').inputValue();
     expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{40,}$/);
+    // What the new link asks and allows; the form starts over for another link.
+    await dialog.getByText('Anyone with this link and its password can download this file, 5 times at most.').waitFor();
+    expect(await dialog.getByLabel('Expires after').inputValue()).toBe('7');
+    expect(await dialog.getByLabel('Password (optional)').inputValue()).toBe('');
+    expect(await dialog.getByLabel('Download limit (optional)').inputValue()).toBe('');
     // The new address has the focus, ready to copy.
     await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe('Share link');
     await dialog.locator('.share-item').getByText('Password').waitFor();

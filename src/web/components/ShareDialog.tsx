@@ -15,10 +15,22 @@ import { Modal } from './Modal';
 import { ErrorState, Spinner } from './States';
 import { RevokeLinkDialog } from './RevokeLinkDialog';
 
+/** A new link's expiry until another is chosen (days). */
+const DEFAULT_EXPIRY = '7';
+
+/** Who can open a new link and what it allows, from what it was created with. */
+function createdLinkText(share: ShareLink, type: FileNode['type']): string {
+  const who = share.hasPassword ? 'Anyone with this link and its password' : 'Anyone with this link';
+  const what = type === 'folder' ? 'browse and download this folder' : 'download this file';
+  const limit =
+    share.maxDownloads === null ? '' : share.maxDownloads === 1 ? ', once' : `, ${share.maxDownloads.toLocaleString()} times at most`;
+  return `${who} can ${what}${limit}.`;
+}
+
 /** Creates share links for a file or folder and lists (changes, revokes) the ones it already has. */
 export default function ShareDialog({ node, onClose }: { node: FileNode; onClose: () => void }) {
   const formId = useId();
-  const [expiry, setExpiry] = useState('7');
+  const [expiry, setExpiry] = useState(DEFAULT_EXPIRY);
   const [date, setDate] = useState('');
   const [password, setPassword] = useState('');
   const [maxDownloads, setMaxDownloads] = useState('');
@@ -49,6 +61,9 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
       setCreated(share);
       // The new address is what the user came for: focus it, selected, ready to copy.
       focusSoon(`created-link-${share.id}`);
+      // The form starts over for the next link: every field back to its default, not some of them.
+      setExpiry(DEFAULT_EXPIRY);
+      setDate('');
       setPassword('');
       setMaxDownloads('');
       invalidateData();
@@ -75,8 +90,8 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
       {createdUrl ? (
         <div className="share-created" role="status">
           <p>
-            Anyone with this link can {node.type === 'folder' ? 'browse and download this folder' : 'download this file'}. This browser
-            keeps its address for Copy later; FileFlow itself cannot show it again.
+            {created ? createdLinkText(created, node.type) : null} This browser keeps its address for Copy later; FileFlow itself cannot
+            show it again.
           </p>
           <div className="copy-row">
             <input
