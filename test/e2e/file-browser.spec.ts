@@ -210,13 +210,22 @@ describe('file browser', () => {
     await item(page, 'original.txt').waitFor();
     expect((await client.children(target.id)).items.map((node) => node.name)).toEqual(['original.txt']);
 
-    // A copy into its own folder is kept beside the original.
+    // A copy into its own folder is kept beside the original, and the toast names it. The picker
+    // listed the folder: names known to be taken are not tried (a refused request is a console error).
+    const refused: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) {
+        refused.push(`${response.status()} ${response.url()}`);
+      }
+    });
     for (const expected of ['original (copy).txt', 'original (copy 2).txt']) {
       await item(page, 'original.txt').click({ button: 'right' });
       await page.getByRole('menuitem', { name: 'Copy to…' }).click();
       await page.getByRole('dialog', { name: 'Copy “original.txt”' }).getByRole('button', { name: 'Copy here' }).click();
       await item(page, expected).waitFor();
+      await toast(page, `Copied “original.txt” as “${expected}”.`);
     }
+    expect(refused).toEqual([]);
   });
 
   it('navigates with the keyboard: arrows, Enter opens, Backspace goes up to the same folder', async () => {

@@ -54,6 +54,8 @@ describe('uploads', () => {
     await panel().getByText('1 file waits for your choice: its name is taken').waitFor();
     await clash().getByRole('button', { name: 'Keep both' }).click();
     await item(page, 'report (1).txt').waitFor();
+    // The panel names the file as it was stored.
+    await panel().getByText('Uploaded as “report (1).txt” · 9 B').waitFor();
 
     await page.getByTestId('upload-files').setInputFiles([file('report.txt', 'version three')]);
     await clash().getByRole('button', { name: 'Replace' }).click();

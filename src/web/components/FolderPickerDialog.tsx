@@ -16,7 +16,8 @@ export interface FolderPickerDialogProps {
   excludeIds: string[];
   /** True when choosing this folder would do nothing (already there). */
   disabledTarget: (folderId: string | null) => boolean;
-  onPick: (folderId: string | null) => Promise<void>;
+  /** `names`: every name in the chosen folder, when the picker listed them all (else null). */
+  onPick: (folderId: string | null, names: ReadonlySet<string> | null) => Promise<void>;
   onClose: () => void;
   /** Where browsing starts (the folder the items are in); the root by default. */
   startId?: string | null;
@@ -62,7 +63,9 @@ export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTa
             disabled={busy || listing.loading || disabledTarget(folderId)}
             onClick={() => {
               setBusy(true);
-              void onPick(folderId).finally(() => setBusy(false));
+              const items = listing.data?.items ?? [];
+              const names = listing.data && items.length >= listing.data.total ? new Set(items.map((item) => item.name)) : null;
+              void onPick(folderId, names).finally(() => setBusy(false));
             }}
           >
             {confirmLabel}

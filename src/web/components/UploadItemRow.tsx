@@ -11,7 +11,10 @@ function statusText(item: UploadItem): string {
     case 'uploading':
       return `${formatBytes(item.loaded)} of ${formatBytes(item.size)}${item.speed > 0 ? ` · ${formatSpeed(item.speed)}` : ''}`;
     case 'done':
-      return `Uploaded · ${formatBytes(item.size)}`;
+      // "Keep both" stores it under a numbered name: say which, the list shows that name.
+      return item.storedName && item.storedName !== item.name
+        ? `Uploaded as “${item.storedName}” · ${formatBytes(item.size)}`
+        : `Uploaded · ${formatBytes(item.size)}`;
     case 'cancelled':
       return 'Cancelled';
     case 'skipped':

@@ -43,6 +43,11 @@ export interface NodeActions {
   element: ReactNode;
 }
 
+/** The name an operation's answer gives its node (a copy's, which may differ from the original's). */
+function answeredName(answer: unknown): string | null {
+  return typeof answer === 'object' && answer !== null && 'name' in answer && typeof answer.name === 'string' ? answer.name : null;
+}
+
 /** Runs an operation on each node and reports how it went in one toast. */
 async function each(
   nodes: FileNode[],
@@ -52,9 +57,12 @@ async function each(
 ): Promise<void> {
   const failures: string[] = [];
   const done: FileNode[] = [];
+  // One item kept under another name ("photo (copy).jpg"): the toast names what was made.
+  let renamedTo: string | null = null;
   for (const node of nodes) {
     try {
-      await operation(node);
+      const name = answeredName(await operation(node));
+      renamedTo = nodes.length === 1 && name !== null && name !== node.name ? name : null;
       done.push(node);
     } catch (error) {
       failures.push(`${node.name}: ${errorMessage(error)}`);
@@ -62,7 +70,8 @@ async function each(
   }
   invalidateData();
   if (failures.length === 0) {
-    showToast(`${verb} ${nodes.length === 1 ? `“${nodes[0]?.name ?? ''}”` : formatCount(nodes.length, 'item')}.`, 'success', undo?.(done));
+    const what = nodes.length === 1 ? `“${nodes[0]?.name ?? ''}”${renamedTo ? ` as “${renamedTo}”` : ''}` : formatCount(nodes.length, 'item');
+    showToast(`${verb} ${what}.`, 'success', undo?.(done));
   } else {
     showToast(failures.length === 1 ? (failures[0] ?? '') : `${failures.length} items failed. ${failures[0] ?? ''}`, 'error');
   }
@@ -72,25 +81,26 @@ const isNameTaken = (error: unknown) => error instanceof ApiError && error.statu
 
 /**
  * Copies a node into a folder; where its name is taken there (always, for a copy into its own
- * folder), the copy is kept beside the other as "name (copy)", "name (copy 2)" ...
+ * folder), the copy is kept beside the other as "name (copy)", "name (copy 2)" ... Names known
+ * to be taken (`taken`, the folder's listing) are skipped without asking the server: a refused
+ * request would be logged by the browser as an error. The server still has the last word (the
+ * folder may have changed since it was listed).
  */
-async function copyKeepingBoth(node: FileNode, targetId: string | null): Promise<FileNode> {
-  try {
-    return await copyNode(node.id, targetId);
-  } catch (error) {
-    if (!isNameTaken(error)) {
-      throw error;
+async function copyKeepingBoth(node: FileNode, targetId: string | null, taken: ReadonlySet<string> | null): Promise<FileNode> {
+  for (let n = 0; n <= 50; n += 1) {
+    const name = n === 0 ? node.name : copyName(node.name, n, node.type);
+    if (taken?.has(name)) {
+      continue;
     }
-  }
-  for (let n = 1; ; n += 1) {
     try {
-      return await copyNode(node.id, targetId, copyName(node.name, n, node.type));
+      return await copyNode(node.id, targetId, n === 0 ? undefined : name);
     } catch (error) {
-      if (!isNameTaken(error) || n === 50) {
+      if (!isNameTaken(error)) {
         throw error;
       }
     }
   }
+  throw new Error(`Too many copies of “${node.name}” here already.`);
 }
 
 /**
@@ -292,12 +302,18 @@ export function useNodeActions(): NodeActions {
             excludeIds={kind === 'move' ? nodes.filter((node) => node.type === 'folder').map((node) => node.id) : []}
             disabledTarget={(folderId) => kind === 'move' && nodes.every((node) => node.parentId === folderId)}
             onClose={close}
-            onPick={async (targetId) => {
+            onPick={async (targetId, names) => {
               close();
               if (kind === 'move') {
                 await moveTo(nodes, targetId);
               } else {
-                await each(nodes, 'Copied', (node) => copyKeepingBoth(node, targetId));
+                // Copies made one after another take names too.
+                const taken = names ? new Set(names) : null;
+                await each(nodes, 'Copied', async (node) => {
+                  const copy = await copyKeepingBoth(node, targetId, taken);
+                  taken?.add(copy.name);
+                  return copy;
+                });
               }
             }}
           />

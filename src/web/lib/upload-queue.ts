@@ -17,6 +17,8 @@ export interface UploadItem {
   /** Bytes per second, smoothed. */
   speed: number;
   conflict: ConflictMode;
+  /** The name the server stored it under, once done: another one when "Keep both" numbered it. */
+  storedName: string | null;
 }
 
 interface Entry {
@@ -102,6 +104,7 @@ export class UploadQueue {
           error: null,
           speed: 0,
           conflict: 'fail',
+          storedName: null,
         },
       });
     }
@@ -210,8 +213,8 @@ export class UploadQueue {
     entry.handle = handle;
     handle.done
       .then(
-        () => {
-          this.update(entry, { status: 'done', loaded: entry.item.size, speed: 0 });
+        (stored) => {
+          this.update(entry, { status: 'done', loaded: entry.item.size, speed: 0, storedName: stored.name });
           this.onStored();
         },
         (error: unknown) => {
