@@ -228,6 +228,17 @@ describe('file browser', () => {
     expect(refused).toEqual([]);
   });
 
+  it('says why Move here is not offered in the folder the items are in', async () => {
+    const folder = await api(context).folder('Work');
+    await api(context).upload('draft.txt', 'd', folder.id);
+    await page.goto(`/folders/${folder.id}`);
+    await item(page, 'draft.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Move to…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Move “draft.txt”' });
+    await picker.getByText('No folders here. What you are moving is already here: choose another folder.').waitFor();
+    expect(await picker.getByRole('button', { name: 'Move here' }).isDisabled()).toBe(true);
+  });
+
   it('navigates with the keyboard: arrows, Enter opens, Backspace goes up to the same folder', async () => {
     const client = api(context);
     await client.folder('alpha');

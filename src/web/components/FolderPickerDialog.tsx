@@ -130,7 +130,9 @@ export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTa
         {listing.error ? <ErrorState error={listing.error} onRetry={listing.reload} /> : null}
         {listing.data && folders.length === 0 ? (
           <p className="picker-empty">
-            No folders here. Choose “{confirmLabel}” to use “{here}”.
+            {/* The hint points at the button only when the button can be used. */}
+            No folders here.{' '}
+            {disabledTarget(folderId) ? 'What you are moving is already here: choose another folder.' : `Choose “${confirmLabel}” to use “${here}”.`}
           </p>
         ) : null}
         {folders.map((folder) => (
