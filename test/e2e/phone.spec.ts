@@ -146,6 +146,22 @@ describe('phone layout', () => {
     expect((await box(filters)).height).toBeLessThan(160);
   });
 
+  it('lays the search filters out evenly at every width between a phone and the one-line layout', async () => {
+    await desktop.goto('/search');
+    const filters = desktop.getByRole('form', { name: 'Search filters' });
+    await filters.getByLabel('Extensions').waitFor();
+    const top = async (label: string) => Math.round((await box(filters.getByLabel(label))).y);
+    for (const width of [641, 655, 700, 800, 880, 900, 915, 1000, 1100, 1179]) {
+      await desktop.setViewportSize({ width, height: 900 });
+      // Sizes and dates: four on a line, or two pairs; never three and one left alone.
+      const [min, max, from, until] = await Promise.all(['Min size (MB)', 'Max size (MB)', 'Added from', 'Added until'].map(top));
+      expect(max, `${width} px: Max size beside Min size`).toBe(min);
+      expect(until, `${width} px: Added until beside Added from`).toBe(from);
+      const height = (await box(filters)).height;
+      expect(height, `${width} px: form height`).toBeLessThan(300);
+    }
+  });
+
   it('gives the check box of an item a target a finger can tap, in the list and the grid', async () => {
     await api(context).upload('report.txt', 'numbers');
     const page = await signInOnPhone();

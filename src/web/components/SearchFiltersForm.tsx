@@ -105,7 +105,7 @@ export function SearchFiltersForm({
           );
         })}
       </div>
-      <div className="filter-row filter-extra" id={extra.bounds}>
+      <div className="filter-row filter-bounds filter-extra" id={extra.bounds}>
         <label className="field">
           <span className="field-label">Min size (MB)</span>
           <input
