@@ -20,8 +20,9 @@ export function ShareLinkSummary({ share }: { share: ShareLink }) {
         </span>
       ) : null}
       <span className={exhausted ? 'badge danger' : 'badge'}>
+        {/* The last number says the noun's number: "1 download", "1 of 1 download", "1 of 3 downloads". */}
         {share.accessCount} {share.maxDownloads !== null ? `of ${share.maxDownloads} ` : ''}download
-        {share.accessCount === 1 && share.maxDownloads === null ? '' : 's'}
+        {(share.maxDownloads ?? share.accessCount) === 1 ? '' : 's'}
       </span>
     </div>
   );

@@ -72,12 +72,14 @@ export function SignedInSessions() {
   };
 
   const others = sessions.data?.filter((session) => !session.current).length ?? 0;
+  // This browser first: the one a user looks for, and the one the button below leaves signed in.
+  const listed = [...(sessions.data ?? [])].sort((a, b) => Number(b.current) - Number(a.current));
   return (
     <div className="sessions">
       {sessions.loading && !sessions.data ? <Spinner /> : null}
       {sessions.error ? <ErrorState error={sessions.error} onRetry={sessions.reload} /> : null}
       <ul className="token-list" aria-label="Signed-in sessions">
-        {sessions.data?.map((session) => (
+        {listed.map((session) => (
           <li key={session.id} className="token-item">
             <div>
               <strong>{describeUserAgent(session.userAgent)}</strong>
