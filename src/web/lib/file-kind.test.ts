@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extensionOf, kindOf, previewKind } from './file-kind';
+import { extensionOf, iconKindOf, kindOf, previewKind } from './file-kind';
 import { formatBytes, formatDuration } from './format';
 import { timeLeftInTrash, TRASH_RETENTION_MS } from './trash';
 
@@ -16,6 +16,15 @@ describe('file kinds', () => {
     expect(kindOf(file('data.bin', 'application/octet-stream'))).toBe('other');
     expect(extensionOf('.bashrc')).toBe('');
     expect(extensionOf('archive.tar.GZ')).toBe('gz');
+  });
+
+  it('shows plain text and Markdown as documents, source code as code', () => {
+    expect(iconKindOf(file('notes.txt', 'text/plain'))).toBe('document');
+    expect(iconKindOf(file('README.md'))).toBe('document');
+    expect(iconKindOf(file('README', 'text/plain'))).toBe('document');
+    expect(iconKindOf(file('main.ts', 'video/mp2t'))).toBe('text');
+    expect(iconKindOf(file('page.html', 'text/html'))).toBe('text');
+    expect(previewKind(file('notes.txt', 'text/plain'))).toBe('text');
   });
 
   it('never previews SVG as an image', () => {

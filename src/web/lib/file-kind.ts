@@ -57,6 +57,20 @@ export function kindOf(node: { type: FileNode['type']; name: string; mimeType?: 
   return 'other';
 }
 
+// Text people write and read (not source code): shown with a document's icon, previewed as text.
+const PROSE_EXTENSIONS = new Set(['txt', 'text', 'md', 'markdown', 'rst', 'log']);
+
+/** The kind whose icon a node shows: its kind, except that plain text and Markdown look like documents. */
+export function iconKindOf(node: { type: FileNode['type']; name: string; mimeType?: string | null }): FileKind {
+  const kind = kindOf(node);
+  if (kind !== 'text') {
+    return kind;
+  }
+  const extension = extensionOf(node.name);
+  const prose = PROSE_EXTENSIONS.has(extension) || (extension === '' && /^text\/(plain|markdown)\b/.test(node.mimeType ?? ''));
+  return prose ? 'document' : 'text';
+}
+
 /**
  * How a file can be previewed in the browser. SVG is not rendered (the server will not serve it
  * inline, it can carry script); HEIC and MKV rarely play, but the browser gets to try.
