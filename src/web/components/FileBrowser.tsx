@@ -31,6 +31,8 @@ export interface FileBrowserProps {
   secondary?: (node: FileNode) => ReactNode;
   /** Told which folder row something dragged is over (null: none), so the page can say where a drop goes. */
   onDropTarget?: (folder: FileNode | null) => void;
+  /** Where to go instead when what is listed is not found (a folder deleted or never there). */
+  notFoundAction?: ReactNode;
 }
 
 interface MenuState {
@@ -57,7 +59,18 @@ function loadedItems(source: NodeSource): FileNode[] {
  * The file view: a virtualised list or grid over a NodeSource with multi-selection, keyboard
  * navigation, context menus and drag-and-drop (moving items onto folders, files from the desktop).
  */
-export function FileBrowser({ source, label, view, sort, resetKey, empty, commands, secondary, onDropTarget }: FileBrowserProps) {
+export function FileBrowser({
+  source,
+  label,
+  view,
+  sort,
+  resetKey,
+  empty,
+  commands,
+  secondary,
+  onDropTarget,
+  notFoundAction,
+}: FileBrowserProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const selection = useSelection(source, resetKey);
   const [menu, setMenu] = useState<MenuState | null>(null);
@@ -246,7 +259,7 @@ export function FileBrowser({ source, label, view, sort, resetKey, empty, comman
   if (source.loading) {
     body = <Spinner label="Loading files" />;
   } else if (source.error) {
-    body = <ErrorState error={source.error} onRetry={source.reload} />;
+    body = <ErrorState error={source.error} onRetry={source.reload} notFoundAction={notFoundAction} />;
   } else if (source.total === 0) {
     body = empty;
   } else {

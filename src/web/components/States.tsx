@@ -27,7 +27,7 @@ export function EmptyState({ icon, title, children, pageHeading = false }: { ico
 }
 
 /** A failed load, with a way to try again. */
-export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+export function ErrorState({ error, onRetry, notFoundAction }: { error: unknown; onRetry?: () => void; notFoundAction?: ReactNode }) {
   const notFound = error instanceof ApiError && error.status === 404;
   return (
     <div className="empty-state error-state" role="alert">
@@ -36,6 +36,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
       </span>
       <h2>{notFound ? 'Not found' : 'Could not load this'}</h2>
       <p className="empty-text">{notFound ? 'It may have been moved, deleted or never existed.' : errorMessage(error)}</p>
+      {notFound ? notFoundAction : null}
       {onRetry && !notFound ? (
         <button type="button" className="button" onClick={onRetry}>
           Try again

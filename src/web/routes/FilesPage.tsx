@@ -5,6 +5,7 @@ import { Breadcrumbs } from '../components/Breadcrumbs';
 import { DropOverlay } from '../components/DropOverlay';
 import { FileBrowser, type BrowserCommands } from '../components/FileBrowser';
 import { Icon } from '../components/Icon';
+import { Link } from '../components/Link';
 import { EmptyState } from '../components/States';
 import { UploadButtons } from '../components/UploadButtons';
 import { ViewControls } from '../components/ViewControls';
@@ -77,7 +78,8 @@ export function FilesPage({ folderId }: { folderId: string | null }) {
           </button>
           <UploadButtons folderId={folderId} disabled={unavailable} />
           <span className="toolbar-spacer" />
-          <ViewControls prefs={prefs} onChange={setPrefs} />
+          {/* Nothing to sort or lay out in a folder that is not there. */}
+          {unavailable && listing.error ? null : <ViewControls prefs={prefs} onChange={setPrefs} />}
         </div>
       </div>
       <FileBrowser
@@ -88,6 +90,11 @@ export function FilesPage({ folderId }: { folderId: string | null }) {
         resetKey={folderId}
         commands={commands}
         onDropTarget={setDropFolder}
+        notFoundAction={
+          <Link to="/" className="button primary">
+            Go to My files
+          </Link>
+        }
         empty={
           <EmptyState icon="upload" title="This folder is empty">
             <p>Drop files or folders here, or use Upload.</p>
