@@ -42,12 +42,17 @@ describe('file browser', () => {
     expect((await current.boundingBox())!.x).toBeGreaterThanOrEqual(0);
     await page.getByRole('heading', { name: 'Drafts for review', level: 1 }).waitFor();
 
-    // A deep path keeps its start and end in view; the folders between are behind "…".
-    await page.setViewportSize({ width: 1366, height: 800 });
+    // A deep path that does not fit keeps its start and end in view; the folders between are behind "…".
     const path = page.getByRole('navigation', { name: 'Folder path' });
     await path.getByRole('link', { name: 'My files' }).waitFor();
     await path.getByRole('link', { name: 'Second quarter' }).waitFor();
     expect(await path.getByText('Customers and partners').count()).toBe(0);
+    // Where it fits (a wide screen), the whole path shows.
+    await page.setViewportSize({ width: 1366, height: 800 });
+    await path.getByRole('link', { name: 'Customers and partners' }).waitFor();
+    await path.getByRole('link', { name: 'Quarterly reports' }).waitFor();
+    expect(await path.getByRole('button', { name: /more folders? in the path/ }).count()).toBe(0);
+    await page.setViewportSize({ width: 390, height: 844 });
     await path.getByRole('button', { name: '2 more folders in the path' }).click();
     await page.getByRole('menu', { name: 'Folders in the path' }).getByRole('menuitem', { name: 'Customers and partners' }).click();
     await page.waitForURL(/\/folders\//);

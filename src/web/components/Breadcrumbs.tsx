@@ -6,14 +6,15 @@ import { folderPath } from '../lib/routes';
 import { uploadTree } from '../hooks/uploads';
 import type { FileNode } from '../api/types';
 import { navigate } from '../hooks/navigation';
+import { useElementWidth } from '../hooks/useElementWidth';
 import { ContextMenu } from './ContextMenu';
 import { Icon } from './Icon';
 import { Link } from './Link';
 
-/** The path to the current folder; each step is a link and a drop target for moves and uploads. */
-/** Paths longer than this many steps show the first and the last two, the rest behind "…". */
-const MAX_SHOWN = 4;
+/** A path that does not fit shows this many steps: the first and the last two, the rest behind "…". */
+const COLLAPSED_SHOWN = 3;
 
+/** The path to the current folder; each step is a link and a drop target for moves and uploads. */
 export function Breadcrumbs({
   crumbs,
   onMoveInto,
@@ -23,20 +24,31 @@ export function Breadcrumbs({
 }) {
   const [over, setOver] = useState<string | null>(null);
   const all: { id: string | null; name: string }[] = [{ id: null, name: 'My files' }, ...crumbs];
-  // A deep path keeps its start and its end in view; the folders between are one click away.
-  const hidden = all.length > MAX_SHOWN ? all.slice(1, -2) : [];
+  const nav = useRef<HTMLElement>(null);
+  const list = useRef<HTMLOListElement>(null);
+  const width = useElementWidth(nav);
+  const pathKey = crumbs.map((crumb) => crumb.id).join('/');
+  // A path too long for the width keeps its start and its end in view; the folders between are
+  // one click away. Measured, not counted: a wide screen shows a deep path whole.
+  const [collapsed, setCollapsed] = useState(false);
+  useLayoutEffect(() => setCollapsed(false), [pathKey, width]);
+  useLayoutEffect(() => {
+    const element = list.current;
+    if (!collapsed && element && all.length > COLLAPSED_SHOWN && element.scrollWidth > element.clientWidth) {
+      setCollapsed(true);
+    }
+  });
+  const hidden = collapsed ? all.slice(1, -2) : [];
   const shown = hidden.length > 0 ? [all[0]!, ...all.slice(-2)] : all;
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
-  // A path wider than the screen (a phone, a deep folder) shows its end: the current folder.
-  const list = useRef<HTMLOListElement>(null);
-  const pathKey = crumbs.map((crumb) => crumb.id).join('/');
+  // A path still wider than the screen (a phone, long names) shows its end: the current folder.
   useLayoutEffect(() => {
     if (list.current) {
       list.current.scrollLeft = list.current.scrollWidth;
     }
-  }, [pathKey]);
+  }, [pathKey, collapsed]);
   return (
-    <nav className="breadcrumbs" aria-label="Folder path">
+    <nav ref={nav} className="breadcrumbs" aria-label="Folder path">
       <ol ref={list}>
         {shown.map((crumb, i) => {
           const key = crumb.id ?? 'root';
