@@ -122,6 +122,31 @@ describe('previews and downloads', () => {
     await item(page, 'again.txt').waitFor();
   });
 
+  it('shows the file last stepped to on Forward and after a reload, not the one the preview opened on', async () => {
+    await api(context).upload('portrait.png', gradientPng(30, 40));
+    await api(context).upload('summary.txt', 'summary');
+    await page.goto('/');
+    await item(page, 'portrait.png').dblclick();
+    await page.getByRole('dialog', { name: 'portrait.png' }).getByRole('img').waitFor();
+    await page.keyboard.press('ArrowRight');
+    const summary = page.getByRole('dialog', { name: 'summary.txt' });
+    await summary.locator('pre').waitFor();
+
+    await page.goBack();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await page.goForward();
+    await summary.locator('pre').waitFor();
+
+    // A side button is a step too, and a reload shows where it led.
+    await dialog().getByRole('button', { name: 'Next file' }).click();
+    await page.getByRole('dialog', { name: 'portrait.png' }).getByRole('img').waitFor();
+    await page.keyboard.press('ArrowRight');
+    await summary.locator('pre').waitFor();
+    await page.reload();
+    await summary.locator('pre').waitFor();
+    await dialog().getByText('2 of 2').waitFor();
+  });
+
   it('keeps an Undo within reach over a preview, for as long as the pointer rests on it', async () => {
     await api(context).upload('one.txt', 'one');
     await api(context).upload('two.txt', 'two');

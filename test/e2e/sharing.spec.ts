@@ -164,6 +164,34 @@ describe('share links', () => {
     await guest.context().close();
   });
 
+  it('shows the shared file last stepped to on Forward and after a reload', async () => {
+    const client = api(context);
+    const folder = await client.folder('Album');
+    await client.upload('a-first.txt', 'first', folder.id);
+    await client.upload('b-second.txt', 'second', folder.id);
+    const share = await client.share(folder.id);
+
+    const guest = await visitor();
+    await guest.goto(`/s/${share.token}`);
+    await guest.getByRole('button', { name: /a-first\.txt/ }).click();
+    const dialog = guest.getByRole('dialog');
+    await expect.poll(() => dialog.locator('pre').textContent()).toBe('first');
+    await guest.keyboard.press('ArrowRight');
+    await expect.poll(() => dialog.locator('pre').textContent()).toBe('second');
+    await guest.goBack();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await guest.goForward();
+    await guest.getByRole('dialog', { name: 'b-second.txt' }).waitFor();
+    await expect.poll(() => dialog.locator('pre').textContent()).toBe('second');
+
+    await dialog.getByRole('button', { name: 'Previous file' }).click();
+    await expect.poll(() => dialog.locator('pre').textContent()).toBe('first');
+    await guest.reload();
+    await guest.getByRole('dialog', { name: 'a-first.txt' }).waitFor();
+    await expect.poll(() => dialog.locator('pre').textContent()).toBe('first');
+    await guest.context().close();
+  });
+
   it('shows every item of a big shared folder, a page at a time', async () => {
     const client = api(context);
     const folder = await client.folder('Scans');

@@ -127,6 +127,7 @@ export function SharedFolderView({
           nodes={preview.nodes}
           initialIndex={preview.index}
           onClose={() => setPreview(null)}
+          onStep={setPreview}
           urlsFor={(node) => ({
             inlineUrl: previewKind(node) === 'none' ? publicContentUrl(token, node.id) : publicContentUrl(token, node.id, { inline: true }),
             downloadUrl: publicContentUrl(token, node.id),

@@ -332,6 +332,7 @@ export function useNodeActions(): NodeActions {
               nodes={dialog.nodes}
               initialIndex={dialog.index}
               onClose={close}
+              onStep={(at) => setDialog({ kind: 'preview', ...at })}
               urlsFor={(node) => ({ inlineUrl: contentUrl(node.id, { inline: true }), downloadUrl: contentUrl(node.id) })}
               menuFor={(node, at) =>
                 menuFor([node])

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FileNode } from '../../api/types';
 import { formatBytes } from '../../lib/format';
 import type { MenuEntry } from '../ContextMenu';
@@ -14,12 +14,19 @@ export default function PreviewDialog({
   nodes,
   initialIndex,
   onClose,
+  onStep,
   urlsFor,
   menuFor,
 }: {
   nodes: FileNode[];
   initialIndex: number;
   onClose: () => void;
+  /**
+   * Told where the preview stands after each step (an arrow, a side button, a file trashed), so
+   * the owner can keep it in the preview's history entry: Forward and a reload then show the file
+   * last viewed, not the one first opened.
+   */
+  onStep?: (at: { nodes: FileNode[]; index: number }) => void;
   urlsFor: PreviewUrls;
   /** The actions on the file shown (none on a public link); `at` is where the preview stands, to come back to. */
   menuFor?: (node: FileNode, at: { nodes: FileNode[]; index: number }) => MenuEntry[];
@@ -29,6 +36,16 @@ export default function PreviewDialog({
   const [index, setIndex] = useState(initialIndex);
   const node = list[index];
   const count = list.length;
+
+  const onStepRef = useRef(onStep);
+  onStepRef.current = onStep;
+  useEffect(() => {
+    // Not for the file it opened on: the owner knows that one already.
+    if (list !== nodes || index !== initialIndex) {
+      onStepRef.current?.({ nodes: list, index });
+    }
+    // Only a step matters; an owner that takes it passes the same values back as props.
+  }, [list, index]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
