@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { api, type Credentials } from './api.js';
-import { gone, item, toast } from './pages.js';
+import { gone, item, toast, view } from './pages.js';
 import { signedInBeforeEach, type SignedInTest } from './setup.js';
 
 let context: BrowserContext;
@@ -152,6 +152,41 @@ describe('search', () => {
     await item(page, 'report-01.txt').waitFor();
     expect(await more.count()).toBe(0);
     await expect.poll(scrolledTo).toBe(top);
+  });
+  it('opens a new search at the top, and Back gives the earlier search its own place in the list', async () => {
+    const client = api(context);
+    const names = [
+      ...Array.from({ length: 60 }, (_, i) => `item-${String(i).padStart(2, '0')}.txt`),
+      ...Array.from({ length: 40 }, (_, i) => `note-${String(i).padStart(2, '0')}.txt`),
+    ];
+    for (let i = 0; i < names.length; i += 20) {
+      await Promise.all(names.slice(i, i + 20).map((name) => client.upload(name, 'x')));
+    }
+    const scrolledTo = () => page.evaluate('document.querySelector(\'[aria-label="Search results"]\').scrollTop');
+    await page.goto('/search?q=item');
+    await page.getByRole('status').getByText('60 results').waitFor();
+    const more = page.getByRole('button', { name: 'Show more results' });
+    await more.click();
+    await gone(more);
+    await page.evaluate('document.querySelector(\'[aria-label="Search results"]\').scrollTop = 1e6');
+    await expect.poll(scrolledTo).toBeGreaterThan(0);
+    const top = await scrolledTo();
+
+    // Another query typed in the header: its results start at the top.
+    await page.getByRole('searchbox', { name: 'Search files' }).fill('txt');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').getByText('100 results').waitFor();
+    await view(page).getByRole('option').first().waitFor();
+    expect(await scrolledTo()).toBe(0);
+    await page.waitForTimeout(300);
+    expect(await scrolledTo()).toBe(0);
+
+    await page.goBack();
+    await page.getByRole('status').getByText('60 results').waitFor();
+    await expect.poll(scrolledTo).toBe(top);
+    await page.goForward();
+    await page.getByRole('status').getByText('100 results').waitFor();
+    await expect.poll(scrolledTo).toBe(0);
   });
 });
 

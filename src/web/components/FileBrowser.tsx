@@ -148,7 +148,7 @@ export function FileBrowser({
   useRememberedView({
     scrollRef,
     viewKey: String(resetKey),
-    ready: !source.loading && !source.error && source.total > 0,
+    ready: !source.loading && source.refreshing !== true && !source.error && source.total > 0,
     focusId: focusedNode?.id ?? null,
     restore: ({ top, focusId }) => {
       virtualizer.scrollToOffset(top);

@@ -19,8 +19,15 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: rea
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  // The dependencies of the last load started. Until the effect starts the next one, the render
+  // where they change still shows the old data: it counts as loading, so a view waiting for its
+  // data (to scroll back to where it was) does not take the old data for it.
+  const all = [...deps, tick];
+  const started = useRef<readonly unknown[] | null>(null);
+  const stale = started.current === null || !sameValues(started.current, all);
 
   useEffect(() => {
+    started.current = all;
     const controller = new AbortController();
     setLoading(true);
     loadRef.current(controller.signal).then(
@@ -43,5 +50,7 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: rea
   }, [...deps, tick]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { data, error, loading, reload };
+  return { data, error, loading: loading || stale, reload };
 }
+
+const sameValues = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((value, i) => Object.is(value, b[i]));

@@ -11,6 +11,11 @@ export interface NodeSource {
   itemAt: (index: number) => FileNode | undefined;
   /** True until the first answer. */
   loading: boolean;
+  /**
+   * The items shown are an earlier answer, kept on screen while the list loads again (another
+   * search): not yet the ones to scroll back among.
+   */
+  refreshing?: boolean;
   error: unknown;
   /** Asks for the items in [start, end) to be loaded. */
   ensureRange: (start: number, end: number) => void;

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef, type RefObject } from 'react';
 import { currentEntryKey } from './navigation';
 
 /** Where a list was scrolled to, and the item that had the keyboard focus. */
@@ -26,7 +26,8 @@ function remember(key: string, view: ListView): void {
  * Back and Forward bring a list back to where it was: its scroll offset and focused item are
  * remembered for the history entry it is shown in (and `viewKey`, what it lists there), and
  * handed to `restore` once the list is `ready` again. Until then nothing is recorded, so the
- * list's empty first render cannot overwrite what it is about to get back.
+ * list's empty first render cannot overwrite what it is about to get back. An entry with nothing
+ * remembered shows the list from the top.
  */
 export function useRememberedView(options: {
   scrollRef: RefObject<HTMLElement | null>;
@@ -44,6 +45,15 @@ export function useRememberedView(options: {
   }
   const restoreRef = useRef(options.restore);
   restoreRef.current = options.restore;
+
+  // Another entry with nothing remembered (a new search, typed while a long list was scrolled
+  // down) starts at the top: the same list element stays mounted and would keep its offset.
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    if (!state.current.pending && element) {
+      element.scrollTop = 0;
+    }
+  }, [key, scrollRef]);
 
   useEffect(() => {
     const pending = state.current.pending;

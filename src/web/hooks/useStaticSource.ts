@@ -16,6 +16,7 @@ export function useStaticSource(items: readonly FileNode[] | undefined, loading:
       revision: 0,
       itemAt: (index: number) => list[index],
       loading: loading && items === undefined && !failed,
+      refreshing: loading && items !== undefined,
       error: failed ? error : undefined,
       ensureRange: () => undefined,
       loadAll: () => Promise.resolve([...list]),
