@@ -214,4 +214,29 @@ describe('phone layout', () => {
     await check.tap();
     await selectedCount(page).filter({ hasText: '1 selected' }).waitFor();
   });
+
+  it("closes the trash's and the shared links' questions with the back gesture, staying on the page", async () => {
+    const client = api(context);
+    const file = await client.upload('phone.txt', 'phone');
+    await client.share(file.id);
+    await client.trash((await client.upload('gone.txt', 'gone')).id);
+    const page = await signInOnPhone();
+    await page.goto('/trash');
+    await item(page, 'gone.txt').waitFor();
+    await page.getByRole('button', { name: 'Empty trash' }).tap();
+    const empty = page.getByRole('dialog', { name: 'Empty the trash?' });
+    await empty.waitFor();
+    await page.goBack();
+    await gone(empty);
+    expect(new URL(page.url()).pathname).toBe('/trash');
+
+    await page.goto('/shared');
+    await page.locator('.shared-item').getByRole('button', { name: /^Revoke/ }).tap();
+    const revoke = page.getByRole('dialog', { name: 'Revoke this link?' });
+    await revoke.waitFor();
+    await page.goBack();
+    await gone(revoke);
+    expect(new URL(page.url()).pathname).toBe('/shared');
+    await page.locator('.shared-item').waitFor();
+  });
 });

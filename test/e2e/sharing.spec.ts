@@ -239,6 +239,43 @@ describe('share links', () => {
     await guest.context().close();
   });
 
+  it("closes the Revoke question and a link's form with Back, staying on Shared links", async () => {
+    const client = api(context);
+    const file = await client.upload('kept.txt', 'kept');
+    await client.share(file.id);
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Shared links' }).click();
+    await page.waitForURL((url) => url.pathname === '/shared');
+    const row = page.locator('.shared-item').filter({ hasText: 'kept.txt' });
+
+    await row.getByRole('button', { name: /^Revoke/ }).click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke this link?' });
+    await confirm.waitFor();
+    await page.goBack();
+    await gone(confirm);
+    expect(new URL(page.url()).pathname).toBe('/shared');
+    // Forward asks again; Back once more still stays.
+    await page.goForward();
+    await confirm.waitFor();
+    await page.goBack();
+    await gone(confirm);
+
+    await row.getByRole('button', { name: /^Edit/ }).click();
+    const form = page.getByRole('form', { name: 'Change this link' });
+    await form.waitFor();
+    await page.goBack();
+    await gone(form);
+    expect(new URL(page.url()).pathname).toBe('/shared');
+    // Closed with Cancel, the form leaves no step behind: Back then leaves the page.
+    await row.getByRole('button', { name: /^Edit/ }).click();
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await gone(form);
+    // The page steps back off the form's entry just after it closes; a Back before that would be a second step.
+    await expect.poll(() => page.evaluate('history.state?.fileflowOverlay === undefined')).toBe(true);
+    await page.goBack();
+    await page.waitForURL((url) => url.pathname === '/');
+  });
+
   it('counts down a limited link and says so when its last download is used elsewhere', async () => {
     const client = api(context);
     const file = await client.upload('twice.txt', 'two downloads');

@@ -47,6 +47,39 @@ describe('trash', () => {
     await item(page, 'restore-me.txt').waitFor();
     expect((await client.children()).total).toBe(2);
   });
+  it('closes the Empty trash and Delete for good questions with Back, staying in the trash', async () => {
+    const client = api(context);
+    await client.trash((await client.upload('old.txt', 'old')).id);
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Trash' }).click();
+    await item(page, 'old.txt').waitFor();
+
+    await page.getByRole('button', { name: 'Empty trash' }).click();
+    const empty = page.getByRole('dialog', { name: 'Empty the trash?' });
+    await empty.waitFor();
+    await page.goBack();
+    await gone(empty);
+    expect(new URL(page.url()).pathname).toBe('/trash');
+
+    await item(page, 'old.txt').click();
+    await page.keyboard.press('Delete');
+    const deleting = page.getByRole('dialog', { name: 'Delete for good?' });
+    await deleting.waitFor();
+    await page.goBack();
+    await gone(deleting);
+    expect(new URL(page.url()).pathname).toBe('/trash');
+    await item(page, 'old.txt').waitFor();
+
+    // Answered, the question leaves no step behind: Back then leaves the trash.
+    await item(page, 'old.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Delete for good' }).click();
+    await deleting.getByRole('button', { name: 'Delete for good' }).click();
+    await page.getByRole('heading', { name: 'The trash is empty' }).waitFor();
+    // The page steps back off the question's entry just after it closes; a Back before that would be a second step.
+    await expect.poll(() => page.evaluate('history.state?.fileflowOverlay === undefined')).toBe(true);
+    await page.goBack();
+    await page.waitForURL((url) => url.pathname === '/');
+  });
 });
 
 describe('search', () => {
@@ -101,6 +134,19 @@ describe('search', () => {
     await page.getByRole('dialog', { name: 'Delete this saved search?' }).getByRole('button', { name: 'Delete saved search' }).click();
     await toast(page, 'Saved search deleted.');
     await gone(saved.getByRole('link', { name: 'Invoices (PDF)' }));
+  });
+
+  it('closes the Save search dialog with Back, staying on the results', async () => {
+    await api(context).upload('budget.txt', 'b');
+    await page.goto('/search?q=budget');
+    await item(page, 'budget.txt').waitFor();
+    await page.getByRole('button', { name: 'Save search' }).click();
+    const save = page.getByRole('dialog', { name: 'Save this search' });
+    await save.waitFor();
+    await page.goBack();
+    await gone(save);
+    expect(new URL(page.url()).search).toBe('?q=budget');
+    await item(page, 'budget.txt').waitFor();
   });
 
   it('says why crossed bounds cannot be searched, and never shows the last results as their answer', async () => {

@@ -18,6 +18,8 @@ export function ShareLinkControls({
   copyLabel,
   onRevoke,
   onSaved,
+  editing: shownEditing,
+  onEditingChange,
 }: {
   share: ShareLink;
   /** The shared item's name, for screen readers telling one row's buttons from another's. */
@@ -26,8 +28,13 @@ export function ShareLinkControls({
   onRevoke: () => void;
   /** After a change was saved (refresh what lists the link). */
   onSaved: () => void;
+  /** Whether the form is open, for a caller that keeps it (in a history entry); kept here otherwise. */
+  editing?: boolean;
+  onEditingChange?: (editing: boolean) => void;
 }) {
-  const [editing, setEditing] = useState(false);
+  const [ownEditing, setOwnEditing] = useState(false);
+  const editing = shownEditing ?? ownEditing;
+  const setEditing = onEditingChange ?? setOwnEditing;
   const url = shareUrl(share);
   const editId = `edit-link-${share.id}`;
   const which = `the link to ${itemName}, created ${formatDateTime(share.createdAt)}`;

@@ -8,7 +8,7 @@ import { PromptDialog } from '../components/PromptDialog';
 import { SearchFiltersForm } from '../components/SearchFiltersForm';
 import { EmptyState, ErrorState } from '../components/States';
 import { invalidateData, useDataVersion } from '../hooks/data-version';
-import { navigate, useEntryNumber } from '../hooks/navigation';
+import { navigate, useEntryNumber, useOverlayHistory } from '../hooks/navigation';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { useNodeActions } from '../hooks/useNodeActions';
@@ -41,6 +41,9 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
   const [pages, setPages] = useEntryNumber('searchPages', 1);
   const [saving, setSaving] = useState<SearchForm | null>(null);
   const [managing, setManaging] = useState<'rename' | 'delete' | null>(null);
+  // Back closes these dialogs as it does every other one, staying on the results.
+  useOverlayHistory('search-save', saving, setSaving);
+  useOverlayHistory('search-manage', managing, setManaging);
   const actions = useNodeActions();
   useEffect(() => {
     document.title = 'Search · FileFlow';

@@ -9,6 +9,7 @@ import { ShareLinkControls } from '../components/ShareLinkControls';
 import { ShareLinkSummary } from '../components/ShareLinkSummary';
 import { EmptyState, ErrorState, Spinner } from '../components/States';
 import { invalidateData, useDataVersion } from '../hooks/data-version';
+import { useOverlayHistory } from '../hooks/navigation';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { handOffListFocus } from '../lib/focus-handoff';
@@ -19,6 +20,9 @@ interface ShareRow {
   share: ShareLink;
   node: FileNode | null;
 }
+
+/** What the page has open over its list. */
+type OpenOverlay = { kind: 'revoke'; row: ShareRow } | { kind: 'edit'; shareId: string };
 
 /** Each share with the node it points at (null when that is gone or trashed). */
 async function loadShares(signal: AbortSignal): Promise<ShareRow[]> {
@@ -39,8 +43,11 @@ export function SharedPage() {
     document.title = 'Shared links · FileFlow';
   }, []);
 
-  // The link asked about before it is revoked (a revoked link cannot be brought back).
-  const [revoking, setRevoking] = useState<ShareRow | null>(null);
+  // The link asked about before it is revoked (a revoked link cannot be brought back), or the one
+  // whose form is open. One at a time, each with a history entry: Back closes it and stays here.
+  const [open, setOpen] = useState<OpenOverlay | null>(null);
+  useOverlayHistory('shared-links', open, setOpen);
+  const revoking = open?.kind === 'revoke' ? open.row : null;
 
   return (
     <div className="page">
@@ -78,8 +85,10 @@ export function SharedPage() {
                 share={share}
                 itemName={node?.name ?? share.nodeName ?? 'an item'}
                 copyLabel="Copy link"
-                onRevoke={() => setRevoking({ share, node })}
+                onRevoke={() => setOpen({ kind: 'revoke', row: { share, node } })}
                 onSaved={invalidateData}
+                editing={open?.kind === 'edit' && open.shareId === share.id}
+                onEditingChange={(editing) => setOpen(editing ? { kind: 'edit', shareId: share.id } : null)}
               />
             </li>
           ))}
@@ -88,7 +97,7 @@ export function SharedPage() {
       {revoking ? (
         <RevokeLinkDialog
           itemName={revoking.node?.name ?? revoking.share.nodeName ?? 'this item'}
-          onClose={() => setRevoking(null)}
+          onClose={() => setOpen(null)}
           onConfirm={async () => {
             await revokeShare(revoking.share.id);
             invalidateData();

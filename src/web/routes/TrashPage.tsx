@@ -8,6 +8,7 @@ import { FileBrowser, type BrowserCommands } from '../components/FileBrowser';
 import { Icon } from '../components/Icon';
 import { EmptyState } from '../components/States';
 import { invalidateData, useDataVersion } from '../hooks/data-version';
+import { useOverlayHistory } from '../hooks/navigation';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { useStaticSource } from '../hooks/useStaticSource';
@@ -48,6 +49,8 @@ export function TrashPage() {
   };
   const source = useStaticSource(trash.data, trash.loading, trash.error, trash.reload);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
+  // Back (a phone's back gesture) answers a question by closing it, staying in the trash.
+  useOverlayHistory('trash-confirm', confirm, setConfirm);
   useEffect(() => {
     document.title = 'Trash · FileFlow';
   }, []);
