@@ -147,6 +147,32 @@ describe('previews and downloads', () => {
     await dialog().getByText('2 of 2').waitFor();
   });
 
+  it('says a file trashed elsewhere is no longer here, instead of previewing it again on a reload or Forward', async () => {
+    const client = api(context);
+    const portrait = await client.upload('portrait.png', gradientPng(30, 40));
+    const notes = await client.upload('notes.txt', 'notes');
+    await page.goto('/');
+    await item(page, 'portrait.png').dblclick();
+    await page.getByRole('dialog', { name: 'portrait.png' }).getByRole('img').waitFor();
+    // Trashed in another tab while the preview is open.
+    await client.trash(portrait.id);
+    await page.reload();
+    await toast(page, '“portrait.png” is no longer here: it was moved to the trash or deleted.');
+    await item(page, 'notes.txt').waitFor();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(new URL(page.url()).pathname).toBe('/');
+
+    await item(page, 'notes.txt').dblclick();
+    await page.getByRole('dialog', { name: 'notes.txt' }).locator('pre').waitFor();
+    await page.goBack();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await client.trash(notes.id);
+    await page.goForward();
+    await toast(page, '“notes.txt” is no longer here: it was moved to the trash or deleted.');
+    await page.waitForTimeout(300);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+  });
+
   it('keeps an Undo within reach over a preview, for as long as the pointer rests on it', async () => {
     await api(context).upload('one.txt', 'one');
     await api(context).upload('two.txt', 'two');

@@ -87,11 +87,20 @@ function overlayOfEntry(): { owner: string; shown: unknown } | undefined {
  * behind it. The entry keeps what the overlay shows (`shown`, a structured-cloneable value), so no
  * step is ever dead: Forward onto it after Back (or after the overlay was closed another way, which
  * steps back off the entry) shows it again, and so does a reload on it. `owner` names the hook on
- * the page whose entries these are.
+ * the page whose entries these are. `revive`, when given, checks what an entry kept before it is
+ * shown again (the file may have been trashed meanwhile): null leaves the overlay closed and steps
+ * back off its entry.
  */
-export function useOverlayHistory<T>(owner: string, shown: T | null, setShown: (value: T | null) => void): void {
+export function useOverlayHistory<T>(
+  owner: string,
+  shown: T | null,
+  setShown: (value: T | null) => void,
+  revive?: (kept: T) => Promise<T | null>,
+): void {
   const setRef = useRef(setShown);
   setRef.current = setShown;
+  const reviveRef = useRef(revive);
+  reviveRef.current = revive;
   const open = shown !== null;
   const openRef = useRef(open);
   openRef.current = open;
@@ -101,7 +110,24 @@ export function useOverlayHistory<T>(owner: string, shown: T | null, setShown: (
       const overlay = overlayOfEntry();
       if (overlay?.owner === owner && overlay.shown !== undefined && overlay.shown !== null && !openRef.current) {
         // Only this hook writes its owner's entries, with values of its own type.
-        setRef.current(overlay.shown as T);
+        const kept = overlay.shown as T;
+        const check = reviveRef.current;
+        if (!check) {
+          setRef.current(kept);
+          return;
+        }
+        const entry = currentEntryKey();
+        void check(kept).then((value) => {
+          // Unless the user has gone elsewhere meanwhile.
+          if (currentEntryKey() !== entry || overlayOfEntry()?.owner !== owner || openRef.current) {
+            return;
+          }
+          if (value === null) {
+            window.history.back();
+          } else {
+            setRef.current(value);
+          }
+        });
       } else if (!onOverlayEntry() && openRef.current) {
         setRef.current(null);
       }

@@ -2,7 +2,7 @@ import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from '
 import { contentUrl, MAX_SELECTION_ZIP, selectionZipUrl, startDownload, zipUrl } from '../api/files';
 import { ApiError, errorMessage } from '../api/http';
 import { restoreFromTrash } from '../api/trash';
-import { copyNode, createFolder, trashNode, updateNode } from '../api/tree';
+import { copyNode, createFolder, getNode, trashNode, updateNode } from '../api/tree';
 import type { FileNode } from '../api/types';
 import type { MenuEntry } from '../components/ContextMenu';
 import { FolderPickerDialog } from '../components/FolderPickerDialog';
@@ -124,6 +124,40 @@ function download(nodes: FileNode[], folder?: FolderContext): void {
   startDownload(selectionZipUrl(nodes.map((node) => node.id)));
 }
 
+/**
+ * A dialog kept in a history entry, checked before Forward or a reload shows it again: its file
+ * may have been trashed or deleted since (in another tab, on another device). Such a file is not
+ * shown with actions that would fail; the user is told it is gone, and stays on the page.
+ */
+async function stillHere(kept: Dialog): Promise<Dialog | null> {
+  const node = kept.kind === 'preview' ? kept.nodes[kept.index] : kept.kind === 'rename' || kept.kind === 'share' ? kept.node : undefined;
+  if (!node) {
+    return kept;
+  }
+  try {
+    const fresh = await getNode(node.id);
+    // Shown as it is now (renamed elsewhere, say).
+    switch (kept.kind) {
+      case 'preview':
+        return { ...kept, nodes: kept.nodes.map((each) => (each.id === fresh.id ? fresh : each)) };
+      case 'rename':
+      case 'share':
+        return { ...kept, node: fresh };
+      case 'new-folder':
+      case 'move':
+      case 'copy':
+        return kept;
+    }
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      showToast(`“${node.name}” is no longer here: it was moved to the trash or deleted.`, 'error');
+      return null;
+    }
+    // Offline, say: shown as kept; its actions say what fails.
+    return kept;
+  }
+}
+
 /** The folder a selection is made in (null: the root) and how many items it holds. */
 export interface FolderContext {
   id: string | null;
@@ -136,7 +170,7 @@ export function useNodeActions(): NodeActions {
   const close = useCallback(() => setDialog(null), []);
   // Back (a phone's back gesture) closes a dialog or a preview, staying on the page; Forward
   // shows it again.
-  useOverlayHistory('node-actions', dialog, setDialog);
+  useOverlayHistory('node-actions', dialog, setDialog, stillHere);
 
   const open = useCallback((node: FileNode, siblings?: FileNode[]) => {
     if (node.type === 'folder') {
