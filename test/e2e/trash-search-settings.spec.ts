@@ -149,6 +149,33 @@ describe('search', () => {
     await item(page, 'budget.txt').waitFor();
   });
 
+  it('asks the server once per page of results when a search page loads, none aborted', async () => {
+    const client = api(context);
+    for (let i = 0; i < 3; i += 1) {
+      await client.upload(`ledger-${i}.txt`, 'l');
+    }
+    const searches: string[] = [];
+    const failed: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/search') {
+        searches.push(request.url());
+      }
+    });
+    page.on('requestfailed', (request) => failed.push(`${request.url()} ${request.failure()?.errorText ?? ''}`));
+    await page.goto('/search?q=ledger');
+    await page.getByRole('status').getByText('3 results').waitFor();
+    // Long enough for a second request started by a later render to show.
+    await page.waitForTimeout(500);
+    expect(searches).toHaveLength(1);
+    expect(failed).toEqual([]);
+
+    await page.reload();
+    await page.getByRole('status').getByText('3 results').waitFor();
+    await page.waitForTimeout(500);
+    expect(searches).toHaveLength(2);
+    expect(failed).toEqual([]);
+  });
+
   it('says why crossed bounds cannot be searched, and never shows the last results as their answer', async () => {
     await api(context).upload('budget.txt', 'numbers');
     await page.goto('/search?q=budget');

@@ -60,16 +60,19 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
       if (!hasQuery) {
         return { results: [], total: 0 };
       }
+      const filters = filtersFromForm(formFromParams(new URLSearchParams(paramsKey)));
       // Pages of the contract's default size, fetched together and joined.
       const answers = await Promise.all(
         Array.from({ length: pages }, (_, i) => {
           const page = { offset: i * PAGE, limit: PAGE };
-          return profileId ? profileResults(profileId, page, signal) : search(filtersFromForm(form), page, signal);
+          return profileId ? profileResults(profileId, page, signal) : search(filters, page, signal);
         }),
       );
       return { results: answers.flatMap((answer) => answer.results), total: answers[0]?.total ?? 0 };
     },
-    [profileId, form, pages, version, hasQuery],
+    // Keyed on the address, not on `form`: that is rebuilt once the saved search (none, for a plain
+    // search) has loaded, and would start the same search again, aborting the first.
+    [profileId, paramsKey, pages, version],
   );
   const items = results.data?.results;
   const source = useStaticSource(items, results.loading, results.error, results.reload);
