@@ -358,8 +358,12 @@ describe('file browser', () => {
     expect(await view(page).getAttribute('aria-activedescendant')).toMatch(/^item-/);
 
     // After scrolling with the wheel, the first press on the list (which gives it the focus)
-    // selects the row under the pointer, and a right-click opens that row's menu.
-    await page.goto('/');
+    // selects the row under the pointer, and a right-click opens that row's menu. A new visit to
+    // the folder, through the links: loading the same address again is a reload to Chromium, which
+    // brings the list back scrolled and focused where it was.
+    await page.getByRole('link', { name: 'Trash' }).click();
+    await page.waitForURL((url) => url.pathname === '/trash');
+    await page.getByRole('link', { name: 'My files' }).first().click();
     await item(page, 'item-0000').waitFor();
     const box = (await view(page).boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);

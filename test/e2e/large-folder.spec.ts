@@ -105,6 +105,20 @@ describe('a folder of 10,000 files', () => {
     expect(await page.evaluate<number>(`document.querySelector('[role="listbox"]').scrollTop`)).toBe(0);
   });
 
+  it('comes back to where the list was scrolled, with the same item focused, after a reload', async () => {
+    await page.goto('/');
+    await item(page, 'file-00000.txt').waitFor();
+    await page.evaluate(`document.querySelector('[role="listbox"]').scrollTop = 120000`);
+    await item(page, 'file-02500.txt').click();
+    const scrolledTo = await page.evaluate<number>(`document.querySelector('[role="listbox"]').scrollTop`);
+    expect(scrolledTo).toBeGreaterThan(100_000);
+
+    await page.reload();
+    await item(page, 'file-02500.txt').waitFor();
+    expect(await page.evaluate<number>(`document.querySelector('[role="listbox"]').scrollTop`)).toBe(scrolledTo);
+    await expect.poll(() => view(page).getAttribute('aria-activedescendant')).toBe(await item(page, 'file-02500.txt').getAttribute('id'));
+  });
+
   it('shows a search hit in its folder, selected and scrolled into view, however far down', async () => {
     await page.goto('/search?q=file-07777');
     await item(page, 'file-07777.txt').click({ button: 'right' });

@@ -201,7 +201,7 @@ describe('search', () => {
     ).toBe(0);
   });
 
-  it('keeps the results "Show more" loaded, and where the list was scrolled, after leaving and coming Back', async () => {
+  it('keeps the results "Show more" loaded, and where the list was scrolled, after leaving and coming Back, and after a reload', async () => {
     const client = api(context);
     // More than one page (50) of results; the newest come first, so report-01 is the last.
     for (let i = 1; i <= 60; i += 1) {
@@ -221,6 +221,13 @@ describe('search', () => {
     await page.getByRole('link', { name: 'My files' }).click();
     await page.waitForURL((url) => url.pathname === '/');
     await page.goBack();
+    await page.getByRole('status').getByText('60 results').waitFor();
+    await item(page, 'report-01.txt').waitFor();
+    expect(await more.count()).toBe(0);
+    await expect.poll(scrolledTo).toBe(top);
+
+    // A reload keeps both: as many results, scrolled as far.
+    await page.reload();
     await page.getByRole('status').getByText('60 results').waitFor();
     await item(page, 'report-01.txt').waitFor();
     expect(await more.count()).toBe(0);

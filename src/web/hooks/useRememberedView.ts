@@ -8,8 +8,45 @@ export interface ListView {
 }
 
 // Per history entry (and view of it), the most recent last; a few hundred bytes each.
-const views = new Map<string, ListView>();
 const KEPT_VIEWS = 200;
+// The tab's session storage carries them over a reload (the entries' keys survive it, in the
+// history state): the page comes back where it was, as it does on Back.
+const STORED_VIEWS = 'fileflowViews';
+const views = new Map<string, ListView>(storedViews());
+
+function storedViews(): [string, ListView][] {
+  try {
+    const stored: unknown = JSON.parse(sessionStorage.getItem(STORED_VIEWS) ?? '[]');
+    return Array.isArray(stored) ? stored.filter(isStoredView).slice(-KEPT_VIEWS) : [];
+  } catch {
+    // Storage turned off, or something else under that name: nothing to come back to.
+    return [];
+  }
+}
+
+function isStoredView(entry: unknown): entry is [string, ListView] {
+  if (!Array.isArray(entry) || typeof entry[0] !== 'string') {
+    return false;
+  }
+  const view: unknown = entry[1];
+  return (
+    typeof view === 'object' &&
+    view !== null &&
+    'top' in view &&
+    typeof view.top === 'number' &&
+    'focusId' in view &&
+    (view.focusId === null || typeof view.focusId === 'string')
+  );
+}
+
+// Written once as the page goes (a reload, a closed tab), not on every scroll event.
+window.addEventListener('pagehide', () => {
+  try {
+    sessionStorage.setItem(STORED_VIEWS, JSON.stringify([...views]));
+  } catch {
+    // Storage full or turned off: a reload starts at the top, as before.
+  }
+});
 
 function remember(key: string, view: ListView): void {
   views.delete(key);
@@ -23,7 +60,7 @@ function remember(key: string, view: ListView): void {
 }
 
 /**
- * Back and Forward bring a list back to where it was: its scroll offset and focused item are
+ * Back and Forward (and a reload) bring a list back to where it was: its scroll offset and focused item are
  * remembered for the history entry it is shown in (and `viewKey`, what it lists there), and
  * handed to `restore` once the list is `ready` again. Until then nothing is recorded, so the
  * list's empty first render cannot overwrite what it is about to get back. An entry with nothing
