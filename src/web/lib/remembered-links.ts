@@ -1,3 +1,5 @@
+import { readStoredRecord, writeStoredRecord } from './stored-record';
+
 /**
  * The addresses of share links created in this browser. The server keeps only a hash of a link's
  * token, so it can show an address once, when the link is created; the browser that created it
@@ -6,21 +8,10 @@
 const KEY = 'fileflow.shareLinks';
 
 function read(): Record<string, string> {
-  try {
-    const parsed: unknown = JSON.parse(localStorage.getItem(KEY) ?? '{}');
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
-  } catch {
-    return {};
-  }
+  return Object.fromEntries(Object.entries(readStoredRecord(KEY)).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
-function write(links: Record<string, string>): void {
-  try {
-    localStorage.setItem(KEY, JSON.stringify(links));
-  } catch {
-    // Storage full or refused: the address is simply not remembered.
-  }
-}
+const write = (links: Record<string, string>) => writeStoredRecord(KEY, links);
 
 export function rememberLink(shareId: string, url: string): void {
   write({ ...read(), [shareId]: url });
@@ -37,9 +28,5 @@ export function forgetLink(shareId: string): void {
 }
 
 export function forgetAllLinks(): void {
-  try {
-    localStorage.removeItem(KEY);
-  } catch {
-    // Nothing was stored.
-  }
+  writeStoredRecord(KEY, null);
 }

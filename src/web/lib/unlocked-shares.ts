@@ -1,3 +1,5 @@
+import { readStoredRecord, writeStoredRecord } from './stored-record';
+
 /**
  * The password links this browser unlocked, and until when. The unlock cookie is HttpOnly, so the
  * page cannot see it; without this note it could only learn whether the cookie still opens a link
@@ -11,27 +13,13 @@ const KEY = 'fileflow.unlockedShares';
 const UNLOCK_TTL_MS = 3600_000;
 
 function read(): Record<string, number> {
-  try {
-    const parsed: unknown = JSON.parse(localStorage.getItem(KEY) ?? '{}');
-    if (!parsed || typeof parsed !== 'object') {
-      return {};
-    }
-    // Expired notes go, so the list stays as short as the cookies are alive.
-    return Object.fromEntries(
-      Object.entries(parsed).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] > Date.now()),
-    );
-  } catch {
-    return {};
-  }
+  // Expired notes go, so the list stays as short as the cookies are alive.
+  return Object.fromEntries(
+    Object.entries(readStoredRecord(KEY)).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] > Date.now()),
+  );
 }
 
-function write(unlocked: Record<string, number>): void {
-  try {
-    localStorage.setItem(KEY, JSON.stringify(unlocked));
-  } catch {
-    // Storage full or refused: the password is asked again next time.
-  }
-}
+const write = (unlocked: Record<string, number>) => writeStoredRecord(KEY, unlocked);
 
 /** Notes that this browser has just unlocked the link. */
 export function rememberUnlock(token: string): void {
