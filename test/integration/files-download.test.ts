@@ -145,6 +145,16 @@ describe('ranges', () => {
     expect(stale.rawPayload.equals(CONTENT)).toBe(true);
   });
 
+  it('judges by the etag only: a date in If-Range or If-Modified-Since gets the whole file (docs/DECISIONS.md)', async () => {
+    const lastModified = String((await alice.get(url(file.id))).headers['last-modified']);
+    const byDate = await alice.get(url(file.id), { range: 'bytes=0-1', 'if-range': lastModified });
+    expect(byDate.statusCode).toBe(200);
+    expect(byDate.rawPayload.equals(CONTENT)).toBe(true);
+    const sinceThen = await alice.get(url(file.id), { 'if-modified-since': lastModified });
+    expect(sinceThen.statusCode).toBe(200);
+    expect(sinceThen.rawPayload.equals(CONTENT)).toBe(true);
+  });
+
   it('serves ranges of a large file byte-exact', async () => {
     const big = randomBytes(3 * 1024 * 1024 + 11);
     const node = await alice.upload('big-range.bin', big);
