@@ -93,6 +93,29 @@ describe('PUT /api/files/content (raw body)', () => {
     expect(download.headers['last-modified']).toBe('Mon, 06 May 2019 07:08:09 GMT');
   });
 
+  it('reads a modifiedAt without an offset as UTC, whatever time zone the server runs in', async () => {
+    const alice = await t.newUser();
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const raw = await alice.putFile('no-offset.txt', 'a', { modifiedAt: '2020-01-02T03:04:05' });
+      expect(raw.statusCode).toBe(201);
+      expect(raw.json().modifiedAt).toBe('2020-01-02T03:04:05.000Z');
+      const res = await postMultipart(alice, [
+        { field: 'modifiedAt', value: '2020-07-08T09:10' },
+        { file: 'b', filename: 'no-offset-form.txt' },
+      ]);
+      expect(res.statusCode).toBe(201);
+      expect(res.json().uploaded[0].modifiedAt).toBe('2020-07-08T09:10:00.000Z');
+    } finally {
+      if (zone === undefined) {
+        delete process.env.TZ;
+      } else {
+        process.env.TZ = zone;
+      }
+    }
+  });
+
   it('refuses a malformed modifiedAt with 400', async () => {
     const alice = await t.newUser();
     for (const modifiedAt of ['yesterday', '2020-13-45T00:00:00Z', '2020-02-30', '2021-02-29T10:00:00Z', '2020-04-31', '12abc', '-5']) {

@@ -171,6 +171,19 @@ describe('GET /api/search', () => {
     expect(upTo).toEqual(['100%.txt', 'Report-Final.PDF', 'a_b.txt', 'ab.txt', 'notes.txt', 'report.pdf']);
     const exact = await names(q({ from: pivot.createdAt, to: pivot.createdAt }));
     expect(exact).toEqual(['100%.txt']);
+    // A time without an offset is UTC, whatever the server's time zone.
+    const zone = process.env.TZ;
+    process.env.TZ = 'Asia/Tokyo';
+    try {
+      const withoutOffset = pivot.createdAt.replace(/Z$/, '');
+      expect(await names(q({ from: withoutOffset, to: withoutOffset }))).toEqual(['100%.txt']);
+    } finally {
+      if (zone === undefined) {
+        delete process.env.TZ;
+      } else {
+        process.env.TZ = zone;
+      }
+    }
   });
 
   it('lists newest first and pages with limit/offset and a stable total', async () => {

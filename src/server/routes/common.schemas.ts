@@ -13,6 +13,16 @@ export const errorSchema = z
  */
 export const isoTimestamp = () => z.string().meta({ format: 'date-time' });
 
+/**
+ * An ISO 8601 time as the Date it names, read as UTC when it gives no offset: the contract's times
+ * are UTC, and JavaScript would otherwise read "2020-01-02T03:04:05" in the server's own time zone.
+ * Whether the text is a valid time is for the caller to check (an invalid Date).
+ */
+export function dateFromIso(raw: string): Date {
+  const withoutOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(raw);
+  return new Date(withoutOffset ? `${raw}Z` : raw);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids are opaque to clients; one that cannot exist is simply not found (never a 400 or 500). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { invalidRequest } from '../errors.js';
 import type { OperationDocs } from '../plugins/openapi.js';
+import { dateFromIso } from './common.schemas.js';
 import { nodeSchema } from './nodes.schemas.js';
 
 export const conflictSchema = z.enum(['fail', 'rename', 'replace']);
@@ -11,7 +12,7 @@ export function parseModifiedAt(raw: string | undefined, field = 'modifiedAt'): 
     return undefined;
   }
   const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(raw);
-  const date = /^\d{1,15}$/.test(raw) ? new Date(Number(raw)) : day ? new Date(raw) : new Date(NaN);
+  const date = /^\d{1,15}$/.test(raw) ? new Date(Number(raw)) : day ? dateFromIso(raw) : new Date(NaN);
   // Date() rolls an impossible day over ("2020-02-30" becomes March 1st): refuse it instead.
   const realDay = !day || new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))).getUTCDate() === Number(day[3]);
   if (!realDay || Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1970 || date.getUTCFullYear() > 9999) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoTimestamp } from './common.schemas.js';
+import { dateFromIso, isoTimestamp } from './common.schemas.js';
 import type { SearchProfileRow } from '../db/schema/index.js';
 import { invalidRequest } from '../errors.js';
 import { nodeSchema } from './nodes.schemas.js';
@@ -10,7 +10,7 @@ export function parseDateBound(raw: string | undefined | null, field: string, en
     return undefined;
   }
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(raw);
-  const date = new Date(dateOnly && end ? `${raw}T23:59:59.999Z` : raw);
+  const date = dateFromIso(dateOnly && end ? `${raw}T23:59:59.999Z` : raw);
   // JavaScript rolls a day that does not exist over ("2024-02-30" would be 1 March): refuse it.
   const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(raw);
   const calendar = day ? new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))) : undefined;
