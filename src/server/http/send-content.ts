@@ -28,23 +28,33 @@ function etagOf(content: Content): string {
 /**
  * The one byte range a Range header asks for (RFC 9110 §14.1.2), clamped to the content:
  * 'unsatisfiable' when it starts at or beyond the end (416; so does any first-last range of empty
- * content), or undefined when the header is to be ignored and the whole content sent (another
- * unit, malformed, or several ranges).
+ * content, and a set of several ranges none of which is satisfiable), or undefined when the header
+ * is to be ignored and the whole content sent (another unit, malformed, or several ranges).
  */
 export function parseByteRange(header: string, size: number): ByteRange | 'unsatisfiable' | undefined {
   const match = /^bytes=(.+)$/i.exec(header.trim());
   if (!match?.[1]) {
     return undefined;
   }
-  // first-last, first- (to the end) or -suffix (the last bytes).
-  const specs = match[1].split(',').map((spec) => /^\s*(?:(\d+)-(\d*)|-(\d+))\s*$/.exec(spec));
-  const invalid = specs.some((spec) => !spec || (spec[1] !== undefined && spec[2] && Number(spec[2]) < Number(spec[1])));
-  const spec = specs[0];
-  if (invalid || specs.length !== 1 || !spec) {
+  const ranges = match[1].split(',').map((spec) => rangeOf(spec, size));
+  if (ranges.includes('invalid')) {
     return undefined;
   }
-  if (spec[3] !== undefined) {
-    const suffix = Number(spec[3]);
+  if (ranges.length === 1) {
+    return ranges[0] as ByteRange | 'unsatisfiable' | undefined;
+  }
+  // Several ranges are answered with the whole content, unless none of them is satisfiable.
+  return ranges.every((range) => range === 'unsatisfiable') ? 'unsatisfiable' : undefined;
+}
+
+/** One range-spec: first-last, first- (to the end) or -suffix (the last bytes); undefined means the whole content. */
+function rangeOf(spec: string, size: number): ByteRange | 'unsatisfiable' | 'invalid' | undefined {
+  const parts = /^\s*(?:(\d+)-(\d*)|-(\d+))\s*$/.exec(spec);
+  if (!parts || (parts[1] !== undefined && parts[2] && Number(parts[2]) < Number(parts[1]))) {
+    return 'invalid';
+  }
+  if (parts[3] !== undefined) {
+    const suffix = Number(parts[3]);
     // A suffix longer than the content selects all of it (of empty content: the empty whole, a
     // 200, as no 206 can say "no bytes"); a zero-length suffix selects nothing.
     if (suffix === 0) {
@@ -52,11 +62,11 @@ export function parseByteRange(header: string, size: number): ByteRange | 'unsat
     }
     return size === 0 ? undefined : { start: Math.max(0, size - suffix), end: size - 1 };
   }
-  const start = Number(spec[1]);
+  const start = Number(parts[1]);
   if (start >= size) {
     return 'unsatisfiable';
   }
-  return { start, end: spec[2] ? Math.min(Number(spec[2]), size - 1) : size - 1 };
+  return { start, end: parts[2] ? Math.min(Number(parts[2]), size - 1) : size - 1 };
 }
 
 /** True when If-None-Match names this etag (weak or strong) or is "*". */
