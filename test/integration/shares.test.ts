@@ -314,6 +314,27 @@ describe('public metadata and tokens', () => {
     expect(folderMeta.json()).toMatchObject({ name: 'Trip', type: 'folder', size: 0, requiresPassword: false });
   });
 
+  it('previews with ?inline=1 or true, as the owner’s downloads do, and refuses other values with 400', async () => {
+    const alice = await t.newUser();
+    const folder = await alice.mkdir('Pictures');
+    const file = await alice.upload('pic.png', 'png', folder.id);
+    const fileShare = await share(alice, { nodeId: file.id });
+    const folderShare = await share(alice, { nodeId: folder.id });
+    for (const path of [`${fileShare.token}/content`, `${folderShare.token}/files/${file.id}/content`]) {
+      for (const inline of ['1', 'true']) {
+        const res = await t.anonymous.get(`/api/public/shares/${path}?inline=${inline}`);
+        expect(res.statusCode, `${path} ${inline}`).toBe(200);
+        expect(String(res.headers['content-disposition'])).toMatch(/^inline;/);
+      }
+      for (const inline of ['0', 'false']) {
+        expect(String((await t.anonymous.get(`/api/public/shares/${path}?inline=${inline}`)).headers['content-disposition'])).toMatch(/^attachment;/);
+      }
+      const bad = await t.anonymous.get(`/api/public/shares/${path}?inline=yes`);
+      expectError(bad, 400, 'invalid_request');
+      expect(bad.json().error.message).toContain('inline');
+    }
+  });
+
   it('answers 404, never 500, for unknown tokens of every length and shape', async () => {
     const alice = await t.newUser();
     const file = await alice.upload('f.txt', 'f');

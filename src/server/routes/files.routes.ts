@@ -17,6 +17,7 @@ import {
   putContentQuery,
   rawUploadDocs,
   uploadResultSchema,
+  wantsInline,
 } from './files.schemas.js';
 import { nodeSchema, toNodeDto } from './nodes.schemas.js';
 
@@ -209,7 +210,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
     handler: async (request, reply) => {
       const node = await files.getFile(requireUser(request).userId, parseId(request.params.id, 'That file'), treeVersionReadWithCredential(request));
-      const inline = request.query.inline === '1' || request.query.inline === 'true';
+      const inline = wantsInline(request.query);
       return sendContent(
         request,
         reply,

@@ -8,6 +8,7 @@ import type { ResolvedShare } from '../services/shares.service.js';
 import { UNLOCK_TTL_MS } from '../services/shares.service.js';
 import { notFound } from '../errors.js';
 import { binaryResponse, contentResponses, errors, parseId } from './common.schemas.js';
+import { contentQuery, wantsInline } from './files.schemas.js';
 import { listingSchema, listQuery, toListingDto } from './nodes.schemas.js';
 import {
   publicShareSchema,
@@ -188,7 +189,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
       tags: ['public'],
       summary: 'Download the shared file (counts once per completed download; Range supported: a range answer counts as its share of the file, so ranges that make up the file count once)',
       params: tokenParams,
-      querystring: z.object({ inline: z.string().max(5).optional() }),
+      querystring: contentQuery,
       openapi: sharedContentDocs,
       response: { ...contentResponses, ...errors(400, 401, 404, 410, 416, 429) },
     },
@@ -197,7 +198,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
       if (resolved.node.type !== 'file') {
         throw notFound('That file');
       }
-      return sendShared(request, reply, resolved, resolved.node, request.query.inline === '1');
+      return sendShared(request, reply, resolved, resolved.node, wantsInline(request.query));
     },
   });
 
@@ -227,14 +228,14 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
       tags: ['public'],
       summary: 'Download a file inside a shared folder',
       params: tokenFileParams,
-      querystring: z.object({ inline: z.string().max(5).optional() }),
+      querystring: contentQuery,
       openapi: sharedContentDocs,
       response: { ...contentResponses, ...errors(400, 401, 404, 410, 416, 429) },
     },
     handler: async (request, reply) => {
       const resolved = await authorized(request, request.params.token);
       const file = await shares.fileInShare(resolved, parseId(request.params.id, 'That file'));
-      return sendShared(request, reply, resolved, file, request.query.inline === '1');
+      return sendShared(request, reply, resolved, file, wantsInline(request.query));
     },
   });
 
