@@ -21,7 +21,7 @@ import { trashRoutes } from './routes/trash.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
 import { treeRoutes } from './routes/tree.routes.js';
 import { acceptEmptyJsonBodies } from './http/json-body.js';
-import { parseQueryString } from './http/query-string.js';
+import { parseQueryString, refuseUndecodableQueries } from './http/query-string.js';
 import { TreeAnswerCache } from './http/tree-answers.js';
 import { createServices, type Services } from './services/index.js';
 import { VERSION } from './version.js';
@@ -57,6 +57,7 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   acceptEmptyJsonBodies(app);
+  refuseUndecodableQueries(app);
 
   const services = createServices(config, db, blobs, app.log);
   await services.treeVersions.start();

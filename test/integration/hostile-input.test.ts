@@ -63,6 +63,23 @@ describe('hostile names', () => {
     expectContractError(await alice.patch(`/api/nodes/${folder.id}`, { name }), 400);
   });
 
+  it('refuses names that no UTF-8 can hold instead of storing U+FFFD in their place', async () => {
+    for (const name of ['half\ud800', '\udc00tail']) {
+      expectContractError(await alice.post('/api/folders', { name }), 400);
+      const folder = await alice.mkdir(`ok-${Math.random()}`);
+      expectContractError(await alice.patch(`/api/nodes/${folder.id}`, { name }), 400);
+    }
+    for (const encoded of ['%ff.txt', 'caf%e9.txt', '%c3%28']) {
+      const res = await alice.put(`/api/files/content?name=${encoded}`, Buffer.from('x'));
+      expectContractError(res, 400);
+      expect(res.json().error.message).toContain('UTF-8');
+    }
+    // U+FFFD itself is a character like any other, and a stray "%" is taken literally.
+    expect((await alice.put('/api/files/content?name=%EF%BF%BD.txt', Buffer.from('x'))).json().name).toBe('\ufffd.txt');
+    expect((await alice.put('/api/files/content?name=100%.txt', Buffer.from('x'))).json().name).toBe('100%.txt');
+    await expectHealthy();
+  });
+
   it('accepts the edge that is legal: 255 bytes, unicode, spaces trimmed', async () => {
     expect((await alice.post('/api/folders', { name: 'z'.repeat(255) })).statusCode).toBe(201);
     expect((await alice.post('/api/folders', { name: '日'.repeat(85) })).statusCode).toBe(201);

@@ -3,6 +3,9 @@ import { invalidRequest } from '../errors.js';
 const MAX_NAME_BYTES = 255;
 // C0 and C1 controls, DEL, and the bidirectional overrides/isolates used to disguise extensions.
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+// Half of a UTF-16 surrogate pair on its own ("\ud800" in JSON): no UTF-8 can hold it, and the
+// database driver would store U+FFFD instead, a name the client never sent.
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Validates and normalises a file or folder name: NFC, trimmed, 1 to 255 bytes of UTF-8, no `/`, no
@@ -14,6 +17,9 @@ export function validateName(raw: string, field = 'name'): string {
   // contract refuses like any other control character (only spaces are trimmed).
   if (FORBIDDEN.test(normalized)) {
     throw invalidRequest(`${field}: must not contain control or direction-override characters`);
+  }
+  if (LONE_SURROGATE.test(normalized)) {
+    throw invalidRequest(`${field}: must be valid Unicode (it holds half of a surrogate pair)`);
   }
   const name = normalized.trim();
   if (name.length === 0) {
