@@ -81,6 +81,9 @@ describe('loadConfig', () => {
     ['FILEFLOW_LOGIN_LIMIT_ACCOUNT', '0'],
     ['FILEFLOW_ANSWER_CACHE', '-1'],
     ['FILEFLOW_ANSWER_CACHE', 'plenty'],
+    ['FILEFLOW_PUBLIC_URL', 'javascript:alert(1)'],
+    ['FILEFLOW_PUBLIC_URL', 'ftp://example.com'],
+    ['FILEFLOW_PUBLIC_URL', 'files.example.com'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     const error = configError({ [name]: value });
     expect(error.message).toContain(name);
@@ -93,6 +96,11 @@ describe('loadConfig', () => {
     expect(lines).toHaveLength(2);
     expect(lines.some((line) => line.startsWith('PORT'))).toBe(true);
     expect(lines.some((line) => line.startsWith('FILEFLOW_TRASH_RETENTION'))).toBe(true);
+  });
+
+  it('takes an http(s) FILEFLOW_PUBLIC_URL, without its trailing slash', () => {
+    expect(loadConfig({ FILEFLOW_PUBLIC_URL: 'https://files.example.com/' }).publicUrl).toBe('https://files.example.com');
+    expect(loadConfig({ FILEFLOW_PUBLIC_URL: 'http://10.0.0.5:3000' }).publicUrl).toBe('http://10.0.0.5:3000');
   });
 
   it('needs a bucket for S3 and a PostgreSQL server for several workers', () => {

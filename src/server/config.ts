@@ -100,7 +100,7 @@ const envSchema = z.object({
   AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
   AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** Base of share URLs, e.g. https://files.example.com; defaults to the request's own origin. */
-  FILEFLOW_PUBLIC_URL: z.url({ message: 'expected an absolute http(s) URL' }).optional(),
+  FILEFLOW_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL such as https://files.example.com' }).optional(),
   /** Storage quota of a new account. */
   FILEFLOW_DEFAULT_QUOTA: byteSize.default(10 * 1024 ** 3),
   /** Trashed items older than this are deleted for good. */

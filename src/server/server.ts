@@ -9,6 +9,31 @@ const STALE_STAGING_MS = 24 * 3600_000;
 const SHUTDOWN_GRACE_MS = 30_000;
 
 /**
+ * Why listening on HOST:PORT failed, in one line naming the variable to change: Node's own
+ * message (`getaddrinfo ENOTFOUND no such host`) names neither.
+ */
+function listenFailure(error: unknown, host: string, port: number): Error {
+  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
+  const detail = error instanceof Error ? error.message : String(error);
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+    case 'EAI_NONAME':
+      return new Error(`HOST: cannot listen on "${host}": not a known host name or address (${detail})`);
+    case 'EADDRNOTAVAIL':
+      return new Error(`HOST: cannot listen on ${host}: not an address of this machine (${detail})`);
+    case 'EADDRINUSE':
+      return new Error(`PORT: cannot listen on port ${port} of ${host}: already in use (${detail})`);
+    case 'EACCES':
+    case 'EPERM':
+      return new Error(`PORT: cannot listen on port ${port} of ${host}: permission denied; ports below 1024 need privileges (${detail})`);
+    default:
+      return new Error(`HOST/PORT: cannot listen on ${host} port ${port}: ${detail}`);
+  }
+}
+
+/**
  * Runs one server process: database and migrations, blob store, HTTP server and the job
  * scheduler; on SIGTERM/SIGINT it stops accepting, finishes requests in flight, then closes.
  */
@@ -43,7 +68,14 @@ export async function runServer(config: Config): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    blobs.close?.();
+    await database.close();
+    throw listenFailure(error, config.host, config.port);
+  }
   scheduler.start();
   app.log.info(`FileFlow (${database.kind}, ${config.storage.kind} storage) serving on http://${config.host}:${config.port}`);
 }

@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, runServerUntilExit } from '../helpers/server-process.js';
+
+/**
+ * A bad setting stops the real server with one line naming the variable (API.md, "Operations"),
+ * whether the config refuses it or listening on it fails.
+ */
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'fileflow-start-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Starts the server with `env` on the embedded database; returns its exit code and its one line of output. */
+async function refusedStart(env: Record<string, string>): Promise<{ code: number | null; lines: string[] }> {
+  const { code, output } = await runServerUntilExit({ FILEFLOW_DATA_DIR: dataDir, DATABASE_URL: '', ...env });
+  return { code, lines: output.trim().split('\n') };
+}
+
+describe('start-up refuses a bad setting in one line naming it', () => {
+  it.each([
+    ['FILEFLOW_PUBLIC_URL', 'javascript:alert(1)'],
+    ['FILEFLOW_PUBLIC_URL', 'ftp://example.com'],
+  ])('%s=%s', async (name, value) => {
+    const { code, lines } = await refusedStart({ [name]: value });
+    expect(code).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^FileFlow cannot start: ${name}: expected `));
+  });
+
+  it('names HOST when the host name does not resolve', async () => {
+    const { code, lines } = await refusedStart({ HOST: 'no such host' });
+    expect(code).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^FileFlow cannot start: HOST: cannot listen on "no such host": not a known host name or address \(.*ENOTFOUND/);
+  });
+
+  describe('with the port taken', () => {
+    let blocker: Server;
+    let port: number;
+    beforeAll(async () => {
+      port = await freePort();
+      blocker = createServer();
+      await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => blocker.close(resolve));
+    });
+
+    it('names PORT and says it is in use', async () => {
+      const { code, lines } = await refusedStart({ PORT: String(port) });
+      expect(code).toBe(1);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^FileFlow cannot start: PORT: cannot listen on port ${port} of 127\\.0\\.0\\.1: already in use \\(.*EADDRINUSE`));
+    });
+  });
+});
