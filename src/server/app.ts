@@ -35,11 +35,24 @@ export interface AppDependencies {
 
 export type App = FastifyInstance & { services: Services };
 
+/**
+ * Fastify's trustProxy for the configured trust. A hop count becomes a function trusting the
+ * nearest `hops` addresses (the socket's, then X-Forwarded-For from the right): Fastify's own
+ * numeric option now trusts nobody, and its `true` trusts every entry, so the client would pick
+ * its address by writing the left-most one itself.
+ */
+function fastifyTrustProxy(trust: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (typeof trust === 'number') {
+    return (_address: string, hop: number) => hop < trust;
+  }
+  return trust;
+}
+
 /** Builds the HTTP application from the config and the adapters; listening is the caller's job. */
 export async function createApp({ config, db, blobs, logger }: AppDependencies): Promise<App> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // Uploads stream; JSON bodies are small.
     bodyLimit: 1024 * 1024,
     // No limit on a whole request (large uploads take long), but a socket idle for two minutes is

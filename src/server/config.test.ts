@@ -81,6 +81,13 @@ describe('loadConfig', () => {
     ['FILEFLOW_LOGIN_LIMIT_ACCOUNT', '0'],
     ['FILEFLOW_ANSWER_CACHE', '-1'],
     ['FILEFLOW_ANSWER_CACHE', 'plenty'],
+    ['FILEFLOW_TRUST_PROXY', 'maybe'],
+    ['FILEFLOW_TRUST_PROXY', '10.0.0.1, proxy.internal'],
+    ['FILEFLOW_TRUST_PROXY', '10.0.0.0/33'],
+    ['FILEFLOW_TRUST_PROXY', '10.0.0.0/'],
+    ['FILEFLOW_TRUST_PROXY', '::1/129'],
+    ['FILEFLOW_TRUST_PROXY', '-1'],
+    ['FILEFLOW_TRUST_PROXY', ','],
     ['FILEFLOW_PUBLIC_URL', 'javascript:alert(1)'],
     ['FILEFLOW_PUBLIC_URL', 'ftp://example.com'],
     ['FILEFLOW_PUBLIC_URL', 'files.example.com'],
@@ -96,6 +103,22 @@ describe('loadConfig', () => {
     expect(lines).toHaveLength(2);
     expect(lines.some((line) => line.startsWith('PORT'))).toBe(true);
     expect(lines.some((line) => line.startsWith('FILEFLOW_TRASH_RETENTION'))).toBe(true);
+  });
+
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['no', false],
+    ['true', 1],
+    ['TRUE', 1],
+    ['yes', 1],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.1', ['10.0.0.1']],
+    ['10.0.0.0/8, 192.168.1.0/24 ,::1, fd00::/8', ['10.0.0.0/8', '192.168.1.0/24', '::1', 'fd00::/8']],
+    ['loopback, uniquelocal', ['loopback', 'uniquelocal']],
+  ])('reads FILEFLOW_TRUST_PROXY=%s: true is one hop, a number is hops, else proxy addresses', (value, expected) => {
+    expect(loadConfig({ FILEFLOW_TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it('takes an http(s) FILEFLOW_PUBLIC_URL, without its trailing slash', () => {

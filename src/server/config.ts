@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -65,6 +66,59 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** The names proxy-addr (Fastify's trustProxy) expands into ranges. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IP address, an address/prefix-length range (CIDR), or one of the named ranges. */
+function isProxyAddress(entry: string): boolean {
+  if (NAMED_RANGES.has(entry)) {
+    return true;
+  }
+  const slash = entry.lastIndexOf('/');
+  const address = slash === -1 ? entry : entry.slice(0, slash);
+  const kind = isIP(address);
+  if (kind === 0) {
+    return false;
+  }
+  if (slash === -1) {
+    return true;
+  }
+  const prefix = entry.slice(slash + 1);
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (kind === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies' X-Forwarded-For to believe: false (none), a number of hops (true is 1: the one
+ * proxy in front of us, so the client address is the right-most entry, the one that proxy wrote),
+ * or the proxies' addresses and CIDR ranges.
+ */
+const trustProxy = z.string().transform((value, ctx): false | number | string[] => {
+  const trimmed = value.trim().toLowerCase();
+  if (trimmed === 'false' || trimmed === 'no') {
+    return false;
+  }
+  if (trimmed === 'true' || trimmed === 'yes') {
+    return 1;
+  }
+  if (/^\d+$/.test(trimmed)) {
+    const hops = Number(trimmed);
+    return hops === 0 ? false : hops;
+  }
+  const entries = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const bad = entries.filter((entry) => !isProxyAddress(entry));
+  if (entries.length === 0 || bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected true, false, a number of proxy hops, or a comma-separated list of proxy addresses or CIDR ranges (such as 10.0.0.0/8), got "${bad[0] ?? value}"`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
+
 const positiveInt = (what: string) =>
   z
     .string()
@@ -111,8 +165,8 @@ const envSchema = z.object({
   FILEFLOW_MAX_UPLOAD: byteSize.optional(),
   /** Memory per process for folder pages and breadcrumbs kept while the tree is unchanged; 0 turns it off. */
   FILEFLOW_ANSWER_CACHE: byteSizeOrZero.default(32 * 1024 ** 2),
-  /** Trust X-Forwarded-For from a reverse proxy: true, or a comma-separated list of proxy addresses/CIDRs. */
-  FILEFLOW_TRUST_PROXY: z.string().optional(),
+  /** Trust X-Forwarded-For from a reverse proxy: true (one proxy), a hop count, or a comma-separated list of proxy addresses/CIDRs. */
+  FILEFLOW_TRUST_PROXY: trustProxy.default(false),
   /** Server processes to run (several need DATABASE_URL). */
   FILEFLOW_WORKERS: positiveInt('a whole number of workers, 1 or more').default(1),
   /** A connection idle this long (no bytes either way) is closed: slow-loris uploads get nowhere. */
@@ -149,7 +203,11 @@ export interface Config {
   jobIntervalMs: number;
   maxUpload: number | undefined;
   answerCacheBytes: number;
-  trustProxy: boolean | string[];
+  /**
+   * Whose X-Forwarded-For to believe: nobody (false), the nearest `n` proxies whatever their
+   * address, or proxies at these addresses / CIDR ranges.
+   */
+  trustProxy: false | number | string[];
   workers: number;
   idleTimeoutMs: number;
   logLevel: string;
@@ -157,16 +215,6 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
-
-function parseTrustProxy(value: string | undefined): boolean | string[] {
-  if (value === undefined || value === '' || value === 'false' || value === '0') {
-    return false;
-  }
-  if (value === 'true' || value === '1') {
-    return true;
-  }
-  return value.split(',').map((part) => part.trim()).filter(Boolean);
-}
 
 /**
  * Validates the environment once; throws a ConfigError whose message is one line per bad variable,
@@ -211,7 +259,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobIntervalMs: e.FILEFLOW_JOB_INTERVAL,
     maxUpload: e.FILEFLOW_MAX_UPLOAD,
     answerCacheBytes: e.FILEFLOW_ANSWER_CACHE,
-    trustProxy: parseTrustProxy(e.FILEFLOW_TRUST_PROXY),
+    trustProxy: e.FILEFLOW_TRUST_PROXY,
     workers: e.FILEFLOW_WORKERS,
     idleTimeoutMs: e.FILEFLOW_IDLE_TIMEOUT,
     logLevel: e.LOG_LEVEL,

@@ -25,6 +25,9 @@ async function refusedStart(env: Record<string, string>): Promise<{ code: number
 
 describe('start-up refuses a bad setting in one line naming it', () => {
   it.each([
+    ['FILEFLOW_TRUST_PROXY', 'maybe'],
+    ['FILEFLOW_TRUST_PROXY', '10.0.0.1, 10.0.0.300'],
+    ['FILEFLOW_TRUST_PROXY', '10.0.0.0/33'],
     ['FILEFLOW_PUBLIC_URL', 'javascript:alert(1)'],
     ['FILEFLOW_PUBLIC_URL', 'ftp://example.com'],
   ])('%s=%s', async (name, value) => {
