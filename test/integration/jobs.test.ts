@@ -242,6 +242,20 @@ describe('job leases', () => {
     expect(await leases.claim('lapsing-job', 1, 50)).toBe(true);
   });
 
+  it('brings a stored next run forward to the interval it is claimed with, never back', async () => {
+    const leases = t.app.services.jobLeases;
+    expect(await leases.claim('shrinking-job', 3600_000, 60_000)).toBe(true);
+    await leases.finish('shrinking-job', 'done');
+    expect(await leases.claim('shrinking-job', 3600_000, 60_000)).toBe(false);
+    // A process with a 50 ms interval: due 50 ms after the last start, not an hour after it.
+    await sleep(120);
+    expect(await leases.claim('shrinking-job', 50, 60_000)).toBe(true);
+    await leases.finish('shrinking-job', 'done');
+    // A longer interval does not push the stored time back.
+    await sleep(120);
+    expect(await leases.claim('shrinking-job', 3600_000, 60_000)).toBe(true);
+  });
+
   it('runs each job once per period across two schedulers', async () => {
     const runs: string[] = [];
     const jobs: Job[] = [

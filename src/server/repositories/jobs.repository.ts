@@ -10,9 +10,7 @@ export class JobsRepository {
    * several processes exactly one wins. The lease expires on its own if the winner dies.
    */
   async claim(name: string, intervalMs: number, leaseMs: number): Promise<boolean> {
-    await this.db.execute(sql`
-      insert into job_runs (name, next_run_at, locked_until) values (${name}, now(), now())
-      on conflict (name) do nothing`);
+    await this.bringForward(name, intervalMs);
     const rows = await queryRows<{ name: string }>(
       this.db,
       sql`
@@ -24,6 +22,24 @@ export class JobsRepository {
       returning name`,
     );
     return rows.length === 1;
+  }
+
+  /**
+   * Makes sure the job has a row, and that its next run is no later than one interval (the
+   * current one) after its last start, or from now: the stored time was set with the interval of
+   * whichever process ran the job last, and a server restarted with a shorter
+   * FILEFLOW_JOB_INTERVAL would otherwise wait out the old, longer one first.
+   */
+  private async bringForward(name: string, intervalMs: number): Promise<void> {
+    await this.db.execute(sql`
+      insert into job_runs (name, next_run_at, locked_until) values (${name}, now(), now())
+      on conflict (name) do update
+      set next_run_at = least(
+        coalesce(job_runs.last_started_at, now()) + ${intervalMs} * interval '1 millisecond',
+        now() + ${intervalMs} * interval '1 millisecond')
+      where job_runs.next_run_at > least(
+        coalesce(job_runs.last_started_at, now()) + ${intervalMs} * interval '1 millisecond',
+        now() + ${intervalMs} * interval '1 millisecond')`);
   }
 
   async finish(name: string, result: string): Promise<void> {
