@@ -12,8 +12,18 @@ import { startS3, type TestS3 } from './s3.js';
 /** Set TEST_STORAGE=s3 to run the same suites against the S3 blob store (an s3rver per app). */
 const TEST_STORAGE = process.env.TEST_STORAGE === 's3' ? 's3' : 'local';
 
+/** One line the app logged (pino's JSON), when created with `captureLogs`. */
+export interface LogRecord {
+  level: number;
+  msg: string;
+  reqId?: string;
+  [field: string]: unknown;
+}
+
 export interface TestApp {
   app: App;
+  /** What the app logged at info level and above, oldest first (only with `captureLogs`). */
+  logs: LogRecord[];
   config: Config;
   database: TestDatabase;
   blobs: BlobStore;
@@ -40,7 +50,7 @@ let userCounter = 0;
  * Pass `dataDir` / `databaseUrl` from an earlier app to simulate a restart.
  */
 export async function createTestApp(
-  options: { env?: Record<string, string>; dataDir?: string; databaseUrl?: string; persistent?: boolean; s3?: TestS3 } = {},
+  options: { env?: Record<string, string>; dataDir?: string; databaseUrl?: string; persistent?: boolean; s3?: TestS3; captureLogs?: boolean } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'fileflow-test-')));
   const s3: TestS3 | undefined = TEST_STORAGE === 's3' ? (options.s3 ?? (await startS3())) : undefined;
@@ -50,7 +60,13 @@ export async function createTestApp(
     dataDir: options.persistent || options.dataDir ? dataDir : undefined,
   });
   const blobs = await createBlobStore(config);
-  const app = await createApp({ config, db: database.db, blobs, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false });
+  const logs: LogRecord[] = [];
+  const logger = options.captureLogs
+    ? { level: 'info', stream: { write: (line: string) => void logs.push(JSON.parse(line) as LogRecord) } }
+    : process.env.TEST_LOG
+      ? { level: process.env.TEST_LOG }
+      : false;
+  const app = await createApp({ config, db: database.db, blobs, logger });
   await app.ready();
   let stopped = false;
   const stop = async () => {
@@ -64,6 +80,7 @@ export async function createTestApp(
   };
   const testApp: TestApp = {
     app,
+    logs,
     config,
     database,
     blobs,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { ApiClient } from '../helpers/client.js';
 import { blobFiles, children, eventually, stagingEntries, storageOf, watchStaging } from '../helpers/files.js';
@@ -9,7 +9,7 @@ import { blobFiles, children, eventually, stagingEntries, storageOf, watchStagin
 let t: TestApp;
 let port: number;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ captureLogs: true });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   port = (t.app.server.address() as AddressInfo).port;
 });
@@ -30,7 +30,7 @@ async function abortMidUpload(
     const request = http.request({
       host: '127.0.0.1',
       port,
-      method: options.path === '/api/files' ? 'POST' : 'PUT',
+      method: options.path.startsWith('/api/files/content') ? 'PUT' : 'POST',
       path: options.path,
       headers: { cookie: client.cookie!, 'content-length': String(options.declared), ...options.headers },
     });
@@ -67,6 +67,25 @@ async function abortMidUpload(
   }
 }
 
+/**
+ * The request to `url` is logged as a client that went away, at info level with its request id,
+ * and nothing about it at error level: a client leaving is not a failure of ours.
+ */
+async function expectLoggedAsClientGone(url: string): Promise<void> {
+  const incoming = t.logs.filter((record) => record.msg === 'incoming request' && (record.req as { url?: string } | undefined)?.url === url);
+  expect(incoming).toHaveLength(1);
+  const reqId = incoming[0]!.reqId;
+  expect(reqId).toBeDefined();
+  const records = await eventually(
+    async () => t.logs.filter((record) => record.reqId === reqId),
+    (found) => found.some((record) => record.msg !== 'incoming request'),
+  );
+  expect(records.filter((record) => record.level >= 40)).toEqual([]);
+  expect(records.filter((record) => record.msg === 'client went away before the request finished')).toEqual([
+    expect.objectContaining({ level: 30, reqId }),
+  ]);
+}
+
 async function expectCleanAfterAbort(client: ApiClient, blobsBefore: number): Promise<void> {
   expect(await eventually(() => stagingEntries(t), (files) => files.length === 0)).toEqual([]);
   expect(await children(client)).toEqual([]);
@@ -90,6 +109,7 @@ describe('a client that goes away mid-upload', () => {
       declared: 50 * 1024 * 1024,
     });
     await expectCleanAfterAbort(alice, blobsBefore);
+    await expectLoggedAsClientGone('/api/files/content?name=aborted.bin');
   });
 
   it('leaves nothing behind from an aborted multipart upload', async () => {
@@ -100,13 +120,14 @@ describe('a client that goes away mid-upload', () => {
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="aborted.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
     );
     await abortMidUpload(alice, {
-      path: '/api/files',
+      path: '/api/files?aborted=multipart',
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
       head,
       sent: 1024 * 1024,
       declared: 50 * 1024 * 1024,
     });
     await expectCleanAfterAbort(alice, blobsBefore);
+    await expectLoggedAsClientGone('/api/files?aborted=multipart');
   });
 
   it('keeps the files a multipart request finished before the client went away', async () => {
@@ -155,5 +176,22 @@ describe('a client that goes away mid-upload', () => {
     expect(status).toBe(201);
     const [node] = await children(alice);
     expect((await alice.get(`/api/files/${node!.id}/content`)).rawPayload.equals(content)).toBe(true);
+  });
+
+  it('still logs a failure of ours as an error, even one that looks like a closed connection', async () => {
+    const alice = await t.newUser();
+    // The store's own connection (S3, say) reset while the client is still there and waiting.
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    const stage = vi.spyOn(t.blobs, 'stage').mockRejectedValueOnce(reset);
+    try {
+      const res = await alice.putFile('store-failed.txt', 'content');
+      expect(res.statusCode).toBe(500);
+      expect(res.json().error.code).toBe('internal_error');
+    } finally {
+      stage.mockRestore();
+    }
+    const failure = t.logs.filter((record) => (record.err as { message?: string } | undefined)?.message === 'read ECONNRESET');
+    expect(failure).toEqual([expect.objectContaining({ level: 50, msg: 'unhandled error', reqId: expect.any(String) })]);
+    expect((failure[0]!.err as { code?: string }).code).toBe('ECONNRESET');
   });
 });

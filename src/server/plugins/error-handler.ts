@@ -29,6 +29,34 @@ function send(reply: FastifyReply, status: number, code: string, message: string
   return reply.status(status).type('application/json; charset=utf-8').send({ error: { code, message } });
 }
 
+/** Error codes of a connection the other side closed. */
+const CONNECTION_CLOSED_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/** Whether `error`, or an error it wraps, is a closed connection ("aborted", ECONNRESET ...). */
+function isConnectionClosed(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 5) {
+    return false;
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if ((code !== undefined && CONNECTION_CLOSED_CODES.has(code)) || error.message === 'aborted' || error.name === 'AbortError') {
+    return true;
+  }
+  return isConnectionClosed(error.cause, depth + 1);
+}
+
+/**
+ * Whether the request failed because the client went away before sending all of it (a cancelled
+ * or dropped upload): its body stream was closed unfinished, and the error is that closing, or a
+ * client error it caused (a multipart body cut short reads as malformed). A closed connection to
+ * the database or the blob store, with the client still there, is not this.
+ */
+function clientWentAway(request: FastifyRequest, error: unknown, status: number): boolean {
+  const raw = request.raw;
+  // Node's typings say the socket is always there; it is null once detached from the request.
+  const closedUnfinished = !raw.complete && (raw.destroyed || raw.socket?.destroyed === true);
+  return closedUnfinished && (status < 500 || isConnectionClosed(error));
+}
+
 /** A field path such as "body.name" from a schema issue. */
 function describeIssues(error: FastifyError): string {
   if (!hasZodFastifySchemaValidationErrors(error)) {
@@ -81,6 +109,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
   });
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const status = error instanceof AppError ? error.status : typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (clientWentAway(request, error, status)) {
+      // Routine (a cancelled upload, a dropped network), not a failure of ours; nobody reads the answer.
+      request.log.info({ cause: `${error.code ?? error.name}: ${error.message}` }, 'client went away before the request finished');
+      return send(reply, 400, 'invalid_request', 'The request was cut short.');
+    }
     if (error instanceof AppError) {
       const retryAfter = (error as AppError & { retryAfterSeconds?: number }).retryAfterSeconds;
       if (retryAfter !== undefined) {
@@ -95,7 +129,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
       request.log.error({ err: error, issues: error.cause }, 'response did not match its schema');
       return send(reply, 500, 'internal_error', 'Something went wrong on our side.');
     }
-    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status === 415) {
       // A body of a type the route does not take: the contract has no 415, and this is the
       // request's validation failing, on the field that names the type.
