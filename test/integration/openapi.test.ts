@@ -126,6 +126,18 @@ describe('download routes', () => {
     expect(page.headers['content-type']).toMatch(/^text\/html/);
   });
 
+  it('documents the web page of a share link, /s/{token}, as HTML for anyone (API.md, "Share links")', () => {
+    for (const method of ['get', 'head']) {
+      const op = operation('/s/{token}', method) as Operation & { security?: unknown[]; tags?: string[] };
+      expect(op.security).toEqual([]);
+      expect(op.tags).toEqual(['public']);
+      expect(op.parameters).toEqual([expect.objectContaining({ in: 'path', name: 'token', required: true })]);
+      expect(Object.keys(op.responses)).toEqual(['200', '404']);
+    }
+    expect(operation('/s/{token}', 'get').responses['200']?.content).toEqual({ 'text/html': { schema: { type: 'string' } } });
+    expect(operation('/s/{token}', 'head').responses['200']?.content).toBeUndefined();
+  });
+
   it('documents 400 wherever a query string is validated', () => {
     expect(Object.keys(operation('/api/public/shares/{token}/zip', 'get').responses)).toContain('400');
   });

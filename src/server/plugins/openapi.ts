@@ -166,10 +166,13 @@ function dropUnusedSchemas(openapiObject: Record<string, unknown>): void {
   }
 }
 
-/** A HEAD answer has no body: its operation keeps the responses' headers and drops their content. */
+/**
+ * The document as served: HEAD operations keep their responses' headers and drop their content (a HEAD
+ * answer has no body), the HTML pages no route schema documents are added (/api/docs, /s/{token}),
+ * and component schemas no operation uses are dropped.
+ */
 const transformObject: SwaggerTransformObject = (document) => {
   const openapiObject = jsonSchemaTransformObject(document);
-  dropUnusedSchemas(openapiObject);
   const paths: unknown = openapiObject.paths;
   for (const item of isRecord(paths) ? Object.values(paths) : []) {
     if (isRecord(item) && isRecord(item.head) && isRecord(item.head.responses)) {
@@ -192,9 +195,29 @@ const transformObject: SwaggerTransformObject = (document) => {
     security: [],
     responses: { 200: { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } } },
   };
+  // The web page of a share link (API.md, "Share links") is the web UI's, served by its catch-all
+  // route (plugins/web-ui.ts), which stays out of the document: the page is listed here.
+  const sharePage = {
+    summary: 'The web page of a share link, for people: shows the shared file or folder and lets them download it',
+    description:
+      'The web UI\'s page; it reads the link through the /api/public/shares routes. Served by servers with the web UI built ' +
+      '(404 `not_found` otherwise); an unknown or expired token still gets the page, which says so.',
+    tags: ['public'],
+    security: [],
+    parameters: [{ name: 'token', in: 'path', required: true, description: 'The link\'s token, as in its URL', schema: { type: 'string' } }],
+    responses: {
+      200: { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+      404: { description: 'This server has no web UI (`not_found`)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    },
+  };
   if (isRecord(paths)) {
     paths['/api/docs'] = { get: docsPage, head: { ...docsPage, responses: { 200: { description: 'An HTML page' } } } };
+    paths['/s/{token}'] = {
+      get: sharePage,
+      head: { ...sharePage, responses: { 200: { description: 'An HTML page' }, 404: { description: sharePage.responses[404].description } } },
+    };
   }
+  dropUnusedSchemas(openapiObject);
   return openapiObject;
 };
 
