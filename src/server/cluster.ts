@@ -17,20 +17,12 @@ export async function runPrimary(config: Config): Promise<void> {
   await database.close();
 
   let stopping = false;
+  // Until a worker serves, a worker that fails has failed to start (a port in use, a bad HOST): it
+  // printed why in one line, and every worker started in its place would fail the same way. So
+  // one worker starts first, the others once it serves, and a failure before that stops FileFlow.
+  let served = false;
   const fork = () => cluster.fork(workerEnvironment());
-  for (let i = 0; i < config.workers; i++) {
-    fork();
-  }
-  cluster.on('exit', (worker, code, signal) => {
-    if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
-        process.exit(0);
-      }
-      return;
-    }
-    process.stderr.write(`FileFlow worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
-    setTimeout(fork, RESTART_DELAY_MS).unref();
-  });
+  fork();
   const stop = (signal: NodeJS.Signals) => {
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) {
@@ -38,6 +30,27 @@ export async function runPrimary(config: Config): Promise<void> {
     }
     setTimeout(() => process.exit(1), 35_000).unref();
   };
+  cluster.on('listening', () => {
+    if (!served) {
+      served = true;
+      for (let i = 1; i < config.workers; i++) {
+        fork();
+      }
+    }
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        process.exit(0);
+      }
+      return;
+    }
+    if (!served) {
+      process.exit(code || 1);
+    }
+    process.stderr.write(`FileFlow worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
+    setTimeout(fork, RESTART_DELAY_MS).unref();
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGTERM'));
 }

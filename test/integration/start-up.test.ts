@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresDatabase, dropPostgresDatabase, POSTGRES_URL } from '../helpers/database.js';
 import { freePort, runServerUntilExit } from '../helpers/server-process.js';
 
 /**
@@ -61,6 +62,19 @@ describe('start-up refuses a bad setting in one line naming it', () => {
       expect(code).toBe(1);
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(new RegExp(`^FileFlow cannot start: PORT: cannot listen on port ${port} of 127\\.0\\.0\\.1: already in use \\(.*EADDRINUSE`));
+    });
+
+    // Several workers need PostgreSQL: this runs in the DATABASE_URL pass of CI.
+    it.runIf(POSTGRES_URL)('stops with that one line under several workers too, instead of starting worker after worker', async () => {
+      const databaseUrl = await createPostgresDatabase();
+      try {
+        const { code, lines } = await refusedStart({ PORT: String(port), DATABASE_URL: databaseUrl, FILEFLOW_WORKERS: '3' });
+        expect(code).toBe(1);
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(new RegExp(`^FileFlow cannot start: PORT: cannot listen on port ${port} of 127\\.0\\.0\\.1: already in use`));
+      } finally {
+        await dropPostgresDatabase(databaseUrl);
+      }
     });
   });
 });
