@@ -402,3 +402,73 @@ describe('file browser', () => {
     expect(await theme()).toBe('dark');
   });
 });
+
+describe('without the server', () => {
+  /** The non-blocking notice shown while the server cannot be reached. */
+  const notice = () => page.locator('.connection-notice');
+
+  it('keeps a folder on screen when its refresh cannot reach the server, and refreshes it once it can', async () => {
+    const folder = await api(context).folder('Docs');
+    await api(context).upload('draft.txt', 'draft', folder.id);
+    await api(context).upload('notes.txt', 'notes', folder.id);
+    await page.goto(`/folders/${folder.id}`);
+    await item(page, 'draft.txt').waitFor();
+    // Every read fails as if the server were gone (its health check too); the rename still goes through.
+    await page.route('**/api/**', (route) => (route.request().method() === 'GET' ? route.abort() : route.continue()));
+    await item(page, 'draft.txt').click();
+    await page.keyboard.press('F2');
+    const rename = page.getByRole('dialog', { name: 'Rename file' });
+    await rename.getByLabel('New name').fill('final.txt');
+    await rename.getByLabel('New name').press('Enter');
+    await gone(rename);
+    await notice().getByText('Cannot reach the server').waitFor();
+    // What was loaded stays, not an error in its place.
+    expect(await item(page, 'notes.txt').isVisible()).toBe(true);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    // Back: the list refreshes by itself, without a reload.
+    await page.unroute('**/api/**');
+    await item(page, 'final.txt').waitFor({ timeout: 10_000 });
+    await gone(notice());
+  });
+
+  it('keeps favourites on screen when their refresh cannot reach the server', async () => {
+    const kept = await api(context).upload('kept.txt', 'kept');
+    const dropped = await api(context).upload('dropped.txt', 'dropped');
+    await api(context).patch(kept.id, { favorite: true });
+    await api(context).patch(dropped.id, { favorite: true });
+    await page.goto('/favorites');
+    await item(page, 'dropped.txt').waitFor();
+    await page.route('**/api/**', (route) => (route.request().method() === 'GET' ? route.abort() : route.continue()));
+    await item(page, 'dropped.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Remove from favourites' }).click();
+    await notice().getByText('Cannot reach the server').waitFor();
+    expect(await item(page, 'kept.txt').isVisible()).toBe(true);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.unroute('**/api/**');
+    await gone(item(page, 'dropped.txt'));
+    await item(page, 'kept.txt').waitFor();
+    await gone(notice());
+  });
+
+  it('shows a folder seen before while offline, and opens one never loaded by itself once back online', async () => {
+    const parent = await api(context).folder('Parent');
+    await api(context).folder('One', parent.id);
+    const two = await api(context).folder('Two', parent.id);
+    await api(context).upload('in-two.txt', 'two', two.id);
+    await page.goto(`/folders/${parent.id}`);
+    await item(page, 'One').dblclick();
+    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+    await context.setOffline(true);
+    await page.getByRole('navigation', { name: 'Folder path' }).getByRole('link', { name: 'Parent' }).click();
+    // Seen before: shown as it was loaded, with the notice.
+    await item(page, 'Two').waitFor();
+    await notice().getByText('You are offline').waitFor();
+    // Never loaded: an error that offers to try again ...
+    await item(page, 'Two').dblclick();
+    await page.getByRole('alert').getByRole('button', { name: 'Try again' }).waitFor();
+    // ... and that goes away by itself once the connection is back.
+    await context.setOffline(false);
+    await item(page, 'in-two.txt').waitFor();
+    await gone(notice());
+  });
+});

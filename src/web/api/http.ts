@@ -1,3 +1,5 @@
+import { reportReachable, reportUnreachable } from './reachability';
+
 /** A failed API call: the contract's error code and message, or a network failure (status 0). */
 export class ApiError extends Error {
   constructor(
@@ -60,9 +62,11 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
     if (error instanceof DOMException && error.name === 'AbortError') {
       throw error;
     }
+    reportUnreachable();
     throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection.');
   }
   if (response.status === 204) {
+    reportReachable();
     return undefined as T;
   }
   const text = await response.text();
@@ -76,9 +80,28 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
     if (response.status === 401 && !options.quiet401) {
       unauthenticatedListeners.forEach((listener) => listener());
     }
-    throw errorFromBody(response.status, parsed);
+    const error = errorFromBody(response.status, parsed);
+    if (isUnreachable(error)) {
+      reportUnreachable();
+    } else {
+      reportReachable();
+    }
+    throw error;
   }
+  reportReachable();
   return parsed as T;
+}
+
+/** What a proxy answers when the server behind it is down or restarting. */
+const GATEWAY_FAILURES = new Set([502, 503, 504]);
+
+/**
+ * True for a call that never got the server's answer (no network, the server or its proxy down):
+ * what was loaded before is still worth showing, and the call is worth making again once the
+ * server answers (see reachability.ts).
+ */
+export function isUnreachable(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 0 || (GATEWAY_FAILURES.has(error.status) && error.code === 'http_error'));
 }
 
 /** True for an aborted fetch, which callers ignore. */

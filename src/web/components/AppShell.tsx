@@ -1,11 +1,12 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useLocation } from '../hooks/navigation';
+import { ConnectionNotice } from './ConnectionNotice';
 import { Header } from './Header';
 import { Sidebar } from './Sidebar';
 import { Toaster } from './Toaster';
 import { UploadPanel } from './UploadPanel';
 
-/** The signed-in layout: sidebar (a drawer on phones), header, the page, uploads and toasts. */
+/** The signed-in layout: sidebar (a drawer on phones), header, connection notice, the page, uploads and toasts. */
 export function AppShell({ children }: { children: ReactNode }) {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const { pathname } = useLocation();
@@ -39,6 +40,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       {drawerOpen ? <div className="drawer-backdrop" aria-hidden="true" onClick={() => setDrawerOpen(false)} /> : null}
       <div className="app-column" inert={drawerOpen}>
         <Header drawerOpen={drawerOpen} onMenu={() => setDrawerOpen(true)} />
+        <ConnectionNotice />
         <main id="main" className="app-main" tabIndex={-1}>
           {children}
         </main>

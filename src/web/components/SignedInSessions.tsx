@@ -3,7 +3,6 @@ import { errorMessage } from '../api/http';
 import { listSessions, revokeOtherSessions, revokeSession } from '../api/sessions';
 import type { SignedInSession } from '../api/types';
 import { useSession } from '../hooks/session';
-import { useDataVersion } from '../hooks/data-version';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { formatDateTime } from '../lib/format';
@@ -42,8 +41,7 @@ export function describeUserAgent(userAgent: string | null): string {
 
 /** The signed-in browsers: each can be signed out, or all but this one at once. */
 export function SignedInSessions() {
-  const version = useDataVersion();
-  const sessions = useAsync((signal) => listSessions(signal), [version]);
+  const sessions = useAsync((signal) => listSessions(signal), [], { revalidate: true });
   const { refresh } = useSession();
   const [confirmingOthers, setConfirmingOthers] = useState(false);
 

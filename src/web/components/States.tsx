@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ApiError, errorMessage } from '../api/http';
+import { ApiError, errorMessage, isUnreachable } from '../api/http';
 import { Icon, type IconName } from './Icon';
 
 /** A spinner with a label for screen readers. */
@@ -26,16 +26,29 @@ export function EmptyState({ icon, title, children, pageHeading = false }: { ico
   );
 }
 
+/** What a failed load says: the heading and the sentence under it. */
+function failureText(error: unknown): { title: string; text: string } {
+  if (error instanceof ApiError && error.status === 404) {
+    return { title: 'Not found', text: 'It may have been moved, deleted or never existed.' };
+  }
+  if (isUnreachable(error)) {
+    // The load is made again by itself once the server answers (see useAsync, useFolderListing).
+    return { title: 'Cannot reach the server', text: 'This loads by itself once the connection is back.' };
+  }
+  return { title: 'Could not load this', text: errorMessage(error) };
+}
+
 /** A failed load, with a way to try again. */
 export function ErrorState({ error, onRetry, notFoundAction }: { error: unknown; onRetry?: () => void; notFoundAction?: ReactNode }) {
   const notFound = error instanceof ApiError && error.status === 404;
+  const { title, text } = failureText(error);
   return (
     <div className="empty-state error-state" role="alert">
       <span className="empty-icon">
         <Icon name="alert" size={40} />
       </span>
-      <h2>{notFound ? 'Not found' : 'Could not load this'}</h2>
-      <p className="empty-text">{notFound ? 'It may have been moved, deleted or never existed.' : errorMessage(error)}</p>
+      <h2>{title}</h2>
+      <p className="empty-text">{text}</p>
       {notFound ? notFoundAction : null}
       {onRetry && !notFound ? (
         <button type="button" className="button" onClick={onRetry}>

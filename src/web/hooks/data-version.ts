@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { onReachable } from '../api/reachability';
 
 let version = 0;
 const listeners = new Set<() => void>();
@@ -19,3 +20,7 @@ export function useDataVersion(): number {
     () => version,
   );
 }
+
+// The server answers again after it could not be reached: what failed to load meanwhile loads,
+// and what changed meanwhile (from another device) shows.
+onReachable(invalidateData);

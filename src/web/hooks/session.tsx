@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { fetchSession, logout as apiLogout } from '../api/auth';
+import { forgetKeptListings } from '../lib/kept-listings';
 import { forgetAllLinks } from '../lib/remembered-links';
 import { onUnauthenticated } from '../api/http';
 import type { User } from '../api/types';
@@ -48,6 +49,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(
     () =>
       onUnauthenticated(() => {
+        forgetKeptListings();
         setUser(null);
         setStatus((current) => {
           if (current === 'signed-in') {
@@ -69,8 +71,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       await apiLogout();
     } finally {
-      // A shared computer: the next person to use this browser must not find the links.
+      // A shared computer: the next person to use this browser must not find the links, nor the
+      // folders listed.
       forgetAllLinks();
+      forgetKeptListings();
       setUser(null);
       setStatus('anonymous');
     }

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useReducer } from 'react';
-import { isAbort } from '../api/http';
+import { isAbort, isUnreachable } from '../api/http';
 import { listChildren } from '../api/tree';
 import type { Breadcrumb, FileNode, Listing, SortKey, SortOrder } from '../api/types';
+import { keepListing, keptListing } from '../lib/kept-listings';
 import { useDataVersion } from './data-version';
 import type { NodeSource } from './useNodeSource';
 
@@ -15,6 +16,8 @@ interface Store {
   error: unknown;
   loading: boolean;
   loadedPages: Set<number>;
+  /** Pages whose load could not reach the server: loaded again once it answers. */
+  missedPages: Set<number>;
   inflight: Map<number, Promise<void>>;
   controller: AbortController;
   revision: number;
@@ -35,6 +38,7 @@ function newStore(version: number): Store {
     error: undefined,
     loading: true,
     loadedPages: new Set(),
+    missedPages: new Set(),
     inflight: new Map(),
     controller: new AbortController(),
     revision: 0,
@@ -55,9 +59,38 @@ function applyPage(store: Store, page: number, listing: Listing): void {
     }
   });
   store.loadedPages.add(page);
+  store.missedPages.delete(page);
   store.error = undefined;
   store.loading = false;
   store.revision += 1;
+}
+
+/**
+ * What a page load that failed leaves on screen. One that could not reach the server keeps what
+ * was loaded (the app says the server is out of reach, and the page loads again once it answers);
+ * the first page of a folder not loaded yet is then the one kept from an earlier visit, if any.
+ */
+function applyFailure(store: Store, page: number, error: unknown, keptKey: string): void {
+  if (isUnreachable(error)) {
+    store.missedPages.add(page);
+    const kept = page === 0 && store.loadedPages.size === 0 ? keptListing(keptKey) : undefined;
+    if (kept) {
+      applyPage(store, 0, kept);
+      return;
+    }
+    if (store.loadedPages.size > 0) {
+      return;
+    }
+  }
+  store.error = error;
+  store.loading = false;
+  store.revision += 1;
+}
+
+/** The pages to load again: those shown and those that could not be loaded, else the first. */
+function pagesToReload(store: Store): number[] {
+  const pages = new Set([...store.loadedPages, ...store.missedPages]);
+  return pages.size > 0 ? [...pages] : [0];
 }
 
 /**
@@ -69,6 +102,7 @@ export function useFolderListing(folderId: string | null, sort: SortKey, order: 
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   // A new store (and an empty view) only when the folder or the order changes.
   const store = useMemo(() => newStore(version), [folderId, sort, order]);
+  const keptKey = `${folderId ?? 'root'} ${sort} ${order}`;
 
   const fetchPage = useCallback(
     (page: number, force = false): Promise<void> => {
@@ -78,12 +112,15 @@ export function useFolderListing(folderId: string | null, sort: SortKey, order: 
       }
       const signal = store.controller.signal;
       const request: Promise<void> = listChildren(folderId, { sort, order, offset: page * PAGE_SIZE, limit: PAGE_SIZE }, signal)
-        .then((listing) => applyPage(store, page, listing))
+        .then((listing) => {
+          applyPage(store, page, listing);
+          if (page === 0) {
+            keepListing(keptKey, listing);
+          }
+        })
         .catch((error: unknown) => {
           if (!isAbort(error) && !signal.aborted) {
-            store.error = error;
-            store.loading = false;
-            store.revision += 1;
+            applyFailure(store, page, error, keptKey);
           }
         })
         .finally(() => {
@@ -97,7 +134,7 @@ export function useFolderListing(folderId: string | null, sort: SortKey, order: 
       store.inflight.set(page, request);
       return request;
     },
-    [store, folderId, sort, order],
+    [store, folderId, sort, order, keptKey],
   );
 
   useEffect(() => {
@@ -112,8 +149,7 @@ export function useFolderListing(folderId: string | null, sort: SortKey, order: 
   useEffect(() => {
     if (version !== store.version) {
       store.version = version;
-      const pages = store.loadedPages.size > 0 ? [...store.loadedPages] : [0];
-      pages.forEach((page) => void fetchPage(page, true));
+      pagesToReload(store).forEach((page) => void fetchPage(page, true));
     }
   }, [version, store, fetchPage]);
 
@@ -124,7 +160,8 @@ export function useFolderListing(folderId: string | null, sort: SortKey, order: 
       }
       const last = Math.min(end, store.total) - 1;
       for (let page = Math.floor(Math.max(0, start) / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page += 1) {
-        if (!store.loadedPages.has(page) && !store.inflight.has(page)) {
+        // A page that could not reach the server is asked again once it answers, not on every scroll.
+        if (!store.loadedPages.has(page) && !store.inflight.has(page) && !store.missedPages.has(page)) {
           void fetchPage(page);
         }
       }
@@ -145,7 +182,13 @@ export function useFolderListing(folderId: string | null, sort: SortKey, order: 
   }, [store, fetchPage]);
 
   const reload = useCallback(() => {
-    store.loadedPages.forEach((page) => void fetchPage(page, true));
+    if (store.loadedPages.size === 0) {
+      // Try again after a failed first load: the spinner while it goes.
+      store.error = undefined;
+      store.loading = true;
+      rerender();
+    }
+    pagesToReload(store).forEach((page) => void fetchPage(page, true));
   }, [store, fetchPage]);
 
   return {

@@ -3,7 +3,6 @@ import { listFavorites } from '../api/tree';
 import { FileBrowser, type BrowserCommands } from '../components/FileBrowser';
 import { EmptyState } from '../components/States';
 import { ViewControls } from '../components/ViewControls';
-import { useDataVersion } from '../hooks/data-version';
 import { useAsync } from '../hooks/useAsync';
 import { useNodeActions } from '../hooks/useNodeActions';
 import { useStaticSource } from '../hooks/useStaticSource';
@@ -13,8 +12,7 @@ import { sortNodes } from '../lib/sort';
 /** Starred files and folders, wherever they live. */
 export function FavoritesPage() {
   const [prefs, setPrefs] = useViewPrefs();
-  const version = useDataVersion();
-  const favorites = useAsync(async (signal) => (await listFavorites(signal)).items, [version]);
+  const favorites = useAsync(async (signal) => (await listFavorites(signal)).items, [], { revalidate: true });
   const sorted = useMemo(
     () => (favorites.data ? sortNodes(favorites.data, prefs.sort, prefs.order) : undefined),
     [favorites.data, prefs.sort, prefs.order],

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../api/http';
 import { getPublicShare, listSharedFolder, publicContentUrl, unlockShare } from '../api/public-shares';
+import { ConnectionNotice } from '../components/ConnectionNotice';
 import { FileIcon } from '../components/FileIcon';
 import { FormError, TextField } from '../components/FormFields';
 import { Icon } from '../components/Icon';
@@ -232,6 +233,7 @@ export default function PublicSharePage({ token }: { token: string }) {
         <span className="toolbar-spacer" />
         <ThemeToggle />
       </header>
+      <ConnectionNotice />
       <main id="main" className="public-main">
         {ownHeading ? null : <h1 className="visually-hidden">{share.data?.type === 'folder' ? `Shared folder ${share.data.name}` : 'Shared with you'}</h1>}
         {body}

@@ -7,7 +7,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { PromptDialog } from '../components/PromptDialog';
 import { SearchFiltersForm } from '../components/SearchFiltersForm';
 import { EmptyState, ErrorState } from '../components/States';
-import { invalidateData, useDataVersion } from '../hooks/data-version';
+import { invalidateData } from '../hooks/data-version';
 import { navigate, useEntryNumber, useOverlayHistory } from '../hooks/navigation';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
@@ -35,7 +35,6 @@ const pathOf = (node: object): string => ('path' in node && typeof node.path ===
 export function SearchPage({ params }: { params: URLSearchParams }) {
   const profileId = params.get('profile');
   const paramsKey = params.toString();
-  const version = useDataVersion();
   // Kept in the history entry: Back to these results shows as many as "Show more" had loaded,
   // which lets the list's remembered scroll position land on the same rows.
   const [pages, setPages] = useEntryNumber('searchPages', 1);
@@ -72,7 +71,8 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
     },
     // Keyed on the address, not on `form`: that is rebuilt once the saved search (none, for a plain
     // search) has loaded, and would start the same search again, aborting the first.
-    [profileId, paramsKey, pages, version],
+    [profileId, paramsKey, pages],
+    { revalidate: true },
   );
   const items = results.data?.results;
   const source = useStaticSource(items, results.loading, results.error, results.reload);

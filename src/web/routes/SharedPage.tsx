@@ -8,7 +8,7 @@ import { Link } from '../components/Link';
 import { ShareLinkControls } from '../components/ShareLinkControls';
 import { ShareLinkSummary } from '../components/ShareLinkSummary';
 import { EmptyState, ErrorState, Spinner } from '../components/States';
-import { invalidateData, useDataVersion } from '../hooks/data-version';
+import { invalidateData } from '../hooks/data-version';
 import { useOverlayHistory } from '../hooks/navigation';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
@@ -37,8 +37,7 @@ async function loadShares(signal: AbortSignal): Promise<ShareRow[]> {
 
 /** Every link the user has handed out: copy, check its use, change, revoke. */
 export function SharedPage() {
-  const version = useDataVersion();
-  const rows = useAsync(loadShares, [version]);
+  const rows = useAsync(loadShares, [], { revalidate: true });
   useEffect(() => {
     document.title = 'Shared links · FileFlow';
   }, []);

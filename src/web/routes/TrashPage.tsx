@@ -7,7 +7,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FileBrowser, type BrowserCommands } from '../components/FileBrowser';
 import { Icon } from '../components/Icon';
 import { EmptyState } from '../components/States';
-import { invalidateData, useDataVersion } from '../hooks/data-version';
+import { invalidateData } from '../hooks/data-version';
 import { useOverlayHistory } from '../hooks/navigation';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
@@ -19,7 +19,6 @@ type Confirm = { kind: 'delete'; nodes: FileNode[] } | { kind: 'empty' };
 
 /** What the user trashed: restore it, delete it for good, or empty the trash. */
 export function TrashPage() {
-  const version = useDataVersion();
   const listed = useAsync(
     async (signal) => {
       const { items, retentionSeconds } = await listTrash(signal);
@@ -37,7 +36,8 @@ export function TrashPage() {
       );
       return { items, retentionMs: retentionSeconds === undefined ? TRASH_RETENTION_MS : retentionSeconds * 1000, names };
     },
-    [version],
+    [],
+    { revalidate: true },
   );
   const trash = { ...listed, data: listed.data?.items };
   const retentionMs = listed.data?.retentionMs ?? TRASH_RETENTION_MS;
