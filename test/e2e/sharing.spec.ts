@@ -276,6 +276,33 @@ describe('share links', () => {
     await page.waitForURL((url) => url.pathname === '/');
   });
 
+  it("closes the Share dialog's Revoke question with Back, and only that", async () => {
+    const file = await api(context).upload('kept.txt', 'kept');
+    await api(context).share(file.id);
+    await page.goto('/');
+    await item(page, 'kept.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Share link…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Share “kept.txt”' });
+    const revoke = dialog.locator('.share-item').getByRole('button', { name: /^Revoke/ });
+    await revoke.click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke this link?' });
+    await confirm.waitFor();
+    await page.goBack();
+    await gone(confirm);
+    expect(await dialog.isVisible()).toBe(true);
+    expect(new URL(page.url()).pathname).toBe('/');
+    // Forward asks again; closed with Cancel, the question leaves no step behind: Back then closes the dialog.
+    await page.goForward();
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await gone(confirm);
+    await expect.poll(() => page.evaluate('history.state?.fileflowOverlay?.owner')).toBe('node-actions');
+    await page.goBack();
+    await gone(dialog);
+    expect(new URL(page.url()).pathname).toBe('/');
+    await item(page, 'kept.txt').waitFor();
+  });
+
   it('counts down a limited link and says so when its last download is used elsewhere', async () => {
     const client = api(context);
     const file = await client.upload('twice.txt', 'two downloads');

@@ -3,6 +3,7 @@ import { errorMessage } from '../api/http';
 import { createShare, listShares, revokeShare, shareUrl } from '../api/shares';
 import type { FileNode, NewShare, ShareLink } from '../api/types';
 import { invalidateData } from '../hooks/data-version';
+import { useOverlayHistory } from '../hooks/navigation';
 import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { focusSoon } from '../lib/focus-soon';
@@ -39,6 +40,8 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
   const [created, setCreated] = useState<ShareLink | null>(null);
   // The link asked about before it is revoked (a revoked link cannot be brought back).
   const [revoking, setRevoking] = useState<ShareLink | null>(null);
+  // Back answers the question by closing it, as for every other one; the Share dialog stays.
+  useOverlayHistory('share-revoke', revoking, setRevoking);
   const existing = useAsync(async (signal) => (await listShares(signal)).filter((share) => share.nodeId === node.id), [node.id, created]);
 
   const submit = async () => {

@@ -73,12 +73,47 @@ export function useLocation(): { pathname: string; search: string } {
 const OVERLAY_ENTRY = 'fileflowOverlay';
 const onOverlayEntry = (): boolean => historyState()?.[OVERLAY_ENTRY] !== undefined;
 
-function overlayOfEntry(): { owner: string; shown: unknown } | undefined {
-  const overlay = historyState()?.[OVERLAY_ENTRY];
+/** An overlay kept in a history entry, over the overlay it was opened from (`under`), if any. */
+interface OverlayEntry {
+  owner: string;
+  shown: unknown;
+  under?: OverlayEntry;
+}
+
+function parseOverlay(overlay: unknown): OverlayEntry | undefined {
   if (typeof overlay === 'object' && overlay !== null && 'owner' in overlay && typeof overlay.owner === 'string') {
-    return { owner: overlay.owner, shown: 'shown' in overlay ? overlay.shown : undefined };
+    return {
+      owner: overlay.owner,
+      shown: 'shown' in overlay ? overlay.shown : undefined,
+      under: 'under' in overlay ? parseOverlay(overlay.under) : undefined,
+    };
   }
   return undefined;
+}
+
+/** The overlay on top in the entry now shown. */
+const overlayOfEntry = (): OverlayEntry | undefined => parseOverlay(historyState()?.[OVERLAY_ENTRY]);
+
+/**
+ * This owner's overlay in the entry now shown (on top, or under one opened from it), with how many
+ * entries back its own is (1: the entry now shown).
+ */
+function findOverlay(owner: string): { overlay: OverlayEntry; steps: number } | undefined {
+  let steps = 1;
+  for (let overlay = overlayOfEntry(); overlay; overlay = overlay.under, steps += 1) {
+    if (overlay.owner === owner) {
+      return { overlay, steps };
+    }
+  }
+  return undefined;
+}
+
+/** The overlays with this owner's showing `shown` instead. */
+function withShown(overlay: OverlayEntry, owner: string, shown: unknown): OverlayEntry {
+  if (overlay.owner === owner) {
+    return { ...overlay, shown };
+  }
+  return { ...overlay, under: overlay.under ? withShown(overlay.under, owner, shown) : undefined };
 }
 
 /**
@@ -87,9 +122,10 @@ function overlayOfEntry(): { owner: string; shown: unknown } | undefined {
  * behind it. The entry keeps what the overlay shows (`shown`, a structured-cloneable value), so no
  * step is ever dead: Forward onto it after Back (or after the overlay was closed another way, which
  * steps back off the entry) shows it again, and so does a reload on it. `owner` names the hook on
- * the page whose entries these are. `revive`, when given, checks what an entry kept before it is
- * shown again (the file may have been trashed meanwhile): null leaves the overlay closed and steps
- * back off its entry.
+ * the page whose entries these are. An overlay opened from another (a question in a dialog) gets
+ * an entry of its own over the other's: Back closes only the question. `revive`, when given,
+ * checks what an entry kept before it is shown again (the file may have been trashed meanwhile):
+ * null leaves the overlay closed and steps back off its entry.
  */
 export function useOverlayHistory<T>(
   owner: string,
@@ -107,8 +143,8 @@ export function useOverlayHistory<T>(
 
   useEffect(() => {
     const followEntry = () => {
-      const overlay = overlayOfEntry();
-      if (overlay?.owner === owner && overlay.shown !== undefined && overlay.shown !== null && !openRef.current) {
+      const overlay = findOverlay(owner)?.overlay;
+      if (overlay && overlay.shown !== undefined && overlay.shown !== null && !openRef.current) {
         // Only this hook writes its owner's entries, with values of its own type.
         const kept = overlay.shown as T;
         const check = reviveRef.current;
@@ -119,16 +155,18 @@ export function useOverlayHistory<T>(
         const entry = currentEntryKey();
         void check(kept).then((value) => {
           // Unless the user has gone elsewhere meanwhile.
-          if (currentEntryKey() !== entry || overlayOfEntry()?.owner !== owner || openRef.current) {
+          const found = findOverlay(owner);
+          if (currentEntryKey() !== entry || !found || openRef.current) {
             return;
           }
           if (value === null) {
-            window.history.back();
+            // Off the entries of overlays opened from it too (each would be checked again).
+            window.history.go(-found.steps);
           } else {
             setRef.current(value);
           }
         });
-      } else if (!onOverlayEntry() && openRef.current) {
+      } else if (!overlay && openRef.current) {
         setRef.current(null);
       }
     };
@@ -144,11 +182,14 @@ export function useOverlayHistory<T>(
     }
     const write = (kept: T | null) => {
       // The page's own key comes along: it is the same page, and remembers the same things.
-      const state = { ...historyState(), [OVERLAY_ENTRY]: { owner, shown: kept } };
-      if (onOverlayEntry()) {
-        window.history.replaceState(state, '');
+      const current = overlayOfEntry();
+      if (current && findOverlay(owner)) {
+        // Its own entry, or one of an overlay opened from it: changed in place.
+        window.history.replaceState({ ...historyState(), [OVERLAY_ENTRY]: withShown(current, owner, kept) }, '');
       } else {
-        window.history.pushState(state, '', window.location.href);
+        // Over the page, or over the overlay it was opened from.
+        const overlay: OverlayEntry = { owner, shown: kept, under: current };
+        window.history.pushState({ ...historyState(), [OVERLAY_ENTRY]: overlay }, '', window.location.href);
       }
     };
     try {
@@ -166,10 +207,10 @@ export function useOverlayHistory<T>(
     }
     return () => {
       // Closed some other way than Back (Escape, a finished rename): step back off the entry, so
-      // Back then leaves the page. After the render that closed it (a re-run of this effect for
+      // Back then leaves the page (or closes the overlay this one was opened from). After the render that closed it (a re-run of this effect for
       // the same open overlay, as in development's double effects, keeps the entry).
       setTimeout(() => {
-        if (!openRef.current && onOverlayEntry()) {
+        if (!openRef.current && overlayOfEntry()?.owner === owner) {
           window.history.back();
         }
       }, 0);
