@@ -192,6 +192,36 @@ describe('share links', () => {
     await guest.context().close();
   });
 
+  it('says a shared file trashed meanwhile is no longer available, instead of previewing it again on a reload or Forward', async () => {
+    const client = api(context);
+    const folder = await client.folder('Drafts');
+    const first = await client.upload('first.txt', 'first', folder.id);
+    const second = await client.upload('second.txt', 'second', folder.id);
+    const share = await client.share(folder.id);
+    const guest = await visitor();
+    await guest.goto(`/s/${share.token}`);
+    const dialog = guest.getByRole('dialog');
+    await guest.getByRole('button', { name: /first\.txt/ }).click();
+    await expect.poll(() => dialog.locator('pre').textContent()).toBe('first');
+    // The owner trashes it while the preview is open.
+    await client.trash(first.id);
+    await guest.reload();
+    await toast(guest, '“first.txt” is no longer available: it was removed from this shared folder.');
+    expect(await dialog.count()).toBe(0);
+    expect(new URL(guest.url()).pathname).toBe(`/s/${share.token}`);
+
+    await guest.getByRole('button', { name: /second\.txt/ }).click();
+    await expect.poll(() => dialog.locator('pre').textContent()).toBe('second');
+    await guest.goBack();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await client.trash(second.id);
+    await guest.goForward();
+    await toast(guest, '“second.txt” is no longer available: it was removed from this shared folder.');
+    await guest.waitForTimeout(300);
+    expect(await dialog.count()).toBe(0);
+    await guest.context().close();
+  });
+
   it('shows every item of a big shared folder, a page at a time', async () => {
     const client = api(context);
     const folder = await client.folder('Scans');

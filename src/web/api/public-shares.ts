@@ -27,6 +27,11 @@ export function listSharedFolder(
   });
 }
 
+/** Asks whether a file is still inside a shared folder (404 when not): a HEAD, which counts as no download. */
+export function checkSharedFile(token: string, fileId: string, signal?: AbortSignal): Promise<void> {
+  return apiRequest('HEAD', `${base(token)}/files/${encodeURIComponent(fileId)}/content`, undefined, { signal, quiet401: true });
+}
+
 /** The shared file itself, or a file inside a shared folder. */
 export function publicContentUrl(token: string, fileId: string | null, options: { inline?: boolean } = {}): string {
   const path = fileId === null ? `${base(token)}/content` : `${base(token)}/files/${encodeURIComponent(fileId)}/content`;

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api/http';
-import { listSharedFolder, publicContentUrl, publicZipUrl } from '../api/public-shares';
+import { checkSharedFile, listSharedFolder, publicContentUrl, publicZipUrl } from '../api/public-shares';
 import type { Breadcrumb, FileNode } from '../api/types';
 import { navigate, useLocation, useOverlayHistory } from '../hooks/navigation';
+import { showToast } from '../hooks/toasts';
 import { useAsync } from '../hooks/useAsync';
 import { previewKind } from '../lib/file-kind';
 import { formatBytes, formatDateTime, formatDay } from '../lib/format';
@@ -34,7 +35,6 @@ export function SharedFolderView({
   const openFolder = (id: string | null) => navigate(id === null ? `/s/${token}` : `/s/${token}?folder=${encodeURIComponent(id)}`);
   // The files of the folder, stepped through like a signed-in preview, and the one opened first.
   const [preview, setPreview] = useState<{ nodes: FileNode[]; index: number } | null>(null);
-  useOverlayHistory('shared-preview', preview, setPreview);
   // Pages of the folder shown so far: the first, and one more for each "Show more".
   const [pages, setPages] = useState(1);
   useEffect(() => setPages(1), [folderId]);
@@ -56,6 +56,26 @@ export function SharedFolderView({
     },
     [token, folderId, pages],
   );
+  // A preview kept in a history entry is checked before Forward or a reload shows it again: the
+  // owner may have trashed the file since. Then the visitor is told, as a signed-in user is.
+  useOverlayHistory('shared-preview', preview, setPreview, async (kept) => {
+    const node = kept.nodes[kept.index];
+    if (!node) {
+      return kept;
+    }
+    try {
+      await checkSharedFile(token, node.id);
+      return kept;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        showToast(`“${node.name}” is no longer available: it was removed from this shared folder.`, 'error');
+        listing.reload();
+        return null;
+      }
+      // Offline, say: shown as kept; the preview says what fails.
+      return kept;
+    }
+  });
   const trail = listing.data?.trail ?? [];
   const current = trail[trail.length - 1] ?? null;
   // The server's order: folders first, then by name.
