@@ -296,6 +296,8 @@ describe('share links', () => {
     await page.goBack();
     await gone(form);
     expect(new URL(page.url()).pathname).toBe('/shared');
+    // The focus the form had goes back to its Edit button, as after Cancel.
+    await expect.poll(() => page.evaluate("document.activeElement?.id?.startsWith('edit-link-')")).toBe(true);
     // Closed with Cancel, the form leaves no step behind: Back then leaves the page.
     await row.getByRole('button', { name: /^Edit/ }).click();
     await form.getByRole('button', { name: 'Cancel' }).click();

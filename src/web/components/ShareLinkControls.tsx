@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { shareUrl } from '../api/shares';
 import type { ShareLink } from '../api/types';
 import { showToast } from '../hooks/toasts';
@@ -38,11 +38,20 @@ export function ShareLinkControls({
   const url = shareUrl(share);
   const editId = `edit-link-${share.id}`;
   const which = `the link to ${itemName}, created ${formatDateTime(share.createdAt)}`;
-  // The form goes away: the focus goes back to its Edit button.
-  const closeEditor = () => {
-    setEditing(false);
-    focusSoon(editId);
-  };
+  // However the form goes away (Cancel, Save, Escape, or Back where it has a history entry), the
+  // focus it had goes back to its Edit button rather than to the page.
+  useEffect(() => {
+    if (!editing) {
+      return;
+    }
+    return () => {
+      const active = document.activeElement;
+      if (!active || active === document.body || !active.isConnected) {
+        focusSoon(editId);
+      }
+    };
+  }, [editing, editId]);
+  const closeEditor = () => setEditing(false);
   return (
     <>
       <div className="share-item-actions">
