@@ -17,6 +17,15 @@ async function visitor(): Promise<Page> {
   return (await e2e.newContext()).newPage();
 }
 
+/** A visitor on the page of a new link to a new file, limited to `maxDownloads`. */
+async function visitLimitedFile(name: string, body: string, maxDownloads: number): Promise<{ guest: Page; token: string }> {
+  const file = await api(context).upload(name, body);
+  const { token } = await api(context).share(file.id, { maxDownloads });
+  const guest = await visitor();
+  await guest.goto(`/s/${token}`);
+  return { guest, token };
+}
+
 describe('share links', () => {
   it('creates a password-protected link that a visitor unlocks and downloads from', async () => {
     await api(context).upload('plan.txt', 'the plan');
@@ -336,16 +345,12 @@ describe('share links', () => {
   });
 
   it('counts down a limited link and says so when its last download is used elsewhere', async () => {
-    const client = api(context);
-    const file = await client.upload('twice.txt', 'two downloads');
-    const limited = await client.share(file.id, { maxDownloads: 2 });
-    const guest = await visitor();
-    await guest.goto(`/s/${limited.token}`);
+    const { guest, token } = await visitLimitedFile('twice.txt', 'two downloads', 2);
     await guest.getByText('2 downloads left; a preview counts as a download.').waitFor();
     // Both downloads are used from elsewhere while the page is open: its Download button then
     // shows the used-up page instead of saving the refusal as a file.
     for (let i = 0; i < 2; i++) {
-      expect((await guest.request.get(`/api/public/shares/${limited.token}/content`)).status()).toBe(200);
+      expect((await guest.request.get(`/api/public/shares/${token}/content`)).status()).toBe(200);
     }
     await guest.getByRole('link', { name: 'Download' }).click();
     await guest.getByRole('heading', { name: 'This link has been used up' }).waitFor();
@@ -353,14 +358,11 @@ describe('share links', () => {
   });
 
   it('says a link is used up once its last download starts, without a reload', async () => {
-    const file = await api(context).upload('once.txt', 'only once');
-    const share = await api(context).share(file.id, { maxDownloads: 1 });
-    const guest = await visitor();
-    await guest.goto(`/s/${share.token}`);
+    const { guest, token } = await visitLimitedFile('once.txt', 'only once', 1);
     await guest.getByText('1 download left').waitFor();
     // A slow start (the server counts a download when its answer starts): the page looks again
     // until the download shows, not once after a fixed delay.
-    await guest.route(`**/api/public/shares/${share.token}/content`, async (route) => {
+    await guest.route(`**/api/public/shares/${token}/content`, async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 2500));
       await route.continue();
     });
@@ -368,6 +370,19 @@ describe('share links', () => {
     await guest.getByRole('link', { name: 'Download' }).click();
     await (await download).path();
     await guest.getByRole('heading', { name: 'This link has been used up' }).waitFor({ timeout: 6000 });
+    await guest.context().close();
+  });
+
+  it("counts a download from a limited link's preview, as from the page's Download button", async () => {
+    // Not a picture the browser can show: its preview offers the file's details and a Download.
+    const { guest } = await visitLimitedFile('broken.png', 'not really a picture', 3);
+    await guest.getByText('3 downloads left; a preview counts as a download.').waitFor();
+    await guest.getByRole('button', { name: 'Preview' }).click();
+    const download = guest.waitForEvent('download');
+    await guest.locator('.file-details').getByRole('link', { name: 'Download' }).click();
+    expect((await download).suggestedFilename()).toBe('broken.png');
+    // The preview was one, the download another.
+    await guest.getByText('1 download left; a preview counts as a download.').waitFor({ timeout: 10_000 });
     await guest.context().close();
   });
 

@@ -11,9 +11,10 @@ const TRIES = 15;
  * `downloadsLeft` (or the link answers used up), so the page's count follows without a reload.
  * The page cannot see when the browser's download starts: the server counts it when its
  * response starts, which a slow connection delays, so one look after a fixed delay may come too
- * early. Returns the function to call when a download is started.
+ * early. Returns the function to call when a download is started, with the count just read from
+ * the server if there is one (the page's may be behind: a preview counts too).
  */
-export function useDownloadCountRefresh(share: AsyncState<PublicShare>): () => void {
+export function useDownloadCountRefresh(share: AsyncState<PublicShare>): (countNow?: number | null) => void {
   // The count the page showed when the download was started; null when not waiting.
   const [countBefore, setCountBefore] = useState<number | null>(null);
   const tries = useRef(0);
@@ -33,8 +34,8 @@ export function useDownloadCountRefresh(share: AsyncState<PublicShare>): () => v
     }, INTERVAL_MS);
     return () => window.clearTimeout(timer);
   }, [countBefore, data, error, reload]);
-  return () => {
+  return (countNow = data?.downloadsLeft) => {
     tries.current = 0;
-    setCountBefore(data?.downloadsLeft ?? null);
+    setCountBefore(countNow ?? null);
   };
 }

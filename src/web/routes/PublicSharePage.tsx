@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type MouseEvent } from 'react';
 import { ApiError, errorMessage } from '../api/http';
 import { getPublicShare, listSharedFolder, publicContentUrl, unlockShare } from '../api/public-shares';
 import { ConnectionNotice } from '../components/ConnectionNotice';
@@ -154,6 +154,24 @@ export default function PublicSharePage({ token }: { token: string }) {
     const data = share.data;
     const canPreview = previewKind(data) !== 'none';
     ownHeading = true;
+    // The page's Download and the one in its preview alike.
+    const download = (event: MouseEvent<HTMLAnchorElement>) => {
+      if (typeof data.downloadsLeft !== 'number') {
+        return;
+      }
+      // A limited link may have been used up meanwhile (here or elsewhere): check first, so that
+      // the page says so instead of the browser saving the refusal as a file. The answer's count
+      // is where the download is counted from (the page's misses a preview since).
+      event.preventDefault();
+      const url = event.currentTarget.href;
+      getPublicShare(token).then(
+        (fresh) => {
+          window.location.assign(url);
+          downloadStarted(fresh.downloadsLeft);
+        },
+        () => share.reload(),
+      );
+    };
     body = (
       <div className="shared-file">
         <div className="shared-file-head">
@@ -177,22 +195,7 @@ export default function PublicSharePage({ token }: { token: string }) {
             className="button primary"
             href={publicContentUrl(token, null)}
             download
-            onClick={(event) => {
-              if (typeof data.downloadsLeft !== 'number') {
-                return;
-              }
-              // A limited link may have been used up meanwhile (here or elsewhere): check first, so
-              // that the page says so instead of the browser saving the refusal as a file.
-              event.preventDefault();
-              const url = event.currentTarget.href;
-              getPublicShare(token).then(
-                () => {
-                  window.location.assign(url);
-                  downloadStarted();
-                },
-                () => share.reload(),
-              );
-            }}
+            onClick={download}
           >
             <Icon name="download" size={18} /> Download
           </a>
@@ -212,6 +215,7 @@ export default function PublicSharePage({ token }: { token: string }) {
                 mimeType: data.mimeType ?? null,
                 inlineUrl: publicContentUrl(token, null, { inline: true }),
                 downloadUrl: publicContentUrl(token, null),
+                onDownload: download,
               }}
             />
           </div>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type MouseEvent } from 'react';
 import { previewKind } from '../../lib/file-kind';
 import { formatBytes, formatDateTime } from '../../lib/format';
 import { FileIcon } from '../FileIcon';
@@ -14,6 +14,8 @@ export interface PreviewTarget {
   /** The content, served inline (supports Range). */
   inlineUrl: string;
   downloadUrl: string;
+  /** Told when the download is clicked (a limited link's page counts it, as for its own Download). */
+  onDownload?: (event: MouseEvent<HTMLAnchorElement>) => void;
 }
 
 /** Details and a download button, for files the browser cannot show (or failed to). */
@@ -39,7 +41,7 @@ export function FileDetails({ target, note }: { target: PreviewTarget; note?: st
         ) : null}
       </dl>
       {note ? <p className="muted">{note}</p> : null}
-      <a className="button primary" href={target.downloadUrl} download>
+      <a className="button primary" href={target.downloadUrl} download onClick={target.onDownload}>
         <Icon name="download" size={18} /> Download
       </a>
     </div>
