@@ -231,6 +231,30 @@ describe('share links', () => {
     await guest.context().close();
   });
 
+  it('opens a link, and a folder in it, by itself once the server can be reached again', async () => {
+    const client = api(context);
+    const folder = await client.folder('Trip');
+    const inner = await client.folder('Maps', folder.id);
+    await client.upload('route.txt', 'north', inner.id);
+    const share = await client.share(folder.id);
+    const guest = await visitor();
+    // The page itself loads; its requests to the server do not get through.
+    await guest.route('**/api/**', (route) => route.abort());
+    await guest.goto(`/s/${share.token}`);
+    await guest.getByRole('heading', { name: 'Cannot reach the server' }).waitFor();
+    await guest.getByRole('button', { name: 'Try again' }).waitFor();
+    await guest.unroute('**/api/**');
+    await guest.getByRole('button', { name: /Maps/ }).waitFor({ timeout: 10_000 });
+
+    await guest.context().setOffline(true);
+    await guest.getByRole('button', { name: /Maps/ }).click();
+    await guest.getByRole('alert').getByRole('button', { name: 'Try again' }).waitFor();
+    await guest.locator('.connection-notice').getByText('You are offline').waitFor();
+    await guest.context().setOffline(false);
+    await guest.getByRole('button', { name: /route\.txt/ }).waitFor();
+    await guest.context().close();
+  });
+
   it('shows every item of a big shared folder, a page at a time', async () => {
     const client = api(context);
     const folder = await client.folder('Scans');

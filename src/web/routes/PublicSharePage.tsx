@@ -1,5 +1,5 @@
 import { useEffect, useState, type MouseEvent } from 'react';
-import { ApiError, errorMessage } from '../api/http';
+import { ApiError, errorMessage, isUnreachable } from '../api/http';
 import { getPublicShare, listSharedFolder, publicContentUrl, unlockShare } from '../api/public-shares';
 import { ConnectionNotice } from '../components/ConnectionNotice';
 import { FileIcon } from '../components/FileIcon';
@@ -33,6 +33,10 @@ function unavailable(error: unknown): { title: string; text: string } {
     if (error.status === 429) {
       return { title: 'Too many requests', text: 'Wait a minute and try again.' };
     }
+  }
+  if (isUnreachable(error)) {
+    // useAsync loads it again by itself once the server answers.
+    return { title: 'Cannot reach the server', text: 'This page loads by itself once the connection is back.' };
   }
   return { title: 'Could not open this link', text: errorMessage(error) };
 }
@@ -124,6 +128,11 @@ export default function PublicSharePage({ token }: { token: string }) {
     body = (
       <EmptyState icon="alert" title={message.title} pageHeading>
         <p>{message.text}</p>
+        {isUnreachable(share.error) ? (
+          <button type="button" className="button" onClick={share.reload}>
+            Try again
+          </button>
+        ) : null}
       </EmptyState>
     );
   } else if (share.data.requiresPassword && !unlocked && !probed) {
