@@ -40,8 +40,8 @@ export function AppShell({ children }: { children: ReactNode }) {
       {drawerOpen ? <div className="drawer-backdrop" aria-hidden="true" onClick={() => setDrawerOpen(false)} /> : null}
       <div className="app-column" inert={drawerOpen}>
         <Header drawerOpen={drawerOpen} onMenu={() => setDrawerOpen(true)} />
-        <ConnectionNotice />
         <main id="main" className="app-main" tabIndex={-1}>
+          <ConnectionNotice />
           {children}
         </main>
       </div>

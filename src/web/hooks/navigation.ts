@@ -207,8 +207,9 @@ export function useOverlayHistory<T>(
     }
     return () => {
       // Closed some other way than Back (Escape, a finished rename): step back off the entry, so
-      // Back then leaves the page (or closes the overlay this one was opened from). After the render that closed it (a re-run of this effect for
-      // the same open overlay, as in development's double effects, keeps the entry).
+      // Back then leaves the page (or closes the overlay this one was opened from). After the
+      // render that closed it (a re-run of this effect for the same open overlay, as in
+      // development's double effects, keeps the entry).
       setTimeout(() => {
         if (!openRef.current && overlayOfEntry()?.owner === owner) {
           window.history.back();

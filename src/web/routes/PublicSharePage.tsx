@@ -200,12 +200,7 @@ export default function PublicSharePage({ token }: { token: string }) {
           </p>
         ) : null}
         <div className="form-actions">
-          <a
-            className="button primary"
-            href={publicContentUrl(token, null)}
-            download
-            onClick={download}
-          >
+          <a className="button primary" href={publicContentUrl(token, null)} download onClick={download}>
             <Icon name="download" size={18} /> Download
           </a>
           {canPreview && !showPreview ? (
@@ -246,8 +241,8 @@ export default function PublicSharePage({ token }: { token: string }) {
         <span className="toolbar-spacer" />
         <ThemeToggle />
       </header>
-      <ConnectionNotice />
       <main id="main" className="public-main">
+        <ConnectionNotice />
         {ownHeading ? null : <h1 className="visually-hidden">{share.data?.type === 'folder' ? `Shared folder ${share.data.name}` : 'Shared with you'}</h1>}
         {body}
       </main>
