@@ -140,6 +140,8 @@ export function useOverlayHistory<T>(
   const open = shown !== null;
   const openRef = useRef(open);
   openRef.current = open;
+  // Set when Back (or Forward) closes the overlay: its entry is behind already, nothing to step off.
+  const closedByHistory = useRef(false);
 
   useEffect(() => {
     const followEntry = () => {
@@ -167,6 +169,7 @@ export function useOverlayHistory<T>(
           }
         });
       } else if (!overlay && openRef.current) {
+        closedByHistory.current = true;
         setRef.current(null);
       }
     };
@@ -206,6 +209,12 @@ export function useOverlayHistory<T>(
       return;
     }
     return () => {
+      if (closedByHistory.current) {
+        // Not looked at later: a Forward made meanwhile (before the close's effects ran) would be
+        // onto this overlay's entry again, and stepping back would swallow it.
+        closedByHistory.current = false;
+        return;
+      }
       // Closed some other way than Back (Escape, a finished rename): step back off the entry, so
       // Back then leaves the page (or closes the overlay this one was opened from). After the
       // render that closed it (a re-run of this effect for the same open overlay, as in
