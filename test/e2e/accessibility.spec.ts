@@ -73,6 +73,9 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     await page.getByRole('dialog', { name: /Share/ }).waitFor();
     await scan('share dialog');
     await page.keyboard.press('Escape');
+    // The page steps back off the dialog's history entry just after it closes: a navigation
+    // racing that step was sometimes aborted.
+    await expect.poll(() => page.evaluate('history.state?.fileflowOverlay === undefined')).toBe(true);
     for (const [path, ready] of [
       ['/search?q=report', () => item(page, 'report.txt').waitFor()],
       ['/favorites', () => item(page, 'report.txt').waitFor()],
