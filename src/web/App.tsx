@@ -18,6 +18,11 @@ import { TrashPage } from './routes/TrashPage';
 const SettingsPage = lazy(() => import('./routes/SettingsPage'));
 const PublicSharePage = lazy(() => import('./routes/PublicSharePage'));
 
+/** `path` when it is a path on this site ("/…", not "//…" or "/\\…"), else `fallback`. */
+function localPathOr(path: string | null, fallback: string): string {
+  return path !== null && /^\/(?![/\\])/.test(path) ? path : fallback;
+}
+
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
   return null;
@@ -72,7 +77,8 @@ export function App() {
   }
   if (route.name === 'login' || route.name === 'register') {
     if (session.status === 'signed-in') {
-      return <Redirect to="/" />;
+      // Signed in after all (the server answered late): on to where the sign-in page would have led.
+      return <Redirect to={route.name === 'login' ? localPathOr(route.next, '/') : '/'} />;
     }
     return route.name === 'login' ? <LoginPage next={route.next} /> : <RegisterPage />;
   }

@@ -117,6 +117,22 @@ describe('sign-up, sign-in, sign-out', () => {
     await context.close();
   });
 
+  it('goes on to where it was going by itself when the server answers only after the page opened', async () => {
+    const context = await e2e.newContext();
+    await api(context).register();
+    const folder = await api(context).folder('Waiting');
+    const page = await context.newPage();
+    // The page loads, but the server does not answer its API (the health check included).
+    await page.route('**/api/**', (route) => route.abort());
+    await page.goto(`/folders/${folder.id}`);
+    await page.waitForURL((url) => url.pathname === '/login');
+    await page.unroute('**/api/**');
+    // Still signed in: on to the folder, without signing in again.
+    await page.waitForURL((url) => url.pathname === `/folders/${folder.id}`, { timeout: 10_000 });
+    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+    await context.close();
+  });
+
   it('keeps a remembered session for 30 days and a plain one only for the browser session', async () => {
     const context = await e2e.newContext();
     const credentials = await api(context).register();

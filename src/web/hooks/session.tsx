@@ -3,6 +3,7 @@ import { fetchSession, logout as apiLogout } from '../api/auth';
 import { forgetKeptListings } from '../lib/kept-listings';
 import { forgetAllLinks } from '../lib/remembered-links';
 import { onUnauthenticated } from '../api/http';
+import { onReachable } from '../api/reachability';
 import type { User } from '../api/types';
 
 export interface Session {
@@ -27,14 +28,27 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<Session['status']>('loading');
   const [endedElsewhere, setEndedElsewhere] = useState(false);
 
-  const refresh = useCallback(async () => {
+  // Whether the server has told us who is signed in yet, and whether a check waits for it to answer.
+  const answered = useRef(false);
+  const waitingForServer = useRef(false);
+  const refresh = useCallback(async function readSession(): Promise<void> {
     try {
       const found = await fetchSession();
+      answered.current = true;
       setUser(found);
       setStatus(found ? 'signed-in' : 'anonymous');
     } catch {
-      // Server unreachable at start: show the sign-in page rather than spinning forever.
+      // Server unreachable at start: show the sign-in page rather than spinning forever, and ask
+      // again once the server answers, so that a browser still signed in goes on to its files.
       setStatus((current) => (current === 'loading' ? 'anonymous' : current));
+      if (!answered.current && !waitingForServer.current) {
+        waitingForServer.current = true;
+        const stop = onReachable(() => {
+          stop();
+          waitingForServer.current = false;
+          void readSession();
+        });
+      }
     }
   }, []);
 
