@@ -31,11 +31,13 @@ export async function runPrimary(config: Config): Promise<void> {
     setTimeout(() => process.exit(1), 35_000).unref();
   };
   cluster.on('listening', () => {
-    if (!served) {
-      served = true;
-      for (let i = 1; i < config.workers; i++) {
-        fork();
-      }
+    // Stopping already (a signal during start-up): no more workers.
+    if (served || stopping) {
+      return;
+    }
+    served = true;
+    for (let i = 1; i < config.workers; i++) {
+      fork();
     }
   });
   cluster.on('exit', (worker, code, signal) => {
@@ -46,6 +48,10 @@ export async function runPrimary(config: Config): Promise<void> {
       return;
     }
     if (!served) {
+      // A failure it reported itself has its one line already; a worker killed before it could has none.
+      if (signal) {
+        process.stderr.write(`FileFlow cannot start: its first worker was stopped by ${signal} before it served\n`);
+      }
       process.exit(code || 1);
     }
     process.stderr.write(`FileFlow worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);

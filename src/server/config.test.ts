@@ -86,6 +86,8 @@ describe('loadConfig', () => {
     ['FILEFLOW_TRUST_PROXY', '10.0.0.0/33'],
     ['FILEFLOW_TRUST_PROXY', '10.0.0.0/'],
     ['FILEFLOW_TRUST_PROXY', '::1/129'],
+    // A zone ID Fastify's proxy-addr refuses (it would stop start-up without naming the variable).
+    ['FILEFLOW_TRUST_PROXY', 'fe80::1%eth0.100'],
     ['FILEFLOW_TRUST_PROXY', '-1'],
     ['FILEFLOW_TRUST_PROXY', ','],
     ['FILEFLOW_PUBLIC_URL', 'javascript:alert(1)'],
@@ -117,6 +119,8 @@ describe('loadConfig', () => {
     ['10.0.0.1', ['10.0.0.1']],
     ['10.0.0.0/8, 192.168.1.0/24 ,::1, fd00::/8', ['10.0.0.0/8', '192.168.1.0/24', '::1', 'fd00::/8']],
     ['loopback, uniquelocal', ['loopback', 'uniquelocal']],
+    // A netmask range, as Fastify takes it.
+    ['10.0.0.0/255.0.0.0', ['10.0.0.0/255.0.0.0']],
   ])('reads FILEFLOW_TRUST_PROXY=%s: true is one hop, a number is hops, else proxy addresses', (value, expected) => {
     expect(loadConfig({ FILEFLOW_TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import proxyAddr from '@fastify/proxy-addr';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -66,25 +66,18 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
-/** The names proxy-addr (Fastify's trustProxy) expands into ranges. */
-const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
-
-/** An IP address, an address/prefix-length range (CIDR), or one of the named ranges. */
+/**
+ * Whether Fastify's trustProxy takes `entry` (an address, a CIDR or netmask range, or loopback,
+ * linklocal, uniquelocal): asked of the proxy-addr Fastify itself compiles it with, so that what
+ * passes here never fails at start-up in a message that does not name the variable.
+ */
 function isProxyAddress(entry: string): boolean {
-  if (NAMED_RANGES.has(entry)) {
+  try {
+    proxyAddr.compile([entry]);
     return true;
-  }
-  const slash = entry.lastIndexOf('/');
-  const address = slash === -1 ? entry : entry.slice(0, slash);
-  const kind = isIP(address);
-  if (kind === 0) {
+  } catch {
     return false;
   }
-  if (slash === -1) {
-    return true;
-  }
-  const prefix = entry.slice(slash + 1);
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (kind === 4 ? 32 : 128);
 }
 
 /**

@@ -101,6 +101,10 @@ describe('PUT /api/files/content (raw body)', () => {
       const raw = await alice.putFile('no-offset.txt', 'a', { modifiedAt: '2020-01-02T03:04:05' });
       expect(raw.statusCode).toBe(201);
       expect(raw.json().modifiedAt).toBe('2020-01-02T03:04:05.000Z');
+      for (const [i, spelling] of ['2020-01-02 03:04:05', '2020-01-02t03:04:05'].entries()) {
+        const other = await alice.putFile(`no-offset-${i}.txt`, 'a', { modifiedAt: spelling });
+        expect(other.json().modifiedAt, spelling).toBe('2020-01-02T03:04:05.000Z');
+      }
       const res = await postMultipart(alice, [
         { field: 'modifiedAt', value: '2020-07-08T09:10' },
         { file: 'b', filename: 'no-offset-form.txt' },

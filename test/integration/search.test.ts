@@ -177,6 +177,8 @@ describe('GET /api/search', () => {
     try {
       const withoutOffset = pivot.createdAt.replace(/Z$/, '');
       expect(await names(q({ from: withoutOffset, to: withoutOffset }))).toEqual(['100%.txt']);
+      const spaced = withoutOffset.replace('T', ' ');
+      expect(await names(q({ from: spaced, to: spaced }))).toEqual(['100%.txt']);
     } finally {
       if (zone === undefined) {
         delete process.env.TZ;

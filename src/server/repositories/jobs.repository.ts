@@ -28,18 +28,21 @@ export class JobsRepository {
    * Makes sure the job has a row, and that its next run is no later than one interval (the
    * current one) after its last start, or from now: the stored time was set with the interval of
    * whichever process ran the job last, and a server restarted with a shorter
-   * FILEFLOW_JOB_INTERVAL would otherwise wait out the old, longer one first.
+   * FILEFLOW_JOB_INTERVAL would otherwise wait out the old, longer one first. "From now" is the
+   * clock's, not the statement's start (now()): this statement may wait on the row lock of a
+   * claim that starts the job later than that, and must not then bring the next run before one
+   * interval after that start.
    */
   private async bringForward(name: string, intervalMs: number): Promise<void> {
     await this.db.execute(sql`
       insert into job_runs (name, next_run_at, locked_until) values (${name}, now(), now())
       on conflict (name) do update
       set next_run_at = least(
-        coalesce(job_runs.last_started_at, now()) + ${intervalMs} * interval '1 millisecond',
-        now() + ${intervalMs} * interval '1 millisecond')
+        coalesce(job_runs.last_started_at, clock_timestamp()) + ${intervalMs} * interval '1 millisecond',
+        clock_timestamp() + ${intervalMs} * interval '1 millisecond')
       where job_runs.next_run_at > least(
-        coalesce(job_runs.last_started_at, now()) + ${intervalMs} * interval '1 millisecond',
-        now() + ${intervalMs} * interval '1 millisecond')`);
+        coalesce(job_runs.last_started_at, clock_timestamp()) + ${intervalMs} * interval '1 millisecond',
+        clock_timestamp() + ${intervalMs} * interval '1 millisecond')`);
   }
 
   async finish(name: string, result: string): Promise<void> {

@@ -19,8 +19,9 @@ export const isoTimestamp = () => z.string().meta({ format: 'date-time' });
  * Whether the text is a valid time is for the caller to check (an invalid Date).
  */
 export function dateFromIso(raw: string): Date {
-  const withoutOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(raw);
-  return new Date(withoutOffset ? `${raw}Z` : raw);
+  // RFC 3339 also takes "t" or a space between date and time.
+  const withoutOffset = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(:\d{2}(\.\d+)?)?)$/.exec(raw);
+  return new Date(withoutOffset ? `${withoutOffset[1]}T${withoutOffset[2]}Z` : raw);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
