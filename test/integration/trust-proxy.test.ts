@@ -113,6 +113,26 @@ describe('FILEFLOW_TRUST_PROXY as a hop count or a list of proxies', () => {
   });
 });
 
+describe('the address a proxy wrote, as rate limits count it', () => {
+  it('drops a port, counts an entry that is no address as the proxy itself, and IPv6 by its /64', async () => {
+    const t = await appWith({ FILEFLOW_TRUST_PROXY: 'true', FILEFLOW_LOGIN_LIMIT_ADDRESS: '2' });
+    const twice = async (remote: string, entries: [string, string]) => [
+      (await failedLogin(t, remote, entries[0])).statusCode,
+      (await failedLogin(t, remote, entries[1])).statusCode,
+      (await failedLogin(t, remote, entries[1])).statusCode,
+    ];
+    // A new port for each connection is still one client.
+    expect(await twice('127.0.0.1', ['198.51.100.20:50001', '198.51.100.20:50002'])).toEqual([401, 401, 429]);
+    expect(await twice('127.0.0.1', ['[2001:db8:1:2::1]:443', '[2001:db8:1:2::1]:444'])).toEqual([401, 401, 429]);
+    // Another address of the same /64 is the same subscriber; another /64 is not.
+    expect((await failedLogin(t, '127.0.0.1', '2001:db8:1:2:ffff::9')).statusCode).toBe(429);
+    expect((await failedLogin(t, '127.0.0.1', '2001:db8:1:3::1')).statusCode).toBe(401);
+    // "unknown" is not a budget every client shares: it counts as the proxy that sent it.
+    expect(await twice('127.0.0.2', ['unknown', 'unknown'])).toEqual([401, 401, 429]);
+    expect((await failedLogin(t, '127.0.0.3', 'unknown')).statusCode).toBe(401);
+  });
+});
+
 describe('FILEFLOW_TRUST_PROXY unset', () => {
   it('ignores X-Forwarded-For and counts the socket address', async () => {
     const t = await appWith({ FILEFLOW_LOGIN_LIMIT_ADDRESS: '2' });

@@ -1,5 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { clientAddress } from '../http/client-address.js';
 import { requireSignedIn, requireUser, setSessionCookie } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import {
@@ -17,8 +19,8 @@ import { errors } from './common.schemas.js';
 
 /** Registration, sign-in, sign-out, the current user and password change. */
 export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  const context = (request: { ip: string; headers: Record<string, unknown> }) => ({
-    address: request.ip,
+  const context = (request: FastifyRequest) => ({
+    address: clientAddress(request),
     userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null,
   });
 

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { FileNodeRow } from '../db/schema/index.js';
+import { clientAddress } from '../http/client-address.js';
 import { sendArchive, sendContent } from '../http/send-content.js';
 import type { Services } from '../services/index.js';
 import type { ResolvedShare } from '../services/shares.service.js';
@@ -35,7 +36,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
   });
 
   app.addHook('onRequest', async (request) => {
-    await limiter.consume(limit, request.ip);
+    await limiter.consume(limit, clientAddress(request));
   });
 
   /**
