@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { parse, unescape } from 'node:querystring';
 import { invalidRequest } from '../errors.js';
 
-/** The parameters whose percent-encoded bytes are not UTF-8, kept on the parsed query (not enumerable). */
-const UNDECODABLE = Symbol('parameters that are not UTF-8');
+/** Parsed queries that held percent-encoded bytes that are not UTF-8. */
+const undecodableQueries = new WeakSet<object>();
 
 /**
  * Fastify's query string parser, with two differences:
@@ -40,7 +40,7 @@ export function parseQueryString(query: string): Record<string, string | string[
     }
   }
   if (undecodable) {
-    Object.defineProperty(parsed, UNDECODABLE, { value: true, enumerable: false });
+    undecodableQueries.add(parsed);
   }
   return parsed;
 }
@@ -48,8 +48,8 @@ export function parseQueryString(query: string): Record<string, string | string[
 /** Answers 400 `invalid_request` to a query string whose percent-encoding is not UTF-8 (see parseQueryString). */
 export function refuseUndecodableQueries(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
-    const query = request.query as Record<PropertyKey, unknown> | undefined;
-    if (query?.[UNDECODABLE]) {
+    const query: unknown = request.query;
+    if (typeof query === 'object' && query !== null && undecodableQueries.has(query)) {
       throw invalidRequest('query: percent-encoded bytes must be UTF-8');
     }
   });

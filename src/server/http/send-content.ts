@@ -36,12 +36,13 @@ export function parseByteRange(header: string, size: number): ByteRange | 'unsat
   if (!match?.[1]) {
     return undefined;
   }
-  const ranges = match[1].split(',').map((spec) => rangeOf(spec, size));
-  if (ranges.includes('invalid')) {
+  const specs = match[1].split(',').map((spec) => rangeOf(spec, size));
+  const ranges = specs.filter((range) => range !== 'invalid');
+  if (ranges.length < specs.length) {
     return undefined;
   }
   if (ranges.length === 1) {
-    return ranges[0] as ByteRange | 'unsatisfiable' | undefined;
+    return ranges[0];
   }
   // Several ranges are answered with the whole content, unless none of them is satisfiable.
   return ranges.every((range) => range === 'unsatisfiable') ? 'unsatisfiable' : undefined;

@@ -129,3 +129,9 @@ export const contentResponses = {
   206: binaryResponse('One byte range of the file (Content-Range)'),
   ...notModified,
 };
+
+/** A download's query, on the owner's and the public routes alike. */
+export const contentQuery = z.object({ inline: z.enum(['0', '1', 'true', 'false']).optional() });
+
+/** Whether a download's query asks for a preview (`?inline=1` or `true`). */
+export const wantsInline = (query: z.infer<typeof contentQuery>): boolean => query.inline === '1' || query.inline === 'true';

@@ -7,17 +7,26 @@ import { sendArchive, sendContent } from '../http/send-content.js';
 import { requireSignedIn, requireUser, treeVersionReadWithCredential } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
 import type { ConflictPolicy } from '../services/uploads.service.js';
-import { binaryResponse, contentDocs, contentResponses, errors, idParams, parseId, parseParentId, zipDocs } from './common.schemas.js';
+import {
+  binaryResponse,
+  contentDocs,
+  contentQuery,
+  contentResponses,
+  errors,
+  idParams,
+  parseId,
+  parseParentId,
+  wantsInline,
+  zipDocs,
+} from './common.schemas.js';
 import { validateName } from '../services/names.js';
 import {
   conflictSchema,
-  contentQuery,
   multipartUploadDocs,
   parseModifiedAt,
   putContentQuery,
   rawUploadDocs,
   uploadResultSchema,
-  wantsInline,
 } from './files.schemas.js';
 import { nodeSchema, toNodeDto } from './nodes.schemas.js';
 

@@ -73,8 +73,3 @@ export const rawUploadDocs = {
     '*/*': fileBytes,
   },
 } satisfies OperationDocs;
-
-export const contentQuery = z.object({ inline: z.enum(['0', '1', 'true', 'false']).optional() });
-
-/** Whether a download's query asks for a preview (`?inline=1` or `true`); the same on every download route. */
-export const wantsInline = (query: z.infer<typeof contentQuery>): boolean => query.inline === '1' || query.inline === 'true';

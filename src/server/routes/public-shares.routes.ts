@@ -8,8 +8,7 @@ import type { Services } from '../services/index.js';
 import type { ResolvedShare } from '../services/shares.service.js';
 import { UNLOCK_TTL_MS } from '../services/shares.service.js';
 import { notFound } from '../errors.js';
-import { binaryResponse, contentResponses, errors, parseId } from './common.schemas.js';
-import { contentQuery, wantsInline } from './files.schemas.js';
+import { binaryResponse, contentQuery, contentResponses, errors, parseId, wantsInline } from './common.schemas.js';
 import { listingSchema, listQuery, toListingDto } from './nodes.schemas.js';
 import {
   publicShareSchema,

@@ -24,6 +24,10 @@ describe('validateName', () => {
     expect(validateName('Ünïcødé 名前')).toBe('Ünïcødé 名前');
   });
 
+  it('accepts a whole surrogate pair (an emoji) and U+FFFD', () => {
+    expect(validateName('\ud83d\ude00 \ufffd.txt')).toBe('\ud83d\ude00 \ufffd.txt');
+  });
+
   it('normalises to NFC', () => {
     const decomposed = 'e\u0301.txt';
     expect(validateName(decomposed)).toBe('\u00e9.txt');
@@ -46,6 +50,8 @@ describe('validateName', () => {
     ['right-to-left override', 'evil\u202etxt.exe'],
     ['256 ASCII bytes', 'a'.repeat(256)],
     ['256 bytes of two-byte characters', '\u00e9'.repeat(128)],
+    ['lone high surrogate', 'a\ud800b'],
+    ['lone low surrogate', '\udc00.txt'],
   ])('rejects %s with a 400 naming the field', (_label, raw) => {
     const error = rejection(raw);
     expect(error?.status).toBe(400);
