@@ -194,4 +194,34 @@ describe('a client that goes away mid-upload', () => {
     expect(failure).toEqual([expect.objectContaining({ level: 50, msg: 'unhandled error', reqId: expect.any(String) })]);
     expect((failure[0]!.err as { code?: string }).code).toBe('ECONNRESET');
   });
+
+  it('still logs a failure of ours as an error when the client goes away at the same moment', async () => {
+    const alice = await t.newUser();
+    // The store fails for a reason of its own once the client has dropped the upload.
+    const stage = vi.spyOn(t.blobs, 'stage').mockImplementationOnce(async (source) => {
+      source.on('error', () => undefined).resume();
+      await new Promise((resolve) => source.once('close', resolve));
+      throw new Error('the disk failed');
+    });
+    try {
+      const request = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'PUT',
+        path: '/api/files/content?name=disk-failed.bin',
+        headers: { cookie: alice.cookie!, 'content-length': String(10 * 1024 * 1024), 'content-type': 'application/octet-stream' },
+      });
+      request.on('error', () => undefined);
+      request.write(randomBytes(64 * 1024));
+      await eventually(async () => stage.mock.calls.length, (calls) => calls > 0);
+      request.destroy();
+      const failure = await eventually(
+        async () => t.logs.filter((record) => (record.err as { message?: string } | undefined)?.message === 'the disk failed'),
+        (found) => found.length > 0,
+      );
+      expect(failure).toEqual([expect.objectContaining({ level: 50, msg: 'unhandled error', reqId: expect.any(String) })]);
+    } finally {
+      stage.mockRestore();
+    }
+  });
 });

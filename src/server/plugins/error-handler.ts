@@ -37,7 +37,7 @@ function isConnectionClosed(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 5) {
     return false;
   }
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
   if ((code !== undefined && CONNECTION_CLOSED_CODES.has(code)) || error.message === 'aborted' || error.name === 'AbortError') {
     return true;
   }
