@@ -23,3 +23,8 @@ export const quotaExceeded = () =>
   new AppError(507, 'quota_exceeded', 'Not enough room: this would exceed your storage quota.');
 export const rateLimited = (retryAfterSeconds: number) =>
   Object.assign(new AppError(429, 'rate_limited', 'Too many requests; try again later.'), { retryAfterSeconds });
+
+/** The `code` a Node.js system error carries ("ECONNRESET", "EADDRINUSE"...), if `error` has one. */
+export function errorCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}

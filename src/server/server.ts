@@ -3,6 +3,7 @@ import { createBlobStore } from './blobs/create-blob-store.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { errorCode } from './errors.js';
 import { createJobScheduler } from './jobs/index.js';
 
 const STALE_STAGING_MS = 24 * 3600_000;
@@ -13,9 +14,8 @@ const SHUTDOWN_GRACE_MS = 30_000;
  * message (`getaddrinfo ENOTFOUND no such host`) names neither.
  */
 function listenFailure(error: unknown, host: string, port: number): Error {
-  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
   const detail = error instanceof Error ? error.message : String(error);
-  switch (code) {
+  switch (errorCode(error) ?? '') {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_FAIL':

@@ -1,6 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { createPostgresDatabase, dropPostgresDatabase, POSTGRES_URL } from './database.js';
 
 const MAIN = fileURLToPath(new URL('../../src/server/main.ts', import.meta.url));
 
@@ -97,4 +102,59 @@ export async function runServerUntilExit(env: Record<string, string>, timeoutMs 
     throw new Error(`server still running after ${timeoutMs / 1000} s: ${output}`);
   }
   return { code, output };
+}
+
+/** A cookie-keeping fetch client for a real server; set `base` to follow the server to a new address. */
+export class HttpClient {
+  cookie = '';
+  constructor(public base: string) {}
+  async send(method: string, url: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Response> {
+    const res = await fetch(`${this.base}${url}`, { method, body, headers: { ...headers, cookie: this.cookie } });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie?.startsWith('ff_session=')) {
+      this.cookie = setCookie.split(';')[0] ?? '';
+    }
+    return res;
+  }
+  json(method: string, url: string, body: unknown): Promise<Response> {
+    return this.send(method, url, JSON.stringify(body), { 'content-type': 'application/json' });
+  }
+}
+
+/**
+ * One data set for the real servers a suite starts one after another: a data directory and, in
+ * the DATABASE_URL pass, a PostgreSQL database of its own (else the embedded one in the
+ * directory). Made before the suite; after it, the last server started is killed and both are removed.
+ */
+export function serverDataSet(prefix: string): {
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  start(env?: Record<string, string>): Promise<ServerProcess>;
+} {
+  let dataDir = '';
+  let databaseUrl: string | undefined;
+  let last: ServerProcess | undefined;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), prefix));
+    databaseUrl = POSTGRES_URL ? await createPostgresDatabase() : undefined;
+  });
+  afterAll(async () => {
+    await last?.stop('SIGKILL');
+    if (databaseUrl) {
+      await dropPostgresDatabase(databaseUrl);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  return {
+    get dataDir() {
+      return dataDir;
+    },
+    get databaseUrl() {
+      return databaseUrl;
+    },
+    async start(env = {}) {
+      last = await startServerProcess({ FILEFLOW_DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? '', ...env });
+      return last;
+    },
+  };
 }

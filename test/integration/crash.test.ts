@@ -1,55 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalBlobStore } from '../../src/server/blobs/local-blob-store.js';
 import { openDatabase } from '../../src/server/db/client.js';
-import { createPostgresDatabase, dropPostgresDatabase, POSTGRES_URL } from '../helpers/database.js';
 import { checkInvariants } from '../helpers/invariants.js';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { HttpClient, serverDataSet, type ServerProcess } from '../helpers/server-process.js';
 
 /** Kill -9 rounds: a few in CI, many with CRASH_ROUNDS (the --long mode). */
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 4);
-
-class HttpClient {
-  cookie = '';
-  constructor(public base: string) {}
-  async send(method: string, url: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Response> {
-    const res = await fetch(`${this.base}${url}`, { method, body, headers: { ...headers, cookie: this.cookie } });
-    const setCookie = res.headers.get('set-cookie');
-    if (setCookie?.startsWith('ff_session=')) {
-      this.cookie = setCookie.split(';')[0] ?? '';
-    }
-    return res;
-  }
-  json(method: string, url: string, body: unknown): Promise<Response> {
-    return this.send(method, url, JSON.stringify(body), { 'content-type': 'application/json' });
-  }
-}
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('kill -9 at random points of uploads, moves, trash and purges', () => {
-  let dataDir: string;
-  let databaseUrl: string | undefined;
+  const data = serverDataSet('fileflow-crash-');
   let server: ServerProcess | undefined;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'fileflow-crash-'));
-    databaseUrl = POSTGRES_URL ? await createPostgresDatabase() : undefined;
-  });
-  afterAll(async () => {
-    await server?.stop('SIGKILL');
-    if (databaseUrl) {
-      await dropPostgresDatabase(databaseUrl);
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  });
-
-  const start = () =>
-    startServerProcess({ FILEFLOW_DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), FILEFLOW_DEFAULT_QUOTA: '1GiB' });
+  const start = () => data.start({ FILEFLOW_DEFAULT_QUOTA: '1GiB' });
 
   it(`${ROUNDS} crash rounds lose nothing committed and leave nothing half-visible`, async () => {
     const committed = new Map<string, string>(); // node id -> sha256 of a file whose upload answered 201
@@ -80,7 +47,7 @@ describe('kill -9 at random points of uploads, moves, trash and purges', () => {
           }
         }
         // The start-up sweep removed the killed process's staging files.
-        const staging = await readdir(path.join(dataDir, 'blobs', '.staging'));
+        const staging = await readdir(path.join(data.dataDir, 'blobs', '.staging'));
         expect(staging.filter((name) => !name.startsWith(`${server?.child.pid}-`))).toEqual([]);
       }
 
@@ -124,8 +91,8 @@ describe('kill -9 at random points of uploads, moves, trash and purges', () => {
       await Promise.all(work);
 
       // With the process dead, the database and the store must satisfy every invariant.
-      const database = await openDatabase(databaseUrl ? { databaseUrl } : { dataDir });
-      const store = new LocalBlobStore(path.join(dataDir, 'blobs'));
+      const database = await openDatabase(data.databaseUrl ? { databaseUrl: data.databaseUrl } : { dataDir: data.dataDir });
+      const store = new LocalBlobStore(path.join(data.dataDir, 'blobs'));
       try {
         expect(await checkInvariants(database.db, store)).toEqual([]);
       } finally {

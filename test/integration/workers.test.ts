@@ -2,24 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, dropPostgresDatabase, POSTGRES_URL } from '../helpers/database.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
-
-/** A cookie-keeping fetch client for a real server. */
-class HttpClient {
-  cookie = '';
-  constructor(private readonly base: string) {}
-  async send(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Response> {
-    const res = await fetch(`${this.base}${path}`, { method, body, headers: { ...headers, cookie: this.cookie } });
-    const setCookie = res.headers.get('set-cookie');
-    if (setCookie?.startsWith('ff_session=')) {
-      this.cookie = setCookie.split(';')[0] ?? '';
-    }
-    return res;
-  }
-  json(method: string, path: string, body: unknown): Promise<Response> {
-    return this.send(method, path, JSON.stringify(body), { 'content-type': 'application/json' });
-  }
-}
+import { HttpClient, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
 // Several workers need PostgreSQL: this suite runs in the DATABASE_URL pass of CI.
 describe.runIf(POSTGRES_URL)('three workers on PostgreSQL and S3', () => {

@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import { errorSchema } from '../routes/common.schemas.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError } from '../errors.js';
+import { AppError, errorCode } from '../errors.js';
 
 /** The contract's code for an HTTP status that Fastify itself produced (bad JSON, too large ...). */
 const CODE_FOR_STATUS: Record<number, string> = {
@@ -37,7 +37,7 @@ function isConnectionClosed(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 5) {
     return false;
   }
-  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  const code = errorCode(error);
   if ((code !== undefined && CONNECTION_CLOSED_CODES.has(code)) || error.message === 'aborted' || error.name === 'AbortError') {
     return true;
   }
