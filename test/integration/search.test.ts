@@ -253,6 +253,40 @@ describe('GET /api/search', () => {
     expect(await cachedRuns()).toBe(before + 1);
   });
 
+  it('answers a search asked again after changes in full, every field as the node itself reads', async () => {
+    // A search run again gathers its matches the way its last count suggests (a few: whole rows at
+    // once; SearchRepository), so a second run after a change must answer exactly as a first.
+    const folder = await alice.mkdir('Quarry');
+    for (const name of ['quartz-1.txt', 'quartz-2.txt', 'quartz-3.txt']) {
+      await alice.upload(name, name, folder.id);
+    }
+    const withNodes = async (query: string) => {
+      const found = await search(alice, query);
+      const nodes = await Promise.all(found.results.map(async (result) => (await alice.get(`/api/nodes/${result.id}`)).json<Result>()));
+      return { found, expected: nodes.map((node) => ({ ...node, path: `/Quarry/${node.name}` })) };
+    };
+    const first = await withNodes('q=quartz');
+    expect(first.found.total).toBe(3);
+    expect(first.found.results).toEqual(first.expected);
+    const [newest, , oldest] = first.found.results;
+    expect((await alice.patch(`/api/nodes/${oldest!.id}`, { favorite: true })).statusCode).toBe(200);
+    expect((await alice.patch(`/api/nodes/${newest!.id}`, { name: 'quartz-3b.txt' })).statusCode).toBe(200);
+    for (let round = 0; round < 3; round++) {
+      const again = await withNodes('q=quartz');
+      expect(again.found.total).toBe(3);
+      expect(again.found.results).toEqual(again.expected);
+      expect(again.found.results.map((result) => [result.name, result.favorite])).toEqual([
+        ['quartz-3b.txt', false],
+        ['quartz-2.txt', false],
+        ['quartz-1.txt', true],
+      ]);
+      const paged = await search(alice, 'q=quartz&limit=2&offset=1');
+      expect([paged.total, paged.results]).toEqual([3, again.expected.slice(1)]);
+      await alice.upload(`pebble-${round}.txt`, 'p', folder.id);
+    }
+    expect((await alice.delete(`/api/nodes/${folder.id}`)).statusCode).toBe(200);
+  });
+
   it('finds restored nodes again and forgets moved-away paths', async () => {
     const folder = await alice.mkdir('Temporary');
     const file = await alice.upload('ephemeral.bin', 'e', folder.id);

@@ -5,6 +5,7 @@ import type { SearchProfilesRepository, SearchProfileValues } from '../repositor
 import type { SearchFilters, SearchRepository } from '../repositories/search.repository.js';
 import type { ListedNode } from '../repositories/nodes.repository.js';
 import type { FolderPaths } from './folder-paths.js';
+import { LruMap } from './lru-map.js';
 import type { TreeVersions } from './tree-versions.js';
 
 export interface SearchResult {
@@ -45,8 +46,20 @@ function parentsOf(nodes: readonly ListedNode[]): Set<string> {
   return new Set(nodes.flatMap((node) => (node.parentId === null ? [] : [node.parentId])));
 }
 
+/** Names one search of one user, whatever the page. */
+function matchCountKey(userId: string, filters: SearchFilters): string {
+  const { query, fileTypes, sizeMin, sizeMax, createdFrom, createdTo } = filters;
+  return `${userId}:${JSON.stringify([query, fileTypes, sizeMin, sizeMax, createdFrom?.getTime(), createdTo?.getTime()])}`;
+}
+
 /** Name search over a user's live nodes, and saved search profiles. */
 export class SearchService {
+  // How many matches each recent search found: the best guess of how many it finds next time,
+  // which chooses how the statement gathers them (GatherShape). A tree seldom changes so much
+  // between two runs of one search that the guess is far off, and a wrong guess costs a little
+  // time, never a wrong answer.
+  private readonly matchCounts = new LruMap<string, number>(10_000);
+
   constructor(
     private readonly search: SearchRepository,
     private readonly profiles: SearchProfilesRepository,
@@ -62,7 +75,9 @@ export class SearchService {
    */
   async run(userId: string, filters: SearchFilters, page: { limit: number; offset: number }): Promise<VersionedResults> {
     assertBounds(filters);
-    let found = await this.search.search(userId, filters, page, this.folderPaths.knownVersion(userId));
+    const countKey = matchCountKey(userId, filters);
+    let found = await this.search.search(userId, filters, page, this.folderPaths.knownVersion(userId), this.matchCounts.get(countKey));
+    this.matchCounts.set(countKey, found.total);
     const first = this.folderPaths.resolve(userId, found.pathsVersion, found.folders, parentsOf(found.nodes));
     let paths = first.paths;
     const missing = first.missing;
