@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { waitUntilHealthy } from '../../test/helpers/server-process.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = path.join(REPO_ROOT, 'dist/server/main.js');
+const MAIN_IN_CHECKOUT = 'dist/server/main.js';
 
 let serverBuilt: Promise<void> | undefined;
 
@@ -84,14 +84,19 @@ export async function startServer(options: {
   env?: Record<string, string>;
   nodeArgs?: string[];
   startTimeoutMs?: number;
+  /** Another compiled checkout to run instead of this one (bench/ab.ts); built by the caller. */
+  checkout?: string;
 }): Promise<BenchServer> {
-  await ensureServerBuilt();
+  const root = options.checkout ?? REPO_ROOT;
+  if (options.checkout === undefined) {
+    await ensureServerBuilt();
+  }
   const port = await freePort();
   let output = '';
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server of any benchmark.
   const nodeArgs = [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(options.nodeArgs ?? [])];
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
-    cwd: REPO_ROOT,
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, MAIN_IN_CHECKOUT)], {
+    cwd: root,
     env: {
       ...withoutServerEnv(process.env),
       ...BENCH_ENV,
