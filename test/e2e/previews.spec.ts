@@ -223,6 +223,22 @@ describe('previews and downloads', () => {
     await expect.poll(() => page.evaluate(shownAs('audio', audio.id))).toBe(true);
   });
 
+  it('says the server cannot be reached when a text preview cannot load, and loads it by itself once it answers', async () => {
+    await api(context).upload('notes.txt', 'kept notes');
+    await page.goto('/');
+    await item(page, 'notes.txt').waitFor();
+    // The server is gone: nothing under /api answers, its health check included.
+    await page.route('**/api/**', (route) => route.abort());
+    await item(page, 'notes.txt').dblclick();
+    const failure = dialog().getByRole('alert');
+    await failure.getByRole('heading', { name: 'Cannot reach the server' }).waitFor();
+    // Trying again while it is still gone says the same.
+    await failure.getByRole('button', { name: 'Try again' }).click();
+    await failure.getByRole('heading', { name: 'Cannot reach the server' }).waitFor();
+    await page.unroute('**/api/**');
+    await expect.poll(() => dialog().locator('pre').textContent(), { timeout: 10_000 }).toBe('kept notes');
+  });
+
   it('shows details and a download button for files it cannot preview', async () => {
     await api(context).upload('data.bin', Buffer.alloc(2048, 9));
     await page.goto('/');

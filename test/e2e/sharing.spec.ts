@@ -255,6 +255,23 @@ describe('share links', () => {
     await guest.context().close();
   });
 
+  it("says the browser is offline when a shared text file's preview cannot load, and loads it by itself once back online", async () => {
+    const file = await api(context).upload('readme.txt', 'read me first');
+    const { token } = await api(context).share(file.id);
+    const guest = await visitor();
+    await guest.goto(`/s/${token}`);
+    await guest.getByRole('heading', { name: 'readme.txt' }).waitFor();
+    await guest.context().setOffline(true);
+    await guest.getByRole('button', { name: 'Preview' }).click();
+    const failure = guest.locator('.preview-stage').getByRole('alert');
+    await failure.getByRole('heading', { name: 'You are offline' }).waitFor();
+    await failure.getByRole('button', { name: 'Try again' }).waitFor();
+    expect(await guest.getByText('Failed to fetch').count()).toBe(0);
+    await guest.context().setOffline(false);
+    await expect.poll(() => guest.locator('.preview-stage pre').textContent(), { timeout: 10_000 }).toBe('read me first');
+    await guest.context().close();
+  });
+
   it('shows every item of a big shared folder, a page at a time', async () => {
     const client = api(context);
     const folder = await client.folder('Scans');

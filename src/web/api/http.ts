@@ -43,44 +43,24 @@ export interface RequestOptions {
   quiet401?: boolean;
 }
 
-/** Calls the JSON API on this origin with the session cookie; resolves the parsed body (undefined for 204). */
-export async function apiRequest<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-  if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-  }
+/**
+ * A request to this origin whose outcome says whether the server can be reached (see
+ * reachability.ts): resolves an ok response; rejects with an ApiError, of status 0 when the
+ * request never got an answer, or an AbortError.
+ */
+export async function fetchFromServer(path: string, init: RequestInit): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      signal: options.signal,
-    });
+    response = await fetch(path, { credentials: 'same-origin', ...init });
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') {
+    if (isAbort(error)) {
       throw error;
     }
     reportUnreachable();
     throw new ApiError(0, 'network_error', 'Could not reach the server. Check your connection.');
   }
-  if (response.status === 204) {
-    reportReachable();
-    return undefined as T;
-  }
-  const text = await response.text();
-  let parsed: unknown = undefined;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
   if (!response.ok) {
-    if (response.status === 401 && !options.quiet401) {
-      unauthenticatedListeners.forEach((listener) => listener());
-    }
-    const error = errorFromBody(response.status, parsed);
+    const error = errorFromBody(response.status, await readJson(response));
     if (isUnreachable(error)) {
       reportUnreachable();
     } else {
@@ -89,7 +69,43 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
     throw error;
   }
   reportReachable();
-  return parsed as T;
+  return response;
+}
+
+/** The body as JSON; undefined when empty or not JSON. */
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Calls the JSON API on this origin with the session cookie; resolves the parsed body (undefined for 204). */
+export async function apiRequest<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+  }
+  let response: Response;
+  try {
+    response = await fetchFromServer(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401 && !options.quiet401) {
+      unauthenticatedListeners.forEach((listener) => listener());
+    }
+    throw error;
+  }
+  if (response.status === 204) {
+    return undefined as T;
+  }
+  return (await readJson(response)) as T;
 }
 
 /** What a proxy answers when the server behind it is down or restarting. */

@@ -1,5 +1,5 @@
-import { useSyncExternalStore } from 'react';
-import { checkNow, reachability, subscribeReachability } from '../api/reachability';
+import { checkNow } from '../api/reachability';
+import { unreachableTitle, useReachability } from '../hooks/useReachability';
 import { Icon } from './Icon';
 
 /**
@@ -7,14 +7,14 @@ import { Icon } from './Icon';
  * stays on screen, and the app tries again by itself (Retry now asks at once).
  */
 export function ConnectionNotice() {
-  const state = useSyncExternalStore(subscribeReachability, reachability);
+  const state = useReachability();
   // Always in the page, so that screen readers announce the message when it appears.
   return (
     <div className="connection-notice-region" role="status">
       {state === 'reachable' ? null : (
         <div className="connection-notice">
           <Icon name="alert" size={18} />
-          <span>{state === 'offline' ? 'You are offline.' : 'Cannot reach the server.'} Showing what was loaded; retrying…</span>
+          <span>{unreachableTitle(state)}. Showing what was loaded; retrying…</span>
           <button type="button" className="button small" onClick={checkNow}>
             Retry now
           </button>

@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import { ApiError, errorMessage, isUnreachable } from '../api/http';
+import type { Reachability } from '../api/reachability';
+import { unreachableTitle, useReachability } from '../hooks/useReachability';
 import { Icon, type IconName } from './Icon';
 
 /** A spinner with a label for screen readers. */
@@ -27,13 +29,13 @@ export function EmptyState({ icon, title, children, pageHeading = false }: { ico
 }
 
 /** What a failed load says: the heading and the sentence under it. */
-function failureText(error: unknown): { title: string; text: string } {
+function failureText(error: unknown, reachability: Reachability): { title: string; text: string } {
   if (error instanceof ApiError && error.status === 404) {
     return { title: 'Not found', text: 'It may have been moved, deleted or never existed.' };
   }
   if (isUnreachable(error)) {
     // The load is made again by itself once the server answers (see useAsync, useFolderListing).
-    return { title: 'Cannot reach the server', text: 'This loads by itself once the connection is back.' };
+    return { title: unreachableTitle(reachability), text: 'This loads by itself once the connection is back.' };
   }
   return { title: 'Could not load this', text: errorMessage(error) };
 }
@@ -41,7 +43,7 @@ function failureText(error: unknown): { title: string; text: string } {
 /** A failed load, with a way to try again. */
 export function ErrorState({ error, onRetry, notFoundAction }: { error: unknown; onRetry?: () => void; notFoundAction?: ReactNode }) {
   const notFound = error instanceof ApiError && error.status === 404;
-  const { title, text } = failureText(error);
+  const { title, text } = failureText(error, useReachability());
   return (
     <div className="empty-state error-state" role="alert">
       <span className="empty-icon">

@@ -1,5 +1,6 @@
 import { useEffect, useState, type MouseEvent } from 'react';
 import { ApiError, errorMessage, isUnreachable } from '../api/http';
+import type { Reachability } from '../api/reachability';
 import { getPublicShare, listSharedFolder, publicContentUrl, unlockShare } from '../api/public-shares';
 import { ConnectionNotice } from '../components/ConnectionNotice';
 import { FileIcon } from '../components/FileIcon';
@@ -11,12 +12,13 @@ import { EmptyState, Spinner } from '../components/States';
 import { ThemeToggle } from '../components/ThemeToggle';
 import { useAsync } from '../hooks/useAsync';
 import { useDownloadCountRefresh } from '../hooks/useDownloadCountRefresh';
+import { unreachableTitle, useReachability } from '../hooks/useReachability';
 import { previewKind } from '../lib/file-kind';
 import { forgetUnlock, mayBeUnlocked, rememberUnlock } from '../lib/unlocked-shares';
 import { formatBytes, formatDateTime } from '../lib/format';
 
 /** Why a link does not work, in words. */
-function unavailable(error: unknown): { title: string; text: string } {
+function unavailable(error: unknown, reachability: Reachability): { title: string; text: string } {
   if (error instanceof ApiError) {
     if (error.code === 'share_expired') {
       return { title: 'This link has expired', text: 'Ask the person who shared it for a new link.' };
@@ -36,7 +38,7 @@ function unavailable(error: unknown): { title: string; text: string } {
   }
   if (isUnreachable(error)) {
     // useAsync loads it again by itself once the server answers.
-    return { title: 'Cannot reach the server', text: 'This page loads by itself once the connection is back.' };
+    return { title: unreachableTitle(reachability), text: 'This page loads by itself once the connection is back.' };
   }
   return { title: 'Could not open this link', text: errorMessage(error) };
 }
@@ -72,6 +74,7 @@ function PasswordPrompt({ token, onUnlocked }: { token: string; onUnlocked: () =
 /** The page behind a share link (/s/:token): password, then the file or the folder. No sign-in needed. */
 export default function PublicSharePage({ token }: { token: string }) {
   const share = useAsync((signal) => getPublicShare(token, signal), [token]);
+  const reachability = useReachability();
   const [unlocked, setUnlocked] = useState(false);
   // Whether the unlock cookie of an earlier visit still opens a password link (see below).
   const [probed, setProbed] = useState(false);
@@ -123,7 +126,7 @@ export default function PublicSharePage({ token }: { token: string }) {
   if (share.loading && !share.data) {
     body = <Spinner />;
   } else if (share.error || !share.data) {
-    const message = unavailable(share.error);
+    const message = unavailable(share.error, reachability);
     ownHeading = true;
     body = (
       <EmptyState icon="alert" title={message.title} pageHeading>
