@@ -65,6 +65,9 @@ export function api(context: BrowserContext) {
     async share(nodeId: string, options: Record<string, unknown> = {}): Promise<{ id: string; token: string; url: string }> {
       return json(await request.post('/api/shares', { data: { nodeId, ...options } }), 'create share');
     },
+    async revokeShare(id: string): Promise<void> {
+      await json(await request.delete(`/api/shares/${id}`), 'revoke share');
+    },
     async children(folderId: string | null = null): Promise<{ items: NodeJson[]; total: number }> {
       return json(await request.get(`/api/folders/${folderId ?? 'root'}/children?limit=1000`), 'list');
     },

@@ -26,6 +26,22 @@ async function visitLimitedFile(name: string, body: string, maxDownloads: number
   return { guest, token };
 }
 
+/** A visitor on the link to a new folder of `count` files named `prefix-000.txt` on, its first page shown. */
+async function visitBigFolder(name: string, prefix: string, count: number) {
+  const client = api(context);
+  const folder = await client.folder(name);
+  const names = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}.txt`);
+  for (let i = 0; i < names.length; i += 25) {
+    await Promise.all(names.slice(i, i + 25).map((each) => client.upload(each, each, folder.id)));
+  }
+  const share = await client.share(folder.id);
+  const guest = await visitor();
+  await guest.goto(`/s/${share.token}`);
+  const list = guest.getByRole('list', { name: `Contents of ${name}` });
+  await list.getByRole('button', { name: new RegExp(`${prefix}-199\\.txt`) }).waitFor();
+  return { guest, share, list };
+}
+
 describe('share links', () => {
   it('creates a password-protected link that a visitor unlocks and downloads from', async () => {
     await api(context).upload('plan.txt', 'the plan');
@@ -272,18 +288,116 @@ describe('share links', () => {
     await guest.context().close();
   });
 
-  it('shows every item of a big shared folder, a page at a time', async () => {
+  it("shows only that a shared folder's link is gone when it is revoked or expires while a visitor browses it", async () => {
     const client = api(context);
-    const folder = await client.folder('Scans');
-    const names = Array.from({ length: 230 }, (_, i) => `scan-${String(i).padStart(3, '0')}.txt`);
-    for (let i = 0; i < names.length; i += 25) {
-      await Promise.all(names.slice(i, i + 25).map((name) => client.upload(name, name, folder.id)));
-    }
+    const folder = await client.folder('Team');
+    await client.folder('Plans', folder.id);
+    await client.upload('roadmap.txt', 'q3', folder.id);
+    const revoked = await client.share(folder.id);
+    const expiring = await client.share(folder.id, { expiresAt: new Date(Date.now() + 4000).toISOString() });
+    const contents = (guest: Page) => guest.getByRole('list', { name: /^Contents of / });
+
+    const guest = await visitor();
+    await guest.goto(`/s/${revoked.token}`);
+    await guest.getByRole('button', { name: /roadmap\.txt/ }).waitFor();
+    await client.revokeShare(revoked.id);
+    await guest.getByRole('button', { name: /Plans/ }).click();
+    await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
+    // Nothing of the folder shown before is left to click, and no error about a folder.
+    expect(await contents(guest).count()).toBe(0);
+    expect(await guest.getByRole('button', { name: /roadmap\.txt/ }).count()).toBe(0);
+    expect(await guest.getByRole('alert').count()).toBe(0);
+
+    await guest.goto(`/s/${expiring.token}`);
+    await guest.getByRole('button', { name: /roadmap\.txt/ }).waitFor();
+    await expect
+      .poll(async () => (await guest.request.get(`/api/public/shares/${expiring.token}`)).status(), { timeout: 10_000 })
+      .toBe(410);
+    await guest.getByRole('button', { name: /Plans/ }).click();
+    await guest.getByRole('heading', { name: 'This link has expired' }).waitFor();
+    expect(await contents(guest).count()).toBe(0);
+    expect(await guest.getByRole('alert').count()).toBe(0);
+    await guest.context().close();
+  });
+
+  it('says only that the link is gone when Forward would show a preview again after the link was revoked', async () => {
+    const client = api(context);
+    const folder = await client.folder('Letters');
+    await client.upload('letter.txt', 'dear visitor', folder.id);
     const share = await client.share(folder.id);
     const guest = await visitor();
     await guest.goto(`/s/${share.token}`);
-    const list = guest.getByRole('list', { name: 'Contents of Scans' });
-    await list.getByRole('button', { name: /scan-199\.txt/ }).waitFor();
+    await guest.getByRole('button', { name: /letter\.txt/ }).click();
+    await expect.poll(() => guest.getByRole('dialog').locator('pre').textContent()).toBe('dear visitor');
+    await guest.goBack();
+    await gone(guest.getByRole('dialog'));
+    await client.revokeShare(share.id);
+    await guest.goForward();
+    await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
+    expect(await guest.getByRole('dialog').count()).toBe(0);
+    expect(await guest.locator('.toast').count()).toBe(0);
+    await guest.context().close();
+  });
+
+  it('shows why a shared subfolder cannot be opened instead of the folder it was opened from', async () => {
+    const client = api(context);
+    const folder = await client.folder('Trip');
+    const gone = await client.folder('Old plans', folder.id);
+    await client.folder('Maps', folder.id);
+    await client.upload('packing.txt', 'socks', folder.id);
+    const share = await client.share(folder.id);
+    const guest = await visitor();
+    const contents = guest.getByRole('list', { name: /^Contents of / });
+    await guest.goto(`/s/${share.token}`);
+    await guest.getByRole('button', { name: /packing\.txt/ }).waitFor();
+
+    // Offline: the error in place of the list, not over the list of the folder above.
+    await guest.context().setOffline(true);
+    await guest.getByRole('button', { name: /Maps/ }).click();
+    await guest.getByRole('alert').getByRole('heading', { name: 'You are offline' }).waitFor();
+    await guest.getByRole('alert').getByRole('button', { name: 'Try again' }).waitFor();
+    expect(await contents.getByRole('button').count()).toBe(0);
+    await guest.context().setOffline(false);
+    await guest.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+    await guest.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'Trip' }).click();
+
+    // A subfolder the owner trashed meanwhile (the link still works): not found, and a way back.
+    await client.trash(gone.id);
+    await guest.getByRole('button', { name: /Old plans/ }).click();
+    await guest.getByRole('alert').getByRole('heading', { name: 'Not found' }).waitFor();
+    expect(await contents.getByRole('button').count()).toBe(0);
+    await guest.getByRole('alert').getByRole('button', { name: 'Go to the shared folder' }).click();
+    await guest.getByRole('button', { name: /packing\.txt/ }).waitFor();
+    expect(new URL(guest.url()).search).toBe('');
+    await guest.context().close();
+  });
+
+  it("keeps a shared folder's items when its next page cannot be loaded offline, and shows only that the link is gone once revoked", async () => {
+    const client = api(context);
+    const { guest, share, list } = await visitBigFolder('Archive', 'page', 201);
+    await guest.context().setOffline(true);
+    await guest.getByRole('button', { name: 'Show more (1 more)' }).click();
+    await guest.locator('.connection-notice').getByText('You are offline').waitFor();
+    // Still this folder's items, under the notice that says they are what was loaded; no error over them.
+    expect(await list.getByRole('listitem').count()).toBe(200);
+    expect(await guest.getByRole('alert').count()).toBe(0);
+    await guest.context().setOffline(false);
+    await list.getByRole('button', { name: /page-200\.txt/ }).waitFor();
+    await gone(guest.locator('.connection-notice'));
+
+    // Revoked meanwhile: the next page finds the link gone, and that is all the page shows.
+    await guest.reload();
+    await list.getByRole('button', { name: /page-199\.txt/ }).waitFor();
+    await client.revokeShare(share.id);
+    await guest.getByRole('button', { name: 'Show more (1 more)' }).click();
+    await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
+    expect(await list.count()).toBe(0);
+    expect(await guest.getByRole('alert').count()).toBe(0);
+    await guest.context().close();
+  });
+
+  it('shows every item of a big shared folder, a page at a time', async () => {
+    const { guest, list } = await visitBigFolder('Scans', 'scan', 230);
     expect(await list.getByRole('listitem').count()).toBe(200);
     await guest.getByRole('button', { name: 'Show more (30 more)' }).click();
     await list.getByRole('button', { name: /scan-229\.txt/ }).waitFor();

@@ -1,4 +1,4 @@
-import { apiRequest } from './http';
+import { ApiError, apiRequest } from './http';
 import { queryString } from './query';
 import type { PublicListing, PublicShare } from './types';
 
@@ -7,6 +7,23 @@ const base = (token: string) => `/api/public/shares/${encodeURIComponent(token)}
 /** What the link points at; 404 unknown or revoked, 410 expired or exhausted. */
 export function getPublicShare(token: string, signal?: AbortSignal): Promise<PublicShare> {
   return apiRequest('GET', base(token), undefined, { signal, quiet401: true });
+}
+
+/**
+ * Why the link no longer opens (404 revoked or unknown, 410 expired or used up), or undefined
+ * while it still does: a 404 inside a shared folder may be the link or only the folder asked for.
+ * Rejects, as any call, when the question cannot be asked.
+ */
+export async function linkFailure(token: string, signal?: AbortSignal): Promise<ApiError | undefined> {
+  try {
+    await getPublicShare(token, signal);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 410)) {
+      return error;
+    }
+    throw error;
+  }
 }
 
 /** Checks the password; the server remembers it in a cookie for this link. */

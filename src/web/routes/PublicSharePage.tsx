@@ -76,6 +76,8 @@ export default function PublicSharePage({ token }: { token: string }) {
   const share = useAsync((signal) => getPublicShare(token, signal), [token]);
   const reachability = useReachability();
   const [unlocked, setUnlocked] = useState(false);
+  // Why the link stopped working while the page was open (found by a folder inside it).
+  const [gone, setGone] = useState<ApiError | null>(null);
   // Whether the unlock cookie of an earlier visit still opens a password link (see below).
   const [probed, setProbed] = useState(false);
   const [showPreview, setShowPreview] = useState(false);
@@ -125,13 +127,13 @@ export default function PublicSharePage({ token }: { token: string }) {
   let ownHeading = false;
   if (share.loading && !share.data) {
     body = <Spinner />;
-  } else if (share.error || !share.data) {
-    const message = unavailable(share.error, reachability);
+  } else if (gone || share.error || !share.data) {
+    const message = unavailable(gone ?? share.error, reachability);
     ownHeading = true;
     body = (
       <EmptyState icon="alert" title={message.title} pageHeading>
         <p>{message.text}</p>
-        {isUnreachable(share.error) ? (
+        {!gone && isUnreachable(share.error) ? (
           <button type="button" className="button" onClick={share.reload}>
             Try again
           </button>
@@ -160,6 +162,7 @@ export default function PublicSharePage({ token }: { token: string }) {
           forgetUnlock(token);
           setUnlocked(false);
         }}
+        onGone={setGone}
       />
     );
   } else {
