@@ -4,6 +4,7 @@ import { Spinner } from './components/States';
 import { Toaster } from './components/Toaster';
 import { navigate, useLocation } from './hooks/navigation';
 import { useSession } from './hooks/session';
+import { lazyPreloaded } from './lib/lazy-preloaded';
 import { parseRoute, type Route } from './lib/routes';
 import { FavoritesPage } from './routes/FavoritesPage';
 import { FilesPage } from './routes/FilesPage';
@@ -15,7 +16,7 @@ import { SharedPage } from './routes/SharedPage';
 import { TrashPage } from './routes/TrashPage';
 
 // Pages most visits never open load on demand, keeping the first download small.
-const SettingsPage = lazy(() => import('./routes/SettingsPage'));
+const SettingsPage = lazyPreloaded(() => import('./routes/SettingsPage'));
 const PublicSharePage = lazy(() => import('./routes/PublicSharePage'));
 
 /** `path` when it is a path on this site ("/…", not "//…" or "/\\…"), else `fallback`. */

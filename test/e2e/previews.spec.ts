@@ -223,6 +223,23 @@ describe('previews and downloads', () => {
     await expect.poll(() => page.evaluate(shownAs('audio', audio.id))).toBe(true);
   });
 
+  it('opens a first preview offline, saying so, and loads it by itself once back online', async () => {
+    await api(context).upload('notes.txt', 'kept notes');
+    await page.goto('/');
+    await item(page, 'notes.txt').waitFor();
+    // The app has started and fetched what it fetches by itself; no preview was opened yet.
+    await page.waitForLoadState('networkidle');
+    await context.setOffline(true);
+    await item(page, 'notes.txt').dblclick();
+    const failure = dialog().getByRole('alert');
+    await failure.getByRole('heading', { name: 'You are offline' }).waitFor();
+    await failure.getByRole('button', { name: 'Try again' }).waitFor();
+    expect(await dialog().getByText('Failed to fetch').count()).toBe(0);
+    await context.setOffline(false);
+    await expect.poll(() => dialog().locator('pre').textContent(), { timeout: 10_000 }).toBe('kept notes');
+    expect(await dialog().getByRole('alert').count()).toBe(0);
+  });
+
   it('says the server cannot be reached when a text preview cannot load, and loads it by itself once it answers', async () => {
     await api(context).upload('notes.txt', 'kept notes');
     await page.goto('/');

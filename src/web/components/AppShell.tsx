@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useLocation } from '../hooks/navigation';
+import { preloadLazyModules } from '../lib/lazy-preloaded';
 import { ConnectionNotice } from './ConnectionNotice';
 import { Header } from './Header';
 import { Sidebar } from './Sidebar';
@@ -11,6 +12,8 @@ export function AppShell({ children }: { children: ReactNode }) {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const { pathname } = useLocation();
   useEffect(() => setDrawerOpen(false), [pathname]);
+  // After the page's own loads have started (children's effects run first).
+  useEffect(preloadLazyModules, []);
 
   useEffect(() => {
     if (!drawerOpen) {

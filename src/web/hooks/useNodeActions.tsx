@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
+import { Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
 import { contentUrl, MAX_SELECTION_ZIP, selectionZipUrl, startDownload, zipUrl } from '../api/files';
 import { ApiError, errorMessage } from '../api/http';
 import { restoreFromTrash } from '../api/trash';
@@ -8,14 +8,15 @@ import type { MenuEntry } from '../components/ContextMenu';
 import { FolderPickerDialog } from '../components/FolderPickerDialog';
 import { PromptDialog } from '../components/PromptDialog';
 import { copyName } from '../lib/copy-name';
+import { lazyPreloaded } from '../lib/lazy-preloaded';
 import { folderPath } from '../lib/routes';
 import { formatCount } from '../lib/format';
 import { invalidateData } from './data-version';
 import { navigate, useOverlayHistory } from './navigation';
 import { showToast, type ToastAction } from './toasts';
 
-const PreviewDialog = lazy(() => import('../components/preview/PreviewDialog'));
-const ShareDialog = lazy(() => import('../components/ShareDialog'));
+const PreviewDialog = lazyPreloaded(() => import('../components/preview/PreviewDialog'));
+const ShareDialog = lazyPreloaded(() => import('../components/ShareDialog'));
 
 /** A preview to go back to when a dialog opened from it closes. */
 interface PreviewState {
