@@ -17,6 +17,21 @@ const dialog = () => page.getByRole('dialog');
 const shownAs = (tag: string, id: string) =>
   `document.querySelector('${tag}[src="/api/files/${id}/content?inline=1"]') !== null || document.querySelector('.file-details') !== null`;
 
+/**
+ * Opens a file's first preview offline, once the app has started and fetched what it fetches by
+ * itself, and waits for the preview to say so and offer to try again.
+ */
+async function previewOffline(name: string): Promise<void> {
+  await page.goto('/');
+  await item(page, name).waitFor();
+  await page.waitForLoadState('networkidle');
+  await context.setOffline(true);
+  await item(page, name).dblclick();
+  const failure = dialog().getByRole('alert');
+  await failure.getByRole('heading', { name: 'You are offline' }).waitFor();
+  await failure.getByRole('button', { name: 'Try again' }).waitFor();
+}
+
 describe('previews and downloads', () => {
   it('previews text and code in a <pre>, never as HTML', async () => {
     await api(context).upload('page.html', '<h1>not rendered</h1><script>window.pwned = 1</script>');
@@ -225,19 +240,29 @@ describe('previews and downloads', () => {
 
   it('opens a first preview offline, saying so, and loads it by itself once back online', async () => {
     await api(context).upload('notes.txt', 'kept notes');
-    await page.goto('/');
-    await item(page, 'notes.txt').waitFor();
-    // The app has started and fetched what it fetches by itself; no preview was opened yet.
-    await page.waitForLoadState('networkidle');
-    await context.setOffline(true);
-    await item(page, 'notes.txt').dblclick();
-    const failure = dialog().getByRole('alert');
-    await failure.getByRole('heading', { name: 'You are offline' }).waitFor();
-    await failure.getByRole('button', { name: 'Try again' }).waitFor();
+    await previewOffline('notes.txt');
     expect(await dialog().getByText('Failed to fetch').count()).toBe(0);
     await context.setOffline(false);
     await expect.poll(() => dialog().locator('pre').textContent(), { timeout: 10_000 }).toBe('kept notes');
     expect(await dialog().getByRole('alert').count()).toBe(0);
+  });
+
+  it('says a picture or a PDF cannot be previewed offline, instead of a dead end, and shows it once back online', async () => {
+    const pdf = await api(context).upload('b-report.pdf', '%PDF-1.4\n%%EOF\n');
+    await api(context).upload('a-picture.png', gradientPng(40, 30));
+    await previewOffline('a-picture.png');
+    // Not the details of a file the browser cannot show: this one it can, once it gets it.
+    expect(await dialog().locator('.file-details').count()).toBe(0);
+    await context.setOffline(false);
+    await expect.poll(() => page.evaluate("document.querySelector('dialog img')?.naturalWidth"), { timeout: 10_000 }).toBe(40);
+
+    await context.setOffline(true);
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('dialog', { name: 'b-report.pdf' }).getByRole('alert').getByRole('heading', { name: 'You are offline' }).waitFor();
+    // No frame showing the browser's own error page.
+    expect(await dialog().locator('iframe').count()).toBe(0);
+    await context.setOffline(false);
+    expect(await dialog().locator('iframe').getAttribute('src', { timeout: 10_000 })).toBe(`/api/files/${pdf.id}/content?inline=1`);
   });
 
   it('says the server cannot be reached when a text preview cannot load, and loads it by itself once it answers', async () => {

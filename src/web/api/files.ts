@@ -1,4 +1,4 @@
-import { errorFromBody, ApiError } from './http';
+import { apiRequest, errorFromBody, ApiError } from './http';
 import { queryString } from './query';
 import type { FileNode } from './types';
 
@@ -83,4 +83,13 @@ export function startDownload(url: string): void {
   document.body.appendChild(link);
   link.click();
   link.remove();
+}
+
+/**
+ * Asks the server for a file's content without downloading it (a HEAD, which a limited link does
+ * not count): whether the browser's own player would get it, or why not.
+ */
+export async function checkContent(url: string, signal?: AbortSignal): Promise<true> {
+  await apiRequest('HEAD', url, undefined, { signal, quiet401: true });
+  return true;
 }

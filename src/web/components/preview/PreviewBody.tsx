@@ -3,6 +3,7 @@ import { previewKind } from '../../lib/file-kind';
 import { formatBytes, formatDateTime } from '../../lib/format';
 import { FileIcon } from '../FileIcon';
 import { Icon } from '../Icon';
+import { ReachableContent } from './ReachableContent';
 import { TextPreview } from './TextPreview';
 
 export interface PreviewTarget {
@@ -48,24 +49,27 @@ export function FileDetails({ target, note }: { target: PreviewTarget; note?: st
   );
 }
 
-/** The right preview for a file: image, PDF, video, audio, text, or its details. */
-export function PreviewBody({ target }: { target: PreviewTarget }) {
-  const [failed, setFailed] = useState(false);
-  const kind = previewKind(target);
-  if (failed) {
-    return <FileDetails target={target} note="This file could not be shown in the browser." />;
-  }
+/** What the browser plays by itself; `onError` when it cannot (the file is not what its name says). */
+function MediaPreview({
+  target,
+  kind,
+  onError,
+}: {
+  target: PreviewTarget;
+  kind: 'image' | 'video' | 'audio' | 'pdf';
+  onError: () => void;
+}) {
   switch (kind) {
     case 'image':
       return (
         <div className="media-preview">
-          <img src={target.inlineUrl} alt={target.name} onError={() => setFailed(true)} />
+          <img src={target.inlineUrl} alt={target.name} onError={onError} />
         </div>
       );
     case 'video':
       return (
         <div className="media-preview">
-          <video src={target.inlineUrl} controls preload="metadata" onError={() => setFailed(true)}>
+          <video src={target.inlineUrl} controls preload="metadata" onError={onError}>
             <track kind="captions" />
           </video>
         </div>
@@ -74,7 +78,7 @@ export function PreviewBody({ target }: { target: PreviewTarget }) {
       return (
         <div className="media-preview audio">
           <FileIcon node={{ type: 'file', name: target.name, mimeType: target.mimeType ?? null }} size={64} />
-          <audio src={target.inlineUrl} controls preload="metadata" onError={() => setFailed(true)} />
+          <audio src={target.inlineUrl} controls preload="metadata" onError={onError} />
         </div>
       );
     case 'pdf':
@@ -90,9 +94,25 @@ export function PreviewBody({ target }: { target: PreviewTarget }) {
           </p>
         </div>
       );
-    case 'text':
-      return <TextPreview url={target.inlineUrl} size={target.size} />;
-    case 'none':
-      return <FileDetails target={target} />;
   }
+}
+
+/** The right preview for a file: image, PDF, video, audio, text, or its details. */
+export function PreviewBody({ target }: { target: PreviewTarget }) {
+  const [failed, setFailed] = useState(false);
+  const kind = previewKind(target);
+  if (failed) {
+    return <FileDetails target={target} note="This file could not be shown in the browser." />;
+  }
+  if (kind === 'none') {
+    return <FileDetails target={target} />;
+  }
+  if (kind === 'text') {
+    return <TextPreview url={target.inlineUrl} size={target.size} />;
+  }
+  return (
+    <ReachableContent url={target.inlineUrl}>
+      <MediaPreview target={target} kind={kind} onError={() => setFailed(true)} />
+    </ReachableContent>
+  );
 }
