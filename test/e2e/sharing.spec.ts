@@ -1,6 +1,6 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { api } from './api.js';
+import { api, gradientPng } from './api.js';
 import type { E2E } from './browser.js';
 import { gone, item, toast } from './pages.js';
 import { signedInBeforeEach } from './setup.js';
@@ -40,6 +40,23 @@ async function visitBigFolder(name: string, prefix: string, count: number) {
   const list = guest.getByRole('list', { name: `Contents of ${name}` });
   await list.getByRole('button', { name: new RegExp(`${prefix}-199\\.txt`) }).waitFor();
   return { guest, share, list };
+}
+
+/**
+ * A visitor of links to a node: `openThenRevoke` opens a new one, waits for `loaded`, and has the
+ * owner revoke it. `downloads` lists the files the visitor's browser saved.
+ */
+async function visitorOfRevokedLinks(nodeId: string) {
+  const guest = await visitor();
+  const downloads: string[] = [];
+  guest.on('download', (download) => downloads.push(download.suggestedFilename()));
+  const openThenRevoke = async (loaded: Locator) => {
+    const link = await api(context).share(nodeId);
+    await guest.goto(`/s/${link.token}`);
+    await loaded.waitFor();
+    await api(context).revokeShare(link.id);
+  };
+  return { guest, downloads, openThenRevoke };
 }
 
 describe('share links', () => {
@@ -649,6 +666,39 @@ describe('share links', () => {
     await dialog.getByText('No links yet.').waitFor();
     expect((await open.request.get(`/api/public/shares/${share.token}`)).status()).toBe(404);
     await open.context().close();
+    await guest.context().close();
+  });
+
+  it("says a file's link was revoked when its Download or Preview is used afterwards, instead of saving the refusal as a file", async () => {
+    const file = await api(context).upload('memo.txt', 'the memo');
+    const { guest, downloads, openThenRevoke } = await visitorOfRevokedLinks(file.id);
+    await openThenRevoke(guest.getByRole('heading', { name: 'memo.txt' }));
+    await guest.getByRole('link', { name: 'Download' }).click();
+    await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
+
+    await openThenRevoke(guest.getByRole('heading', { name: 'memo.txt' }));
+    await guest.getByRole('button', { name: 'Preview' }).click();
+    await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
+    expect(await guest.getByRole('alert').count()).toBe(0);
+    expect(downloads).toEqual([]);
+    await guest.context().close();
+  });
+
+  it("says a shared folder's link was revoked when a file in it is downloaded or previewed afterwards", async () => {
+    const client = api(context);
+    const folder = await client.folder('Minutes');
+    await client.upload('monday.txt', 'monday', folder.id);
+    await client.upload('tuesday.png', gradientPng(8, 8), folder.id);
+    const { guest, downloads, openThenRevoke } = await visitorOfRevokedLinks(folder.id);
+    await openThenRevoke(guest.getByRole('button', { name: /monday\.txt/ }));
+    await guest.getByRole('link', { name: 'Download monday.txt' }).click();
+    await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
+
+    await openThenRevoke(guest.getByRole('button', { name: /tuesday\.png/ }));
+    await guest.getByRole('button', { name: /tuesday\.png/ }).click();
+    await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
+    expect(await guest.getByRole('dialog').count()).toBe(0);
+    expect(downloads).toEqual([]);
     await guest.context().close();
   });
 

@@ -6,6 +6,7 @@ import { navigate, useLocation, useOverlayHistory } from '../hooks/navigation';
 import { showToast } from '../hooks/toasts';
 import { useSharedFolderListing } from '../hooks/useSharedFolderListing';
 import { previewKind } from '../lib/file-kind';
+import { linkChecks } from '../lib/link-checks';
 import { formatBytes, formatDateTime, formatDay } from '../lib/format';
 import { FileIcon } from './FileIcon';
 import { Icon } from './Icon';
@@ -44,6 +45,7 @@ export function SharedFolderView({
   // The files of the folder, stepped through like a signed-in preview, and the one opened first.
   const [preview, setPreview] = useState<{ nodes: FileNode[]; index: number } | null>(null);
   const listing = useSharedFolderListing(token, folderId, { onLocked, onGone });
+  const checks = linkChecks(token, onGone);
   // A preview kept in a history entry is checked before Forward or a reload shows it again: the
   // owner may have trashed the file since. Then the visitor is told, as a signed-in user is.
   useOverlayHistory('shared-preview', preview, setPreview, async (kept) => {
@@ -104,7 +106,7 @@ export function SharedFolderView({
           </ol>
         </nav>
         {error === undefined ? (
-          <a className="button primary" href={publicZipUrl(token, folderId)} download>
+          <a className="button primary" href={publicZipUrl(token, folderId)} download onClick={checks.download}>
             <Icon name="download" size={18} /> <span>{zipLabel(folderId, current)}</span>
           </a>
         ) : null}
@@ -142,7 +144,13 @@ export function SharedFolderView({
                 </span>
               </button>
               {node.type === 'file' ? (
-                <a className="icon-button" href={publicContentUrl(token, node.id)} download aria-label={`Download ${node.name}`}>
+                <a
+                  className="icon-button"
+                  href={publicContentUrl(token, node.id)}
+                  download
+                  aria-label={`Download ${node.name}`}
+                  onClick={checks.download}
+                >
                   <Icon name="download" size={18} />
                 </a>
               ) : null}
@@ -164,6 +172,8 @@ export function SharedFolderView({
           urlsFor={(node) => ({
             inlineUrl: previewKind(node) === 'none' ? publicContentUrl(token, node.id) : publicContentUrl(token, node.id, { inline: true }),
             downloadUrl: publicContentUrl(token, node.id),
+            onDownload: checks.download,
+            onGone: checks.contentGone,
           })}
         />
       ) : null}

@@ -171,12 +171,10 @@ export default function PublicSharePage({ token }: { token: string }) {
     ownHeading = true;
     // The page's Download and the one in its preview alike.
     const download = (event: MouseEvent<HTMLAnchorElement>) => {
-      if (typeof data.downloadsLeft !== 'number') {
-        return;
-      }
-      // A limited link may have been used up meanwhile (here or elsewhere): check first, so that
-      // the page says so instead of the browser saving the refusal as a file. The answer's count
-      // is where the download is counted from (the page's misses a preview since).
+      // The link may have been revoked, expired or used up meanwhile (here or elsewhere): check
+      // first, so that the page says so instead of the browser saving the refusal as a file. The
+      // answer's count is where a limited link's download is counted from (the page's misses a
+      // preview since).
       event.preventDefault();
       const url = event.currentTarget.href;
       getPublicShare(token).then(
@@ -226,6 +224,8 @@ export default function PublicSharePage({ token }: { token: string }) {
                 inlineUrl: publicContentUrl(token, null, { inline: true }),
                 downloadUrl: publicContentUrl(token, null),
                 onDownload: download,
+                // Asked again, the link itself says why.
+                onGone: share.reload,
               }}
             />
           </div>

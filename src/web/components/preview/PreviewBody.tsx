@@ -17,6 +17,8 @@ export interface PreviewTarget {
   downloadUrl: string;
   /** Told when the download is clicked (a limited link's page counts it, as for its own Download). */
   onDownload?: (event: MouseEvent<HTMLAnchorElement>) => void;
+  /** Told when the content answers that it is gone (a public link's page checks the link). */
+  onGone?: () => void;
 }
 
 /** Details and a download button, for files the browser cannot show (or failed to). */
@@ -108,10 +110,10 @@ export function PreviewBody({ target }: { target: PreviewTarget }) {
     return <FileDetails target={target} />;
   }
   if (kind === 'text') {
-    return <TextPreview url={target.inlineUrl} size={target.size} />;
+    return <TextPreview url={target.inlineUrl} size={target.size} onGone={target.onGone} />;
   }
   return (
-    <ReachableContent url={target.inlineUrl}>
+    <ReachableContent url={target.inlineUrl} onGone={target.onGone}>
       <MediaPreview target={target} kind={kind} onError={() => setFailed(true)} />
     </ReachableContent>
   );

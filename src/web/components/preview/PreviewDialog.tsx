@@ -6,8 +6,8 @@ import { Icon } from '../Icon';
 import { Modal } from '../Modal';
 import { PreviewBody, type PreviewTarget } from './PreviewBody';
 
-/** Where a preview reads a file: the signed-in user's own files, or a public link's. */
-export type PreviewUrls = (node: FileNode) => Pick<PreviewTarget, 'inlineUrl' | 'downloadUrl'>;
+/** Where a preview reads a file (the signed-in user's own files, or a public link's), and what a public link checks. */
+export type PreviewUrls = (node: FileNode) => Pick<PreviewTarget, 'inlineUrl' | 'downloadUrl' | 'onDownload' | 'onGone'>;
 
 /** A file previewed full-window; arrow keys (or the side buttons) step through the folder's files. */
 export default function PreviewDialog({
@@ -102,7 +102,13 @@ export default function PreviewDialog({
           ))}
           {menuFor ? null : (
             // A public link has no menu, only the file's download (through the link).
-            <a className="button small" href={urlsFor(node).downloadUrl} download aria-label={`Download ${node.name}`}>
+            <a
+              className="button small"
+              href={urlsFor(node).downloadUrl}
+              download
+              aria-label={`Download ${node.name}`}
+              onClick={urlsFor(node).onDownload}
+            >
               <Icon name="download" size={16} />
               <span>Download</span>
             </a>

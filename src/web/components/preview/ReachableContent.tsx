@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import { checkContent } from '../../api/files';
 import { useAsync } from '../../hooks/useAsync';
-import { ErrorState, Spinner } from '../States';
+import { Spinner } from '../States';
+import { ContentError } from './ContentError';
 
 /**
  * Shows what the browser plays by itself (an image, a PDF, a video) once the server has answered
@@ -9,13 +10,13 @@ import { ErrorState, Spinner } from '../States';
  * page): asked first, the preview says the server is out of reach, loading by itself once it
  * answers, or that the file is gone, as a text preview does.
  */
-export function ReachableContent({ url, children }: { url: string; children: ReactNode }) {
+export function ReachableContent({ url, onGone, children }: { url: string; onGone?: () => void; children: ReactNode }) {
   const check = useAsync((signal) => checkContent(url, signal), [url]);
   if (check.loading) {
     return <Spinner label="Loading preview" />;
   }
   if (check.error) {
-    return <ErrorState error={check.error} onRetry={check.reload} />;
+    return <ContentError error={check.error} onRetry={check.reload} onGone={onGone} />;
   }
   return children;
 }

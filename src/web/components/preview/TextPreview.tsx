@@ -1,18 +1,19 @@
 import { readTextHead } from '../../api/text-head';
 import { useAsync } from '../../hooks/useAsync';
 import { formatBytes } from '../../lib/format';
-import { ErrorState, Spinner } from '../States';
+import { Spinner } from '../States';
+import { ContentError } from './ContentError';
 
 const LIMIT = 1024 * 1024;
 
 /** Text and code, shown as is in a scrollable <pre> (never rendered as HTML). */
-export function TextPreview({ url, size }: { url: string; size: number }) {
+export function TextPreview({ url, size, onGone }: { url: string; size: number; onGone?: () => void }) {
   const { data, error, loading, reload } = useAsync((signal) => readTextHead(url, LIMIT, signal), [url]);
   if (loading && !data) {
     return <Spinner label="Loading text" />;
   }
   if (error) {
-    return <ErrorState error={error} onRetry={reload} />;
+    return <ContentError error={error} onRetry={reload} onGone={onGone} />;
   }
   return (
     <div className="text-preview">
