@@ -18,7 +18,7 @@ async function visitor(): Promise<Page> {
 }
 
 /** A visitor on the page of a new link to a new file, limited to `maxDownloads`. */
-async function visitLimitedFile(name: string, body: string, maxDownloads: number): Promise<{ guest: Page; token: string }> {
+async function visitLimitedFile(name: string, body: string | Buffer, maxDownloads: number): Promise<{ guest: Page; token: string }> {
   const file = await api(context).upload(name, body);
   const { token } = await api(context).share(file.id, { maxDownloads });
   const guest = await visitor();
@@ -555,6 +555,15 @@ describe('share links', () => {
     expect((await download).suggestedFilename()).toBe('broken.png');
     // The preview was one, the download another.
     await guest.getByText('1 download left; a preview counts as a download.').waitFor({ timeout: 10_000 });
+    await guest.context().close();
+  });
+
+  it("counts a limited link's preview on its page as it is shown, without a reload", async () => {
+    const { guest } = await visitLimitedFile('view.png', gradientPng(20, 20), 3);
+    await guest.getByText('3 downloads left; a preview counts as a download.').waitFor();
+    await guest.getByRole('button', { name: 'Preview' }).click();
+    await guest.locator('.preview-stage').getByRole('img', { name: 'view.png' }).waitFor();
+    await guest.getByText('2 downloads left; a preview counts as a download.').waitFor({ timeout: 10_000 });
     await guest.context().close();
   });
 

@@ -208,7 +208,17 @@ export default function PublicSharePage({ token }: { token: string }) {
             <Icon name="download" size={18} /> Download
           </a>
           {canPreview && !showPreview ? (
-            <button type="button" className="button" onClick={() => setShowPreview(true)}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setShowPreview(true);
+                // The preview is a download of a limited link: its count follows, as after Download.
+                if (typeof data.downloadsLeft === 'number') {
+                  downloadStarted();
+                }
+              }}
+            >
               <Icon name="eye" size={18} /> Preview
             </button>
           ) : null}
