@@ -65,6 +65,9 @@ export function api(context: BrowserContext) {
     async share(nodeId: string, options: Record<string, unknown> = {}): Promise<{ id: string; token: string; url: string }> {
       return json(await request.post('/api/shares', { data: { nodeId, ...options } }), 'create share');
     },
+    async updateShare(id: string, change: Record<string, unknown>): Promise<void> {
+      await json(await request.patch(`/api/shares/${id}`, { data: change }), 'update share');
+    },
     async revokeShare(id: string): Promise<void> {
       await json(await request.delete(`/api/shares/${id}`), 'revoke share');
     },

@@ -42,14 +42,20 @@ async function visitBigFolder(name: string, prefix: string, count: number) {
   return { guest, share, list };
 }
 
+/** A visitor, and the names of the files its browser saves. */
+async function visitorSavingDownloads(): Promise<{ guest: Page; downloads: string[] }> {
+  const guest = await visitor();
+  const downloads: string[] = [];
+  guest.on('download', (download) => downloads.push(download.suggestedFilename()));
+  return { guest, downloads };
+}
+
 /**
  * A visitor of links to a node: `openThenRevoke` opens a new one, waits for `loaded`, and has the
  * owner revoke it. `downloads` lists the files the visitor's browser saved.
  */
 async function visitorOfRevokedLinks(nodeId: string) {
-  const guest = await visitor();
-  const downloads: string[] = [];
-  guest.on('download', (download) => downloads.push(download.suggestedFilename()));
+  const { guest, downloads } = await visitorSavingDownloads();
   const openThenRevoke = async (loaded: Locator) => {
     const link = await api(context).share(nodeId);
     await guest.goto(`/s/${link.token}`);
@@ -708,6 +714,51 @@ describe('share links', () => {
     await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
     expect(await guest.getByRole('dialog').count()).toBe(0);
     expect(downloads).toEqual([]);
+    await guest.context().close();
+  });
+
+  it("asks for a link's new password when a download follows a change of it, instead of showing the server's refusal", async () => {
+    const client = api(context);
+    const folder = await client.folder('Locked');
+    const file = await client.upload('inside.txt', 'inside', folder.id);
+    const folderLink = await client.share(folder.id, { password: 'first one' });
+    const fileLink = await client.share(file.id, { password: 'first one' });
+    const { guest, downloads } = await visitorSavingDownloads();
+    const unlockThenChange = async (link: { id: string; token: string }) => {
+      await guest.goto(`/s/${link.token}`);
+      await guest.getByLabel('Password').fill('first one');
+      await guest.getByRole('button', { name: 'Unlock' }).click();
+      await guest.getByRole('link', { name: /^Download/ }).first().waitFor();
+      await client.updateShare(link.id, { password: 'second one' });
+    };
+
+    await unlockThenChange(folderLink);
+    await guest.getByRole('link', { name: 'Download inside.txt' }).click();
+    await guest.getByText('This link is protected by a password.').waitFor();
+    expect(new URL(guest.url()).pathname).toBe(`/s/${folderLink.token}`);
+
+    await unlockThenChange(fileLink);
+    await guest.getByRole('link', { name: 'Download' }).click();
+    await guest.getByText('This link is protected by a password.').waitFor();
+    expect(new URL(guest.url()).pathname).toBe(`/s/${fileLink.token}`);
+    expect(downloads).toEqual([]);
+    await guest.context().close();
+  });
+
+  it('says a file removed from a shared folder is no longer available when its Download is used, and lists the folder again', async () => {
+    const client = api(context);
+    const folder = await client.folder('Handouts');
+    const [removed] = await Promise.all([client.upload('old.txt', 'old', folder.id), client.upload('new.txt', 'new', folder.id)]);
+    const link = await client.share(folder.id);
+    const guest = await visitor();
+    await guest.goto(`/s/${link.token}`);
+    await guest.getByRole('button', { name: /old\.txt/ }).waitFor();
+    await client.trash(removed.id);
+    await guest.getByRole('link', { name: 'Download old.txt' }).click();
+    await toast(guest, 'That file is no longer available: it was removed from this shared folder.');
+    await gone(guest.getByRole('button', { name: /old\.txt/ }));
+    expect(new URL(guest.url()).pathname).toBe(`/s/${link.token}`);
+    await guest.getByRole('button', { name: /new\.txt/ }).waitFor();
     await guest.context().close();
   });
 

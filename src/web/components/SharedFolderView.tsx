@@ -45,7 +45,14 @@ export function SharedFolderView({
   // The files of the folder, stepped through like a signed-in preview, and the one opened first.
   const [preview, setPreview] = useState<{ nodes: FileNode[]; index: number } | null>(null);
   const listing = useSharedFolderListing(token, folderId, { onLocked, onGone });
-  const checks = linkChecks(token, onGone);
+  const checks = linkChecks(token, {
+    onGone,
+    onLocked,
+    onMissing: () => {
+      showToast('That file is no longer available: it was removed from this shared folder.', 'error');
+      listing.reload();
+    },
+  });
   // A preview kept in a history entry is checked before Forward or a reload shows it again: the
   // owner may have trashed the file since. Then the visitor is told, as a signed-in user is.
   useOverlayHistory('shared-preview', preview, setPreview, async (kept) => {
@@ -106,7 +113,7 @@ export function SharedFolderView({
           </ol>
         </nav>
         {error === undefined ? (
-          <a className="button primary" href={publicZipUrl(token, folderId)} download onClick={checks.download}>
+          <a className="button primary" href={publicZipUrl(token, folderId)} download onClick={checks.zipDownload}>
             <Icon name="download" size={18} /> <span>{zipLabel(folderId, current)}</span>
           </a>
         ) : null}

@@ -1,4 +1,5 @@
 import { useEffect, useState, type MouseEvent } from 'react';
+import { checkContent } from '../api/files';
 import { ApiError, errorMessage, isUnreachable } from '../api/http';
 import type { Reachability } from '../api/reachability';
 import { getPublicShare, listSharedFolder, publicContentUrl, unlockShare } from '../api/public-shares';
@@ -84,6 +85,11 @@ export default function PublicSharePage({ token }: { token: string }) {
   const downloadStarted = useDownloadCountRefresh(share);
   const requiresPassword = share.data?.requiresPassword === true;
   const type = share.data?.type;
+  // The password is asked again (it was changed since this browser unlocked the link).
+  const lock = () => {
+    forgetUnlock(token);
+    setUnlocked(false);
+  };
   useEffect(() => {
     if (!requiresPassword || unlocked || probed) {
       return;
@@ -153,36 +159,31 @@ export default function PublicSharePage({ token }: { token: string }) {
       />
     );
   } else if (share.data.type === 'folder') {
-    body = (
-      <SharedFolderView
-        token={token}
-        rootName={share.data.name}
-        expiresAt={share.data.expiresAt}
-        onLocked={() => {
-          forgetUnlock(token);
-          setUnlocked(false);
-        }}
-        onGone={setGone}
-      />
-    );
+    body = <SharedFolderView token={token} rootName={share.data.name} expiresAt={share.data.expiresAt} onLocked={lock} onGone={setGone} />;
   } else {
     const data = share.data;
     const canPreview = previewKind(data) !== 'none';
     ownHeading = true;
     // The page's Download and the one in its preview alike.
     const download = (event: MouseEvent<HTMLAnchorElement>) => {
-      // The link may have been revoked, expired or used up meanwhile (here or elsewhere): check
-      // first, so that the page says so instead of the browser saving the refusal as a file. The
-      // answer's count is where a limited link's download is counted from (the page's misses a
-      // preview since).
+      // The link may have been revoked, expired, used up or given a new password meanwhile (here
+      // or elsewhere): check first (a HEAD of the file counts as no download), so that the page
+      // says so instead of the browser showing or saving the refusal. The link's answer is where a
+      // limited link's download is counted from (the page's misses a preview since).
       event.preventDefault();
       const url = event.currentTarget.href;
-      getPublicShare(token).then(
-        (fresh) => {
+      Promise.all([getPublicShare(token), checkContent(url)]).then(
+        ([fresh]) => {
           window.location.assign(url);
           downloadStarted(fresh.downloadsLeft);
         },
-        () => share.reload(),
+        (failure: unknown) => {
+          if (failure instanceof ApiError && failure.status === 401) {
+            lock();
+          } else {
+            share.reload();
+          }
+        },
       );
     };
     body = (
@@ -259,7 +260,9 @@ export default function PublicSharePage({ token }: { token: string }) {
       </header>
       <main id="main" className="public-main">
         <ConnectionNotice />
-        {ownHeading ? null : <h1 className="visually-hidden">{share.data?.type === 'folder' ? `Shared folder ${share.data.name}` : 'Shared with you'}</h1>}
+        {ownHeading ? null : (
+          <h1 className="visually-hidden">{share.data?.type === 'folder' ? `Shared folder ${share.data.name}` : 'Shared with you'}</h1>
+        )}
         {body}
       </main>
     </div>
