@@ -65,6 +65,14 @@ async function visitorOfRevokedLinks(nodeId: string) {
   return { guest, downloads, openThenRevoke };
 }
 
+/** Waits for the page to say the link is not found, and checks it says only that and saved nothing. */
+async function onlyLinkNotFound(guest: Page, downloads: string[]): Promise<void> {
+  await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
+  expect(await guest.getByRole('alert').count()).toBe(0);
+  expect(await guest.getByRole('dialog').count()).toBe(0);
+  expect(downloads).toEqual([]);
+}
+
 describe('share links', () => {
   it('creates a password-protected link that a visitor unlocks and downloads from', async () => {
     await api(context).upload('plan.txt', 'the plan');
@@ -693,9 +701,7 @@ describe('share links', () => {
 
     await openThenRevoke(guest.getByRole('heading', { name: 'memo.txt' }));
     await guest.getByRole('button', { name: 'Preview' }).click();
-    await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
-    expect(await guest.getByRole('alert').count()).toBe(0);
-    expect(downloads).toEqual([]);
+    await onlyLinkNotFound(guest, downloads);
     await guest.context().close();
   });
 
@@ -711,9 +717,7 @@ describe('share links', () => {
 
     await openThenRevoke(guest.getByRole('button', { name: /tuesday\.png/ }));
     await guest.getByRole('button', { name: /tuesday\.png/ }).click();
-    await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
-    expect(await guest.getByRole('dialog').count()).toBe(0);
-    expect(downloads).toEqual([]);
+    await onlyLinkNotFound(guest, downloads);
     await guest.context().close();
   });
 
