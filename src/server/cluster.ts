@@ -6,9 +6,17 @@ import { workerEnvironment } from './instance.js';
 
 const RESTART_DELAY_MS = 1000;
 
+// Node's default on Linux, round-robin, has the primary accept each connection and pass it to a
+// worker, keeping its own copy until the worker acknowledges it: one passed to a worker that dies
+// first (kill -9, a crash, the OOM killer) is never acknowledged, and the primary holds it open for
+// good, its client waiting on an answer that never comes. With the listening socket shared instead,
+// each worker accepts its own connections, so a dying worker's close with it (its clients see a
+// reset) and the ones not yet accepted wait in the kernel for the other workers.
+cluster.schedulingPolicy = cluster.SCHED_NONE;
+
 /**
  * The primary of FILEFLOW_WORKERS > 1: applies migrations once, forks the workers (they share the
- * listening port through node:cluster), replaces a worker that dies, and on SIGTERM/SIGINT asks
+ * listening socket through node:cluster and each accepts its own connections), replaces a worker that dies, and on SIGTERM/SIGINT asks
  * every worker to finish its requests and waits for them.
  */
 export async function runPrimary(config: Config): Promise<void> {

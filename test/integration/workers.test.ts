@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, dropPostgresDatabase, POSTGRES_URL } from '../helpers/database.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
@@ -103,7 +105,69 @@ describe.runIf(POSTGRES_URL)('three workers on PostgreSQL and S3', () => {
     }
   }, 60_000);
 
+  it('answers or closes every connection when a worker dies, none held open by the primary', async () => {
+    const workers = () => workerPids(server.child.pid ?? 0);
+    const [victim] = workers();
+    expect(workers()).toHaveLength(3);
+    // A stopped worker takes no connection off the others, so the window in which one is handed
+    // to a worker about to die is wide open; then it dies (kill -9) with whatever it was given.
+    process.kill(victim ?? 0, 'SIGSTOP');
+    let killed = false;
+    try {
+      const answers = Promise.all(Array.from({ length: 8 }, () => healthOnNewConnection(server.url, 10_000)));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      process.kill(victim ?? 0, 'SIGKILL');
+      killed = true;
+      // Each one is answered, or refused at once, whichever worker it reached: none waits for ever.
+      expect((await answers).filter((outcome) => outcome === 'no answer')).toEqual([]);
+    } finally {
+      if (!killed) {
+        process.kill(victim ?? 0, 'SIGKILL');
+      }
+    }
+    // The primary starts another in its place.
+    for (let tries = 0; tries < 100 && (workers().length < 3 || workers().includes(victim ?? 0)); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(workers().filter((pid) => pid !== victim)).toHaveLength(3);
+  }, 60_000);
+
   it('stops gracefully on SIGTERM', async () => {
     expect(await server.stop('SIGTERM')).toBe(0);
   }, 40_000);
 });
+
+/** The live server processes `parent` started (Linux /proc): a cluster primary's workers, not tsx's esbuild. */
+function workerPids(parent: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after its ')'.
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ');
+      const isServer = readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('server/main');
+      if (fields?.[1] === String(parent) && fields[0] !== 'Z' && isServer) {
+        pids.push(Number(entry));
+      }
+    } catch {
+      // not a process, or it ended meanwhile
+    }
+  }
+  return pids;
+}
+
+/** GET /api/health on a connection of its own: 'answered', 'refused' (reset or closed) or 'no answer' within `timeoutMs`. */
+function healthOnNewConnection(base: string, timeoutMs: number): Promise<'answered' | 'refused' | 'no answer'> {
+  return new Promise((resolve) => {
+    const req = request(`${base}/api/health`, { agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve('answered'));
+      res.on('error', () => resolve('refused'));
+    });
+    req.setTimeout(timeoutMs, () => {
+      resolve('no answer');
+      req.destroy();
+    });
+    req.on('error', () => resolve('refused'));
+    req.end();
+  });
+}
