@@ -23,6 +23,12 @@ export const quotaExceeded = () =>
   new AppError(507, 'quota_exceeded', 'Not enough room: this would exceed your storage quota.');
 export const rateLimited = (retryAfterSeconds: number) =>
   Object.assign(new AppError(429, 'rate_limited', 'Too many requests; try again later.'), { retryAfterSeconds });
+/** The blob store did not answer (unreachable, or failing on its side): worth a retry shortly. `cause` is logged, never sent. */
+export const storageUnavailable = (cause: unknown) =>
+  Object.assign(new AppError(503, 'storage_unavailable', 'File storage is not answering; try again in a moment.'), {
+    retryAfterSeconds: 10,
+    cause,
+  });
 
 /** The `code` a Node.js system error carries ("ECONNRESET", "EADDRINUSE"...), if `error` has one. */
 export function errorCode(error: unknown): string | undefined {

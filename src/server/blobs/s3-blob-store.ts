@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ConfigError, type Config } from '../config.js';
+import { AppError, storageUnavailable } from '../errors.js';
 import { sha256OfKey, type BlobStore, type ByteRange, type StagedBlob } from './blob-store.js';
 import { byteWindow } from './byte-window.js';
 
@@ -33,6 +34,18 @@ export interface S3Settings {
   region: string;
   forcePathStyle: boolean;
   credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+/**
+ * Whether an SDK error means the store is out of reach or failing on its side (no HTTP answer at
+ * all, after the SDK's retries, or a 5xx), rather than refusing this one request.
+ */
+function isUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('$metadata' in error)) {
+    return false;
+  }
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === undefined || status >= 500;
 }
 
 function isNotFound(error: unknown): boolean {
@@ -63,6 +76,18 @@ export class S3BlobStore implements BlobStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+    // Around every command, its retries included (uploads' parts too): a store that does not
+    // answer, or fails on its side, is a 503 for the client, with the SDK's error as its cause.
+    this.client.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          throw isUnavailable(error) ? storageUnavailable(error) : error;
+        }
+      },
+      { step: 'initialize', name: 'fileflowStoreUnavailable' },
+    );
   }
 
   private stagingKey(staged: StagedBlob): string {
@@ -265,7 +290,8 @@ export async function createS3BlobStore(config: Config): Promise<S3BlobStore> {
   const store = new S3BlobStore({ bucket, endpoint, region, forcePathStyle, credentials });
   try {
     await store.ping();
-  } catch (error) {
+  } catch (thrown) {
+    const error = thrown instanceof AppError && thrown.status === 503 ? thrown.cause : thrown;
     const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
     const status = e.$metadata?.httpStatusCode;
     const reason =

@@ -116,6 +116,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return send(reply, 400, 'invalid_request', 'The request was cut short.');
     }
     if (error instanceof AppError) {
+      if (error.status >= 500) {
+        // Ours, not the client's (a store that does not answer): the operator needs the cause.
+        request.log.error({ err: error.cause ?? error }, error.message);
+      }
       const retryAfter = (error as AppError & { retryAfterSeconds?: number }).retryAfterSeconds;
       if (retryAfter !== undefined) {
         reply.header('retry-after', String(retryAfter));

@@ -63,7 +63,7 @@ const RESPONSE_DESCRIPTIONS: Record<string, string> = {
   413: 'The body or the file is too large (`too_large`)',
   416: 'The range starts past the end of the file (`range_not_satisfiable`)',
   429: 'Too many requests (`rate_limited`); try again after Retry-After',
-  503: 'Unavailable: the database or the blob store does not answer',
+  503: 'Unavailable: the database or the blob store does not answer (`storage_unavailable` when the store does not; try again after Retry-After)',
   507: 'Over the storage quota (`quota_exceeded`)',
 };
 

@@ -83,7 +83,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           'Answers 201 when at least one file was stored; when none was, the status and body of the first failure. ' +
           'A field with a bad value fails the files after it (each listed in `failed` with that error); a path before a file name is dropped.',
         openapi: multipartUploadDocs,
-        response: { 201: uploadResultSchema, ...errors(400, 401, 404, 409, 413, 507) },
+        response: { 201: uploadResultSchema, ...errors(400, 401, 404, 409, 413, 503, 507) },
       },
     },
     async (request, reply) => {
@@ -183,7 +183,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           summary: 'Upload one file as the raw request body (streamed)',
           querystring: putContentQuery,
           openapi: rawUploadDocs,
-          response: { 201: nodeSchema, ...errors(400, 401, 404, 409, 413, 507) },
+          response: { 201: nodeSchema, ...errors(400, 401, 404, 409, 413, 503, 507) },
         },
       },
       async (request, reply) => {
@@ -215,7 +215,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       params: idParams,
       querystring: contentQuery,
       openapi: contentDocs,
-      response: { ...contentResponses, ...errors(400, 401, 404, 416) },
+      response: { ...contentResponses, ...errors(400, 401, 404, 416, 503) },
     },
     handler: async (request, reply) => {
       const node = await files.getFile(requireUser(request).userId, parseId(request.params.id, 'That file'), treeVersionReadWithCredential(request));
@@ -244,7 +244,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         summary: 'Download a folder (or "root") as a streamed zip archive',
         params: idParams,
         openapi: zipDocs,
-        response: { 200: binaryResponse('The folder as a streamed zip archive', 'application/zip'), ...errors(401, 404) },
+        response: { 200: binaryResponse('The folder as a streamed zip archive', 'application/zip'), ...errors(401, 404, 503) },
       },
     },
     async (request, reply) => {
@@ -267,7 +267,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
             .describe(`Comma-separated ids, at most ${MAX_SELECTION}`),
         }),
         openapi: zipDocs,
-        response: { 200: binaryResponse('The selection as a streamed zip archive', 'application/zip'), ...errors(400, 401, 404) },
+        response: { 200: binaryResponse('The selection as a streamed zip archive', 'application/zip'), ...errors(400, 401, 404, 503) },
       },
     },
     async (request, reply) => {

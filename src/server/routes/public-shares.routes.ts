@@ -191,7 +191,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
       params: tokenParams,
       querystring: contentQuery,
       openapi: sharedContentDocs,
-      response: { ...contentResponses, ...errors(400, 401, 404, 410, 416, 429) },
+      response: { ...contentResponses, ...errors(400, 401, 404, 410, 416, 429, 503) },
     },
     handler: async (request, reply) => {
       const resolved = await authorized(request, request.params.token);
@@ -230,7 +230,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
       params: tokenFileParams,
       querystring: contentQuery,
       openapi: sharedContentDocs,
-      response: { ...contentResponses, ...errors(400, 401, 404, 410, 416, 429) },
+      response: { ...contentResponses, ...errors(400, 401, 404, 410, 416, 429, 503) },
     },
     handler: async (request, reply) => {
       const resolved = await authorized(request, request.params.token);
@@ -248,7 +248,7 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
         params: tokenParams,
         querystring: z.object({ folderId: z.string().max(100).optional() }),
         openapi: sharedZipDocs,
-        response: { 200: binaryResponse('The shared folder as a streamed zip archive', 'application/zip'), ...errors(401, 404, 410, 429) },
+        response: { 200: binaryResponse('The shared folder as a streamed zip archive', 'application/zip'), ...errors(401, 404, 410, 429, 503) },
       },
     },
     async (request, reply) => {

@@ -55,8 +55,19 @@ export function uniqueZipPaths(entries: readonly Pick<ArchiveEntry, 'path' | 'ty
  * compressed, and storing keeps the archive's size known up front). Returns the stream and, when
  * it can be computed, the exact archive size for Content-Length.
  */
-export function createZipStream(entries: readonly ArchiveEntry[], store: BlobStore): Promise<{ stream: Readable; size: number | null }> {
+export async function createZipStream(entries: readonly ArchiveEntry[], store: BlobStore): Promise<{ stream: Readable; size: number | null }> {
+  // The first content is opened before anything is answered, so a store that does not answer
+  // makes the request fail with its error (a 503) rather than a 200 cut off at once.
+  const firstWithContent = entries.find((entry) => entry.type === 'file' && entry.size > 0 && entry.sha256);
+  let opened: Readable | undefined = firstWithContent?.sha256 ? await store.read(contentKey(firstWithContent.sha256)) : undefined;
   const zip = new ZipFile();
+  // A content that fails later (the store gone mid-archive) ends the archive with that error,
+  // which cuts the answer off; unlistened, yazl's 'error' event would take the process down.
+  zip.on('error', (error: Error) => {
+    (zip.outputStream as Readable).destroy(error);
+  });
+  // An archive abandoned before it reached its first content (the client gone) lets it go.
+  zip.outputStream.on('close', () => opened?.destroy());
   const paths = uniqueZipPaths(entries);
   for (const [i, entry] of entries.entries()) {
     const path = paths[i]!;
@@ -68,6 +79,11 @@ export function createZipStream(entries: readonly ArchiveEntry[], store: BlobSto
     } else {
       const key = contentKey(entry.sha256);
       zip.addReadStreamLazy(path, { ...options, size: entry.size }, (callback) => {
+        if (entry === firstWithContent && opened) {
+          callback(null, opened);
+          opened = undefined;
+          return;
+        }
         store.read(key).then(
           (stream) => callback(null, stream),
           (error: unknown) => callback(error, new PassThrough()),

@@ -1,0 +1,81 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { checkInvariants } from '../helpers/invariants.js';
+import { multipartBody } from '../helpers/multipart.js';
+import { startS3, type TestS3 } from '../helpers/s3.js';
+
+// The S3 store going away and coming back, whatever TEST_STORAGE says: s3rver stopped, then
+// started again on the same port with the same content.
+describe('the S3 store going away and coming back', () => {
+  let s3: TestS3;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    s3 = await startS3();
+    t = await createTestApp({ s3, env: s3.env });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await s3.stop();
+  });
+
+  it('answers 503 storage_unavailable, health says so, and everything works again once it is back, without a restart', async () => {
+    const alice = await t.newUser();
+    const content = randomBytes(50_000);
+    const folder = await alice.mkdir('docs');
+    const file = await alice.upload('kept.bin', content, folder.id);
+    const share = (await alice.post('/api/shares', { nodeId: file.id, maxDownloads: 2 })).json<{ id: string; token: string }>();
+    const folderShare = (await alice.post('/api/shares', { nodeId: folder.id })).json<{ token: string }>();
+    const usedBefore = (await alice.get('/api/me')).json<{ storageUsed: number }>().storageUsed;
+
+    await s3.pause();
+    try {
+      const health = await t.anonymous.get('/api/health');
+      expect(health.statusCode).toBe(503);
+      expect(health.json()).toEqual({ status: 'unavailable', failing: ['storage'] });
+
+      const multipart = multipartBody([{ file: randomBytes(1000), filename: 'm.bin' }]);
+      const failures = [
+        await alice.putFile('new.bin', randomBytes(20_000)),
+        await alice.request('POST', '/api/files', multipart.body, { 'content-type': multipart.contentType }),
+        await alice.get(`/api/files/${file.id}/content`),
+        await alice.get(`/api/files/${file.id}/content`, { range: 'bytes=0-9' }),
+        await alice.get(`/api/folders/${folder.id}/zip`),
+        await alice.get('/api/folders/root/zip'),
+        await t.anonymous.get(`/api/public/shares/${share.token}/content`),
+        await t.anonymous.get(`/api/public/shares/${folderShare.token}/zip`),
+      ];
+      for (const res of failures) {
+        expect({ status: res.statusCode, body: res.json<unknown>() }).toEqual({
+          status: 503,
+          body: { error: { code: 'storage_unavailable', message: expect.any(String) as string } },
+        });
+        expect(res.headers['retry-after']).toBeDefined();
+        expect(res.body).not.toMatch(/ECONNREFUSED|at |127\.0\.0\.1/);
+      }
+
+      // What needs only the database still answers; nothing failed was stored, counted or charged.
+      const listing = (await alice.get(`/api/folders/${folder.id}/children`)).json<{ items: Array<{ name: string }> }>();
+      expect(listing.items.map((item) => item.name)).toEqual(['kept.bin']);
+      expect((await alice.get('/api/folders/root/children')).json<{ items: Array<{ name: string }> }>().items.map((item) => item.name)).toEqual(['docs']);
+      expect((await alice.get('/api/me')).json<{ storageUsed: number }>().storageUsed).toBe(usedBefore);
+      const shares = (await alice.get('/api/shares')).json<{ items: Array<{ id: string; accessCount: number }> }>();
+      expect(shares.items.find((item) => item.id === share.id)?.accessCount).toBe(0);
+    } finally {
+      await s3.resume();
+    }
+
+    expect((await t.anonymous.get('/api/health')).statusCode).toBe(200);
+    const download = await alice.get(`/api/files/${file.id}/content`);
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(content)).toBe(true);
+    expect((await alice.get(`/api/folders/${folder.id}/zip`)).statusCode).toBe(200);
+    const again = randomBytes(20_000);
+    const uploaded = await alice.upload('new.bin', again);
+    expect(uploaded.sha256).toBe(createHash('sha256').update(again).digest('hex'));
+    expect((await t.anonymous.get(`/api/public/shares/${share.token}/content`)).statusCode).toBe(200);
+    expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
+  }, 60_000);
+});
