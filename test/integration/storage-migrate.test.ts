@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -89,5 +89,37 @@ describe('fileflow storage migrate', () => {
     const usage = await cli('nonsense');
     expect(usage.code).toBe(2);
     expect(usage.output).toMatch(/Usage: fileflow/);
+  });
+});
+
+describe('the storage migration command in DEPLOYMENT.md', () => {
+  /** What a shell command line runs, in order: each program, npm scripts replaced by their pre-hook and body. */
+  function programsOf(command: string, scripts: Record<string, string>): string[] {
+    return command.split(/&&|;|\|\|/).flatMap((segment) => {
+      const [program, sub, script] = segment.trim().split(/\s+/);
+      if (program === 'npm' && sub === 'run' && script) {
+        return [scripts[`pre${script}`], scripts[script]].flatMap((body) => (body ? programsOf(body, scripts) : []));
+      }
+      return program ? [program] : [];
+    });
+  }
+
+  it('runs in the production install it describes, whose development dependencies are pruned', async () => {
+    const root = new URL('../../', import.meta.url);
+    const deployment = await readFile(new URL('docs/DEPLOYMENT.md', root), 'utf8');
+    const manifest = JSON.parse(await readFile(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+    // The programs `npm prune --omit=dev` leaves: node and the production dependencies' own.
+    const kept = new Set(['node']);
+    for (const dependency of Object.keys(manifest.dependencies)) {
+      const own = JSON.parse(await readFile(new URL(`node_modules/${dependency}/package.json`, root), 'utf8')) as { name: string; bin?: string | Record<string, string> };
+      for (const bin of typeof own.bin === 'string' ? [own.name] : Object.keys(own.bin ?? {})) {
+        kept.add(bin);
+      }
+    }
+    const commands = [...deployment.matchAll(/`([^`]*storage migrate[^`]*)`/g)].map((match) => match[1] ?? '');
+    expect(commands.length).toBeGreaterThan(0);
+    for (const command of commands) {
+      expect({ command, missing: programsOf(command, manifest.scripts).filter((program) => !kept.has(program)) }).toEqual({ command, missing: [] });
+    }
   });
 });
