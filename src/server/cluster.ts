@@ -29,7 +29,7 @@ export async function runPrimary(config: Config): Promise<void> {
   // printed why in one line, and every worker started in its place would fail the same way. So
   // one worker starts first, the others once it serves, and a failure before that stops FileFlow.
   let served = false;
-  const fork = () => cluster.fork(workerEnvironment());
+  const fork = () => cluster.fork(workerEnvironment(served));
   fork();
   const stop = (signal: NodeJS.Signals) => {
     stopping = true;

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { errorCode } from './errors.js';
+import { isJoiningWorker } from './instance.js';
 import { createJobScheduler } from './jobs/index.js';
 
 const STALE_STAGING_MS = 24 * 3600_000;
@@ -40,10 +41,24 @@ function listenFailure(error: unknown, host: string, port: number): Error {
 export async function runServer(config: Config): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(database.db);
-  const blobs = await createBlobStore(config);
-  // Uploads that a killed process left half-written are swept before serving.
-  await blobs.sweepStaging(STALE_STAGING_MS);
+  // A worker replacing one that died while the store was out of reach starts all the same.
+  const joining = isJoiningWorker();
+  const blobs = await createBlobStore(config, { checkStore: !joining });
+  // Uploads that a killed process left half-written are swept before serving (the periodic
+  // sweep does it later for a joining worker that cannot reach the store now).
+  let sweepFailure: unknown = null;
+  try {
+    await blobs.sweepStaging(STALE_STAGING_MS);
+  } catch (error) {
+    if (!joining) {
+      throw error;
+    }
+    sweepFailure = error;
+  }
   const app = await createApp({ config, db: database.db, blobs });
+  if (sweepFailure) {
+    app.log.warn({ err: sweepFailure }, 'the blob store does not answer: started without sweeping staged uploads');
+  }
   const scheduler = createJobScheduler(app.services, config.jobIntervalMs, app.log);
 
   let closing = false;

@@ -126,10 +126,36 @@ describe.runIf(POSTGRES_URL)('three workers on PostgreSQL and S3', () => {
       }
     }
     // The primary starts another in its place.
-    for (let tries = 0; tries < 100 && (workers().length < 3 || workers().includes(victim ?? 0)); tries++) {
+    for (let tries = 0; tries < 300 && (workers().length < 3 || workers().includes(victim ?? 0)); tries++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(workers().filter((pid) => pid !== victim)).toHaveLength(3);
+  }, 60_000);
+
+  it('replaces a worker that dies while the store is out of reach, and serves through the outage', async () => {
+    const workers = () => workerPids(server.child.pid ?? 0).sort();
+    const before = workers();
+    expect(before).toHaveLength(3);
+    await s3.pause();
+    try {
+      process.kill(before[0] ?? 0, 'SIGKILL');
+      for (let tries = 0; tries < 300 && (workers().length < 3 || workers().includes(before[0] ?? 0)); tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const replaced = workers();
+      // The replacement starts and stays, however long the outage (a refused start would be
+      // followed by another each second, each refused in turn).
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(workers()).toEqual(replaced);
+      expect(replaced).toHaveLength(3);
+      expect(server.output()).not.toMatch(/cannot start/);
+      const healths = await Promise.all(Array.from({ length: 9 }, () => fetch(`${server.url}/api/health`, { headers: { connection: 'close' } })));
+      expect(healths.map((res) => res.status)).toEqual(Array.from({ length: 9 }, () => 503));
+    } finally {
+      await s3.resume();
+    }
+    const healths = await Promise.all(Array.from({ length: 9 }, () => fetch(`${server.url}/api/health`, { headers: { connection: 'close' } })));
+    expect(healths.map((res) => res.status)).toEqual(Array.from({ length: 9 }, () => 200));
   }, 60_000);
 
   it('stops gracefully on SIGTERM', async () => {

@@ -281,13 +281,19 @@ export class S3BlobStore implements BlobStore {
   }
 }
 
-/** The S3 store the configuration names; stops start-up with one clear line when the bucket does not answer. */
-export async function createS3BlobStore(config: Config): Promise<S3BlobStore> {
+/**
+ * The S3 store the configuration names; with `check`, stops start-up with one clear line when the
+ * bucket does not answer.
+ */
+export async function createS3BlobStore(config: Config, check = true): Promise<S3BlobStore> {
   const { bucket, endpoint, region, forcePathStyle, credentials } = config.storage.s3;
   if (!bucket) {
     throw new ConfigError('S3_BUCKET: required when FILEFLOW_STORAGE=s3');
   }
   const store = new S3BlobStore({ bucket, endpoint, region, forcePathStyle, credentials });
+  if (!check) {
+    return store;
+  }
   try {
     await store.ping();
   } catch (thrown) {
