@@ -143,6 +143,8 @@ const envSchema = z.object({
   S3_ENDPOINT: z.url({ message: 'expected a URL such as http://127.0.0.1:9000' }).optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_FORCE_PATH_STYLE: booleanFlag.default(false),
+  /** How long the S3 store may take to accept a connection, and to start answering a read; past it (three attempts), a 503. */
+  S3_TIMEOUT: duration.default(15_000),
   /** S3 credentials; when unset the AWS SDK's usual chain (profile, instance role ...) applies. */
   AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
   AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
@@ -188,6 +190,7 @@ export interface Config {
       region: string;
       forcePathStyle: boolean;
       credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+      timeoutMs: number;
     };
   };
   publicUrl: string | undefined;
@@ -242,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         endpoint: e.S3_ENDPOINT,
         region: e.S3_REGION,
         forcePathStyle: e.S3_FORCE_PATH_STYLE,
+        timeoutMs: e.S3_TIMEOUT,
         credentials:
           e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY ? { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY } : undefined,
       },

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
@@ -47,5 +48,58 @@ export async function startS3(bucket = 'fileflow-test'): Promise<TestS3> {
       server = serve(port);
       await server.run();
     },
+  };
+}
+
+export interface HangingProxy {
+  /** http://127.0.0.1:<port>, to use as S3_ENDPOINT. */
+  endpoint: string;
+  /** From now on connections are accepted and never answered (open ones are dropped): a hung store. */
+  hang(): void;
+  /** Forwards new connections again. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+/** A TCP proxy to `target` (an http://host:port) that can play a store that accepts connections but never answers. */
+export async function startHangingProxy(target: string): Promise<HangingProxy> {
+  const { hostname, port } = new URL(target);
+  let hanging = false;
+  const open = new Set<Socket>();
+  const server = createServer((client) => {
+    open.add(client);
+    client.on('close', () => open.delete(client));
+    client.on('error', () => undefined);
+    if (hanging) {
+      client.resume();
+      return;
+    }
+    const upstream = connect(Number(port), hostname);
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const proxyPort = typeof address === 'object' && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${proxyPort}`,
+    hang() {
+      hanging = true;
+      for (const socket of open) {
+        socket.destroy();
+      }
+    },
+    release() {
+      hanging = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of open) {
+          socket.destroy();
+        }
+        server.close(() => resolve());
+      }),
   };
 }

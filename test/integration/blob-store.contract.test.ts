@@ -67,6 +67,8 @@ const harnesses: Record<string, () => Promise<Harness>> = {
       region: 'us-east-1',
       forcePathStyle: true,
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      timeoutMs: 15_000,
+      idleTimeoutMs: 120_000,
     });
     return {
       store,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { checkInvariants } from '../helpers/invariants.js';
 import { multipartBody } from '../helpers/multipart.js';
-import { startS3, type TestS3 } from '../helpers/s3.js';
+import { startHangingProxy, startS3, type HangingProxy, type TestS3 } from '../helpers/s3.js';
 
 // The S3 store going away and coming back, whatever TEST_STORAGE says: s3rver stopped, then
 // started again on the same port with the same content.
@@ -78,4 +78,57 @@ describe('the S3 store going away and coming back', () => {
     expect((await t.anonymous.get(`/api/public/shares/${share.token}/content`)).statusCode).toBe(200);
     expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
   }, 60_000);
+});
+
+// A store that accepts connections and never answers (hung, or a network path gone half-open)
+// must not hold requests for ever: the S3 client set no timeout at all.
+describe('an S3 store that stops answering without closing connections', () => {
+  let s3: TestS3;
+  let proxy: HangingProxy;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    s3 = await startS3();
+    proxy = await startHangingProxy(s3.endpoint);
+    t = await createTestApp({ s3, env: { ...s3.env, S3_ENDPOINT: proxy.endpoint, S3_TIMEOUT: '1s', FILEFLOW_IDLE_TIMEOUT: '2s' } });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await proxy.close();
+    await s3.stop();
+  });
+
+  it('answers 503 within the timeouts, and works again once it answers', async () => {
+    const alice = await t.newUser();
+    const content = randomBytes(30_000);
+    const folder = await alice.mkdir('docs');
+    const file = await alice.upload('kept.bin', content, folder.id);
+
+    proxy.hang();
+    try {
+      const started = Date.now();
+      const answers = await Promise.all([
+        alice.get(`/api/files/${file.id}/content`),
+        alice.get(`/api/folders/${folder.id}/zip`),
+        alice.putFile('new.bin', randomBytes(20_000)),
+      ]);
+      expect(answers.map((res) => [res.statusCode, res.json<{ error: { code: string } }>().error.code])).toEqual([
+        [503, 'storage_unavailable'],
+        [503, 'storage_unavailable'],
+        [503, 'storage_unavailable'],
+      ]);
+      // Three attempts of at most a few seconds each, not for ever.
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect((await t.anonymous.get('/api/health')).statusCode).toBe(503);
+    } finally {
+      proxy.release();
+    }
+
+    const download = await alice.get(`/api/files/${file.id}/content`);
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(content)).toBe(true);
+    expect((await alice.putFile('new.bin', randomBytes(20_000))).statusCode).toBe(201);
+    expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
+  }, 90_000);
 });

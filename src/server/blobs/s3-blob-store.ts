@@ -34,6 +34,10 @@ export interface S3Settings {
   region: string;
   forcePathStyle: boolean;
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Longest wait for a connection, and for the first byte of an answer that carries no upload. */
+  timeoutMs: number;
+  /** Longest time a connection to the store may carry no byte either way, mid-transfer included. */
+  idleTimeoutMs: number;
 }
 
 /**
@@ -64,9 +68,12 @@ export class S3BlobStore implements BlobStore {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly stagedSizes = new Map<string, number>();
+  /** For requests that send no content: the store must start answering within the timeout. */
+  private readonly prompt: { requestTimeout: number };
 
   constructor(settings: S3Settings) {
     this.bucket = settings.bucket;
+    this.prompt = { requestTimeout: settings.timeoutMs };
     this.client = new S3Client({
       region: settings.region,
       endpoint: settings.endpoint,
@@ -75,6 +82,12 @@ export class S3BlobStore implements BlobStore {
       // Checksums only where S3 requires them: S3-compatible servers differ in what they accept.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // A store that accepts connections but never answers (hung, or a half-open network path)
+      // must fail the request, not hold it for ever: the SDK sets no timeout of its own. Reads
+      // wait `timeoutMs` for their first byte (this.prompt); uploads and copies, whose answer
+      // comes only after all their bytes, are bounded by the idle timeout instead, which a slow
+      // but moving transfer never reaches.
+      requestHandler: { connectionTimeout: settings.timeoutMs, socketTimeout: settings.idleTimeoutMs, throwOnRequestTimeout: true },
     });
     // Around every command, its retries included (uploads' parts too): a store that does not
     // answer, or fails on its side, is a 503 for the client, with the SDK's error as its cause.
@@ -178,12 +191,12 @@ export class S3BlobStore implements BlobStore {
 
   async discard(staged: StagedBlob): Promise<void> {
     this.stagedSizes.delete(staged.id);
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.stagingKey(staged) }));
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.stagingKey(staged) }), this.prompt);
   }
 
   async exists(key: string): Promise<boolean> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.checkKey(key) }));
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.checkKey(key) }), this.prompt);
       return true;
     } catch (error) {
       if (isNotFound(error)) {
@@ -200,6 +213,7 @@ export class S3BlobStore implements BlobStore {
         Key: this.checkKey(key),
         Range: range ? `bytes=${range.start}-${range.end}` : undefined,
       }),
+      this.prompt,
     );
     if (!(response.Body instanceof Readable)) {
       throw new Error(`no body for ${key}`);
@@ -222,14 +236,14 @@ export class S3BlobStore implements BlobStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.checkKey(key) }));
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.checkKey(key) }), this.prompt);
   }
 
   /** Objects under a prefix, page by page. */
   async *listPrefix(prefix: string): AsyncIterable<{ key: string; modifiedAt: Date }> {
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }), this.prompt);
       for (const object of page.Contents ?? []) {
         if (object.Key) {
           yield { key: object.Key, modifiedAt: object.LastModified ?? new Date(0) };
@@ -272,7 +286,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   async ping(): Promise<void> {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), this.prompt);
   }
 
   /** Releases the client's sockets. */
@@ -286,11 +300,11 @@ export class S3BlobStore implements BlobStore {
  * bucket does not answer.
  */
 export async function createS3BlobStore(config: Config, check = true): Promise<S3BlobStore> {
-  const { bucket, endpoint, region, forcePathStyle, credentials } = config.storage.s3;
+  const { bucket, endpoint, region, forcePathStyle, credentials, timeoutMs } = config.storage.s3;
   if (!bucket) {
     throw new ConfigError('S3_BUCKET: required when FILEFLOW_STORAGE=s3');
   }
-  const store = new S3BlobStore({ bucket, endpoint, region, forcePathStyle, credentials });
+  const store = new S3BlobStore({ bucket, endpoint, region, forcePathStyle, credentials, timeoutMs, idleTimeoutMs: config.idleTimeoutMs });
   if (!check) {
     return store;
   }
