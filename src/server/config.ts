@@ -143,8 +143,8 @@ const envSchema = z.object({
   S3_ENDPOINT: z.url({ message: 'expected a URL such as http://127.0.0.1:9000' }).optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_FORCE_PATH_STYLE: booleanFlag.default(false),
-  /** How long the S3 store may take to accept a connection, and to start answering a read; past it (three attempts), a 503. */
-  S3_TIMEOUT: duration.default(15_000),
+  /** How long the S3 store may take to accept a connection, to start answering a read, or stay silent during an upload; past it (three attempts), a 503. */
+  S3_TIMEOUT: duration.default(10_000),
   /** S3 credentials; when unset the AWS SDK's usual chain (profile, instance role ...) applies. */
   AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
   AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),

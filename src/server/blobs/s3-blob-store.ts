@@ -66,6 +66,7 @@ function isNotFound(error: unknown): boolean {
 export class S3BlobStore implements BlobStore {
   readonly kind = 's3' as const;
   private readonly client: S3Client;
+  private readonly uploadClient: S3Client;
   private readonly bucket: string;
   private readonly stagedSizes = new Map<string, number>();
   /** For requests that send no content: the store must start answering within the timeout. */
@@ -74,33 +75,13 @@ export class S3BlobStore implements BlobStore {
   constructor(settings: S3Settings) {
     this.bucket = settings.bucket;
     this.prompt = { requestTimeout: settings.timeoutMs };
-    this.client = new S3Client({
-      region: settings.region,
-      endpoint: settings.endpoint,
-      forcePathStyle: settings.forcePathStyle,
-      credentials: settings.credentials,
-      // Checksums only where S3 requires them: S3-compatible servers differ in what they accept.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      // A store that accepts connections but never answers (hung, or a half-open network path)
-      // must fail the request, not hold it for ever: the SDK sets no timeout of its own. Reads
-      // wait `timeoutMs` for their first byte (this.prompt); uploads and copies, whose answer
-      // comes only after all their bytes, are bounded by the idle timeout instead, which a slow
-      // but moving transfer never reaches.
-      requestHandler: { connectionTimeout: settings.timeoutMs, socketTimeout: settings.idleTimeoutMs, throwOnRequestTimeout: true },
-    });
-    // Around every command, its retries included (uploads' parts too): a store that does not
-    // answer, or fails on its side, is a 503 for the client, with the SDK's error as its cause.
-    this.client.middlewareStack.add(
-      (next) => async (args) => {
-        try {
-          return await next(args);
-        } catch (error) {
-          throw isUnavailable(error) ? storageUnavailable(error) : error;
-        }
-      },
-      { step: 'initialize', name: 'fileflowStoreUnavailable' },
-    );
+    // A store that accepts connections but never answers (hung, or a network path gone
+    // half-open) must fail the request, not hold it for ever: the SDK sets no timeout of its own.
+    // Reads wait `timeoutMs` for their first byte (this.prompt), then may pause as long as a
+    // download to a slow client does (the idle timeout, as for client connections). Uploads
+    // move bytes all along, so their own client allows `timeoutMs` of silence.
+    this.client = createClient(settings, settings.idleTimeoutMs);
+    this.uploadClient = createClient(settings, settings.timeoutMs);
   }
 
   private stagingKey(staged: StagedBlob): string {
@@ -131,7 +112,7 @@ export class S3BlobStore implements BlobStore {
     );
     source.once('error', (error) => counted.destroy(error));
     const upload = new Upload({
-      client: this.client,
+      client: this.uploadClient,
       params: { Bucket: this.bucket, Key: key, Body: counted },
       partSize: PART_SIZE,
       queueSize: QUEUE_SIZE,
@@ -140,8 +121,11 @@ export class S3BlobStore implements BlobStore {
     try {
       await upload.done();
     } catch (error) {
-      // lib-storage aborts a failed multipart upload; a failed single PUT may still have landed.
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch(() => undefined);
+      // lib-storage aborts a failed multipart upload; a failed single PUT may still have landed
+      // (not worth waiting for a store that does not answer: the staging sweep removes it).
+      if (!(error instanceof AppError && error.status === 503)) {
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), this.prompt).catch(() => undefined);
+      }
       throw error;
     }
     this.stagedSizes.set(staged.id, size);
@@ -292,7 +276,37 @@ export class S3BlobStore implements BlobStore {
   /** Releases the client's sockets. */
   close(): void {
     this.client.destroy();
+    this.uploadClient.destroy();
   }
+}
+
+/**
+ * An S3 client for the settings whose connections may stay silent `socketTimeout` ms. A store that
+ * does not answer, or fails on its side, makes any command (after its retries; uploads' parts
+ * too) a 503 for the client, with the SDK's error as its cause.
+ */
+function createClient(settings: S3Settings, socketTimeout: number): S3Client {
+  const client = new S3Client({
+    region: settings.region,
+    endpoint: settings.endpoint,
+    forcePathStyle: settings.forcePathStyle,
+    credentials: settings.credentials,
+    // Checksums only where S3 requires them: S3-compatible servers differ in what they accept.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: { connectionTimeout: settings.timeoutMs, socketTimeout, throwOnRequestTimeout: true },
+  });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        throw isUnavailable(error) ? storageUnavailable(error) : error;
+      }
+    },
+    { step: 'initialize', name: 'fileflowStoreUnavailable' },
+  );
+  return client;
 }
 
 /**
