@@ -6,26 +6,38 @@ import { multipartBody } from '../helpers/multipart.js';
 import { startHangingProxy, startS3, type HangingProxy, type TestS3 } from '../helpers/s3.js';
 
 // The S3 store going away and coming back, whatever TEST_STORAGE says: s3rver stopped, then
-// started again on the same port with the same content.
+// started again on the same port with the same content; or, through a proxy, accepting
+// connections and never answering.
+let s3: TestS3;
+let proxy: HangingProxy;
+let t: TestApp;
+let throughProxy: TestApp;
+
+beforeAll(async () => {
+  s3 = await startS3();
+  proxy = await startHangingProxy(s3.endpoint);
+  t = await createTestApp({ s3, env: s3.env });
+  throughProxy = await createTestApp({ s3, env: { ...s3.env, S3_ENDPOINT: proxy.endpoint, S3_TIMEOUT: '1s', FILEFLOW_IDLE_TIMEOUT: '2s' } });
+});
+
+afterAll(async () => {
+  await t.close();
+  await throughProxy.close();
+  await proxy.close();
+  await s3.stop();
+});
+
+/** A new user of `app` with a folder "docs" holding one file "kept.bin" of random content. */
+async function userWithFile(app: TestApp) {
+  const alice = await app.newUser();
+  const content = randomBytes(40_000);
+  const folder = await alice.mkdir('docs');
+  return { alice, content, folder, file: await alice.upload('kept.bin', content, folder.id) };
+}
+
 describe('the S3 store going away and coming back', () => {
-  let s3: TestS3;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    s3 = await startS3();
-    t = await createTestApp({ s3, env: s3.env });
-  });
-
-  afterAll(async () => {
-    await t.close();
-    await s3.stop();
-  });
-
   it('answers 503 storage_unavailable, health says so, and everything works again once it is back, without a restart', async () => {
-    const alice = await t.newUser();
-    const content = randomBytes(50_000);
-    const folder = await alice.mkdir('docs');
-    const file = await alice.upload('kept.bin', content, folder.id);
+    const { alice, content, folder, file } = await userWithFile(t);
     const share = (await alice.post('/api/shares', { nodeId: file.id, maxDownloads: 2 })).json<{ id: string; token: string }>();
     const folderShare = (await alice.post('/api/shares', { nodeId: folder.id })).json<{ token: string }>();
     const usedBefore = (await alice.get('/api/me')).json<{ storageUsed: number }>().storageUsed;
@@ -83,27 +95,8 @@ describe('the S3 store going away and coming back', () => {
 // A store that accepts connections and never answers (hung, or a network path gone half-open)
 // must not hold requests for ever: the S3 client set no timeout at all.
 describe('an S3 store that stops answering without closing connections', () => {
-  let s3: TestS3;
-  let proxy: HangingProxy;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    s3 = await startS3();
-    proxy = await startHangingProxy(s3.endpoint);
-    t = await createTestApp({ s3, env: { ...s3.env, S3_ENDPOINT: proxy.endpoint, S3_TIMEOUT: '1s', FILEFLOW_IDLE_TIMEOUT: '2s' } });
-  });
-
-  afterAll(async () => {
-    await t.close();
-    await proxy.close();
-    await s3.stop();
-  });
-
   it('answers 503 within the timeouts, and works again once it answers', async () => {
-    const alice = await t.newUser();
-    const content = randomBytes(30_000);
-    const folder = await alice.mkdir('docs');
-    const file = await alice.upload('kept.bin', content, folder.id);
+    const { alice, content, folder, file } = await userWithFile(throughProxy);
 
     proxy.hang();
     try {
@@ -120,7 +113,7 @@ describe('an S3 store that stops answering without closing connections', () => {
       ]);
       // Three attempts of at most a few seconds each, not for ever.
       expect(Date.now() - started).toBeLessThan(30_000);
-      expect((await t.anonymous.get('/api/health')).statusCode).toBe(503);
+      expect((await throughProxy.anonymous.get('/api/health')).statusCode).toBe(503);
     } finally {
       proxy.release();
     }
@@ -129,6 +122,6 @@ describe('an S3 store that stops answering without closing connections', () => {
     expect(download.statusCode).toBe(200);
     expect(download.rawPayload.equals(content)).toBe(true);
     expect((await alice.putFile('new.bin', randomBytes(20_000))).statusCode).toBe(201);
-    expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
+    expect(await checkInvariants(throughProxy.database.db, throughProxy.blobs)).toEqual([]);
   }, 90_000);
 });
