@@ -63,7 +63,14 @@ export async function runPrimary(config: Config): Promise<void> {
       process.exit(code || 1);
     }
     process.stderr.write(`FileFlow worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
-    setTimeout(fork, RESTART_DELAY_MS).unref();
+    // Not unref'd: with every worker gone at once (the OOM killer), this timer is all that keeps
+    // the primary alive to start them again; it would otherwise exit 0, which a supervisor set to
+    // restart on failure takes for a deliberate stop.
+    setTimeout(() => {
+      if (!stopping) {
+        fork();
+      }
+    }, RESTART_DELAY_MS);
   });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGTERM'));

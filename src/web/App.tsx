@@ -68,7 +68,7 @@ export function App() {
   if (route.name === 'share') {
     return (
       <Suspense fallback={<Spinner />}>
-        <PublicSharePage token={route.token} />
+        <PublicSharePage key={route.token} token={route.token} />
         <Toaster />
       </Suspense>
     );

@@ -58,6 +58,8 @@ export interface HangingProxy {
   hang(): void;
   /** Forwards new connections again. */
   release(): void;
+  /** How many connections it has accepted and left unanswered since it began to hang. */
+  unanswered(): number;
   close(): Promise<void>;
 }
 
@@ -65,12 +67,14 @@ export interface HangingProxy {
 export async function startHangingProxy(target: string): Promise<HangingProxy> {
   const { hostname, port } = new URL(target);
   let hanging = false;
+  let unanswered = 0;
   const open = new Set<Socket>();
   const server = createServer((client) => {
     open.add(client);
     client.on('close', () => open.delete(client));
     client.on('error', () => undefined);
     if (hanging) {
+      unanswered += 1;
       client.resume();
       return;
     }
@@ -87,6 +91,7 @@ export async function startHangingProxy(target: string): Promise<HangingProxy> {
     endpoint: `http://127.0.0.1:${proxyPort}`,
     hang() {
       hanging = true;
+      unanswered = 0;
       for (const socket of open) {
         socket.destroy();
       }
@@ -94,6 +99,7 @@ export async function startHangingProxy(target: string): Promise<HangingProxy> {
     release() {
       hanging = false;
     },
+    unanswered: () => unanswered,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of open) {

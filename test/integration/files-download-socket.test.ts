@@ -142,6 +142,63 @@ describe('downloads over a socket', () => {
     expect(digest(after.body)).toBe(digest(large));
   });
 
+  it('closes the content a zip is reading when the client goes away mid-archive, and serves the next one', async () => {
+    const folder = await owner.mkdir('zipped-and-left');
+    const large = randomBytes(40 * MIB);
+    await owner.upload('large.bin', large, folder.id);
+    const before = await openStoreFiles();
+    for (let i = 0; i < 10; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const request = http.get({ ...at(`/api/folders/${folder.id}/zip`), headers: { cookie: owner.cookie! } }, (response) => {
+          let received = 0;
+          response.on('data', (chunk: Buffer) => {
+            received += chunk.length;
+            if (received >= 2 * MIB) {
+              request.destroy();
+            }
+          });
+        });
+        request.on('close', () => resolve());
+        request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve() : reject(error)));
+      });
+    }
+    if (before !== null && t.blobs.kind === 'local') {
+      expect(await eventually(openStoreFiles, (now) => now !== null && now <= before)).toBeLessThanOrEqual(before);
+    }
+    const whole = await new Promise<Download>((resolve, reject) => {
+      http
+        .get({ ...at(`/api/folders/${folder.id}/zip`), headers: { cookie: owner.cookie! } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
+        })
+        .on('error', reject);
+    });
+    expect(whole.status).toBe(200);
+    expect(whole.body.length).toBe(Number(whole.headers['content-length']));
+  });
+
+  it.runIf(process.env.TEST_STORAGE !== 's3')('cuts a zip off when a content is shorter than its size, and stays up', async () => {
+    const folder = await owner.mkdir('zipped-and-damaged');
+    await owner.upload('first.bin', randomBytes(MIB), folder.id);
+    const damaged = await owner.upload('second.bin', randomBytes(3 * MIB), folder.id);
+    await truncate(blobPath(t.dataDir, damaged.sha256), 2 * MIB + 5);
+    const outcome = await new Promise<{ completed: boolean; received: number; announced: number }>((resolve) => {
+      let received = 0;
+      let announced = Number.NaN;
+      const request = http.get({ ...at(`/api/folders/${folder.id}/zip`), headers: { cookie: owner.cookie! } }, (response) => {
+        announced = Number(response.headers['content-length']);
+        response.on('data', (chunk: Buffer) => (received += chunk.length));
+        response.on('end', () => resolve({ completed: response.complete, received, announced }));
+        response.on('error', () => resolve({ completed: false, received, announced }));
+      });
+      request.on('error', () => resolve({ completed: false, received, announced }));
+    });
+    expect(outcome.completed).toBe(false);
+    expect(outcome.received).toBeLessThan(outcome.announced);
+    expect((await download(files[0]!.id)).status).toBe(200);
+  });
+
   it.runIf(process.env.TEST_STORAGE !== 's3')('fails the response, not ends it short, when the stored file is shorter than its size', async () => {
     const content = randomBytes(3 * MIB);
     const uploaded = await owner.upload('damaged.bin', content);

@@ -125,3 +125,26 @@ describe('an S3 store that stops answering without closing connections', () => {
     expect(await checkInvariants(throughProxy.database.db, throughProxy.blobs)).toEqual([]);
   }, 90_000);
 });
+
+describe('an upload of several files to a store that does not answer', () => {
+  it('fails the files after the first with its answer instead of waiting on the store for each', async () => {
+    const alice = await throughProxy.newUser();
+    const upload = async (names: string[]) => {
+      proxy.hang();
+      try {
+        const multipart = multipartBody(names.map((filename) => ({ file: randomBytes(5_000), filename })));
+        const res = await alice.request('POST', '/api/files', multipart.body, { 'content-type': multipart.contentType });
+        return { res, asked: proxy.unanswered() };
+      } finally {
+        proxy.release();
+      }
+    };
+    const one = await upload(['only.bin']);
+    const three = await upload(['a.bin', 'b.bin', 'c.bin']);
+    // None was stored: the answer is the first failure's. The store was asked about as often as
+    // for one file (a pooled connection the hang dropped may cost one more), not once per file.
+    expect([three.res.statusCode, three.res.json<{ error: { code: string } }>().error.code]).toEqual([503, 'storage_unavailable']);
+    expect(three.asked).toBeLessThanOrEqual(one.asked + 1);
+    expect((await alice.get('/api/folders/root/children')).json<{ items: unknown[] }>().items).toEqual([]);
+  }, 90_000);
+});

@@ -158,6 +158,31 @@ describe.runIf(POSTGRES_URL)('three workers on PostgreSQL and S3', () => {
     expect(healths.map((res) => res.status)).toEqual(Array.from({ length: 9 }, () => 200));
   }, 60_000);
 
+  it('starts every worker again when all die at once, instead of exiting', async () => {
+    const workers = () => workerPids(server.child.pid ?? 0).sort();
+    const before = workers();
+    expect(before).toHaveLength(3);
+    // The OOM killer's way: every worker gone together, nothing left listening.
+    for (const pid of before) {
+      process.kill(pid, 'SIGKILL');
+    }
+    for (let tries = 0; tries < 300 && (workers().length < 3 || workers().some((pid) => before.includes(pid))); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(server.child.exitCode).toBeNull();
+    expect(workers().filter((pid) => !before.includes(pid))).toHaveLength(3);
+    // Started is not yet serving: wait until one answers, then every one must.
+    for (let tries = 0; tries < 300; tries++) {
+      const res = await fetch(`${server.url}/api/health`, { headers: { connection: 'close' } }).catch(() => null);
+      if (res?.status === 200) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const healths = await Promise.all(Array.from({ length: 6 }, () => fetch(`${server.url}/api/health`, { headers: { connection: 'close' } })));
+    expect(healths.map((res) => res.status)).toEqual(Array.from({ length: 6 }, () => 200));
+  }, 60_000);
+
   it('stops gracefully on SIGTERM', async () => {
     expect(await server.stop('SIGTERM')).toBe(0);
   }, 40_000);

@@ -79,7 +79,10 @@ export class S3BlobStore implements BlobStore {
     // half-open) must fail the request, not hold it for ever: the SDK sets no timeout of its own.
     // Reads wait `timeoutMs` for their first byte (this.prompt), then may pause as long as a
     // download to a slow client does (the idle timeout, as for client connections). Uploads
-    // move bytes all along, so their own client allows `timeoutMs` of silence.
+    // move bytes all along, so their own client allows `timeoutMs` of silence. Every other
+    // command waits `timeoutMs` for its answer too, except the server-side copies that promote
+    // content (CopyObject, UploadPartCopy): the store copies before it answers, for as long as
+    // the object's size takes, so they are bounded by the idle timeout instead.
     this.client = createClient(settings, settings.idleTimeoutMs);
     this.uploadClient = createClient(settings, settings.timeoutMs);
   }
@@ -137,7 +140,7 @@ export class S3BlobStore implements BlobStore {
     const target = this.checkKey(key);
     let size = this.stagedSizes.get(staged.id);
     if (size === undefined) {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: source }));
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: source }), this.prompt);
       size = head.ContentLength ?? 0;
     }
     if (size <= SINGLE_COPY_LIMIT) {
@@ -149,7 +152,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   private async copyInParts(source: string, target: string, size: number): Promise<void> {
-    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: target }));
+    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: target }), this.prompt);
     try {
       const parts: Array<{ ETag: string | undefined; PartNumber: number }> = [];
       for (let start = 0, partNumber = 1; start < size; start += COPY_PART_SIZE, partNumber++) {
@@ -166,9 +169,9 @@ export class S3BlobStore implements BlobStore {
         );
         parts.push({ ETag: part.CopyPartResult?.ETag, PartNumber: partNumber });
       }
-      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: target, UploadId, MultipartUpload: { Parts: parts } }));
+      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: target, UploadId, MultipartUpload: { Parts: parts } }), this.prompt);
     } catch (error) {
-      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: target, UploadId })).catch(() => undefined);
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: target, UploadId }), this.prompt).catch(() => undefined);
       throw error;
     }
   }
@@ -251,15 +254,15 @@ export class S3BlobStore implements BlobStore {
     let removed = 0;
     for await (const object of this.listPrefix(STAGING_PREFIX)) {
       if (object.modifiedAt.getTime() < cutoff) {
-        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: object.key }));
+        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: object.key }), this.prompt);
         removed += 1;
       }
     }
     try {
-      const uploads = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: STAGING_PREFIX }));
+      const uploads = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: STAGING_PREFIX }), this.prompt);
       for (const upload of uploads.Uploads ?? []) {
         if (upload.Key && upload.UploadId && (upload.Initiated?.getTime() ?? 0) < cutoff) {
-          await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }));
+          await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }), this.prompt);
           removed += 1;
         }
       }

@@ -116,8 +116,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return send(reply, 400, 'invalid_request', 'The request was cut short.');
     }
     if (error instanceof AppError) {
-      if (error.status >= 500) {
+      if (error.status >= 500 && error.code !== 'quota_exceeded') {
         // Ours, not the client's (a store that does not answer): the operator needs the cause.
+        // A full quota (507) is the client's condition, no alert.
         request.log.error({ err: error.cause ?? error }, error.message);
       }
       const retryAfter = (error as AppError & { retryAfterSeconds?: number }).retryAfterSeconds;

@@ -100,6 +100,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       // comes): the files it governs are not stored as something the client did not ask for.
       const badFields = new Map<string, AppError>();
       let firstFailure: AppError | undefined;
+      let storeDown: AppError | undefined;
       const parts = request.parts();
       for (;;) {
         let next: Awaited<ReturnType<typeof parts.next>>;
@@ -141,7 +142,9 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           continue;
         }
         const name = partFileName(part.filename);
-        const fieldError = badFields.values().next().value;
+        // A store found not answering fails the files after it at once: each would wait out the
+        // store's timeouts again (half a minute) for the same answer.
+        const fieldError = storeDown ?? badFields.values().next().value;
         if (fieldError) {
           failed.push({ name, error: fieldError });
           firstFailure ??= fieldError;
@@ -157,6 +160,11 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           }
           failed.push({ name, error });
           firstFailure ??= error;
+          if (error.code === 'storage_unavailable') {
+            // Ours, not the client's: the operator needs the cause, even if other files were stored.
+            request.log.error({ err: error.cause ?? error }, error.message);
+            storeDown = error;
+          }
           // Skip the rest of this file and go on with the next part.
           part.file.resume();
         }

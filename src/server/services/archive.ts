@@ -1,4 +1,4 @@
-import { PassThrough, type Readable } from 'node:stream';
+import { finished, PassThrough, type Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import { contentKey, type BlobStore } from '../blobs/blob-store.js';
 
@@ -66,8 +66,28 @@ export async function createZipStream(entries: readonly ArchiveEntry[], store: B
   zip.on('error', (error: Error) => {
     (zip.outputStream as Readable).destroy(error);
   });
-  // An archive abandoned before it reached its first content (the client gone) lets it go.
-  zip.outputStream.on('close', () => opened?.destroy());
+  // The content the archive is reading. yazl watches only the files it opens itself, not the
+  // streams it is given: one that fails (or is closed early) mid-read must end the archive here,
+  // and an archive abandoned by its client must let its open content go (a file descriptor, or a
+  // pooled connection to the store).
+  let reading: Readable | undefined;
+  const give = (stream: Readable, callback: (error: unknown, stream: Readable) => void) => {
+    if ((zip.outputStream as Readable).destroyed) {
+      stream.destroy();
+      return;
+    }
+    reading = stream;
+    finished(stream, (error) => {
+      if (error && !(zip.outputStream as Readable).destroyed) {
+        zip.emit('error', error);
+      }
+    });
+    callback(null, stream);
+  };
+  zip.outputStream.on('close', () => {
+    opened?.destroy();
+    reading?.destroy();
+  });
   const paths = uniqueZipPaths(entries);
   for (const [i, entry] of entries.entries()) {
     const path = paths[i]!;
@@ -80,12 +100,12 @@ export async function createZipStream(entries: readonly ArchiveEntry[], store: B
       const key = contentKey(entry.sha256);
       zip.addReadStreamLazy(path, { ...options, size: entry.size }, (callback) => {
         if (entry === firstWithContent && opened) {
-          callback(null, opened);
+          give(opened, callback);
           opened = undefined;
           return;
         }
         store.read(key).then(
-          (stream) => callback(null, stream),
+          (stream) => give(stream, callback),
           (error: unknown) => callback(error, new PassThrough()),
         );
       });

@@ -14,7 +14,9 @@ export function lazyPreloaded<P extends object>(load: Load<P>): LazyExoticCompon
   let pending: ReturnType<Load<P>> | undefined;
   const once = () => {
     pending ??= load().catch((error: unknown) => {
-      // Not kept: the next open asks again.
+      // Not kept: the next preload, or a first open, asks again. React.lazy itself keeps a
+      // failed load for good, so a dialog first opened while its module still cannot be
+      // fetched (the app started offline, or a new deployment renamed the modules) still fails.
       pending = undefined;
       throw error;
     });
