@@ -46,15 +46,36 @@ function at(path: string): http.RequestOptions {
 }
 
 function download(id: string, headers: Record<string, string> = {}): Promise<Download> {
+  return fetchWhole(`/api/files/${id}/content`, headers);
+}
+
+function fetchWhole(path: string, headers: Record<string, string> = {}): Promise<Download> {
   return new Promise((resolve, reject) => {
     http
-      .get({ ...at(`/api/files/${id}/content`), headers: { cookie: owner.cookie!, ...headers } }, (response) => {
+      .get({ ...at(path), headers: { cookie: owner.cookie!, ...headers } }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
         response.on('error', reject);
       })
       .on('error', reject);
+  });
+}
+
+/** Starts downloading `path` and goes away after 2 MiB, as a cancelled download does. */
+function leaveMidway(path: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const request = http.get({ ...at(path), headers: { cookie: owner.cookie! } }, (response) => {
+      let received = 0;
+      response.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received >= 2 * MIB) {
+          request.destroy();
+        }
+      });
+    });
+    request.on('close', () => resolve());
+    request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve() : reject(error)));
   });
 }
 
@@ -119,19 +140,7 @@ describe('downloads over a socket', () => {
     const { id } = await owner.upload('large.bin', large);
     const before = await openStoreFiles();
     for (let i = 0; i < 10; i++) {
-      await new Promise<void>((resolve, reject) => {
-        const request = http.get({ ...at(`/api/files/${id}/content`), headers: { cookie: owner.cookie! } }, (response) => {
-          let received = 0;
-          response.on('data', (chunk: Buffer) => {
-            received += chunk.length;
-            if (received >= 2 * MIB) {
-              request.destroy();
-            }
-          });
-        });
-        request.on('close', () => resolve());
-        request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve() : reject(error)));
-      });
+      await leaveMidway(`/api/files/${id}/content`);
     }
     if (before !== null && t.blobs.kind === 'local') {
       // The sockets and the files are closed once the server has noticed each client leave.
@@ -148,32 +157,12 @@ describe('downloads over a socket', () => {
     await owner.upload('large.bin', large, folder.id);
     const before = await openStoreFiles();
     for (let i = 0; i < 10; i++) {
-      await new Promise<void>((resolve, reject) => {
-        const request = http.get({ ...at(`/api/folders/${folder.id}/zip`), headers: { cookie: owner.cookie! } }, (response) => {
-          let received = 0;
-          response.on('data', (chunk: Buffer) => {
-            received += chunk.length;
-            if (received >= 2 * MIB) {
-              request.destroy();
-            }
-          });
-        });
-        request.on('close', () => resolve());
-        request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve() : reject(error)));
-      });
+      await leaveMidway(`/api/folders/${folder.id}/zip`);
     }
     if (before !== null && t.blobs.kind === 'local') {
       expect(await eventually(openStoreFiles, (now) => now !== null && now <= before)).toBeLessThanOrEqual(before);
     }
-    const whole = await new Promise<Download>((resolve, reject) => {
-      http
-        .get({ ...at(`/api/folders/${folder.id}/zip`), headers: { cookie: owner.cookie! } }, (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
-        })
-        .on('error', reject);
-    });
+    const whole = await fetchWhole(`/api/folders/${folder.id}/zip`);
     expect(whole.status).toBe(200);
     expect(whole.body.length).toBe(Number(whole.headers['content-length']));
   });

@@ -6,7 +6,7 @@ import type { SearchProfileValues } from '../repositories/search-profiles.reposi
 import type { SearchFilters } from '../repositories/search.repository.js';
 import { requireSignedIn, requireUser, treeVersionReadWithCredential } from '../plugins/auth.js';
 import type { Services } from '../services/index.js';
-import { filtersOf, normaliseFileTypes, type SearchResult } from '../services/search.service.js';
+import { filtersOf, normaliseFileTypes, searchKeyOf, type SearchResult } from '../services/search.service.js';
 import { errors, idParams, notModified, parseId, TREE_VALIDATORS, treeAnswerDocs } from './common.schemas.js';
 import { toNodeDto } from './nodes.schemas.js';
 import {
@@ -56,8 +56,7 @@ function profileValues(body: ProfileInput): Partial<SearchProfileValues> {
 
 /** Names everything a page of results depends on besides the user's tree: who asks, for what, which page. */
 function searchKey(userId: string, filters: SearchFilters, page: { limit: number; offset: number }): string {
-  const { query, fileTypes, sizeMin, sizeMax, createdFrom, createdTo } = filters;
-  return `search:${userId}:${JSON.stringify([query, fileTypes, sizeMin, sizeMax, createdFrom?.getTime(), createdTo?.getTime(), page.limit, page.offset])}`;
+  return `search:${searchKeyOf(userId, filters)}:${page.limit}:${page.offset}`;
 }
 
 /** Name search and saved search profiles. */

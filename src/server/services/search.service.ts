@@ -47,7 +47,7 @@ function parentsOf(nodes: readonly ListedNode[]): Set<string> {
 }
 
 /** Names one search of one user, whatever the page. */
-function matchCountKey(userId: string, filters: SearchFilters): string {
+export function searchKeyOf(userId: string, filters: SearchFilters): string {
   const { query, fileTypes, sizeMin, sizeMax, createdFrom, createdTo } = filters;
   return `${userId}:${JSON.stringify([query, fileTypes, sizeMin, sizeMax, createdFrom?.getTime(), createdTo?.getTime()])}`;
 }
@@ -75,7 +75,7 @@ export class SearchService {
    */
   async run(userId: string, filters: SearchFilters, page: { limit: number; offset: number }): Promise<VersionedResults> {
     assertBounds(filters);
-    const countKey = matchCountKey(userId, filters);
+    const countKey = searchKeyOf(userId, filters);
     let found = await this.search.search(userId, filters, page, this.folderPaths.knownVersion(userId), this.matchCounts.get(countKey));
     this.matchCounts.set(countKey, found.total);
     const first = this.folderPaths.resolve(userId, found.pathsVersion, found.folders, parentsOf(found.nodes));
