@@ -13,7 +13,7 @@ import { contentKey } from '../../src/server/blobs/blob-store.js';
 let t: TestApp;
 let scratch: string;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ captureLogs: true });
   scratch = await mkdtemp(path.join(tmpdir(), 'fileflow-zip-'));
 });
 afterAll(async () => {
@@ -245,5 +245,41 @@ describe('a content that fails part-way through an archive', () => {
     }
     expect((await t.anonymous.get('/api/health')).statusCode).toBe(200);
     expect((await alice.get(`/api/folders/${folder.id}/children`)).statusCode).toBe(200);
+  });
+});
+
+describe('HEAD on a zip', () => {
+  it('answers the GET\'s headers and reads no content (a missing content later in the archive goes unnoticed)', async () => {
+    const alice = await t.newUser();
+    const folder = await alice.mkdir('headed');
+    await alice.upload('a.bin', randomBytes(200_000), folder.id);
+    const second = await alice.upload('b.bin', randomBytes(10_000), folder.id);
+    const whole = await fetchZip(alice, folder.id);
+    const link = (await alice.post('/api/shares', { nodeId: folder.id, maxDownloads: 1 })).json<{ id: string; token: string }>();
+
+    const heads = [
+      await alice.request('HEAD', `/api/folders/${folder.id}/zip`),
+      await alice.request('HEAD', `/api/zip?ids=${folder.id}`),
+      await t.anonymous.request('HEAD', `/api/public/shares/${link.token}/zip`),
+    ];
+    for (const head of heads) {
+      expect(head.statusCode).toBe(200);
+      expect(head.headers['content-type']).toMatch(/^application\/zip/);
+      expect(head.rawPayload.length).toBe(0);
+    }
+    expect(Number(heads[0]!.headers['content-length'])).toBe(whole.raw.length);
+    expect(heads[0]!.headers['content-disposition']).toBe(whole.disposition);
+
+    // Were a HEAD to build its archive, it would read a.bin and then fail on b.bin's missing content.
+    await t.blobs.delete(contentKey(second.sha256));
+    const logged = t.logs.length;
+    for (const url of [`/api/folders/${folder.id}/zip`, `/api/zip?ids=${folder.id}`]) {
+      expect((await alice.request('HEAD', url)).statusCode).toBe(200);
+    }
+    expect((await t.anonymous.request('HEAD', `/api/public/shares/${link.token}/zip`)).statusCode).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(t.logs.slice(logged).filter((line) => line.level >= 50)).toEqual([]);
+    // A HEAD is no download: the link's only download is still there.
+    expect((await alice.get(`/api/shares`)).json().items.find((s: { id: string }) => s.id === link.id).accessCount).toBe(0);
   });
 });

@@ -130,11 +130,23 @@ export async function sendContent(request: FastifyRequest, reply: FastifyReply, 
   return reply.send(await content.open(range));
 }
 
-/** Sends a zip archive as an attachment, with its exact length when it is known up front. */
-export function sendArchive(reply: FastifyReply, archive: { name: string; stream: Readable; size: number | null }): FastifyReply {
+/**
+ * Sends a zip archive as an attachment, with its exact length when it is known up front. A HEAD
+ * gets the same headers and no archive: the stream is let go before it reads any content (Fastify's
+ * automatic HEAD would read the whole archive, every file's content, only to discard it).
+ */
+export function sendArchive(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  archive: { name: string; stream: Readable; size: number | null },
+): FastifyReply {
   reply.type('application/zip').header('content-disposition', contentDisposition(archive.name)).header('cache-control', 'private, no-store');
   if (archive.size !== null) {
     reply.header('content-length', String(archive.size));
+  }
+  if (request.method === 'HEAD') {
+    archive.stream.destroy();
+    return reply.send();
   }
   return reply.send(archive.stream);
 }

@@ -244,46 +244,44 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
   });
 
-  app.get(
-    '/api/folders/:id/zip',
-    {
-      schema: {
-        tags: ['files'],
-        summary: 'Download a folder (or "root") as a streamed zip archive',
-        params: idParams,
-        openapi: zipDocs,
-        response: { 200: binaryResponse('The folder as a streamed zip archive', 'application/zip'), ...errors(401, 404, 503) },
-      },
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/api/folders/:id/zip',
+    schema: {
+      tags: ['files'],
+      summary: 'Download a folder (or "root") as a streamed zip archive',
+      params: idParams,
+      openapi: zipDocs,
+      response: { 200: binaryResponse('The folder as a streamed zip archive', 'application/zip'), ...errors(401, 404, 503) },
     },
-    async (request, reply) => {
+    handler: async (request, reply) => {
       const userId = requireUser(request).userId;
       const folderId = request.params.id === 'root' ? null : parseId(request.params.id, 'That folder');
-      return sendArchive(reply, await files.archive(userId, folderId));
+      return sendArchive(request, reply, await files.archive(userId, folderId));
     },
-  );
+  });
 
-  app.get(
-    '/api/zip',
-    {
-      schema: {
-        tags: ['files'],
-        summary: 'Download several files and folders (a selection) as one streamed zip archive, each at its top',
-        querystring: z.object({
-          ids: z
-            .string()
-            .max(MAX_SELECTION * 40)
-            .describe(`Comma-separated ids, at most ${MAX_SELECTION}`),
-        }),
-        openapi: zipDocs,
-        response: { 200: binaryResponse('The selection as a streamed zip archive', 'application/zip'), ...errors(400, 401, 404, 503) },
-      },
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/api/zip',
+    schema: {
+      tags: ['files'],
+      summary: 'Download several files and folders (a selection) as one streamed zip archive, each at its top',
+      querystring: z.object({
+        ids: z
+          .string()
+          .max(MAX_SELECTION * 40)
+          .describe(`Comma-separated ids, at most ${MAX_SELECTION}`),
+      }),
+      openapi: zipDocs,
+      response: { 200: binaryResponse('The selection as a streamed zip archive', 'application/zip'), ...errors(400, 401, 404, 503) },
     },
-    async (request, reply) => {
+    handler: async (request, reply) => {
       const ids = [...new Set(request.query.ids.split(',').filter((id) => id !== ''))];
       if (ids.length === 0 || ids.length > MAX_SELECTION) {
         throw invalidRequest(`ids: give 1 to ${MAX_SELECTION} ids`);
       }
-      return sendArchive(reply, await files.archiveSelection(requireUser(request).userId, ids.map((id) => parseId(id))));
+      return sendArchive(request, reply, await files.archiveSelection(requireUser(request).userId, ids.map((id) => parseId(id))));
     },
-  );
+  });
 };

@@ -239,27 +239,27 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
     },
   });
 
-  app.get(
-    '/api/public/shares/:token/zip',
-    {
-      schema: {
-        tags: ['public'],
-        summary: 'Download a shared folder, or a folder inside it (?folderId=), as a zip (counts as a download)',
-        params: tokenParams,
-        querystring: z.object({ folderId: z.string().max(100).optional() }),
-        openapi: sharedZipDocs,
-        response: { 200: binaryResponse('The shared folder as a streamed zip archive', 'application/zip'), ...errors(401, 404, 410, 429, 503) },
-      },
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/api/public/shares/:token/zip',
+    schema: {
+      tags: ['public'],
+      summary: 'Download a shared folder, or a folder inside it (?folderId=), as a zip (counts as a download)',
+      params: tokenParams,
+      querystring: z.object({ folderId: z.string().max(100).optional() }),
+      openapi: sharedZipDocs,
+      response: { 200: binaryResponse('The shared folder as a streamed zip archive', 'application/zip'), ...errors(401, 404, 410, 429, 503) },
     },
-    async (request, reply) => {
+    handler: async (request, reply) => {
       const resolved = await authorized(request, request.params.token);
       const { folderId } = request.query;
       const archive = await shares.archive(resolved, folderId ? parseId(folderId, 'That folder') : null);
-      // Fastify answers HEAD with this handler too: a HEAD is no download.
+      // A HEAD is no download.
       if (request.method === 'GET') {
         await countDownload(reply, resolved);
       }
-      return sendArchive(reply, archive);
+      return sendArchive(request, reply, archive);
     },
-  );
+  });
+
 };
