@@ -6,6 +6,7 @@ export default defineConfig({
     exclude: ['test/e2e/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    globalSetup: ['test/helpers/pglite-template.ts'],
     // Each test file boots its own server(s) and database; two cores run two files at once.
     pool: 'forks',
   },

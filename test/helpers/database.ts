@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/server/db/client.js';
 import { migrate } from '../../src/server/db/migrate.js';
 
@@ -24,9 +28,21 @@ export async function createTestDatabase(options: { dataDir?: string; url?: stri
     await migrate(handle.db);
     return { ...handle, url, destroy: () => handle.close() };
   }
-  const handle = await openDatabase(options.dataDir ? { dataDir: options.dataDir } : { inMemory: true });
+  // A database directory that exists already is a restart: it keeps what it holds.
+  const fresh = !options.dataDir || !existsSync(path.join(options.dataDir, 'db'));
+  const startFrom = fresh ? await migratedTemplate() : undefined;
+  const handle = await openDatabase(options.dataDir ? { dataDir: options.dataDir, startFrom } : { inMemory: true, startFrom });
   await migrate(handle.db);
   return { ...handle, url: undefined, destroy: () => handle.close() };
+}
+
+let template: Promise<Blob | undefined> | undefined;
+
+/** The run's dump of a migrated embedded database (test/helpers/pglite-template.ts), read once per process. */
+function migratedTemplate(): Promise<Blob | undefined> {
+  const file = inject('pgliteTemplate');
+  template ??= file ? readFile(file).then((bytes) => new Blob([bytes])) : Promise.resolve(undefined);
+  return template;
 }
 
 /** Creates an empty database on the test server and returns its URL. */
