@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { AppShell } from './components/AppShell';
+import { ModuleBoundary } from './components/ModuleBoundary';
 import { Spinner } from './components/States';
 import { Toaster } from './components/Toaster';
 import { navigate, useLocation } from './hooks/navigation';
@@ -43,7 +44,11 @@ function SignedInPage({ route }: { route: Route }) {
     case 'shared':
       return <SharedPage />;
     case 'settings':
-      return <SettingsPage />;
+      return (
+        <ModuleBoundary>
+          <SettingsPage />
+        </ModuleBoundary>
+      );
     case 'login':
     case 'register':
     case 'share':

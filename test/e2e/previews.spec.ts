@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { api, gradientPng } from './api.js';
-import { item, toast } from './pages.js';
+import { gone, item, toast } from './pages.js';
 import { signedInBeforeEach } from './setup.js';
 
 let context: BrowserContext;
@@ -279,6 +279,38 @@ describe('previews and downloads', () => {
     await failure.getByRole('heading', { name: 'Cannot reach the server' }).waitFor();
     await page.unroute('**/api/**');
     await expect.poll(() => dialog().locator('pre').textContent(), { timeout: 10_000 }).toBe('kept notes');
+  });
+
+  it('says a dialog whose module cannot be fetched could not load, keeps the app working, and opens it on Try again', async () => {
+    await api(context).upload('notes.txt', 'kept notes');
+    // The modules of the preview and the Share dialog cannot be fetched (the app started offline,
+    // or a new deployment renamed them), from their preload at start-up on.
+    const modules = (url: URL) => /\/assets\/(PreviewDialog|ShareDialog)-[^/]*\.js$/.test(url.pathname);
+    await page.route(modules, (route) => route.abort());
+    await page.goto('/');
+    await item(page, 'notes.txt').dblclick();
+    const failure = page.getByRole('dialog', { name: 'Could not load this part of FileFlow' });
+    await failure.getByRole('alert').getByRole('button', { name: 'Try again' }).waitFor();
+    await failure.getByRole('button', { name: 'Close' }).click();
+    await gone(failure);
+
+    // The app is still there: the Share dialog says the same, and Try again asks the server again.
+    await item(page, 'notes.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Share link…' }).click();
+    await failure.getByRole('alert').waitFor();
+    const askedAgain = page.waitForEvent('requestfailed', (request) => /\/ShareDialog-/.test(request.url()));
+    await failure.getByRole('button', { name: 'Try again' }).click();
+    await askedAgain;
+    await failure.getByRole('alert').waitFor();
+
+    // Once the modules can be fetched, Try again opens the dialog, and the preview opens too.
+    await page.unroute(modules);
+    await failure.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('dialog', { name: 'Share “notes.txt”' }).waitFor();
+    await page.keyboard.press('Escape');
+    await gone(page.getByRole('dialog'));
+    await item(page, 'notes.txt').dblclick();
+    await expect.poll(() => dialog().locator('pre').textContent()).toBe('kept notes');
   });
 
   it('shows details and a download button for files it cannot preview', async () => {

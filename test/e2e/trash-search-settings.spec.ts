@@ -295,6 +295,23 @@ describe('settings', () => {
     return { other, sessions };
   }
 
+  it('says the page could not load when its module cannot be fetched, keeps the app working, and shows it on Try again', async () => {
+    await api(context).upload('kept.txt', 'kept');
+    const settingsModule = (url: URL) => /\/assets\/SettingsPage-[^/]*\.js$/.test(url.pathname);
+    await page.route(settingsModule, (route) => route.abort());
+    await page.goto('/settings');
+    const failure = page.getByRole('main').getByRole('alert');
+    await failure.getByRole('heading', { name: 'Could not load this part of FileFlow' }).waitFor();
+    // The rest of the app still works.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Files' }).click();
+    await item(page, 'kept.txt').waitFor();
+    await page.goBack();
+    await failure.getByRole('button', { name: 'Try again' }).waitFor();
+    await page.unroute(settingsModule);
+    await failure.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('heading', { name: 'Signed-in browsers' }).waitFor();
+  });
+
   it('asks before signing out every other session, then signs them out', async () => {
     const { other, sessions } = await settingsWithAnotherBrowser();
     await page.getByRole('button', { name: 'Sign out every other session' }).click();

@@ -6,6 +6,7 @@ import { copyNode, createFolder, getNode, trashNode, updateNode } from '../api/t
 import type { FileNode } from '../api/types';
 import type { MenuEntry } from '../components/ContextMenu';
 import { FolderPickerDialog } from '../components/FolderPickerDialog';
+import { ModuleBoundary } from '../components/ModuleBoundary';
 import { PromptDialog } from '../components/PromptDialog';
 import { copyName } from '../lib/copy-name';
 import { lazyPreloaded } from '../lib/lazy-preloaded';
@@ -354,33 +355,39 @@ export function useNodeActions(): NodeActions {
           />
         );
       }
-      case 'share':
+      case 'share': {
+        const onClose = () => setDialog(dialog.back ? { kind: 'preview', ...dialog.back } : null);
         return (
-          <Suspense fallback={null}>
-            <ShareDialog node={dialog.node} onClose={() => setDialog(dialog.back ? { kind: 'preview', ...dialog.back } : null)} />
-          </Suspense>
+          <ModuleBoundary onClose={onClose}>
+            <Suspense fallback={null}>
+              <ShareDialog node={dialog.node} onClose={onClose} />
+            </Suspense>
+          </ModuleBoundary>
         );
+      }
       case 'preview':
         return (
-          <Suspense fallback={null}>
-            <PreviewDialog
-              nodes={dialog.nodes}
-              initialIndex={dialog.index}
-              onClose={close}
-              onStep={(at) => setDialog({ kind: 'preview', ...at })}
-              urlsFor={(node) => ({ inlineUrl: contentUrl(node.id, { inline: true }), downloadUrl: contentUrl(node.id) })}
-              menuFor={(node, at) =>
-                menuFor([node])
-                  .filter((entry) => entry.id !== 'open')
-                  .map((entry) =>
-                    // Rename and share from a preview come back to it.
-                    entry.id === 'rename' || entry.id === 'share'
-                      ? { ...entry, run: () => setDialog({ kind: entry.id as 'rename' | 'share', node, back: at }) }
-                      : entry,
-                  )
-              }
-            />
-          </Suspense>
+          <ModuleBoundary onClose={close}>
+            <Suspense fallback={null}>
+              <PreviewDialog
+                nodes={dialog.nodes}
+                initialIndex={dialog.index}
+                onClose={close}
+                onStep={(at) => setDialog({ kind: 'preview', ...at })}
+                urlsFor={(node) => ({ inlineUrl: contentUrl(node.id, { inline: true }), downloadUrl: contentUrl(node.id) })}
+                menuFor={(node, at) =>
+                  menuFor([node])
+                    .filter((entry) => entry.id !== 'open')
+                    .map((entry) =>
+                      // Rename and share from a preview come back to it.
+                      entry.id === 'rename' || entry.id === 'share'
+                        ? { ...entry, run: () => setDialog({ kind: entry.id as 'rename' | 'share', node, back: at }) }
+                        : entry,
+                    )
+                }
+              />
+            </Suspense>
+          </ModuleBoundary>
         );
     }
   }, [dialog, close, moveTo, menuFor]);

@@ -1,32 +1,58 @@
-import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { createElement, lazy, type ComponentType } from 'react';
 
 type Load<P> = () => Promise<{ default: ComponentType<P> }>;
 
+/** A lazy module that could not be fetched (offline, or renamed by a new deployment). */
+export class ModuleLoadError extends Error {
+  constructor(cause: unknown) {
+    super('Could not load a part of FileFlow', { cause });
+    this.name = 'ModuleLoadError';
+  }
+}
+
 // The loads of every component made with lazyPreloaded, for preloadLazyModules.
 const loads: (() => Promise<unknown>)[] = [];
+// What retryLazyModules runs: each component whose load failed starts over.
+const retries: (() => void)[] = [];
 
 /**
  * React.lazy over a module that preloadLazyModules also fetches once the app has started. The
  * first download stays small, yet a dialog first opened while the server cannot be reached (a
- * preview offline) still opens: a lazy module that fails to load takes the whole app down with it.
+ * preview offline) still opens. A module that still cannot be fetched when it is shown throws a
+ * ModuleLoadError, for a ModuleBoundary to catch; retryLazyModules then lets it ask again.
  */
-export function lazyPreloaded<P extends object>(load: Load<P>): LazyExoticComponent<ComponentType<P>> {
+export function lazyPreloaded<P extends object>(load: Load<P>): ComponentType<P> {
   let pending: ReturnType<Load<P>> | undefined;
+  let failed = false;
   const once = () => {
     pending ??= load().catch((error: unknown) => {
-      // Not kept: the next preload, or a first open, asks again. React.lazy itself keeps a
-      // failed load for good, so a dialog first opened while its module still cannot be
-      // fetched (the app started offline, or a new deployment renamed the modules) still fails.
+      // Not kept: the next preload, or a first open, asks again.
       pending = undefined;
-      throw error;
+      failed = true;
+      throw new ModuleLoadError(error);
     });
     return pending;
   };
   loads.push(once);
-  return lazy(once);
+  // React.lazy keeps a failed load for good: a retry needs another lazy component over the load.
+  let current = lazy(once);
+  retries.push(() => {
+    if (failed) {
+      failed = false;
+      current = lazy(once);
+    }
+  });
+  return function Preloaded(props: P) {
+    return createElement(current, props);
+  };
 }
 
 /** Fetches the modules of every lazyPreloaded component now, each once. */
 export function preloadLazyModules(): void {
   loads.forEach((load) => void load().catch(() => undefined));
+}
+
+/** Lets every lazyPreloaded component whose module failed to load fetch it again when next shown. */
+export function retryLazyModules(): void {
+  retries.forEach((retry) => retry());
 }
