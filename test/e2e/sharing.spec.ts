@@ -749,6 +749,47 @@ describe('share links', () => {
     await guest.context().close();
   });
 
+  it("asks for a folder link's new password when its zip follows a change of it, and says when the link is gone", async () => {
+    const client = api(context);
+    const folder = await client.folder('Album');
+    await client.upload('photo.txt', 'photo', folder.id);
+    const link = await client.share(folder.id, { password: 'first one' });
+    const { guest, downloads } = await visitorSavingDownloads();
+    const zip = guest.getByRole('link', { name: 'Download all (zip)' });
+    const unlock = async (password: string) => {
+      await guest.getByLabel('Password').fill(password);
+      await guest.getByRole('button', { name: 'Unlock' }).click();
+      await zip.waitFor();
+    };
+    await guest.goto(`/s/${link.token}`);
+    await unlock('first one');
+    await client.updateShare(link.id, { password: 'second one' });
+    await zip.click();
+    await guest.getByText('This link is protected by a password.').waitFor();
+    expect(new URL(guest.url()).pathname).toBe(`/s/${link.token}`);
+    expect(downloads).toEqual([]);
+    // With the new password, the zip comes.
+    const saved = guest.waitForEvent('download');
+    await unlock('second one');
+    await zip.click();
+    expect((await saved).suggestedFilename()).toMatch(/^Album.*\.zip$/);
+
+    await client.revokeShare(link.id);
+    await zip.click();
+    await onlyLinkNotFound(guest, downloads.slice(1));
+
+    const expiring = await client.share(folder.id, { expiresAt: new Date(Date.now() + 3000).toISOString() });
+    await guest.goto(`/s/${expiring.token}`);
+    await zip.waitFor();
+    await expect
+      .poll(async () => (await guest.request.get(`/api/public/shares/${expiring.token}`)).status(), { timeout: 10_000 })
+      .toBe(410);
+    await zip.click();
+    await guest.getByRole('heading', { name: 'This link has expired' }).waitFor();
+    expect(downloads).toHaveLength(1);
+    await guest.context().close();
+  });
+
   it('says a file removed from a shared folder is no longer available when its Download is used, and lists the folder again', async () => {
     const client = api(context);
     const folder = await client.folder('Handouts');

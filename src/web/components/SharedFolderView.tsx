@@ -52,6 +52,8 @@ export function SharedFolderView({
       showToast('That file is no longer available: it was removed from this shared folder.', 'error');
       listing.reload();
     },
+    // Listed again, the page says the folder is not found, with a way back to the shared folder.
+    onFolderMissing: listing.reload,
   });
   // A preview kept in a history entry is checked before Forward or a reload shows it again: the
   // owner may have trashed the file since. Then the visitor is told, as a signed-in user is.

@@ -12,6 +12,8 @@ export interface LinkEvents {
   onLocked: () => void;
   /** A file is no longer in the folder; the link still opens. */
   onMissing: () => void;
+  /** The folder a zip was asked of is no longer in the shared folder; the link still opens. */
+  onFolderMissing: () => void;
 }
 
 export interface LinkChecks {
@@ -22,7 +24,7 @@ export interface LinkChecks {
    * since the browser would show or save the server's refusal instead of the file.
    */
   download: (event: MouseEvent<HTMLAnchorElement>) => void;
-  /** The same for a zip, asking the link only: a HEAD would build the zip. */
+  /** The same for a zip (a HEAD of a zip answers without building it, and counts as no download). */
   zipDownload: (event: MouseEvent<HTMLAnchorElement>) => void;
 }
 
@@ -33,33 +35,30 @@ export function linkChecks(token: string, events: LinkEvents): LinkChecks {
       (why) => (why ? events.onGone(why) : events.onMissing()),
       () => undefined,
     );
-  // Whether the file can be downloaded; if not, what became of it (or of the link) is told.
-  const fileOpens = (url: string) =>
+  // Whether the content can be fetched; if not, what became of it (or of the link) is told.
+  const contentOpens = (url: string, gone: () => void) =>
     checkContent(url).then(
       () => true,
       (error: unknown) => {
         if (error instanceof ApiError && error.status === 401) {
           events.onLocked();
         } else if (isGone(error)) {
-          contentGone();
+          gone();
         }
         return false;
       },
     );
-  const linkOpens = () =>
-    linkFailure(token).then(
-      (why) => {
-        if (why) {
-          events.onGone(why);
-        }
-        return why === undefined;
-      },
-      () => false,
+  const fileOpens = (url: string) => contentOpens(url, contentGone);
+  const folderGone = () =>
+    void linkFailure(token).then(
+      (why) => (why ? events.onGone(why) : events.onFolderMissing()),
+      () => undefined,
     );
+  const zipOpens = (url: string) => contentOpens(url, folderGone);
   const checkedClick = (opens: (url: string) => Promise<boolean>) => (event: MouseEvent<HTMLAnchorElement>) => {
     event.preventDefault();
     const url = event.currentTarget.href;
     void opens(url).then((open) => open && window.location.assign(url));
   };
-  return { contentGone, download: checkedClick(fileOpens), zipDownload: checkedClick(linkOpens) };
+  return { contentGone, download: checkedClick(fileOpens), zipDownload: checkedClick(zipOpens) };
 }
