@@ -313,6 +313,25 @@ describe('previews and downloads', () => {
     await expect.poll(() => dialog().locator('pre').textContent()).toBe('kept notes');
   });
 
+  it("says a PDF trashed meanwhile is no longer here when it is opened in a new tab, instead of the tab showing the server's refusal", async () => {
+    const pdf = await api(context).upload('report.pdf', '%PDF-1.4\n%%EOF\n');
+    await page.goto('/');
+    await item(page, 'report.pdf').dblclick();
+    const openInTab = dialog().getByRole('link', { name: 'Open the PDF in a new tab' });
+    const popup = page.waitForEvent('popup');
+    await openInTab.click();
+    const tab = await popup;
+    await tab.waitForURL(`**/api/files/${pdf.id}/content?inline=1`, { waitUntil: 'commit' });
+    await tab.close();
+
+    await api(context).trash(pdf.id);
+    await openInTab.click();
+    await toast(page, '“report.pdf” is no longer here: it was moved to the trash or deleted.');
+    await gone(dialog());
+    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+    await expect.poll(() => context.pages().length).toBe(1);
+  });
+
   it('shows details and a download button for files it cannot preview', async () => {
     await api(context).upload('data.bin', Buffer.alloc(2048, 9));
     await page.goto('/');

@@ -790,6 +790,55 @@ describe('share links', () => {
     await guest.context().close();
   });
 
+  it("says why a PDF's link no longer opens when the PDF is opened in a new tab, instead of the tab showing the server's refusal", async () => {
+    const client = api(context);
+    const folder = await client.folder('Reports');
+    const pdf = await client.upload('report.pdf', '%PDF-1.4\n%%EOF\n', folder.id);
+    const link = await client.share(pdf.id, { password: 'first one' });
+    const guest = await visitor();
+    const tabs = () => guest.context().pages().length;
+    const openInTab = guest.getByRole('link', { name: 'Open the PDF in a new tab' });
+    const unlock = async (password: string) => {
+      await guest.getByLabel('Password').fill(password);
+      await guest.getByRole('button', { name: 'Unlock' }).click();
+    };
+    await guest.goto(`/s/${link.token}`);
+    await unlock('first one');
+    await guest.getByRole('button', { name: 'Preview' }).click();
+    await openInTab.waitFor();
+    // While the link works, the tab shows the PDF.
+    const popup = guest.waitForEvent('popup');
+    await openInTab.click();
+    const tab = await popup;
+    await tab.waitForURL(`**/api/public/shares/${link.token}/content?inline=1`, { waitUntil: 'commit' });
+    await tab.close();
+
+    await client.updateShare(link.id, { password: 'second one' });
+    await openInTab.click();
+    await guest.getByText('This link is protected by a password.').waitFor();
+    await expect.poll(tabs).toBe(1);
+
+    // Unlocked again, the preview is back.
+    await unlock('second one');
+    await openInTab.waitFor();
+    await client.revokeShare(link.id);
+    await openInTab.click();
+    await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
+    await expect.poll(tabs).toBe(1);
+
+    // The same from a shared folder's preview.
+    const folderLink = await client.share(folder.id);
+    await guest.goto(`/s/${folderLink.token}`);
+    await guest.getByRole('button', { name: /report\.pdf/ }).click();
+    await openInTab.waitFor();
+    await client.revokeShare(folderLink.id);
+    await openInTab.click();
+    await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
+    expect(await guest.getByRole('dialog').count()).toBe(0);
+    await expect.poll(tabs).toBe(1);
+    await guest.context().close();
+  });
+
   it('says a file removed from a shared folder is no longer available when its Download is used, and lists the folder again', async () => {
     const client = api(context);
     const folder = await client.folder('Handouts');

@@ -183,6 +183,7 @@ export function SharedFolderView({
             downloadUrl: publicContentUrl(token, node.id),
             onDownload: checks.download,
             onGone: checks.contentGone,
+            onOpenInNewTab: checks.openInNewTab,
           })}
         />
       ) : null}

@@ -1,6 +1,6 @@
 import { Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
-import { contentUrl, MAX_SELECTION_ZIP, selectionZipUrl, startDownload, zipUrl } from '../api/files';
-import { ApiError, errorMessage } from '../api/http';
+import { checkContent, contentUrl, MAX_SELECTION_ZIP, selectionZipUrl, startDownload, zipUrl } from '../api/files';
+import { ApiError, errorMessage, isUnreachable } from '../api/http';
 import { restoreFromTrash } from '../api/trash';
 import { copyNode, createFolder, getNode, trashNode, updateNode } from '../api/tree';
 import type { FileNode } from '../api/types';
@@ -10,6 +10,7 @@ import { ModuleBoundary } from '../components/ModuleBoundary';
 import { PromptDialog } from '../components/PromptDialog';
 import { copyName } from '../lib/copy-name';
 import { lazyPreloaded } from '../lib/lazy-preloaded';
+import { openCheckedInNewTab } from '../lib/link-checks';
 import { folderPath } from '../lib/routes';
 import { formatCount } from '../lib/format';
 import { invalidateData } from './data-version';
@@ -158,6 +159,27 @@ async function stillHere(kept: Dialog): Promise<Dialog | null> {
     // Offline, say: shown as kept; its actions say what fails.
     return kept;
   }
+}
+
+/**
+ * Whether a file's content still opens (a HEAD), before a new tab is pointed at it: the tab would
+ * show the server's refusal as is. A file trashed or deleted meanwhile is said to be gone, and
+ * `onGone` runs; out of reach, the app's notice says so already.
+ */
+function contentOpens(node: FileNode, url: string, onGone: () => void): Promise<boolean> {
+  return checkContent(url).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) {
+        showToast(`“${node.name}” is no longer here: it was moved to the trash or deleted.`, 'error');
+        invalidateData();
+        onGone();
+      } else if (!isUnreachable(error)) {
+        showToast(errorMessage(error), 'error');
+      }
+      return false;
+    },
+  );
 }
 
 /** The folder a selection is made in (null: the root) and how many items it holds. */
@@ -374,7 +396,11 @@ export function useNodeActions(): NodeActions {
                 initialIndex={dialog.index}
                 onClose={close}
                 onStep={(at) => setDialog({ kind: 'preview', ...at })}
-                urlsFor={(node) => ({ inlineUrl: contentUrl(node.id, { inline: true }), downloadUrl: contentUrl(node.id) })}
+                urlsFor={(node) => ({
+                  inlineUrl: contentUrl(node.id, { inline: true }),
+                  downloadUrl: contentUrl(node.id),
+                  onOpenInNewTab: (event) => openCheckedInNewTab(event, (url) => contentOpens(node, url, close)),
+                })}
                 menuFor={(node, at) =>
                   menuFor([node])
                     .filter((entry) => entry.id !== 'open')

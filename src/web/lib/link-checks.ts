@@ -26,6 +26,33 @@ export interface LinkChecks {
   download: (event: MouseEvent<HTMLAnchorElement>) => void;
   /** The same for a zip (a HEAD of a zip answers without building it, and counts as no download). */
   zipDownload: (event: MouseEvent<HTMLAnchorElement>) => void;
+  /** The same for a file's content opened in a new tab (a PDF): see openCheckedInNewTab. */
+  openInNewTab: (event: MouseEvent<HTMLAnchorElement>) => void;
+}
+
+/**
+ * A click on a link that opens content in a new tab (target="_blank"): the tab shows the content
+ * only once `opens` said it opens; otherwise the page has said why, and the tab is closed. The
+ * tab is opened at once, while the click still counts as the user's: a pop-up blocker may refuse
+ * one opened after the check's wait.
+ */
+export function openCheckedInNewTab(event: MouseEvent<HTMLAnchorElement>, opens: (url: string) => Promise<boolean>): void {
+  event.preventDefault();
+  const url = event.currentTarget.href;
+  const tab = window.open('', '_blank');
+  void opens(url)
+    .catch(() => false)
+    .then((open) => {
+      if (!open) {
+        tab?.close();
+      } else if (tab) {
+        // As rel="noopener" would have it: the content's tab cannot reach this page.
+        tab.opener = null;
+        tab.location.replace(url);
+      } else {
+        window.open(url, '_blank', 'noopener');
+      }
+    });
 }
 
 /** The checks of a shared folder's page. Out of reach, they do nothing more: the app says so already. */
@@ -60,5 +87,10 @@ export function linkChecks(token: string, events: LinkEvents): LinkChecks {
     const url = event.currentTarget.href;
     void opens(url).then((open) => open && window.location.assign(url));
   };
-  return { contentGone, download: checkedClick(fileOpens), zipDownload: checkedClick(zipOpens) };
+  return {
+    contentGone,
+    download: checkedClick(fileOpens),
+    zipDownload: checkedClick(zipOpens),
+    openInNewTab: (event) => openCheckedInNewTab(event, fileOpens),
+  };
 }

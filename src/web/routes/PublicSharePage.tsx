@@ -15,6 +15,7 @@ import { useAsync } from '../hooks/useAsync';
 import { useDownloadCountRefresh } from '../hooks/useDownloadCountRefresh';
 import { unreachableTitle, useReachability } from '../hooks/useReachability';
 import { previewKind } from '../lib/file-kind';
+import { openCheckedInNewTab } from '../lib/link-checks';
 import { forgetUnlock, mayBeUnlocked, rememberUnlock } from '../lib/unlocked-shares';
 import { formatBytes, formatDateTime } from '../lib/format';
 
@@ -164,18 +165,16 @@ export default function PublicSharePage({ token }: { token: string }) {
     const data = share.data;
     const canPreview = previewKind(data) !== 'none';
     ownHeading = true;
-    // The page's Download and the one in its preview alike.
-    const download = (event: MouseEvent<HTMLAnchorElement>) => {
-      // The link may have been revoked, expired, used up or given a new password meanwhile (here
-      // or elsewhere): check first (a HEAD of the file counts as no download), so that the page
-      // says so instead of the browser showing or saving the refusal. The link's answer is where a
-      // limited link's download is counted from (the page's misses a preview since).
-      event.preventDefault();
-      const url = event.currentTarget.href;
+    // The link may have been revoked, expired, used up or given a new password meanwhile (here
+    // or elsewhere): the file is checked before the browser gets it (a HEAD of the file counts as
+    // no download), so that the page says so instead of the browser showing or saving the
+    // refusal. The link's answer is where a limited link's download is counted from (the page's
+    // misses a preview since). Resolves whether the browser may go on.
+    const fileOpens = (url: string) =>
       Promise.all([getPublicShare(token), checkContent(url)]).then(
         ([fresh]) => {
-          window.location.assign(url);
           downloadStarted(fresh.downloadsLeft);
+          return true;
         },
         (failure: unknown) => {
           if (failure instanceof ApiError && failure.status === 401) {
@@ -183,8 +182,14 @@ export default function PublicSharePage({ token }: { token: string }) {
           } else {
             share.reload();
           }
+          return false;
         },
       );
+    // The page's Download and the one in its preview alike.
+    const download = (event: MouseEvent<HTMLAnchorElement>) => {
+      event.preventDefault();
+      const url = event.currentTarget.href;
+      void fileOpens(url).then((open) => open && window.location.assign(url));
     };
     body = (
       <div className="shared-file">
@@ -235,6 +240,7 @@ export default function PublicSharePage({ token }: { token: string }) {
                 inlineUrl: publicContentUrl(token, null, { inline: true }),
                 downloadUrl: publicContentUrl(token, null),
                 onDownload: download,
+                onOpenInNewTab: (event) => openCheckedInNewTab(event, fileOpens),
                 // Asked again, the link itself says why.
                 onGone: share.reload,
               }}

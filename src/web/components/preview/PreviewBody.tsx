@@ -19,6 +19,11 @@ export interface PreviewTarget {
   onDownload?: (event: MouseEvent<HTMLAnchorElement>) => void;
   /** Told when the content answers that it is gone (a public link's page checks the link). */
   onGone?: () => void;
+  /**
+   * Told when the content is opened in a new tab (a PDF's link), in place of the browser opening
+   * it: the tab would show the server's refusal (the link changed, the file was deleted) as is.
+   */
+  onOpenInNewTab?: (event: MouseEvent<HTMLAnchorElement>) => void;
 }
 
 /** Details and a download button, for files the browser cannot show (or failed to). */
@@ -89,7 +94,7 @@ function MediaPreview({
           <iframe src={target.inlineUrl} title={`${target.name} (PDF)`} />
           <p className="preview-note">
             No preview?{' '}
-            <a href={target.inlineUrl} target="_blank" rel="noopener noreferrer">
+            <a href={target.inlineUrl} target="_blank" rel="noopener noreferrer" onClick={target.onOpenInNewTab}>
               Open the PDF in a new tab
             </a>{' '}
             or download it.

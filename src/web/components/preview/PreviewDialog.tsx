@@ -7,7 +7,7 @@ import { Modal } from '../Modal';
 import { PreviewBody, type PreviewTarget } from './PreviewBody';
 
 /** Where a preview reads a file (the signed-in user's own files, or a public link's), and what a public link checks. */
-export type PreviewUrls = (node: FileNode) => Pick<PreviewTarget, 'inlineUrl' | 'downloadUrl' | 'onDownload' | 'onGone'>;
+export type PreviewUrls = (node: FileNode) => Pick<PreviewTarget, 'inlineUrl' | 'downloadUrl' | 'onDownload' | 'onGone' | 'onOpenInNewTab'>;
 
 /** A file previewed full-window; arrow keys (or the side buttons) step through the folder's files. */
 export default function PreviewDialog({
