@@ -1,11 +1,11 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { AppShell } from './components/AppShell';
 import { ModuleBoundary } from './components/ModuleBoundary';
 import { Spinner } from './components/States';
 import { Toaster } from './components/Toaster';
 import { navigate, useLocation } from './hooks/navigation';
 import { useSession } from './hooks/session';
-import { lazyPreloaded } from './lib/lazy-preloaded';
+import { lazyPreloaded, lazyRetrying } from './lib/lazy-preloaded';
 import { parseRoute, type Route } from './lib/routes';
 import { FavoritesPage } from './routes/FavoritesPage';
 import { FilesPage } from './routes/FilesPage';
@@ -16,9 +16,10 @@ import { SearchPage } from './routes/SearchPage';
 import { SharedPage } from './routes/SharedPage';
 import { TrashPage } from './routes/TrashPage';
 
-// Pages most visits never open load on demand, keeping the first download small.
+// Pages most visits never open load on demand, keeping the first download small. A link's page
+// is not preloaded: the signed-in app never shows it.
 const SettingsPage = lazyPreloaded(() => import('./routes/SettingsPage'));
-const PublicSharePage = lazy(() => import('./routes/PublicSharePage'));
+const PublicSharePage = lazyRetrying(() => import('./routes/PublicSharePage'));
 
 /** `path` when it is a path on this site ("/…", not "//…" or "/\\…"), else `fallback`. */
 function localPathOr(path: string | null, fallback: string): string {
@@ -72,10 +73,14 @@ export function App() {
 
   if (route.name === 'share') {
     return (
-      <Suspense fallback={<Spinner />}>
-        <PublicSharePage key={route.token} token={route.token} />
+      <>
+        <ModuleBoundary>
+          <Suspense fallback={<Spinner />}>
+            <PublicSharePage key={route.token} token={route.token} />
+          </Suspense>
+        </ModuleBoundary>
         <Toaster />
-      </Suspense>
+      </>
     );
   }
   if (session.status === 'loading') {

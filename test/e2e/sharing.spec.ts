@@ -302,6 +302,28 @@ describe('share links', () => {
     await guest.context().close();
   });
 
+  it("says a link's page could not load when its module cannot be fetched, and shows the page on Try again", async () => {
+    const file = await api(context).upload('brochure.txt', 'the brochure');
+    const { token } = await api(context).share(file.id);
+    const guest = await visitor();
+    // The page's module cannot be fetched (offline, or a new deployment renamed it).
+    const pageModule = (url: URL) => /\/assets\/PublicSharePage-[^/]*\.js$/.test(url.pathname);
+    await guest.route(pageModule, (route) => route.abort());
+    await guest.goto(`/s/${token}`);
+    const failure = guest.getByRole('alert');
+    await failure.getByRole('heading', { name: 'Could not load this part of FileFlow' }).waitFor();
+    const askedAgain = guest.waitForEvent('requestfailed', (request) => /\/PublicSharePage-/.test(request.url()));
+    await failure.getByRole('button', { name: 'Try again' }).click();
+    await askedAgain;
+    await failure.getByRole('button', { name: 'Try again' }).waitFor();
+
+    await guest.unroute(pageModule);
+    await failure.getByRole('button', { name: 'Try again' }).click();
+    await guest.getByRole('heading', { name: 'brochure.txt' }).waitFor();
+    await guest.getByRole('link', { name: 'Download' }).waitFor();
+    await guest.context().close();
+  });
+
   it("says the browser is offline when a shared text file's preview cannot load, and loads it by itself once back online", async () => {
     const file = await api(context).upload('readme.txt', 'read me first');
     const { token } = await api(context).share(file.id);
