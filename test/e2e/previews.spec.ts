@@ -375,4 +375,61 @@ describe('previews and downloads', () => {
     expect(bytes.includes(Buffer.from('Reports/inside.txt'))).toBe(true);
     expect(bytes.includes(Buffer.from('hello.txt'))).toBe(true);
   });
+
+  it('says a file or folder trashed meanwhile is no longer here when it is downloaded, instead of starting a failing download', async () => {
+    const client = api(context);
+    const memo = await client.upload('memo.txt', 'the memo');
+    const folder = await client.folder('Archive');
+    await client.upload('old.txt', 'old', folder.id);
+    const notes = await client.upload('notes.txt', 'notes');
+    const data = await client.upload('data.bin', Buffer.alloc(64, 9));
+    const kept = await client.upload('kept.txt', 'kept');
+    const lost = await client.upload('lost.txt', 'lost');
+    const other = await client.upload('other.txt', 'other');
+    await page.goto('/');
+    const download = async (name: string, entry: string) => {
+      await item(page, name).click({ button: 'right' });
+      await page.getByRole('menuitem', { name: entry, exact: true }).click();
+    };
+    const saved = page.waitForEvent('download');
+    await download('memo.txt', 'Download');
+    expect((await saved).suggestedFilename()).toBe('memo.txt');
+
+    const downloads: string[] = [];
+    page.on('download', (each) => downloads.push(each.suggestedFilename()));
+    await client.trash(memo.id);
+    await download('memo.txt', 'Download');
+    await toast(page, '“memo.txt” is no longer here: it was moved to the trash or deleted.');
+    await gone(item(page, 'memo.txt'));
+    // A folder's zip is asked the same way.
+    await client.trash(folder.id);
+    await download('Archive', 'Download as zip');
+    await toast(page, '“Archive” is no longer here: it was moved to the trash or deleted.');
+    await gone(item(page, 'Archive'));
+    // From a preview, which then closes.
+    await item(page, 'notes.txt').dblclick();
+    await dialog().locator('pre').waitFor();
+    await client.trash(notes.id);
+    await dialog().getByRole('button', { name: 'Download' }).click();
+    await toast(page, '“notes.txt” is no longer here: it was moved to the trash or deleted.');
+    await gone(dialog());
+    await gone(item(page, 'notes.txt'));
+    // From the details of a file it cannot preview.
+    await item(page, 'data.bin').dblclick();
+    await client.trash(data.id);
+    await dialog().locator('.file-details').getByRole('link', { name: 'Download' }).click();
+    await toast(page, '“data.bin” is no longer here: it was moved to the trash or deleted.');
+    await gone(dialog());
+    await gone(item(page, 'data.bin'));
+    // A selection's zip (not all of the folder), one of whose items is gone.
+    await item(page, 'kept.txt').click();
+    await item(page, 'lost.txt').click({ modifiers: ['ControlOrMeta'] });
+    await client.trash(lost.id);
+    await download('lost.txt', 'Download as zip');
+    await toast(page, 'Some of these items are no longer here: they were moved to the trash or deleted.');
+    await gone(item(page, 'lost.txt'));
+    await page.waitForTimeout(300);
+    expect(downloads).toEqual([]);
+    expect((await client.children()).items.map((node) => node.id)).toEqual([kept.id, other.id]);
+  });
 });

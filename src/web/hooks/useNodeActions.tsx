@@ -108,23 +108,45 @@ async function copyKeepingBoth(node: FileNode, targetId: string | null, taken: R
 
 /**
  * One item as itself (a folder as its zip); several as one zip of the selection; every item of a
- * folder (however many) as the folder's zip.
+ * folder (however many) as the folder's zip. Started once the server said it is there (see
+ * checkedDownload); `onGone` runs when it is not.
  */
-function download(nodes: FileNode[], folder?: FolderContext): void {
+function download(nodes: FileNode[], folder?: FolderContext, onGone?: () => void): void {
   const [only] = nodes;
   if (nodes.length === 1 && only) {
-    startDownload(only.type === 'folder' ? zipUrl(only.id) : contentUrl(only.id));
+    checkedDownload(only.type === 'folder' ? zipUrl(only.id) : contentUrl(only.id), nodes, onGone);
     return;
   }
   if (folder && nodes.length === folder.total && nodes.every((node) => node.parentId === folder.id)) {
-    startDownload(zipUrl(folder.id ?? 'root'));
+    checkedDownload(zipUrl(folder.id ?? 'root'), nodes, onGone);
     return;
   }
   if (nodes.length > MAX_SELECTION_ZIP) {
     showToast(`Select at most ${MAX_SELECTION_ZIP} items to download them together.`, 'error');
     return;
   }
-  startDownload(selectionZipUrl(nodes.map((node) => node.id)));
+  checkedDownload(selectionZipUrl(nodes.map((node) => node.id)), nodes, onGone);
+}
+
+/**
+ * Starts the browser's own download of `url` (streamed to disk, never read by the page) once a
+ * HEAD of it answered (contentOpens): items trashed or deleted meanwhile, in another tab or on
+ * another device, would start a download that fails or saves the server's JSON refusal.
+ */
+function checkedDownload(url: string, nodes: readonly FileNode[], onGone?: () => void): void {
+  void contentOpens(url, nodes, onGone).then((opens) => {
+    if (opens) {
+      startDownload(url);
+    }
+  });
+}
+
+/** What the app says of items found trashed or deleted meanwhile: one by name, several together. */
+function noLongerHere(nodes: readonly FileNode[]): string {
+  const [only] = nodes;
+  return nodes.length === 1 && only
+    ? `“${only.name}” is no longer here: it was moved to the trash or deleted.`
+    : 'Some of these items are no longer here: they were moved to the trash or deleted.';
 }
 
 /**
@@ -153,7 +175,7 @@ async function stillHere(kept: Dialog): Promise<Dialog | null> {
     }
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
-      showToast(`“${node.name}” is no longer here: it was moved to the trash or deleted.`, 'error');
+      showToast(noLongerHere([node]), 'error');
       return null;
     }
     // Offline, say: shown as kept; its actions say what fails.
@@ -162,18 +184,19 @@ async function stillHere(kept: Dialog): Promise<Dialog | null> {
 }
 
 /**
- * Whether a file's content still opens (a HEAD), before a new tab is pointed at it: the tab would
- * show the server's refusal as is. A file trashed or deleted meanwhile is said to be gone, and
- * `onGone` runs; out of reach, the app's notice says so already.
+ * Whether the content of `nodes` (a file's bytes, a zip) still answers at `url`, asked with a HEAD
+ * (no bytes read, no archive built), before a new tab or a download is pointed at it: either would
+ * show the server's refusal as is. Items trashed or deleted meanwhile are said to be gone, the
+ * listing is refreshed and `onGone` runs; out of reach, the app's notice says so already.
  */
-function contentOpens(node: FileNode, url: string, onGone: () => void): Promise<boolean> {
+function contentOpens(url: string, nodes: readonly FileNode[], onGone?: () => void): Promise<boolean> {
   return checkContent(url).then(
     () => true,
     (error: unknown) => {
       if (error instanceof ApiError && error.status === 404) {
-        showToast(`“${node.name}” is no longer here: it was moved to the trash or deleted.`, 'error');
+        showToast(noLongerHere(nodes), 'error');
         invalidateData();
-        onGone();
+        onGone?.();
       } else if (!isUnreachable(error)) {
         showToast(errorMessage(error), 'error');
       }
@@ -399,17 +422,23 @@ export function useNodeActions(): NodeActions {
                 urlsFor={(node) => ({
                   inlineUrl: contentUrl(node.id, { inline: true }),
                   downloadUrl: contentUrl(node.id),
-                  onOpenInNewTab: (event) => openCheckedInNewTab(event, (url) => contentOpens(node, url, close)),
+                  onDownload: (event) => {
+                    event.preventDefault();
+                    checkedDownload(event.currentTarget.href, [node], close);
+                  },
+                  onOpenInNewTab: (event) => openCheckedInNewTab(event, (url) => contentOpens(url, [node], close)),
                 })}
                 menuFor={(node, at) =>
                   menuFor([node])
                     .filter((entry) => entry.id !== 'open')
-                    .map((entry) =>
+                    .map((entry) => {
                       // Rename and share from a preview come back to it.
-                      entry.id === 'rename' || entry.id === 'share'
-                        ? { ...entry, run: () => setDialog({ kind: entry.id as 'rename' | 'share', node, back: at }) }
-                        : entry,
-                    )
+                      if (entry.id === 'rename' || entry.id === 'share') {
+                        return { ...entry, run: () => setDialog({ kind: entry.id as 'rename' | 'share', node, back: at }) };
+                      }
+                      // A file found gone closes its preview, as its new tab's check does.
+                      return entry.id === 'download' ? { ...entry, run: () => download([node], undefined, close) } : entry;
+                    })
                 }
               />
             </Suspense>
