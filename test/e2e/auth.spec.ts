@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, newCredentials, type Credentials } from './api.js';
 import { launch, watchErrors, type E2E } from './browser.js';
+import { item } from './pages.js';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -113,6 +114,29 @@ describe('sign-up, sign-in, sign-out', () => {
     await page.getByRole('status').getByText('You were signed out').waitFor();
     await fillLogin(page, credentials, false);
     await page.waitForURL((url) => url.pathname === '/trash');
+    await other.close();
+    await context.close();
+  });
+
+  it('goes to sign-in when a Download finds the session ended elsewhere, instead of a toast of the refusal', async () => {
+    const context = await e2e.newContext();
+    const credentials = await api(context).register();
+    await api(context).upload('memo.txt', 'the memo');
+    const page = await context.newPage();
+    await page.goto('/');
+    await item(page, 'memo.txt').waitFor();
+    const other = await e2e.newContext();
+    expect(
+      (await other.request.post('/api/auth/login', { data: { email: credentials.email, password: credentials.password } })).status(),
+    ).toBe(200);
+    expect((await other.request.delete('/api/sessions')).status()).toBe(204);
+    const downloads: string[] = [];
+    page.on('download', (each) => downloads.push(each.suggestedFilename()));
+    await item(page, 'memo.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Download', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/login');
+    await page.getByRole('status').getByText('You were signed out').waitFor();
+    expect(downloads).toEqual([]);
     await other.close();
     await context.close();
   });

@@ -87,9 +87,11 @@ export function startDownload(url: string): void {
 
 /**
  * Asks the server for a file's content without downloading it (a HEAD, which a limited link does
- * not count): whether the browser's own player would get it, or why not.
+ * not count): whether the browser's own player would get it, or why not. A 401 is a link's
+ * password asked for again, unless `signedIn`: then it is the session ended elsewhere, and the
+ * app goes to sign-in as for any other request.
  */
-export async function checkContent(url: string, signal?: AbortSignal): Promise<true> {
-  await apiRequest('HEAD', url, undefined, { signal, quiet401: true });
+export async function checkContent(url: string, options: { signal?: AbortSignal; signedIn?: boolean } = {}): Promise<true> {
+  await apiRequest('HEAD', url, undefined, { signal: options.signal, quiet401: !options.signedIn });
   return true;
 }

@@ -190,14 +190,15 @@ async function stillHere(kept: Dialog): Promise<Dialog | null> {
  * listing is refreshed and `onGone` runs; out of reach, the app's notice says so already.
  */
 function contentOpens(url: string, nodes: readonly FileNode[], onGone?: () => void): Promise<boolean> {
-  return checkContent(url).then(
+  return checkContent(url, { signedIn: true }).then(
     () => true,
     (error: unknown) => {
       if (error instanceof ApiError && error.status === 404) {
         showToast(noLongerHere(nodes), 'error');
         invalidateData();
         onGone?.();
-      } else if (!isUnreachable(error)) {
+      } else if (!isUnreachable(error) && !(error instanceof ApiError && error.status === 401)) {
+        // Out of reach or signed out, the app says so already: its notice, or the sign-in page.
         showToast(errorMessage(error), 'error');
       }
       return false;

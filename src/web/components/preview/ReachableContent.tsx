@@ -11,7 +11,7 @@ import { ContentError } from './ContentError';
  * answers, or that the file is gone, as a text preview does.
  */
 export function ReachableContent({ url, onGone, children }: { url: string; onGone?: () => void; children: ReactNode }) {
-  const check = useAsync((signal) => checkContent(url, signal), [url]);
+  const check = useAsync((signal) => checkContent(url, { signal }), [url]);
   if (check.loading) {
     return <Spinner label="Loading preview" />;
   }
