@@ -12,7 +12,7 @@
  * p90, and for the pairs, the median difference and how many went to the working tree.
  *
  *   npx tsx bench/ab.ts --base <git revision> [--db pglite|postgres|both] [--rounds N]
- *     [--work search,list,crumbs] [--answers none|kept] [--users N] [--by-path]
+ *     [--work search,list,crumbs,upload,uploads] [--answers none|kept] [--users N] [--by-path]
  *
  * `--by-path` reports each search query on a row of its own.
  *
@@ -21,6 +21,7 @@
  * database is seeded at the working tree's schema.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,17 +37,50 @@ import { standardDatabase } from './search.js';
 
 const run = promisify(execFile);
 
-/** One kind of request: a label, and the paths it asks in turn. */
+/** One kind of request: a label, and the paths it asks in turn (GET, 200 expected, unless `send` says otherwise). */
 interface Work {
   label: string;
   paths: (user: number) => string[];
+  send?: { method: string; status: number; body: () => Buffer; contentType?: string };
 }
+
+const UPLOAD_BYTES = 4096;
+const MULTIPART_FILES = 100;
+const BOUNDARY = 'fileflow-ab-boundary';
 
 const WORKS: Record<string, Work> = {
   search: { label: 'name search, 12-query mix', paths: () => SEARCH_QUERIES.map(({ q }) => `/api/search?q=${encodeURIComponent(q)}`) },
   list: { label: 'folder listing, 100 items', paths: (u) => [`/api/folders/${folderId(u, 50)}/children`] },
   crumbs: { label: 'breadcrumb, 15 deep', paths: (u) => [`/api/nodes/${folderId(u, 14)}/breadcrumbs`] },
+  // New content under a new name each time, into a folder 15 deep (its listing is not asked): a
+  // small file's whole commit. Both builds get the same bytes in a pair, each on its own database.
+  upload: {
+    label: 'upload 4 KB, new content',
+    paths: (u) => [`/api/files/content?parentId=${folderId(u, 14)}&name=ab-${randomUUID()}.txt`],
+    send: { method: 'PUT', status: 201, body: () => randomBytes(UPLOAD_BYTES) },
+  },
+  // Many small files in one multipart request (as a script or a sync client sends them): what
+  // each file's commit costs beyond the request's own.
+  uploads: {
+    label: `multipart, ${MULTIPART_FILES} files of 64 bytes`,
+    paths: (u) => [`/api/files?parentId=${folderId(u, 14)}`],
+    send: { method: 'POST', status: 201, body: () => multipartOf(MULTIPART_FILES, 64), contentType: `multipart/form-data; boundary=${BOUNDARY}` },
+  },
 };
+
+/** A multipart body of `files` new files of `bytes` random bytes each, under new names. */
+function multipartOf(files: number, bytes: number): Buffer {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < files; i++) {
+    parts.push(
+      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="ab-${randomUUID()}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      randomBytes(bytes),
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${BOUNDARY}--\r\n`));
+  return Buffer.concat(parts);
+}
 
 /** Checks out and compiles `revision` in a temporary directory, sharing this checkout's node_modules. */
 async function buildBase(revision: string): Promise<{ dir: string; remove: () => Promise<void> }> {
@@ -123,9 +157,15 @@ main(async () => {
                 const user = turn++ % users;
                 const requestPath = work.paths(user + 1)[i]!;
                 const first: Side = (round + i) % 2 === 0 ? 'base' : 'tree';
+                const body = work.send?.body();
                 for (const side of first === 'base' ? (['base', 'tree'] as const) : (['tree', 'base'] as const)) {
-                  const timing = await clients.get(side)![user]!.request({ path: requestPath });
-                  if (timing.status !== 200) {
+                  const timing = await clients.get(side)![user]!.request({
+                    path: requestPath,
+                    method: work.send?.method,
+                    body,
+                    headers: body ? { 'content-type': work.send?.contentType ?? 'application/octet-stream' } : undefined,
+                  });
+                  if (timing.status !== (work.send?.status ?? 200)) {
                     throw new Error(`${side}: ${requestPath} answered ${timing.status}`);
                   }
                   if (round >= warmup) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { ApiClient } from '../helpers/client.js';
@@ -168,5 +169,36 @@ describe('copies share content', () => {
     const copiedTwo = (await alice.get(`/api/folders/${copiedSub.id}/children`)).json().items[0];
     expect((await content(alice, copiedOne.id)).equals(one)).toBe(true);
     expect((await content(alice, copiedTwo.id)).equals(two)).toBe(true);
+  });
+});
+
+// The embedded database has one session, in which advisory locks never wait: this runs in the
+// PostgreSQL pass of CI.
+describe.runIf(process.env.DATABASE_URL)('the content lock (PostgreSQL)', () => {
+  it('makes an upload wait while another transaction holds its content’s lock, as the orphan sweep does', async () => {
+    const alice = await t.newUser();
+    const bytes = randomBytes(4096);
+    const sha = sha256(bytes);
+    // The sweep of objects no row knows of holds this lock from its check to its deletion
+    // (ContentService.deleteOrphanObject); an upload that did not wait could see the object, keep
+    // it, and lose it to the deletion.
+    const sweep = new pg.Client({ connectionString: t.database.url });
+    await sweep.connect();
+    try {
+      await sweep.query('begin');
+      await sweep.query(`select pg_advisory_xact_lock(hashtextextended('blob:' || $1, 0))`, [sha]);
+      let finished = false;
+      const upload = alice.upload('waits.bin', bytes).finally(() => {
+        finished = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(finished).toBe(false);
+      await sweep.query('commit');
+      const node = await upload;
+      expect(node.sha256).toBe(sha);
+      expect((await content(alice, node.id)).equals(bytes)).toBe(true);
+    } finally {
+      await sweep.end();
+    }
   });
 });

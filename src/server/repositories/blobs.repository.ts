@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import type { BlobReferences } from '../services/blob-references.js';
 
+/** The advisory lock of one content hash (see BlobsRepository.lockContent). */
+const contentLockKey = (sha256: string) => sql`hashtextextended(${`blob:${sha256}`}, 0)`;
+
 /** SQL for the blobs table: stored content and its reference counts. */
 export class BlobsRepository implements BlobReferences {
   constructor(private readonly db: Executor) {}
@@ -11,7 +14,7 @@ export class BlobsRepository implements BlobReferences {
    * about to reference content, and the sweep that deletes objects no row knows of.
    */
   async lockContent(sha256: string, tx: Executor): Promise<void> {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`blob:${sha256}`}, 0))`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${contentLockKey(sha256)})`);
   }
 
   /** Whether a row (referenced or not) exists for the hash. */
@@ -21,15 +24,19 @@ export class BlobsRepository implements BlobReferences {
   }
 
   /**
-   * Adds one reference to the content, creating its row if needed. Locks the row until the
-   * transaction ends. `wasUnreferenced` is true when the row is new or had no references, i.e.
-   * when the stored object may be missing (new, or being collected) and must be made sure of.
+   * Takes the content lock (lockContent), then adds one reference to the content, creating its
+   * row if needed: one statement, the lock taken as the row to insert is made, before the insert
+   * looks for a conflicting row (which it does in the latest committed state, not in the
+   * statement's snapshot). Locks the row until the transaction ends. `wasUnreferenced` is true
+   * when the row is new or had no references, i.e. when the stored object may be missing (new, or
+   * being collected) and must be made sure of.
    */
-  async reference(blob: { sha256: string; size: number; storageKey: string }, tx: Executor): Promise<{ wasUnreferenced: boolean }> {
+  async lockAndReference(blob: { sha256: string; size: number; storageKey: string }, tx: Executor): Promise<{ wasUnreferenced: boolean }> {
     const rows = await queryRows<{ ref_count: number }>(
       tx,
       sql`
-      insert into blobs (sha256, size, storage_key, ref_count) values (${blob.sha256}, ${blob.size}, ${blob.storageKey}, 1)
+      insert into blobs (sha256, size, storage_key, ref_count)
+      select ${blob.sha256}, ${blob.size}, ${blob.storageKey}, 1 from (select pg_advisory_xact_lock(${contentLockKey(blob.sha256)})) as locked
       on conflict (sha256) do update set ref_count = blobs.ref_count + 1
       returning ref_count`,
     );

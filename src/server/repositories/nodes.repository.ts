@@ -44,6 +44,52 @@ function idList(ids: readonly string[]): SQL {
   );
 }
 
+/**
+ * The nodes `ids`, and every folder above them, as a subquery of ids: a walk up the tree, which
+ * MAX_DEPTH ends on a corrupted (cyclic) one.
+ */
+function selfAndAncestorIds(ids: readonly string[]): SQL {
+  return sql`with recursive chain (id, parent_id, depth) as (
+        select id, parent_id, 0 from file_nodes where id in (${idList(ids)})
+        union
+        select n.id, n.parent_id, chain.depth + 1
+        from file_nodes n join chain on n.id = chain.parent_id
+        where chain.depth < ${MAX_DEPTH}
+      )
+      select id from chain`;
+}
+
+/** New etags for the nodes `ids` and every folder above them (see NodesRepository.touchWithAncestors). */
+function touchStatementOf(ids: readonly string[]): SQL {
+  return sql`update file_nodes set etag = ${newEtag()} where id in (${selfAndAncestorIds(ids)})`;
+}
+
+/**
+ * `tx`, or when some of `touching` are folders, a query builder whose statement first gives them
+ * and their ancestors new etags (a data-modifying WITH, which runs whether or not the statement
+ * reads it).
+ */
+function withTouched(tx: Executor, touching: ReadonlyArray<string | null>) {
+  const present = touching.filter((id): id is string => id !== null);
+  return present.length === 0 ? tx : tx.with(tx.$with('touched', {}).as(touchStatementOf(present)));
+}
+
+/** The statement of NodesRepository.placeOf, with placeholders: userId, parentId (unless at the root), name. */
+function placeQuery(executor: Executor, inFolder: boolean) {
+  const userId = sql.placeholder('userId');
+  const parentId = sql.placeholder('parentId');
+  const folderFound = inFolder
+    ? sql<boolean>`exists (select 1 from file_nodes f where f.id = ${parentId} and f.user_id = ${userId} and f.type = 'folder' and f.trashed_at is null)`
+    : sql<boolean>`true`;
+  return executor
+    .select({ folderFound, existing: fileNodes })
+    .from(sql`(select) as here`)
+    .leftJoin(
+      fileNodes,
+      and(eq(fileNodes.userId, userId), inFolder ? eq(fileNodes.parentId, parentId) : isNull(fileNodes.parentId), eq(fileNodes.name, sql.placeholder('name')), live),
+    );
+}
+
 function orderFor(sort: ListSort, order: SortOrder): SQL[] {
   const dir = (column: SQL | typeof fileNodes.size | typeof fileNodes.createdAt) => (order === 'asc' ? asc(column) : desc(column));
   // Natural order, case-insensitive: "sub-2" before "sub-10" (file_nodes.name_sort_key).
@@ -345,6 +391,29 @@ export class NodesRepository {
     return row;
   }
 
+  /**
+   * Where a new node named `name` would go in the user's folder `parentId` (null: the root), read
+   * in one statement: whether that is one of the user's live folders, and the live node that has
+   * the name there already, if any. Outside transactions (an upload's checks before its bytes are
+   * read) a prepared statement.
+   */
+  async placeOf(
+    userId: string,
+    parentId: string | null,
+    name: string,
+    tx: Executor = this.db,
+  ): Promise<{ folderFound: boolean; existing: FileNodeRow | undefined }> {
+    const values = { userId, parentId, name };
+    const inFolder = parentId !== null;
+    const [row] = tx === this.db ? await this.placeStatements[inFolder ? 'folder' : 'root']().execute(values) : await placeQuery(tx, inFolder).execute(values);
+    return { folderFound: row?.folderFound === true, existing: row?.existing ?? undefined };
+  }
+
+  private readonly placeStatements = {
+    root: preparedOnce(() => placeQuery(this.db, false).prepare('place_in_root')),
+    folder: preparedOnce(() => placeQuery(this.db, true).prepare('place_in_folder')),
+  };
+
   /** Names in the folder that start with `prefix` (for finding a free "name (n).ext"). */
   async childNamesStartingWith(userId: string, parentId: string | null, prefix: string, tx: Executor = this.db): Promise<string[]> {
     const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -501,8 +570,16 @@ export class NodesRepository {
     return result.length > 0;
   }
 
-  async insert(values: Omit<typeof fileNodes.$inferInsert, 'etag' | 'id'> & { id?: string }, tx: Executor = this.db): Promise<FileNodeRow> {
-    const [row] = await tx
+  /**
+   * Inserts a node. With `touching`, the same statement also does touchWithAncestors for those
+   * folders (a new child's parent): one round trip instead of two in the write transactions.
+   */
+  async insert(
+    values: Omit<typeof fileNodes.$inferInsert, 'etag' | 'id'> & { id?: string },
+    tx: Executor = this.db,
+    touching: ReadonlyArray<string | null> = [],
+  ): Promise<FileNodeRow> {
+    const [row] = await withTouched(tx, touching)
       .insert(fileNodes)
       .values({ ...values, etag: newEtag() })
       .returning();
@@ -512,13 +589,17 @@ export class NodesRepository {
     return row;
   }
 
-  /** Updates a node's own columns (and gives it a new etag); returns the new row. */
+  /**
+   * Updates a node's own columns (and gives it a new etag); returns the new row. `touching` as at
+   * insert: the node itself must not be among those folders (one statement updates a row once).
+   */
   async update(
     id: string,
     values: Partial<Pick<FileNodeRow, 'name' | 'parentId' | 'favorite' | 'size' | 'mimeType' | 'sha256' | 'modifiedAt'>>,
     tx: Executor = this.db,
+    touching: ReadonlyArray<string | null> = [],
   ): Promise<FileNodeRow> {
-    const [row] = await tx
+    const [row] = await withTouched(tx, touching)
       .update(fileNodes)
       .set({ ...values, etag: newEtag(), updatedAt: sql`now()` })
       .where(eq(fileNodes.id, id))
@@ -538,15 +619,7 @@ export class NodesRepository {
     if (present.length === 0) {
       return;
     }
-    await tx.execute(sql`
-      with recursive chain (id, parent_id, depth) as (
-        select id, parent_id, 0 from file_nodes where id in (${idList(present)})
-        union
-        select n.id, n.parent_id, chain.depth + 1
-        from file_nodes n join chain on n.id = chain.parent_id
-        where chain.depth < ${MAX_DEPTH}
-      )
-      update file_nodes set etag = ${newEtag()} where id in (select id from chain)`);
+    await tx.execute(touchStatementOf(present));
   }
 
   /**

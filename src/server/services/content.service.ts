@@ -30,8 +30,7 @@ export class ContentService {
    */
   async commitStaged(staged: StagedBlob, sha256: string, size: number, tx: Executor): Promise<{ promoted: boolean }> {
     const key = contentKey(sha256);
-    await this.blobs.lockContent(sha256, tx);
-    const { wasUnreferenced } = await this.blobs.reference({ sha256, size, storageKey: key }, tx);
+    const { wasUnreferenced } = await this.blobs.lockAndReference({ sha256, size, storageKey: key }, tx);
     if (wasUnreferenced && !(await this.store.exists(key))) {
       await this.store.promote(staged, key);
       return { promoted: true };

@@ -67,6 +67,19 @@ export class TreeService {
   }
 
   /**
+   * The live node named `name` in the user's folder `folderId` (null: the root), if any, once the
+   * folder is known to be one of the user's live folders (404 otherwise): one statement where
+   * requireFolder and a look-up of the name would be two.
+   */
+  async requireFolderChild(userId: string, folderId: string | null, name: string, tx?: Executor): Promise<FileNodeRow | undefined> {
+    const { folderFound, existing } = await this.nodes.placeOf(userId, folderId, name, tx);
+    if (!folderFound) {
+      throw notFound('That folder');
+    }
+    return existing;
+  }
+
+  /**
    * One page of a folder's children, with the folder itself and its breadcrumbs, and the user's
    * tree version it was read at.
    */
@@ -133,13 +146,10 @@ export class TreeService {
     return mapNameClash(name, () =>
       this.db.transaction(async (tx) => {
         await this.nodes.lockTree(userId, tx);
-        await this.requireFolder(userId, parentId, tx);
-        if (await this.nodes.findChildByName(userId, parentId, name, tx)) {
+        if (await this.requireFolderChild(userId, parentId, name, tx)) {
           throw nameTaken(name);
         }
-        const folder = await this.nodes.insert({ userId, parentId, name, type: 'folder' }, tx);
-        await this.nodes.touchWithAncestors([parentId], tx);
-        return folder;
+        return this.nodes.insert({ userId, parentId, name, type: 'folder' }, tx, [parentId]);
       }),
     );
   }
@@ -154,8 +164,9 @@ export class TreeService {
         const targetParent = changes.parentId === undefined ? node.parentId : changes.parentId;
         const targetName = name ?? node.name;
         const moving = targetParent !== node.parentId;
+        let clash: FileNodeRow | undefined;
         if (moving) {
-          await this.requireFolder(userId, targetParent, tx);
+          clash = await this.requireFolderChild(userId, targetParent, targetName, tx);
           if (targetParent !== null && node.type === 'folder' && (await this.nodes.isSelfOrDescendant(node.id, targetParent, tx))) {
             throw invalidMove();
           }
@@ -165,11 +176,11 @@ export class TreeService {
         if (!moving && targetName === node.name && (changes.favorite === undefined || changes.favorite === node.favorite)) {
           return node;
         }
-        if (moving || targetName !== node.name) {
-          const clash = await this.nodes.findChildByName(userId, targetParent, targetName, tx);
-          if (clash && clash.id !== node.id) {
-            throw nameTaken(targetName);
-          }
+        if (!moving && targetName !== node.name) {
+          clash = await this.nodes.findChildByName(userId, targetParent, targetName, tx);
+        }
+        if (clash && clash.id !== node.id) {
+          throw nameTaken(targetName);
         }
         const updated = await this.nodes.update(
           node.id,
@@ -181,9 +192,10 @@ export class TreeService {
             ...(changes.favorite === undefined ? {} : { favorite: changes.favorite }),
           },
           tx,
+          // The old folder chain lost a child and the new one gained it: both get new etags (a
+          // folder is never moved under itself, so neither chain holds the node).
+          moving ? [node.parentId, targetParent] : [node.parentId],
         );
-        // The old folder chain lost a child and the new one gained it: both get new etags.
-        await this.nodes.touchWithAncestors(moving ? [node.parentId, targetParent] : [node.parentId], tx);
         return (await this.nodes.findLive(userId, updated.id, tx)) ?? updated;
       }),
     );
@@ -199,12 +211,12 @@ export class TreeService {
       this.db.transaction(async (tx) => {
         await this.nodes.lockTree(userId, tx);
         const source = await this.get(userId, id, tx);
-        await this.requireFolder(userId, parentId, tx);
+        const name = requestedName ?? source.name;
+        const clash = await this.requireFolderChild(userId, parentId, name, tx);
         if (parentId !== null && source.type === 'folder' && (await this.nodes.isSelfOrDescendant(source.id, parentId, tx))) {
           throw invalidMove('A folder cannot be copied into itself or one of its subfolders.');
         }
-        const name = requestedName ?? source.name;
-        if (await this.nodes.findChildByName(userId, parentId, name, tx)) {
+        if (clash) {
           throw nameTaken(name);
         }
         const files = await this.nodes.subtreeFiles(source.id, tx);

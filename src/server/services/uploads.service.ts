@@ -50,8 +50,7 @@ export class UploadsService {
     if (!user) {
       throw notFound('That user');
     }
-    await this.tree.requireFolder(input.userId, input.parentId);
-    const existing = await this.nodes.findChildByName(input.userId, input.parentId, name);
+    const existing = await this.tree.requireFolderChild(input.userId, input.parentId, name);
     if (existing && (input.conflict === 'fail' || (input.conflict === 'replace' && existing.type === 'folder'))) {
       throw nameTaken(name);
     }
@@ -114,9 +113,8 @@ export class UploadsService {
     return mapNameClash(name, () =>
       this.db.transaction(async (tx) => {
         await this.nodes.lockTree(userId, tx);
-        await this.tree.requireFolder(userId, parentId, tx);
         let finalName = name;
-        const existing = await this.nodes.findChildByName(userId, parentId, name, tx);
+        const existing = await this.tree.requireFolderChild(userId, parentId, name, tx);
         let replaced: FileNodeRow | undefined;
         if (existing) {
           if (input.conflict === 'rename') {
@@ -150,12 +148,12 @@ export class UploadsService {
         const modifiedAt = input.modifiedAt ?? new Date();
         const mimeType = mimeTypeOf(finalName);
         let node: FileNodeRow;
+        // The folder and those above it get new etags in the same statement.
         if (replaced) {
-          node = await this.nodes.update(replaced.id, { size, sha256, mimeType, modifiedAt }, tx);
+          node = await this.nodes.update(replaced.id, { size, sha256, mimeType, modifiedAt }, tx, [parentId]);
         } else {
-          node = await this.nodes.insert({ userId, parentId, name: finalName, type: 'file', size, sha256, mimeType, modifiedAt }, tx);
+          node = await this.nodes.insert({ userId, parentId, name: finalName, type: 'file', size, sha256, mimeType, modifiedAt }, tx, [parentId]);
         }
-        await this.nodes.touchWithAncestors([parentId], tx);
         return { node, promoted, orphaned };
       }),
     );
