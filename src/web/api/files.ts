@@ -95,3 +95,17 @@ export async function checkContent(url: string, options: { signal?: AbortSignal;
   await apiRequest('HEAD', url, undefined, { signal: options.signal, quiet401: !options.signedIn });
   return true;
 }
+
+/**
+ * checkContent as a yes or no: whether the content at `url` answers. A refusal, or a server out of
+ * reach, goes to `onRefused`, which tells the user why (each page in its own words).
+ */
+export function contentAnswers(url: string, options: { signedIn?: boolean; onRefused: (error: unknown) => void }): Promise<boolean> {
+  return checkContent(url, { signedIn: options.signedIn }).then(
+    () => true,
+    (error: unknown) => {
+      options.onRefused(error);
+      return false;
+    },
+  );
+}

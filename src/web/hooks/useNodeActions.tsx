@@ -1,5 +1,5 @@
 import { Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
-import { checkContent, contentUrl, MAX_SELECTION_ZIP, selectionZipUrl, startDownload, zipUrl } from '../api/files';
+import { contentAnswers, contentUrl, MAX_SELECTION_ZIP, selectionZipUrl, startDownload, zipUrl } from '../api/files';
 import { ApiError, errorMessage, isUnreachable } from '../api/http';
 import { restoreFromTrash } from '../api/trash';
 import { copyNode, createFolder, getNode, trashNode, updateNode } from '../api/tree';
@@ -190,9 +190,9 @@ async function stillHere(kept: Dialog): Promise<Dialog | null> {
  * listing is refreshed and `onGone` runs; out of reach, the app's notice says so already.
  */
 function contentOpens(url: string, nodes: readonly FileNode[], onGone?: () => void): Promise<boolean> {
-  return checkContent(url, { signedIn: true }).then(
-    () => true,
-    (error: unknown) => {
+  return contentAnswers(url, {
+    signedIn: true,
+    onRefused: (error) => {
       if (error instanceof ApiError && error.status === 404) {
         showToast(noLongerHere(nodes), 'error');
         invalidateData();
@@ -201,9 +201,8 @@ function contentOpens(url: string, nodes: readonly FileNode[], onGone?: () => vo
         // Out of reach or signed out, the app says so already: its notice, or the sign-in page.
         showToast(errorMessage(error), 'error');
       }
-      return false;
     },
-  );
+  });
 }
 
 /** The folder a selection is made in (null: the root) and how many items it holds. */

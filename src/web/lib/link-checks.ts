@@ -1,5 +1,5 @@
 import type { MouseEvent } from 'react';
-import { checkContent } from '../api/files';
+import { contentAnswers } from '../api/files';
 import { ApiError } from '../api/http';
 import { linkFailure } from '../api/public-shares';
 import { isGone } from '../components/preview/ContentError';
@@ -55,6 +55,18 @@ export function openCheckedInNewTab(event: MouseEvent<HTMLAnchorElement>, opens:
     });
 }
 
+/**
+ * A click on a download link that lets the browser go to it only once `opens` said the content
+ * opens; otherwise the page has said why.
+ */
+export function checkedClick(opens: (url: string) => Promise<boolean>): (event: MouseEvent<HTMLAnchorElement>) => void {
+  return (event) => {
+    event.preventDefault();
+    const url = event.currentTarget.href;
+    void opens(url).then((open) => open && window.location.assign(url));
+  };
+}
+
 /** The checks of a shared folder's page. Out of reach, they do nothing more: the app says so already. */
 export function linkChecks(token: string, events: LinkEvents): LinkChecks {
   const contentGone = () =>
@@ -64,17 +76,15 @@ export function linkChecks(token: string, events: LinkEvents): LinkChecks {
     );
   // Whether the content can be fetched; if not, what became of it (or of the link) is told.
   const contentOpens = (url: string, gone: () => void) =>
-    checkContent(url).then(
-      () => true,
-      (error: unknown) => {
+    contentAnswers(url, {
+      onRefused: (error) => {
         if (error instanceof ApiError && error.status === 401) {
           events.onLocked();
         } else if (isGone(error)) {
           gone();
         }
-        return false;
       },
-    );
+    });
   const fileOpens = (url: string) => contentOpens(url, contentGone);
   const folderGone = () =>
     void linkFailure(token).then(
@@ -82,11 +92,6 @@ export function linkChecks(token: string, events: LinkEvents): LinkChecks {
       () => undefined,
     );
   const zipOpens = (url: string) => contentOpens(url, folderGone);
-  const checkedClick = (opens: (url: string) => Promise<boolean>) => (event: MouseEvent<HTMLAnchorElement>) => {
-    event.preventDefault();
-    const url = event.currentTarget.href;
-    void opens(url).then((open) => open && window.location.assign(url));
-  };
   return {
     contentGone,
     download: checkedClick(fileOpens),

@@ -1,4 +1,4 @@
-import { useEffect, useState, type MouseEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { checkContent } from '../api/files';
 import { ApiError, errorMessage, isUnreachable } from '../api/http';
 import type { Reachability } from '../api/reachability';
@@ -15,7 +15,7 @@ import { useAsync } from '../hooks/useAsync';
 import { useDownloadCountRefresh } from '../hooks/useDownloadCountRefresh';
 import { unreachableTitle, useReachability } from '../hooks/useReachability';
 import { previewKind } from '../lib/file-kind';
-import { openCheckedInNewTab } from '../lib/link-checks';
+import { checkedClick, openCheckedInNewTab } from '../lib/link-checks';
 import { forgetUnlock, mayBeUnlocked, rememberUnlock } from '../lib/unlocked-shares';
 import { formatBytes, formatDateTime } from '../lib/format';
 
@@ -186,11 +186,7 @@ export default function PublicSharePage({ token }: { token: string }) {
         },
       );
     // The page's Download and the one in its preview alike.
-    const download = (event: MouseEvent<HTMLAnchorElement>) => {
-      event.preventDefault();
-      const url = event.currentTarget.href;
-      void fileOpens(url).then((open) => open && window.location.assign(url));
-    };
+    const download = checkedClick(fileOpens);
     body = (
       <div className="shared-file">
         <div className="shared-file-head">
