@@ -46,11 +46,17 @@ export class UploadsService {
 
   async upload(input: UploadInput): Promise<FileNodeRow> {
     const name = validateName(input.name);
-    const user = await this.users.findById(input.userId);
+    // Two independent reads: on a PostgreSQL server their round trips overlap.
+    const [user, { folderFound, existing }] = await Promise.all([
+      this.users.findById(input.userId),
+      this.nodes.placeOf(input.userId, input.parentId, name),
+    ]);
     if (!user) {
       throw notFound('That user');
     }
-    const existing = await this.tree.requireFolderChild(input.userId, input.parentId, name);
+    if (!folderFound) {
+      throw notFound('That folder');
+    }
     if (existing && (input.conflict === 'fail' || (input.conflict === 'replace' && existing.type === 'folder'))) {
       throw nameTaken(name);
     }
