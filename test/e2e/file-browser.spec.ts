@@ -282,8 +282,9 @@ describe('file browser', () => {
 
   it('selects with click, shift-click, ctrl-click, select all and Escape', async () => {
     const client = api(context);
+    const made = new Map<string, string>();
     for (const name of ['alpha', 'beta', 'gamma', 'delta']) {
-      await client.folder(name);
+      made.set(name, (await client.folder(name)).id);
     }
     await page.goto('/');
     await item(page, 'alpha').click();
@@ -298,11 +299,26 @@ describe('file browser', () => {
     await selectedCount(page).filter({ hasText: '4 selected' }).waitFor();
     await page.keyboard.press('Escape');
     await gone(selectedCount(page));
-    // Everything in the folder downloads as the folder's zip (however many items that is).
+    // Everything in the folder downloads as one zip of what was selected.
     await page.keyboard.press(`${MOD}+a`);
     const download = page.waitForEvent('download');
-    await page.getByRole('toolbar', { name: 'Selected items' }).getByRole('button', { name: 'Download as zip' }).click();
-    expect(new URL((await download).url()).pathname).toBe('/api/folders/root/zip');
+    const downloadSelection = () => page.getByRole('toolbar', { name: 'Selected items' }).getByRole('button', { name: 'Download as zip' }).click();
+    await downloadSelection();
+    const zipped = new URL((await download).url());
+    expect(zipped.pathname).toBe('/api/zip');
+    expect(zipped.searchParams.get('ids')?.split(',').sort()).toEqual([...made.values()].sort());
+    // One of them trashed meanwhile (on another device, say) is said to be gone, not left out of
+    // the zip unsaid, and no download starts.
+    const downloads: string[] = [];
+    page.on('download', (each) => downloads.push(each.url()));
+    await client.trash(made.get('gamma')!);
+    await page.keyboard.press(`${MOD}+a`);
+    await selectedCount(page).filter({ hasText: '4 selected' }).waitFor();
+    await downloadSelection();
+    await toast(page, 'Some of these items are no longer here: they were moved to the trash or deleted.');
+    await gone(item(page, 'gamma'));
+    await page.waitForTimeout(300);
+    expect(downloads).toEqual([]);
   });
 
   it('moves the selection to the trash with the Delete key, and shows it in the trash', async () => {

@@ -182,6 +182,22 @@ describe('GET /api/folders/:id/zip', () => {
 });
 
 describe('GET /api/zip (a selection)', () => {
+  it('names a selection’s zip after the folder its items are all in, as that folder’s zip is named', async () => {
+    const alice = await t.newUser();
+    const holiday = await alice.mkdir('Holiday 2026');
+    const beach = await alice.upload('beach.jpg', 'sand', holiday.id);
+    const notes = await alice.mkdir('notes', holiday.id);
+    const both = await alice.get(`/api/zip?ids=${beach.id},${notes.id}`);
+    expect(both.statusCode, both.body).toBe(200);
+    expect(String(both.headers['content-disposition'])).toContain('Holiday 2026.zip');
+    // One item is named after itself; items at the top of the tree after FileFlow.
+    const one = await alice.get(`/api/zip?ids=${notes.id}`);
+    expect(String(one.headers['content-disposition'])).toContain('notes.zip');
+    const top = await alice.upload('top.txt', 'at the top');
+    const atTop = await alice.get(`/api/zip?ids=${top.id},${holiday.id}`);
+    expect(String(atTop.headers['content-disposition'])).toContain('FileFlow.zip');
+  });
+
   it('zips files and folders from several folders, each at the top, names made unique, byte-exact', async () => {
     const alice = await t.newUser();
     const docs = await alice.mkdir('Docs');

@@ -274,7 +274,13 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           .describe(`Comma-separated ids, at most ${MAX_SELECTION}`),
       }),
       openapi: zipDocs,
-      response: { 200: binaryResponse('The selection as a streamed zip archive', 'application/zip'), ...errors(400, 401, 404, 503) },
+      response: {
+        200: binaryResponse(
+          'The selection as a streamed zip archive, named after the one item, else after the folder the items are all in, else FileFlow.zip',
+          'application/zip',
+        ),
+        ...errors(400, 401, 404, 503),
+      },
     },
     handler: async (request, reply) => {
       const ids = [...new Set(request.query.ids.split(',').filter((id) => id !== ''))];

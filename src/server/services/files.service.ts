@@ -64,16 +64,20 @@ export class FilesService {
   /**
    * Several live nodes of the user (a selection, possibly from several folders) as one streamed
    * zip, each at the top of the archive; 404 if any of them is not a live node of the user. Two
-   * with the same name (from different folders) become "name" and "name (2)".
+   * with the same name (from different folders) become "name" and "name (2)". The archive is
+   * named after the one item, else after the folder they are all in (as a folder's zip is), else
+   * "FileFlow.zip".
    */
   async archiveSelection(userId: string, ids: readonly string[]): Promise<{ name: string; stream: Readable; size: number | null }> {
     const found = await Promise.all(ids.map((id) => this.nodes.findLive(userId, id)));
     const items: ArchiveTop[] = [];
+    const nodes: FileNodeRow[] = [];
     const taken = new Set<string>();
     for (const node of found) {
       if (!node) {
         throw notFound();
       }
+      nodes.push(node);
       let name = node.name;
       for (let n = 2; taken.has(name); n += 1) {
         name = `${node.name} (${n})`;
@@ -81,8 +85,22 @@ export class FilesService {
       taken.add(name);
       items.push({ ...node, name, modifiedAt: node.modifiedAt.toISOString() });
     }
+    const name = `${await this.selectionName(userId, nodes)}.zip`;
     const { stream, size } = await createZipStream(await this.entriesUnder(items), this.store);
-    return { name: items.length === 1 ? `${items[0]!.name}.zip` : 'FileFlow.zip', stream, size };
+    return { name, stream, size };
+  }
+
+  /** The one node's name, else that of the folder all of them are in, else "FileFlow". */
+  private async selectionName(userId: string, nodes: readonly FileNodeRow[]): Promise<string> {
+    const [first] = nodes;
+    if (nodes.length === 1 && first) {
+      return first.name;
+    }
+    const parentId = first?.parentId ?? null;
+    const shared = parentId !== null && nodes.every((node) => node.parentId === parentId);
+    // A live node's folder is live: a trashed folder takes everything beneath it along.
+    const folder = shared ? await this.nodes.findLive(userId, parentId) : undefined;
+    return folder?.name ?? 'FileFlow';
   }
 
   private async rootEntries(userId: string) {

@@ -107,9 +107,11 @@ async function copyKeepingBoth(node: FileNode, targetId: string | null, taken: R
 }
 
 /**
- * One item as itself (a folder as its zip); several as one zip of the selection; every item of a
- * folder (however many) as the folder's zip. Started once the server said it is there (see
- * checkedDownload); `onGone` runs when it is not.
+ * One item as itself (a folder as its zip); several as one zip of the selection (named after their
+ * folder by the server); every item of a folder too many to name one by one as the folder's zip.
+ * Started once the server said it is there (see checkedDownload); `onGone` runs when it is not.
+ * A selection is zipped by its ids even when it is the whole folder: an item trashed meanwhile
+ * then answers 404 and is said to be gone, where the folder's zip would leave it out unsaid.
  */
 function download(nodes: FileNode[], folder?: FolderContext, onGone?: () => void): void {
   const [only] = nodes;
@@ -117,7 +119,7 @@ function download(nodes: FileNode[], folder?: FolderContext, onGone?: () => void
     checkedDownload(only.type === 'folder' ? zipUrl(only.id) : contentUrl(only.id), nodes, onGone);
     return;
   }
-  if (folder && nodes.length === folder.total && nodes.every((node) => node.parentId === folder.id)) {
+  if (nodes.length > MAX_SELECTION_ZIP && folder && nodes.length === folder.total && nodes.every((node) => node.parentId === folder.id)) {
     checkedDownload(zipUrl(folder.id ?? 'root'), nodes, onGone);
     return;
   }
