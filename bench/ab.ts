@@ -26,6 +26,7 @@ import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { multipartBody } from '../test/helpers/multipart.js';
 import { parseArgs } from './lib/args.js';
 import { authHeader, folderId, SEARCH_QUERIES } from './lib/datasets.js';
 import { KeepAliveClient } from './lib/http.js';
@@ -41,12 +42,11 @@ const run = promisify(execFile);
 interface Work {
   label: string;
   paths: (user: number) => string[];
-  send?: { method: string; status: number; body: () => Buffer; contentType?: string };
+  send?: { method: string; status: number; body: () => { body: Buffer; contentType: string } };
 }
 
 const UPLOAD_BYTES = 4096;
 const MULTIPART_FILES = 100;
-const BOUNDARY = 'fileflow-ab-boundary';
 
 const WORKS: Record<string, Work> = {
   search: { label: 'name search, 12-query mix', paths: () => SEARCH_QUERIES.map(({ q }) => `/api/search?q=${encodeURIComponent(q)}`) },
@@ -57,30 +57,20 @@ const WORKS: Record<string, Work> = {
   upload: {
     label: 'upload 4 KB, new content',
     paths: (u) => [`/api/files/content?parentId=${folderId(u, 14)}&name=ab-${randomUUID()}.txt`],
-    send: { method: 'PUT', status: 201, body: () => randomBytes(UPLOAD_BYTES) },
+    send: { method: 'PUT', status: 201, body: () => ({ body: randomBytes(UPLOAD_BYTES), contentType: 'application/octet-stream' }) },
   },
   // Many small files in one multipart request (as a script or a sync client sends them): what
   // each file's commit costs beyond the request's own.
   uploads: {
     label: `multipart, ${MULTIPART_FILES} files of 64 bytes`,
     paths: (u) => [`/api/files?parentId=${folderId(u, 14)}`],
-    send: { method: 'POST', status: 201, body: () => multipartOf(MULTIPART_FILES, 64), contentType: `multipart/form-data; boundary=${BOUNDARY}` },
+    send: {
+      method: 'POST',
+      status: 201,
+      body: () => multipartBody(Array.from({ length: MULTIPART_FILES }, () => ({ file: randomBytes(64), filename: `ab-${randomUUID()}.bin` }))),
+    },
   },
 };
-
-/** A multipart body of `files` new files of `bytes` random bytes each, under new names. */
-function multipartOf(files: number, bytes: number): Buffer {
-  const parts: Buffer[] = [];
-  for (let i = 0; i < files; i++) {
-    parts.push(
-      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="ab-${randomUUID()}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-      randomBytes(bytes),
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return Buffer.concat(parts);
-}
 
 /** Checks out and compiles `revision` in a temporary directory, sharing this checkout's node_modules. */
 async function buildBase(revision: string): Promise<{ dir: string; remove: () => Promise<void> }> {
@@ -157,13 +147,13 @@ main(async () => {
                 const user = turn++ % users;
                 const requestPath = work.paths(user + 1)[i]!;
                 const first: Side = (round + i) % 2 === 0 ? 'base' : 'tree';
-                const body = work.send?.body();
+                const sent = work.send?.body();
                 for (const side of first === 'base' ? (['base', 'tree'] as const) : (['tree', 'base'] as const)) {
                   const timing = await clients.get(side)![user]!.request({
                     path: requestPath,
                     method: work.send?.method,
-                    body,
-                    headers: body ? { 'content-type': work.send?.contentType ?? 'application/octet-stream' } : undefined,
+                    body: sent?.body,
+                    headers: sent ? { 'content-type': sent.contentType } : undefined,
                   });
                   if (timing.status !== (work.send?.status ?? 200)) {
                     throw new Error(`${side}: ${requestPath} answered ${timing.status}`);
