@@ -2,13 +2,16 @@
  * Search: GET /api/search?q= with queries of 3–8 characters (common to absent) by random users,
  * one request at a time over a kept-alive connection; at 10,000 files (one user) and at
  * 1,000,000 nodes over 100 users (--quick: 10 users, 101,000 nodes), with no answers kept (each
- * request runs the search). Prints EXPLAIN ANALYZE of
- * the slowest query's SQL (the statements SearchRepository issues, with literal values).
+ * request runs the search). At the larger size, the same searches again after 3,000 new files
+ * (the search index's pending list, docs/DECISIONS.md). Prints EXPLAIN ANALYZE of the slowest
+ * query's SQL (the statements SearchRepository issues, with literal values).
  *
  *   npx tsx bench/search.ts [--db pglite|postgres|both] [--quick] [--users N] [--json results.jsonl]
  */
+import { randomBytes } from 'node:crypto';
+import { multipartBody } from '../test/helpers/multipart.js';
 import { parseArgs } from './lib/args.js';
-import { authHeader, SEARCH_QUERIES, seedStandardTree, seedUsers, userId } from './lib/datasets.js';
+import { authHeader, folderId, SEARCH_QUERIES, seedStandardTree, seedUsers, userId } from './lib/datasets.js';
 import { prepareDatabase, type BenchDatabase, type SeedHandle } from './lib/db.js';
 import { KeepAliveClient } from './lib/http.js';
 import { log, printTable, Results, type Cell } from './lib/report.js';
@@ -57,6 +60,40 @@ interface SearchFigures {
   p99: number;
   slowest: { q: string; p50: number };
 }
+
+/** Files each multipart request of uploadNewFiles sends. */
+const FILES_PER_REQUEST = 100;
+
+/**
+ * `count` new 64-byte files for user 1, a hundred per multipart request, into one of its folders:
+ * a photo folder dropped into the browser. Every new name enters the search index.
+ */
+async function uploadNewFiles(url: string, count: number): Promise<void> {
+  const client = new KeepAliveClient(url, authHeader(1));
+  try {
+    for (let sent = 0; sent < count; sent += FILES_PER_REQUEST) {
+      const files = Array.from({ length: Math.min(FILES_PER_REQUEST, count - sent) }, (_, i) => ({
+        file: randomBytes(64),
+        filename: `IMG_${String(900_000 + sent + i)}.jpg`,
+      }));
+      const { body, contentType } = multipartBody(files);
+      const timing = await client.request({
+        method: 'POST',
+        path: `/api/files?parentId=${folderId(1, 3)}`,
+        headers: { 'content-type': contentType },
+        body,
+      });
+      if (timing.status !== 201) {
+        throw new Error(`multipart upload answered ${timing.status}`);
+      }
+    }
+  } finally {
+    client.close();
+  }
+}
+
+/** How many new files the second measurement at the larger size follows. */
+const NEW_FILES = 3_000;
 
 /** Runs every query `runs` times, each time as the next of `users` users; prints a table per query. */
 export async function measureSearch(
@@ -132,9 +169,23 @@ if (await isMain()) {
           // Nothing kept (FILEFLOW_ANSWER_CACHE=0): every request runs the search, as a search
           // never asked before (or asked before a change to the tree) does; bench/compare.ts
           // measures a repeated one too.
-          const figures = await withServer(database, (server) => measureSearch(server.url, kind, label, n, runs, results), {
-            FILEFLOW_ANSWER_CACHE: '0',
-          });
+          let afterWrites: Cell[] | undefined;
+          const figures = await withServer(
+            database,
+            async (server) => {
+              const before = await measureSearch(server.url, kind, label, n, runs, results);
+              if (n === users) {
+                const started = performance.now();
+                await uploadNewFiles(server.url, NEW_FILES);
+                log(`${kind}: ${NEW_FILES.toLocaleString('en')} new files uploaded in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+                const afterLabel = `${label}, after ${NEW_FILES.toLocaleString('en')} new files`;
+                const after = await measureSearch(server.url, kind, afterLabel, n, runs, results);
+                afterWrites = [kind, afterLabel, after.p50, after.p99, '–', '–', `"${after.slowest.q}" ${after.slowest.p50.toFixed(1)}`];
+              }
+              return before;
+            },
+            { FILEFLOW_ANSWER_CACHE: '0' },
+          );
           // The 20 ms target is for 1,000,000 nodes: a smaller run (--quick) is not judged against it.
           const judged = n === 1 || n * 10_100 >= 1_000_000;
           summary.push([
@@ -146,6 +197,9 @@ if (await isMain()) {
             judged ? verdict(figures.p50, target) : '– (fewer nodes)',
             `"${figures.slowest.q}" ${figures.slowest.p50.toFixed(1)}`,
           ]);
+          if (afterWrites) {
+            summary.push(afterWrites);
+          }
           if (n === users) {
             // EXPLAIN ANALYZE with the server stopped (PGlite admits one process); the data are the same.
             const { handle, close } = await database.open();

@@ -69,8 +69,16 @@ export const fileNodes = pgTable(
     index('file_nodes_sha256_idx').on(t.sha256),
     index('file_nodes_trash_root_idx').on(t.trashRootId).where(sql`${t.trashRootId} is not null`),
     // Substring search on names (ILIKE '%q%') within one user's live nodes: btree_gin puts the
-    // user id in the same GIN index, so a search never reads other users' matches.
-    index('file_nodes_user_name_trgm_idx').using('gin', t.userId, sql`${t.name} gin_trgm_ops`).where(sql`${t.trashedAt} is null`),
+    // user id in the same GIN index, so a search never reads other users' matches. New entries
+    // wait in the index's pending list, which every search reads whole, until it outgrows its
+    // limit: 4 MB by default, which made a search after a few thousand writes several times
+    // slower (nothing else empties it on the embedded database, which has no autovacuum). At the
+    // smallest limit, 64 kB, searches stay at their speed and writes pay little
+    // (docs/DECISIONS.md).
+    index('file_nodes_user_name_trgm_idx')
+      .using('gin', t.userId, sql`${t.name} gin_trgm_ops`)
+      .with({ gin_pending_list_limit: 64 })
+      .where(sql`${t.trashedAt} is null`),
     // Search without a query: a user's live nodes, newest first.
     index('file_nodes_user_created_idx').on(t.userId, t.createdAt.desc()).where(sql`${t.trashedAt} is null`),
   ],
