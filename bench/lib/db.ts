@@ -92,7 +92,11 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** Runs a seed on a migrated database, then VACUUM ANALYZE (what autovacuum would have done on a server). */
+/**
+ * Runs a seed on a migrated database, then VACUUM ANALYZE: what autovacuum does on a server, and
+ * the server's own upkeep job on the embedded database (services/database-upkeep.ts) in its first
+ * minute, done here so that no measurement waits for it.
+ */
 async function seedInto(kind: DbKind, options: { dataDir?: string; url?: string }, seed: (h: SeedHandle) => Promise<void>): Promise<void> {
   const database = await openDatabase(kind === 'postgres' ? { databaseUrl: options.url } : { dataDir: options.dataDir });
   try {

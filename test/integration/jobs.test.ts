@@ -279,4 +279,19 @@ describe('job leases', () => {
     const row = await queryRows<{ last_result: string | null }>(t.database.db, sql`select last_result from job_runs where name = 'count-a'`);
     expect(row[0]?.last_result).toBe('ok');
   });
+
+  it('runs a job with a shorter interval of its own that often, and the others once per period', async () => {
+    const runs: string[] = [];
+    const jobs: Job[] = [
+      { name: 'often-job', everyMs: 100, run: async () => (runs.push('often'), 'ok') },
+      { name: 'hourly-job', run: async () => (runs.push('hourly'), 'ok') },
+    ];
+    const scheduler = new JobScheduler(jobs, t.app.services.jobLeases, 3600_000, { info: () => undefined, error: () => undefined });
+    await scheduler.runDue();
+    await scheduler.runDue();
+    expect(runs.sort()).toEqual(['hourly', 'often']);
+    await sleep(150);
+    await scheduler.runDue();
+    expect(runs.sort()).toEqual(['hourly', 'often', 'often']);
+  });
 });

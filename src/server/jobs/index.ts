@@ -4,13 +4,19 @@ import { JobScheduler, type Job } from './scheduler.js';
 
 /** The periodic jobs, in the order they run each period. */
 export function maintenanceJobs(services: Services): Job[] {
-  const { maintenance } = services;
-  return [
+  const { maintenance, databaseUpkeep } = services;
+  const jobs: Job[] = [
     { name: 'purge-trash', run: () => maintenance.purgeTrash() },
     { name: 'collect-blobs', run: () => maintenance.collectBlobs() },
     { name: 'sweep-staging', run: () => maintenance.sweepStaging() },
     { name: 'expire-sessions', run: () => maintenance.expireSessions() },
   ];
+  if (databaseUpkeep) {
+    // Every minute: a table that grew fast (a large upload, a copy) is measured soon after. A
+    // run that finds nothing to do reads the catalog once.
+    jobs.push({ name: 'database-upkeep', everyMs: 60_000, run: () => databaseUpkeep.run() });
+  }
+  return jobs;
 }
 
 /** A scheduler running the maintenance jobs every `intervalMs`, once per period across all processes. */

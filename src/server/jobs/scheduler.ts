@@ -5,6 +5,8 @@ import type { JobsRepository } from '../repositories/jobs.repository.js';
 export interface Job {
   name: string;
   run(): Promise<string>;
+  /** Runs this often instead, if shorter than the scheduler's interval. */
+  everyMs?: number;
 }
 
 /**
@@ -22,8 +24,13 @@ export class JobScheduler {
     private readonly log: Pick<Logger, 'info' | 'error'>,
   ) {}
 
+  /** How often a job runs: the scheduler's interval, or the job's own if shorter. */
+  private intervalOf(job: Job): number {
+    return Math.min(job.everyMs ?? this.intervalMs, this.intervalMs);
+  }
+
   start(): void {
-    const tickMs = Math.min(this.intervalMs, 60_000);
+    const tickMs = Math.min(60_000, ...this.jobs.map((job) => this.intervalOf(job)));
     this.timer = setInterval(() => void this.tick(), tickMs);
     this.timer.unref();
     void this.tick();
@@ -50,7 +57,7 @@ export class JobScheduler {
     for (const job of this.jobs) {
       try {
         // The lease outlives any sane run; a crashed holder's lease lapses after it.
-        if (!(await this.leases.claim(job.name, this.intervalMs, Math.max(this.intervalMs, 3600_000)))) {
+        if (!(await this.leases.claim(job.name, this.intervalOf(job), Math.max(this.intervalMs, 3600_000)))) {
           continue;
         }
         const started = Date.now();

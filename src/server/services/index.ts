@@ -24,6 +24,8 @@ import { SearchRepository } from '../repositories/search.repository.js';
 import { FolderPaths } from './folder-paths.js';
 import { SharesRepository } from '../repositories/shares.repository.js';
 import { MaintenanceService } from './maintenance.service.js';
+import { DatabaseUpkeep } from './database-upkeep.js';
+import { TableUpkeepRepository } from '../repositories/table-upkeep.repository.js';
 import { SearchService } from './search.service.js';
 import { SharesService } from './shares.service.js';
 import { TrashService } from './trash.service.js';
@@ -44,6 +46,8 @@ export interface Services {
   search: SearchService;
   shares: SharesService;
   maintenance: MaintenanceService;
+  /** VACUUM and ANALYZE on the embedded database (a PostgreSQL server's autovacuum does them there). */
+  databaseUpkeep?: DatabaseUpkeep;
   jobLeases: JobsRepository;
   health: HealthService;
   limiter: RateLimiter;
@@ -89,6 +93,7 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
     search: new SearchService(new SearchRepository(db), new SearchProfilesRepository(db), treeVersions, new FolderPaths()),
     shares: new SharesService(new SharesRepository(db), nodes, tree, files),
     maintenance: new MaintenanceService(trash, content, blobs, store, credentials, rateLimits, config.trashRetentionMs),
+    databaseUpkeep: isSharedDatabase(db) ? undefined : new DatabaseUpkeep(new TableUpkeepRepository(db)),
     jobLeases: new JobsRepository(db),
     health: new HealthService([
       {
