@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { machineLine } from './lib/run.js';
 import { ensureServerBuilt } from './lib/server.js';
 
-const BENCHES = ['tree', 'files', 'search', 'purge', 'load', 's3', 'compare'];
+const BENCHES = ['tree', 'files', 'search', 'upkeep', 'purge', 'load', 's3', 'compare'];
 
 const argv = process.argv.slice(2);
 const full = argv.includes('--full');
