@@ -269,7 +269,7 @@ describe('job leases', () => {
       },
       { name: 'count-b', run: async () => (runs.push('b'), 'ok') },
     ];
-    const log = { info: () => undefined, error: () => undefined };
+    const log = { debug: () => undefined, info: () => undefined, error: () => undefined };
     const one = new JobScheduler(jobs, t.app.services.jobLeases, 3600_000, log);
     const two = new JobScheduler(jobs, t.app.services.jobLeases, 3600_000, log);
     await Promise.all([one.runDue(), two.runDue(), one.runDue()]);
@@ -283,15 +283,24 @@ describe('job leases', () => {
   it('runs a job with a shorter interval of its own that often, and the others once per period', async () => {
     const runs: string[] = [];
     const jobs: Job[] = [
-      { name: 'often-job', everyMs: 100, run: async () => (runs.push('often'), 'ok') },
+      { name: 'often-job', everyMs: 100, run: async () => (runs.push('often'), 'nothing'), idle: (summary) => summary === 'nothing' },
       { name: 'hourly-job', run: async () => (runs.push('hourly'), 'ok') },
     ];
-    const scheduler = new JobScheduler(jobs, t.app.services.jobLeases, 3600_000, { info: () => undefined, error: () => undefined });
+    const logged: Array<[level: string, job: unknown]> = [];
+    const logAt = (level: string) => (...args: unknown[]) => void logged.push([level, (args[0] as { job: string }).job]);
+    const log = { debug: logAt('debug'), info: logAt('info'), error: () => undefined };
+    const scheduler = new JobScheduler(jobs, t.app.services.jobLeases, 3600_000, log);
     await scheduler.runDue();
     await scheduler.runDue();
     expect(runs.sort()).toEqual(['hourly', 'often']);
     await sleep(150);
     await scheduler.runDue();
     expect(runs.sort()).toEqual(['hourly', 'often', 'often']);
+    // The frequent job's runs that did nothing are logged at debug, the others at info.
+    expect(logged).toEqual([
+      ['debug', 'often-job'],
+      ['info', 'hourly-job'],
+      ['debug', 'often-job'],
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Services } from '../services/index.js';
+import { NOTHING_TO_DO } from '../services/database-upkeep.js';
 import { JobScheduler, type Job } from './scheduler.js';
 
 /** The periodic jobs, in the order they run each period. */
@@ -14,12 +15,12 @@ export function maintenanceJobs(services: Services): Job[] {
   if (databaseUpkeep) {
     // Every minute: a table that grew fast (a large upload, a copy) is measured soon after. A
     // run that finds nothing to do reads the catalog once.
-    jobs.push({ name: 'database-upkeep', everyMs: 60_000, run: () => databaseUpkeep.run() });
+    jobs.push({ name: 'database-upkeep', everyMs: 60_000, run: () => databaseUpkeep.run(), idle: (summary) => summary === NOTHING_TO_DO });
   }
   return jobs;
 }
 
 /** A scheduler running the maintenance jobs every `intervalMs`, once per period across all processes. */
-export function createJobScheduler(services: Services, intervalMs: number, log: Pick<Logger, 'info' | 'error'>): JobScheduler {
+export function createJobScheduler(services: Services, intervalMs: number, log: Pick<Logger, 'debug' | 'info' | 'error'>): JobScheduler {
   return new JobScheduler(maintenanceJobs(services), services.jobLeases, intervalMs, log);
 }

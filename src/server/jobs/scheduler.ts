@@ -7,6 +7,8 @@ export interface Job {
   run(): Promise<string>;
   /** Runs this often instead, if shorter than the scheduler's interval. */
   everyMs?: number;
+  /** Whether a run's summary says it found nothing to do: such runs are logged at debug, not info (a frequent job would fill the log). */
+  idle?(summary: string): boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export class JobScheduler {
     private readonly jobs: Job[],
     private readonly leases: JobsRepository,
     private readonly intervalMs: number,
-    private readonly log: Pick<Logger, 'info' | 'error'>,
+    private readonly log: Pick<Logger, 'debug' | 'info' | 'error'>,
   ) {}
 
   /** How often a job runs: the scheduler's interval, or the job's own if shorter. */
@@ -63,7 +65,8 @@ export class JobScheduler {
         const started = Date.now();
         const summary = await job.run();
         await this.leases.finish(job.name, summary);
-        this.log.info({ job: job.name, ms: Date.now() - started, summary }, 'job finished');
+        const level = job.idle?.(summary) ? 'debug' : 'info';
+        this.log[level]({ job: job.name, ms: Date.now() - started, summary }, 'job finished');
       } catch (error) {
         this.log.error({ err: error, job: job.name }, 'job failed');
         await this.leases.finish(job.name, `failed: ${error instanceof Error ? error.message : String(error)}`).catch(() => undefined);

@@ -11,6 +11,9 @@ const CHANGED_PAGES_MIN = 16;
  */
 const FREEZE_AGE = 150_000_000;
 
+/** What a run that found every table measured says. */
+export const NOTHING_TO_DO = 'every table measured';
+
 /** Why a table needs VACUUM (ANALYZE) now, or null if it does not. */
 export function upkeepReason(table: TableState): string | null {
   if (table.recordedRows < 0) {
@@ -46,6 +49,6 @@ export class DatabaseUpkeep {
         done.push(`${table.name} (${reason})`);
       }
     }
-    return done.length === 0 ? 'every table measured' : `vacuumed and analyzed ${done.join(', ')}`;
+    return done.length === 0 ? NOTHING_TO_DO : `vacuumed and analyzed ${done.join(', ')}`;
   }
 }
