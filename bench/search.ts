@@ -18,12 +18,16 @@ import { log, printTable, Results, type Cell } from './lib/report.js';
 import { forEachDb, machineLine, main, verdict, withServer } from './lib/run.js';
 import { summarize } from './lib/stats.js';
 
-/** The standard dataset of `users` users × (100 folders + 10,000 files), cached between runs. */
-export function standardDatabase(kind: 'pglite' | 'postgres', users: number, fresh: boolean): Promise<BenchDatabase> {
+/**
+ * The standard dataset of `users` users × (100 folders + 10,000 files), cached between runs;
+ * `unmeasured`: without the VACUUM ANALYZE that ends the seeding (see prepareDatabase).
+ */
+export function standardDatabase(kind: 'pglite' | 'postgres', users: number, fresh: boolean, unmeasured = false): Promise<BenchDatabase> {
   return prepareDatabase(kind, {
     name: `std${users}`,
-    cacheName: `standard-${users}`,
+    cacheName: `standard-${users}${unmeasured ? '-unmeasured' : ''}`,
     fresh,
+    unmeasured,
     seed: async (h) => {
       await seedUsers(h, users);
       await seedStandardTree(h, { first: 1, n: users, filesPerUser: 10_000 });

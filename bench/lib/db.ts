@@ -95,15 +95,23 @@ async function exists(file: string): Promise<boolean> {
 /**
  * Runs a seed on a migrated database, then VACUUM ANALYZE: what autovacuum does on a server, and
  * the server's own upkeep job on the embedded database (services/database-upkeep.ts) in its first
- * minute, done here so that no measurement waits for it.
+ * minute, done here so that no measurement waits for it. Not if `measure` is false (bench/upkeep.ts
+ * times that first run).
  */
-async function seedInto(kind: DbKind, options: { dataDir?: string; url?: string }, seed: (h: SeedHandle) => Promise<void>): Promise<void> {
+async function seedInto(
+  kind: DbKind,
+  options: { dataDir?: string; url?: string },
+  seed: (h: SeedHandle) => Promise<void>,
+  measure: boolean,
+): Promise<void> {
   const database = await openDatabase(kind === 'postgres' ? { databaseUrl: options.url } : { dataDir: options.dataDir });
   try {
     await migrate(database.db);
     const handle = handleOf(kind, database.db);
     await seed(handle);
-    await handle.exec('vacuum analyze');
+    if (measure) {
+      await handle.exec('vacuum analyze');
+    }
   } finally {
     await database.close();
   }
@@ -117,7 +125,7 @@ async function seedInto(kind: DbKind, options: { dataDir?: string; url?: string 
  */
 export async function prepareDatabase(
   kind: DbKind,
-  options: { name: string; seed: (h: SeedHandle) => Promise<void>; cacheName?: string; fresh?: boolean },
+  options: { name: string; seed: (h: SeedHandle) => Promise<void>; cacheName?: string; fresh?: boolean; unmeasured?: boolean },
 ): Promise<BenchDatabase> {
   const dataDir = await tempDir(options.name);
   const started = Date.now();
@@ -130,7 +138,7 @@ export async function prepareDatabase(
         log(`seeding PostgreSQL template ${template} (cached for later runs)`);
         const building = `${template}_build_${randomBytes(3).toString('hex')}`;
         await admin((c) => c.query(`create database ${building}`));
-        await seedInto(kind, { url: urlFor(building) }, options.seed);
+        await seedInto(kind, { url: urlFor(building) }, options.seed, !options.unmeasured);
         await admin(async (c) => {
           await c.query(`drop database if exists ${template} with (force)`);
           await c.query(`alter database ${building} rename to ${template}`);
@@ -150,7 +158,7 @@ export async function prepareDatabase(
       await admin((c) => c.query(`create database ${database} template ${template}`));
     } else {
       await admin((c) => c.query(`create database ${database}`));
-      await seedInto(kind, { url: urlFor(database) }, options.seed);
+      await seedInto(kind, { url: urlFor(database) }, options.seed, !options.unmeasured);
     }
     log(`PostgreSQL database ${database} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const url = urlFor(database);
@@ -176,7 +184,7 @@ export async function prepareDatabase(
       log(`seeding PGlite cache ${cached}`);
       const building = `${cached}.build-${randomBytes(3).toString('hex')}`;
       await mkdir(building, { recursive: true });
-      await seedInto(kind, { dataDir: building }, options.seed);
+      await seedInto(kind, { dataDir: building }, options.seed, !options.unmeasured);
       await rm(cached, { recursive: true, force: true });
       await rename(building, cached);
       // Copies made from older migrations or seeding code are of no further use.
@@ -189,7 +197,7 @@ export async function prepareDatabase(
     }
     await cp(path.join(cached, 'db'), path.join(dataDir, 'db'), { recursive: true });
   } else {
-    await seedInto(kind, { dataDir }, options.seed);
+    await seedInto(kind, { dataDir }, options.seed, !options.unmeasured);
   }
   log(`PGlite database in ${dataDir} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return {

@@ -59,6 +59,10 @@ export async function runServer(config: Config): Promise<void> {
   if (sweepFailure) {
     app.log.warn({ err: sweepFailure }, 'the blob store does not answer: started without sweeping staged uploads');
   }
+  if (database.kind === 'pglite') {
+    // One process opens the embedded database at a time: every lease in it is a dead process's.
+    await app.services.jobLeases.releaseAll();
+  }
   const scheduler = createJobScheduler(app.services, config.jobIntervalMs, app.log);
 
   let closing = false;

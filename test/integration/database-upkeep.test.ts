@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/server/db/client.js';
 import { maintenanceJobs } from '../../src/server/jobs/index.js';
+import { DatabaseUpkeepRepository } from '../../src/server/repositories/database-upkeep.repository.js';
+import { DatabaseUpkeep } from '../../src/server/services/database-upkeep.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -31,7 +33,7 @@ describe.runIf(embedded)('database upkeep on the embedded database (it has no au
     expect(await plannerRows()).toBeLessThan(0);
     const first = await upkeep.run();
     expect(first).toMatch(/^vacuumed and analyzed .*file_nodes \(never measured\)/);
-    expect(await upkeep.run()).toBe('every table measured');
+    expect(await upkeep.run()).toBe('nothing to do');
 
     // Enough new rows to move file_nodes by more than its threshold (a tenth, at least 16 pages).
     const alice = await t.newUser();
@@ -45,7 +47,28 @@ describe.runIf(embedded)('database upkeep on the embedded database (it has no au
     expect(search.statusCode).toBe(200);
     expect(search.json().total).toBe(700);
     expect(await plannerRows()).toBeGreaterThanOrEqual(701);
-    expect(await upkeep.run()).toBe('every table measured');
+    expect(await upkeep.run()).toBe('nothing to do');
+  });
+
+  it('makes a checkpoint once enough log was written since the last (here: any), so that a restart after a crash replays little', async () => {
+    const database = new DatabaseUpkeepRepository(t.database.db);
+    const upkeep = new DatabaseUpkeep(database, { checkpointAfterBytes: 1 });
+    const alice = await t.newUser();
+    await alice.mkdir('Written');
+    const before = await database.logSinceCheckpoint();
+    expect(before).toBeGreaterThan(0);
+    expect(await upkeep.run()).toMatch(/checkpoint after [\d.]+ MiB of log$/);
+    expect(await database.logSinceCheckpoint()).toBeLessThan(before);
+    // With the default threshold (64 MiB) this little log waits.
+    await alice.mkdir('Written again');
+    expect(await t.app.services.databaseUpkeep!.run()).toBe('nothing to do');
+  });
+
+  it('vacuums the whole database, its catalogs with it, when its row ids are old enough to need freezing (here: any age)', async () => {
+    const upkeep = new DatabaseUpkeep(new DatabaseUpkeepRepository(t.database.db), { freezeAge: 0 });
+    expect(await upkeep.run()).toMatch(/^vacuumed the whole database \(\d+ transactions old\)/);
+    const alice = await t.newUser();
+    expect((await alice.get('/api/folders/root/children')).statusCode).toBe(200);
   });
 });
 

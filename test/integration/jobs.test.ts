@@ -283,7 +283,7 @@ describe('job leases', () => {
   it('runs a job with a shorter interval of its own that often, and the others once per period', async () => {
     const runs: string[] = [];
     const jobs: Job[] = [
-      { name: 'often-job', everyMs: 100, run: async () => (runs.push('often'), 'nothing'), idle: (summary) => summary === 'nothing' },
+      { name: 'often-job', everyMs: 60_000, run: async () => (runs.push('often'), 'nothing'), idle: (summary) => summary === 'nothing' },
       { name: 'hourly-job', run: async () => (runs.push('hourly'), 'ok') },
     ];
     const logged: Array<[level: string, job: unknown]> = [];
@@ -293,7 +293,24 @@ describe('job leases', () => {
     await scheduler.runDue();
     await scheduler.runDue();
     expect(runs.sort()).toEqual(['hourly', 'often']);
-    await sleep(150);
+    // Each next run is one interval of its own ahead (less a tenth of the minute's tick).
+    const ahead = async () =>
+      Object.fromEntries(
+        (
+          await queryRows<{ name: string; s: number }>(
+            t.database.db,
+            sql`select name, extract(epoch from next_run_at - now())::float8 as s from job_runs where name in ('often-job', 'hourly-job')`,
+          )
+        ).map((row) => [row.name, Number(row.s)]),
+      );
+    const first = await ahead();
+    expect(first['often-job']).toBeGreaterThan(50);
+    expect(first['often-job']).toBeLessThanOrEqual(55);
+    expect(first['hourly-job']).toBeGreaterThan(3590);
+    // A minute later (the stored times moved back one), only the frequent job is due.
+    await t.database.db.execute(sql`
+      update job_runs set next_run_at = next_run_at - interval '60 seconds', last_started_at = last_started_at - interval '60 seconds'
+      where name in ('often-job', 'hourly-job')`);
     await scheduler.runDue();
     expect(runs.sort()).toEqual(['hourly', 'often', 'often']);
     // The frequent job's runs that did nothing are logged at debug, the others at info.

@@ -31,9 +31,13 @@ export class JobScheduler {
     return Math.min(job.everyMs ?? this.intervalMs, this.intervalMs);
   }
 
+  /** How often this process looks for due jobs: every minute, or every job's interval if shorter. */
+  private tickMs(): number {
+    return Math.min(60_000, ...this.jobs.map((job) => this.intervalOf(job)));
+  }
+
   start(): void {
-    const tickMs = Math.min(60_000, ...this.jobs.map((job) => this.intervalOf(job)));
-    this.timer = setInterval(() => void this.tick(), tickMs);
+    this.timer = setInterval(() => void this.tick(), this.tickMs());
     this.timer.unref();
     void this.tick();
   }
@@ -56,10 +60,15 @@ export class JobScheduler {
 
   /** Runs every job whose lease this process wins now. */
   async runDue(): Promise<void> {
+    // A claim sets the next run one interval after the claim, which comes after the earlier jobs
+    // of the tick: were the next tick's earlier jobs quicker, a job whose interval equals the
+    // tick would not yet be due then and would wait a whole tick more. A tenth of a tick early
+    // (five seconds at most) is due on time.
+    const slackMs = Math.min(5_000, this.tickMs() / 10);
     for (const job of this.jobs) {
       try {
         // The lease outlives any sane run; a crashed holder's lease lapses after it.
-        if (!(await this.leases.claim(job.name, this.intervalOf(job), Math.max(this.intervalMs, 3600_000)))) {
+        if (!(await this.leases.claim(job.name, this.intervalOf(job) - slackMs, Math.max(this.intervalMs, 3600_000)))) {
           continue;
         }
         const started = Date.now();

@@ -45,6 +45,15 @@ export class JobsRepository {
         clock_timestamp() + ${intervalMs} * interval '1 millisecond')`);
   }
 
+  /**
+   * Ends every lease: for the embedded database, which one process opens at a time, so that a
+   * lease in it was held by a process that is gone (killed during a run) and would otherwise
+   * keep its job from running until the lease ran out (an hour or more).
+   */
+  async releaseAll(): Promise<void> {
+    await this.db.execute(sql`update job_runs set locked_until = now() where locked_until > now()`);
+  }
+
   async finish(name: string, result: string): Promise<void> {
     await this.db.execute(sql`
       update job_runs set locked_until = now(), last_finished_at = now(), last_result = ${result.slice(0, 500)}

@@ -1,18 +1,26 @@
-import type { TableState, TableUpkeepRepository } from '../repositories/table-upkeep.repository.js';
+import type { TableState, DatabaseUpkeepRepository } from '../repositories/database-upkeep.repository.js';
 
 /** A table is measured afresh when its size moved by this share of what was last recorded... */
 const CHANGED_SHARE = 0.1;
 /** ...and by at least this many pages (8 kB each), so that small tables are not redone for every row. */
 const CHANGED_PAGES_MIN = 16;
 /**
- * Transactions after which a table is vacuumed whatever its size, so that its old row ids get
- * frozen long before the 2 billion at which PostgreSQL stops accepting writes; at this age a
- * VACUUM freezes them (vacuum_freeze_table_age is 150 million).
+ * Transactions after which the whole database is vacuumed, the system catalogs with it, so that
+ * old row ids get frozen: ids are 32 bits and wrap around after about 2 billion, when rows still
+ * carrying old ones would seem to be in the future. At this age VACUUM freezes them
+ * (vacuum_freeze_table_age is 150 million).
  */
-const FREEZE_AGE = 150_000_000;
+export const FREEZE_AGE = 150_000_000;
+/**
+ * Write-ahead log after which a checkpoint is made. A PostgreSQL server's checkpointer makes one
+ * every five minutes or 1 GB of log; PGlite, PostgreSQL in single-user mode, makes none until it
+ * is closed, so its log grew without end (1.7 GB after four updates of every row at 101,000 nodes)
+ * and a restart after a crash replayed all of it (5.8 s for 1.1 GB). A checkpoint took 46–115 ms.
+ */
+export const CHECKPOINT_AFTER_BYTES = 64 * 1024 * 1024;
 
-/** What a run that found every table measured says. */
-export const NOTHING_TO_DO = 'every table measured';
+/** What a run that found nothing to do says. */
+export const NOTHING_TO_DO = 'nothing to do';
 
 /** Why a table needs VACUUM (ANALYZE) now, or null if it does not. */
 export function upkeepReason(table: TableState): string | null {
@@ -22,33 +30,59 @@ export function upkeepReason(table: TableState): string | null {
   if (Math.abs(table.pages - table.recordedPages) >= Math.max(CHANGED_PAGES_MIN, table.recordedPages * CHANGED_SHARE)) {
     return `${table.recordedPages} → ${table.pages} pages`;
   }
-  if (table.transactionAge >= FREEZE_AGE) {
-    return `${table.transactionAge} transactions old`;
-  }
   return null;
 }
 
 /**
- * What autovacuum does on a PostgreSQL server, for the embedded database, which has none: without
- * it the planner never learns how large the tables have grown and chose plans for empty ones (a
- * search of 10,000 files read the user's every row: 25 ms instead of under 1), dead rows were
- * never reclaimed, and row ids would never be frozen. Run periodically by the job scheduler; a
- * table is vacuumed and analyzed when first seen, when its size has moved by a tenth since, or
- * when its row ids need freezing. The embedded database serves one statement at a time, so
- * requests wait while a table is done (under a second at 100,000 files; docs/PERFORMANCE.md).
+ * What a PostgreSQL server's autovacuum and checkpointer do, for the embedded database, which has
+ * neither: without it the planner never learns how large the tables have grown and chose plans
+ * for empty ones (a search of 10,000 files read the user's every row: 25 ms instead of under 1),
+ * dead rows were never reclaimed, row ids would never be frozen, and the write-ahead log grew
+ * until the process stopped. Run periodically by the job scheduler: a table is vacuumed and
+ * analyzed when first seen and when its size has moved by a tenth since, the whole database is
+ * vacuumed when its row ids need freezing, and a checkpoint is made after 64 MiB of log. The
+ * embedded database serves one statement at a time, so requests wait while each is done (about a
+ * second for the first run at 100,000 files; docs/PERFORMANCE.md).
+ *
+ * PGlite's template databases are never vacuumed (nothing connects to them), and a PostgreSQL
+ * server would stop taking writes when their age neared the limit; PGlite runs PostgreSQL in
+ * single-user mode, which only warns, and their rows were all frozen when they were made.
  */
 export class DatabaseUpkeep {
-  constructor(private readonly tables: TableUpkeepRepository) {}
+  private readonly freezeAge: number;
+  private readonly checkpointAfterBytes: number;
+
+  constructor(
+    private readonly database: DatabaseUpkeepRepository,
+    options: { freezeAge?: number; checkpointAfterBytes?: number } = {},
+  ) {
+    this.freezeAge = options.freezeAge ?? FREEZE_AGE;
+    this.checkpointAfterBytes = options.checkpointAfterBytes ?? CHECKPOINT_AFTER_BYTES;
+  }
 
   async run(): Promise<string> {
     const done: string[] = [];
-    for (const table of await this.tables.tables()) {
+    const age = await this.database.transactionAge();
+    if (age >= this.freezeAge) {
+      await this.database.vacuumDatabase();
+      done.push(`vacuumed the whole database (${age} transactions old)`);
+    }
+    const measured: string[] = [];
+    for (const table of await this.database.tables()) {
       const reason = upkeepReason(table);
       if (reason !== null) {
-        await this.tables.vacuumAnalyze(table.name);
-        done.push(`${table.name} (${reason})`);
+        await this.database.vacuumAnalyze(table.name);
+        measured.push(`${table.name} (${reason})`);
       }
     }
-    return done.length === 0 ? NOTHING_TO_DO : `vacuumed and analyzed ${done.join(', ')}`;
+    if (measured.length > 0) {
+      done.push(`vacuumed and analyzed ${measured.join(', ')}`);
+    }
+    const log = await this.database.logSinceCheckpoint();
+    if (log >= this.checkpointAfterBytes) {
+      await this.database.checkpoint();
+      done.push(`checkpoint after ${(log / 1024 ** 2).toFixed(1)} MiB of log`);
+    }
+    return done.length === 0 ? NOTHING_TO_DO : done.join('; ');
   }
 }

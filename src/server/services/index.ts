@@ -25,7 +25,7 @@ import { FolderPaths } from './folder-paths.js';
 import { SharesRepository } from '../repositories/shares.repository.js';
 import { MaintenanceService } from './maintenance.service.js';
 import { DatabaseUpkeep } from './database-upkeep.js';
-import { TableUpkeepRepository } from '../repositories/table-upkeep.repository.js';
+import { DatabaseUpkeepRepository } from '../repositories/database-upkeep.repository.js';
 import { SearchService } from './search.service.js';
 import { SharesService } from './shares.service.js';
 import { TrashService } from './trash.service.js';
@@ -93,7 +93,7 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
     search: new SearchService(new SearchRepository(db), new SearchProfilesRepository(db), treeVersions, new FolderPaths()),
     shares: new SharesService(new SharesRepository(db), nodes, tree, files),
     maintenance: new MaintenanceService(trash, content, blobs, store, credentials, rateLimits, config.trashRetentionMs),
-    databaseUpkeep: isSharedDatabase(db) ? undefined : new DatabaseUpkeep(new TableUpkeepRepository(db)),
+    databaseUpkeep: isSharedDatabase(db) ? undefined : new DatabaseUpkeep(new DatabaseUpkeepRepository(db)),
     jobLeases: new JobsRepository(db),
     health: new HealthService([
       {
