@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { DurableFileSink } from './durable-file-sink.js';
 import { FileSliceStream } from './file-slice-stream.js';
+import { isProcessAlive } from '../processes.js';
 import { sha256OfKey, type BlobStore, type ByteRange, type StagedBlob } from './blob-store.js';
 
 const STAGING_DIR = '.staging';
@@ -14,15 +15,6 @@ const openFd = promisify(openCallback);
 // Tells this process's staging files from those of an earlier process that had the same pid
 // (after a restart in a container, the server is often pid 1 again).
 const BOOT_ID = randomBytes(4).toString('hex');
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function fsyncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { skipRedundantParsers, textTypeParsers } from './pglite-parsers.js';
 import { installStatementCache, isHotStatement, markHotStatement } from './statement-cache.js';
 
@@ -125,17 +126,34 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
   const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin');
   const { drizzle } = await import('drizzle-orm/pglite');
   let dataDir: string | undefined;
+  let release = async () => {};
   if (!options.inMemory) {
     if (!options.dataDir) {
       throw new Error('openDatabase needs a dataDir for the embedded database');
     }
     dataDir = path.join(options.dataDir, 'db');
     await mkdir(dataDir, { recursive: true });
+    release = await lockDataDir(options.dataDir);
   }
-  const client = await PGlite.create({ dataDir, loadDataDir: options.startFrom, extensions: { pg_trgm, btree_gin }, parsers: textTypeParsers() });
+  const client = await PGlite.create({ dataDir, loadDataDir: options.startFrom, extensions: { pg_trgm, btree_gin }, parsers: textTypeParsers() }).catch(
+    async (error: unknown) => {
+      await release();
+      throw error;
+    },
+  );
   installStatementCache(client);
   // Installed over the statement cache, so that its named statements get the lean options too.
   skipRedundantParsers(client);
   const db = drizzle(client, { schema }) as unknown as Database;
-  return { db, kind: 'pglite', close: () => client.close() };
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        await release();
+      }
+    },
+  };
 }
