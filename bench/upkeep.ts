@@ -99,7 +99,7 @@ main(async () => {
   });
   printTable(
     'Embedded database upkeep (ms): how long each run holds the database, and the search statement (12-query mix, user 1) before and after the first run',
-    ['data', 'first run (never measured)', 'after a tenth more rows', 'after 100 MiB or more of log', 'nothing to do', 'search p50, never measured', 'search p50, measured'],
+    ['data', 'first run (never measured)', 'after a tenth more rows', "after one user's every node updated", 'nothing to do', 'search p50, never measured', 'search p50, measured'],
     rows,
   );
   await results.flush();

@@ -65,9 +65,14 @@ describe.runIf(embedded)('database upkeep on the embedded database (it has no au
   });
 
   it('vacuums the whole database, its catalogs with it, when its row ids are old enough to need freezing (here: any age)', async () => {
-    const upkeep = new DatabaseUpkeep(new DatabaseUpkeepRepository(t.database.db), { freezeAge: 0 });
-    expect(await upkeep.run()).toMatch(/^vacuumed the whole database \(\d+ transactions old\)/);
+    const database = new DatabaseUpkeepRepository(t.database.db);
+    const upkeep = new DatabaseUpkeep(database, { freezeAge: 0 });
     const alice = await t.newUser();
+    await alice.mkdir('Frozen');
+    const before = await database.transactionAge();
+    expect(await upkeep.run()).toMatch(/vacuumed the whole database \(\d+ transactions old\)$/);
+    // The database's oldest unfrozen row id moved forward: every table, catalogs included, was vacuumed.
+    expect(await database.transactionAge()).toBeLessThan(before);
     expect((await alice.get('/api/folders/root/children')).statusCode).toBe(200);
   });
 });

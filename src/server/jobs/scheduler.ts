@@ -12,8 +12,9 @@ export interface Job {
 }
 
 /**
- * Runs each job once per interval across all server processes: every process looks every minute
- * (or every interval, if shorter) and runs a job only when it wins the job's lease in the database.
+ * Runs each job once per interval across all server processes (at most once per interval less a
+ * tenth of a tick, see runDue): every process looks every minute (or every interval, if shorter)
+ * and runs a job only when it wins the job's lease in the database.
  */
 export class JobScheduler {
   private timer: NodeJS.Timeout | undefined;

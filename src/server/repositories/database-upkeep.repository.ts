@@ -60,8 +60,11 @@ export class DatabaseUpkeepRepository {
     await this.db.execute(sql`checkpoint`);
   }
 
-  /** VACUUM of the whole database, the system catalogs included, freezing old row ids. Not in a transaction. */
+  /**
+   * VACUUM (FREEZE) of the whole database, the system catalogs included: every row's id frozen,
+   * so the database's age starts again from now. Not in a transaction.
+   */
   async vacuumDatabase(): Promise<void> {
-    await this.db.execute(sql`vacuum`);
+    await this.db.execute(sql`vacuum (freeze)`);
   }
 }

@@ -5,10 +5,10 @@ const CHANGED_SHARE = 0.1;
 /** ...and by at least this many pages (8 kB each), so that small tables are not redone for every row. */
 const CHANGED_PAGES_MIN = 16;
 /**
- * Transactions after which the whole database is vacuumed, the system catalogs with it, so that
- * old row ids get frozen: ids are 32 bits and wrap around after about 2 billion, when rows still
- * carrying old ones would seem to be in the future. At this age VACUUM freezes them
- * (vacuum_freeze_table_age is 150 million).
+ * Transactions after which the whole database is vacuumed with FREEZE, the system catalogs with
+ * it: row ids are 32 bits and wrap around after about 2 billion, when rows still carrying old
+ * ones would seem to be in the future. 150 million is when a server's VACUUM starts freezing
+ * (vacuum_freeze_table_age); once per 150 million transactions, every row is rewritten once.
  */
 export const FREEZE_AGE = 150_000_000;
 /**
@@ -62,11 +62,6 @@ export class DatabaseUpkeep {
 
   async run(): Promise<string> {
     const done: string[] = [];
-    const age = await this.database.transactionAge();
-    if (age >= this.freezeAge) {
-      await this.database.vacuumDatabase();
-      done.push(`vacuumed the whole database (${age} transactions old)`);
-    }
     const measured: string[] = [];
     for (const table of await this.database.tables()) {
       const reason = upkeepReason(table);
@@ -77,6 +72,13 @@ export class DatabaseUpkeep {
     }
     if (measured.length > 0) {
       done.push(`vacuumed and analyzed ${measured.join(', ')}`);
+    }
+    // After the tables: a plain VACUUM records every table's size, which would hide from the
+    // loop above a table that has grown and needs its statistics taken afresh.
+    const age = await this.database.transactionAge();
+    if (age >= this.freezeAge) {
+      await this.database.vacuumDatabase();
+      done.push(`vacuumed the whole database (${age} transactions old)`);
     }
     const log = await this.database.logSinceCheckpoint();
     if (log >= this.checkpointAfterBytes) {
