@@ -14,7 +14,7 @@ export function maintenanceJobs(services: Services): Job[] {
   ];
   if (databaseUpkeep) {
     // Every minute: a table that grew fast (a large upload, a copy) is measured soon after. A
-    // run that finds nothing to do reads the catalog once.
+    // run that finds nothing to do is three reads of the catalog.
     jobs.push({ name: 'database-upkeep', everyMs: 60_000, run: () => databaseUpkeep.run(), idle: (summary) => summary === NOTHING_TO_DO });
   }
   return jobs;
