@@ -190,7 +190,7 @@ describe.each(Object.keys(harnesses))('%s blob store', (kind) => {
     const keys: string[] = [];
     for await (const object of h.store.list()) {
       keys.push(object.key);
-      expect(object.modifiedAt).toBeInstanceOf(Date);
+      expect(await object.modifiedAt()).toBeInstanceOf(Date);
     }
     expect(keys).toContain(key);
   });

@@ -11,6 +11,16 @@ export interface StagedBlob {
   readonly id: string;
 }
 
+/** A content object as a store lists it. */
+export interface ListedObject {
+  key: string;
+  /**
+   * When it was written, or null if it is gone meanwhile. Asked only of objects no row knows: on
+   * disk it is a stat of its own, which a listing of a million objects need not pay for each.
+   */
+  modifiedAt(): Promise<Date | null>;
+}
+
 /**
  * Where file content lives: local disk or an S3-compatible object store. Content keys come from
  * contentKey() and are the same in every store, so switching stores never touches the metadata.
@@ -29,8 +39,8 @@ export interface BlobStore {
   read(key: string, range?: ByteRange): Promise<Readable>;
   /** Removes the content under the key (no error when it is already gone). */
   delete(key: string): Promise<void>;
-  /** Every content key in the store, with when it was written (for garbage collection). */
-  list(): AsyncIterable<{ key: string; modifiedAt: Date }>;
+  /** Every content key in the store, and how to learn when it was written (for garbage collection). */
+  list(): AsyncIterable<ListedObject>;
   /** Removes staging leftovers of dead processes or older than `olderThanMs`; returns how many. */
   sweepStaging(olderThanMs: number): Promise<number>;
   /** Throws when the store does not answer (health checks). */

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { DurableFileSink } from './durable-file-sink.js';
 import { FileSliceStream } from './file-slice-stream.js';
 import { isProcessAlive } from '../processes.js';
-import { sha256OfKey, type BlobStore, type ByteRange, type StagedBlob } from './blob-store.js';
+import { sha256OfKey, type BlobStore, type ByteRange, type ListedObject, type StagedBlob } from './blob-store.js';
 
 const STAGING_DIR = '.staging';
 const openFd = promisify(openCallback);
@@ -114,17 +114,15 @@ export class LocalBlobStore implements BlobStore {
     await rm(this.pathOf(key), { force: true });
   }
 
-  async *list(): AsyncIterable<{ key: string; modifiedAt: Date }> {
+  async *list(): AsyncIterable<ListedObject> {
     const base = path.join(this.root, 'blobs');
     for (const first of await readdir(base).catch(() => [])) {
       for (const second of await readdir(path.join(base, first)).catch(() => [])) {
         for (const name of await readdir(path.join(base, first, second)).catch(() => [])) {
           const key = `blobs/${first}/${second}/${name}`;
           if (sha256OfKey(key)) {
-            const info = await stat(path.join(base, first, second, name)).catch(() => null);
-            if (info) {
-              yield { key, modifiedAt: info.mtime };
-            }
+            const file = path.join(base, first, second, name);
+            yield { key, modifiedAt: () => stat(file).then((info) => info.mtime, () => null) };
           }
         }
       }

@@ -17,7 +17,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { ConfigError, type Config } from '../config.js';
 import { AppError, storageUnavailable } from '../errors.js';
-import { sha256OfKey, type BlobStore, type ByteRange, type StagedBlob } from './blob-store.js';
+import { sha256OfKey, type BlobStore, type ByteRange, type ListedObject, type StagedBlob } from './blob-store.js';
 import { byteWindow } from './byte-window.js';
 
 const STAGING_PREFIX = 'staging/';
@@ -240,10 +240,11 @@ export class S3BlobStore implements BlobStore {
     } while (token);
   }
 
-  async *list(): AsyncIterable<{ key: string; modifiedAt: Date }> {
-    for await (const object of this.listPrefix('blobs/')) {
-      if (sha256OfKey(object.key)) {
-        yield object;
+  async *list(): AsyncIterable<ListedObject> {
+    for await (const { key, modifiedAt } of this.listPrefix('blobs/')) {
+      if (sha256OfKey(key)) {
+        // The listing says it already.
+        yield { key, modifiedAt: () => Promise.resolve(modifiedAt) };
       }
     }
   }

@@ -1,4 +1,4 @@
-import type { BlobStore } from '../blobs/blob-store.js';
+import type { BlobStore, ListedObject } from '../blobs/blob-store.js';
 import { sha256OfKey } from '../blobs/blob-store.js';
 import type { BlobsRepository } from '../repositories/blobs.repository.js';
 import type { RateLimitsRepository } from '../repositories/rate-limits.repository.js';
@@ -32,23 +32,27 @@ export class MaintenanceService {
   async collectBlobs(): Promise<string> {
     const unreferenced = await this.content.collectAll();
     let orphans = 0;
-    let batch: string[] = [];
+    let batch: ListedObject[] = [];
+    // The database is asked first, 500 objects at a time: only an object no row knows has its
+    // age looked at (on disk, a stat), not every object in the store every hour.
     const flush = async () => {
-      const known = await this.blobs.existing(batch.map((key) => sha256OfKey(key) ?? ''));
-      for (const key of batch) {
-        const sha = sha256OfKey(key);
-        if (sha && !known.has(sha) && (await this.content.deleteOrphanObject(sha))) {
+      const known = await this.blobs.existing(batch.map((object) => sha256OfKey(object.key) ?? ''));
+      for (const object of batch) {
+        const sha = sha256OfKey(object.key);
+        if (!sha || known.has(sha)) {
+          continue;
+        }
+        const writtenAt = await object.modifiedAt();
+        if (writtenAt && Date.now() - writtenAt.getTime() > ORPHAN_GRACE_MS && (await this.content.deleteOrphanObject(sha))) {
           orphans += 1;
         }
       }
       batch = [];
     };
     for await (const object of this.store.list()) {
-      if (Date.now() - object.modifiedAt.getTime() > ORPHAN_GRACE_MS) {
-        batch.push(object.key);
-        if (batch.length >= 500) {
-          await flush();
-        }
+      batch.push(object);
+      if (batch.length >= 500) {
+        await flush();
       }
     }
     await flush();
