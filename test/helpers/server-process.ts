@@ -104,6 +104,9 @@ export async function runServerUntilExit(env: Record<string, string>, timeoutMs 
   return { code, output };
 }
 
+/** The password HttpClient.register gives. */
+export const PASSWORD = 'correct horse battery';
+
 /** A cookie-keeping fetch client for a real server; set `base` to follow the server to a new address. */
 export class HttpClient {
   cookie = '';
@@ -115,6 +118,10 @@ export class HttpClient {
       this.cookie = setCookie.split(';')[0] ?? '';
     }
     return res;
+  }
+  /** Registers `name` (email `name@example.test`, password `PASSWORD`), signing this client in. */
+  register(name: string): Promise<Response> {
+    return this.json('POST', '/api/auth/register', { username: name, email: `${name}@example.test`, password: PASSWORD });
   }
   json(method: string, url: string, body: unknown): Promise<Response> {
     return this.send(method, url, JSON.stringify(body), { 'content-type': 'application/json' });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/server/db/client.js';
-import { HttpClient, runServerUntilExit, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { HttpClient, PASSWORD, runServerUntilExit, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
 /**
  * PGlite lets any number of processes open one database directory, and two writing it corrupt
@@ -30,9 +30,7 @@ describe.runIf(!process.env.DATABASE_URL)('one process at a time on the embedded
     const first = await start();
     const client = new HttpClient(first.url);
     const tag = Date.now().toString(36);
-    expect((await client.json('POST', '/api/auth/register', { username: `lock${tag}`, email: `lock${tag}@example.test`, password: 'correct horse battery' })).status).toBe(
-      201,
-    );
+    expect((await client.register(`lock${tag}`)).status).toBe(201);
     const second = await runServerUntilExit(env());
     expect(second.code).toBe(1);
     expect(second.output).toContain(`is in use by process ${first.child.pid}`);
@@ -40,7 +38,7 @@ describe.runIf(!process.env.DATABASE_URL)('one process at a time on the embedded
     expect(await first.stop()).toBe(0);
     const again = await start();
     client.base = again.url;
-    expect((await client.json('POST', '/api/auth/login', { email: `lock${tag}@example.test`, password: 'correct horse battery' })).status).toBe(200);
+    expect((await client.json('POST', '/api/auth/login', { email: `lock${tag}@example.test`, password: PASSWORD })).status).toBe(200);
     const listing = (await (await client.send('GET', '/api/folders/root/children')).json()) as { items: Array<{ name: string }> };
     expect(listing.items.map((item) => item.name)).toEqual(['still mine']);
   }, 90_000);

@@ -14,9 +14,7 @@ async function firstRunWithTrash(data: DataSet, tag: string): Promise<{ client: 
   const server = await data.start({ FILEFLOW_STORAGE: 'local' });
   const client = new HttpClient(server.url);
   const name = `${tag}${Date.now().toString(36)}`;
-  expect((await client.json('POST', '/api/auth/register', { username: name, email: `${name}@example.test`, password: 'correct horse battery' })).status).toBe(
-    201,
-  );
+  expect((await client.register(name)).status).toBe(201);
   const folder = (await (await client.json('POST', '/api/folders', { name: 'soon gone' })).json()) as { id: string };
   expect((await client.send('DELETE', `/api/nodes/${folder.id}`)).status).toBe(200);
   const trashed = async () => ((await (await client.send('GET', '/api/trash')).json()) as { items: unknown[] }).items.length;
@@ -27,7 +25,11 @@ async function firstRunWithTrash(data: DataSet, tag: string): Promise<{ client: 
 
 /** Runs the server again on the same data with jobs every second and trash kept one second; true once the trash is empty (10 s at most). */
 async function purgedPromptly(data: DataSet, client: HttpClient, trashed: () => Promise<number>): Promise<boolean> {
-  const server: ServerProcess = await data.start({ FILEFLOW_STORAGE: 'local', FILEFLOW_JOB_INTERVAL: '1s', FILEFLOW_TRASH_RETENTION: '1s' });
+  const server: ServerProcess = await data.start({
+    FILEFLOW_STORAGE: 'local',
+    FILEFLOW_JOB_INTERVAL: '1s',
+    FILEFLOW_TRASH_RETENTION: '1s',
+  });
   client.base = server.url;
   const deadline = Date.now() + 10_000;
   while ((await trashed()) > 0 && Date.now() < deadline) {
@@ -63,7 +65,9 @@ describe.runIf(!process.env.DATABASE_URL)('a lease left by a killed process, on 
     // As a process killed while purging leaves it: the purge's lease held for another day, its run due.
     const database = await openDatabase({ dataDir: data.dataDir });
     try {
-      await database.db.execute(sql`update job_runs set locked_until = now() + interval '1 day', next_run_at = now() where name = 'purge-trash'`);
+      await database.db.execute(
+        sql`update job_runs set locked_until = now() + interval '1 day', next_run_at = now() where name = 'purge-trash'`,
+      );
     } finally {
       await database.close();
     }

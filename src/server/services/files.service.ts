@@ -70,14 +70,13 @@ export class FilesService {
    */
   async archiveSelection(userId: string, ids: readonly string[]): Promise<{ name: string; stream: Readable; size: number | null }> {
     const found = await Promise.all(ids.map((id) => this.nodes.findLive(userId, id)));
+    const nodes = found.filter((node): node is FileNodeRow => node !== undefined);
+    if (nodes.length !== found.length) {
+      throw notFound();
+    }
     const items: ArchiveTop[] = [];
-    const nodes: FileNodeRow[] = [];
     const taken = new Set<string>();
-    for (const node of found) {
-      if (!node) {
-        throw notFound();
-      }
-      nodes.push(node);
+    for (const node of nodes) {
       let name = node.name;
       for (let n = 2; taken.has(name); n += 1) {
         name = `${node.name} (${n})`;
