@@ -125,6 +125,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin');
   const { drizzle } = await import('drizzle-orm/pglite');
+  const { DurableNodeFS, durableStartParams } = await import('./durable-node-fs.js');
   let dataDir: string | undefined;
   let release = async () => {};
   if (!options.inMemory) {
@@ -135,7 +136,9 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
     await mkdir(dataDir, { recursive: true });
     release = await lockDataDir(options.dataDir);
   }
-  const client = await PGlite.create({ dataDir, loadDataDir: options.startFrom, extensions: { pg_trgm, btree_gin }, parsers: textTypeParsers() }).catch(
+  // On disk, with fsync that reaches it (durable-node-fs.ts); in memory there is nothing to sync.
+  const storage = dataDir === undefined ? {} : { fs: new DurableNodeFS(dataDir), startParams: durableStartParams(PGlite.defaultStartParams) };
+  const client = await PGlite.create({ ...storage, loadDataDir: options.startFrom, extensions: { pg_trgm, btree_gin }, parsers: textTypeParsers() }).catch(
     async (error: unknown) => {
       await release();
       throw error;

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import { readlinkSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { queryRows } from '../../src/server/db/client.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+
+// The embedded database on disk must make a commit durable before the client hears of it, as a
+// PostgreSQL server does: PGlite on its own never fsyncs (src/server/db/durable-node-fs.ts).
+
+const embedded = !process.env.DATABASE_URL;
+
+let t: TestApp;
+beforeAll(async () => {
+  if (embedded) {
+    t = await createTestApp({ persistent: true });
+  }
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+/** The files fsynced while `work` runs, as paths relative to the database's directory. */
+async function filesSyncedDuring(work: () => Promise<unknown>): Promise<string[]> {
+  const synced: string[] = [];
+  const fsync = fs.fsyncSync;
+  const spy = vi.spyOn(fs, 'fsyncSync').mockImplementation((fd) => {
+    synced.push(readlinkSync(`/proc/self/fd/${fd}`));
+    fsync(fd);
+  });
+  try {
+    await work();
+  } finally {
+    spy.mockRestore();
+  }
+  const root = fs.realpathSync(`${t.dataDir}/db`);
+  return synced.map((file) => (file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file));
+}
+
+describe.runIf(embedded)('the embedded database on disk', () => {
+  it('runs with fsync on, the log synced by fsync', async () => {
+    const settings = await queryRows<{ name: string; setting: string }>(
+      t.database.db,
+      sql`select name, setting from pg_settings where name in ('fsync', 'wal_sync_method') order by name`,
+    );
+    expect(settings).toEqual([
+      { name: 'fsync', setting: 'on' },
+      { name: 'wal_sync_method', setting: 'fsync' },
+    ]);
+  });
+
+  it('syncs the write-ahead log to disk before a write is answered', async () => {
+    const alice = await t.newUser();
+    const synced = await filesSyncedDuring(async () => {
+      expect((await alice.post('/api/folders', { name: 'Kept', parentId: null })).statusCode).toBe(201);
+    });
+    expect(synced.some((file) => /^pg_wal\/[0-9A-F]{24}$/.test(file))).toBe(true);
+  });
+
+  it('syncs the data files at a checkpoint', async () => {
+    const alice = await t.newUser();
+    await alice.mkdir('Checkpointed');
+    const synced = await filesSyncedDuring(() => t.database.db.execute(sql`checkpoint`));
+    expect(synced.some((file) => file.startsWith('base/'))).toBe(true);
+  });
+});
