@@ -12,13 +12,15 @@
  * p90, and for the pairs, the median difference and how many went to the working tree.
  *
  *   npx tsx bench/ab.ts --base <git revision> [--db pglite|postgres|both] [--rounds N]
- *     [--work search,list,crumbs,upload,uploads] [--answers none|kept] [--users N] [--by-path]
+ *     [--work search,list,crumbs,upload,uploads] [--answers none|kept|changed] [--users N] [--by-path]
  *
  * `--by-path` reports each search query on a row of its own.
  *
  * `--answers none` (the default) sets FILEFLOW_ANSWER_CACHE=0, so that every request runs its
- * statement, as right after a change in the tree. Both builds must share the migrations: the
- * database is seeded at the working tree's schema.
+ * statement, as right after a change in the tree. `--answers changed` keeps answers and, before
+ * each timed request, toggles a favourite in the user's tree through the same server (untimed):
+ * what was kept is then out of date, as for compare.ts's "tree just changed" rows. Both builds
+ * must share the migrations: the database is seeded at the working tree's schema.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -108,10 +110,15 @@ main(async () => {
     return work;
   });
   const byPath = args.extra.has('by-path');
-  const env: Record<string, string> = args.extra.get('answers') === 'kept' ? {} : { FILEFLOW_ANSWER_CACHE: '0' };
+  const answers = args.extra.get('answers') ?? 'none';
+  if (!['none', 'kept', 'changed'].includes(answers)) {
+    throw new Error(`--answers: unknown ${answers} (known: none, kept, changed)`);
+  }
+  const changeFirst = answers === 'changed';
+  const env: Record<string, string> = answers === 'none' ? { FILEFLOW_ANSWER_CACHE: '0' } : {};
   log(machineLine());
   const { stdout } = await run('git', ['rev-parse', '--short', revision], { cwd: REPO_ROOT });
-  log(`base ${revision} (${stdout.trim()}) against the working tree; ${rounds} rounds in two halves; answers ${env.FILEFLOW_ANSWER_CACHE === '0' ? 'not kept' : 'kept'}`);
+  log(`base ${revision} (${stdout.trim()}) against the working tree; ${rounds} rounds in two halves; answers ${answers === 'none' ? 'not kept' : answers === 'kept' ? 'kept' : 'kept, each request right after a change'}`);
   const base = await buildBase(revision);
   const rows: Cell[][] = [];
   try {
@@ -139,6 +146,21 @@ main(async () => {
           const clients = new Map(
             order.map((side) => [side, Array.from({ length: users }, (_, u) => new KeepAliveClient(servers.get(side)!.url, authHeader(u + 1)))]),
           );
+          // Each user's favourite flips every time on each side: setting what is already there would change nothing.
+          const favourites = new Map<string, boolean>();
+          const changeTree = async (side: Side, user: number) => {
+            const next = !(favourites.get(`${side}/${user}`) ?? false);
+            favourites.set(`${side}/${user}`, next);
+            const timing = await clients.get(side)![user]!.request({
+              path: `/api/nodes/${folderId(user + 1, 99)}`,
+              method: 'PATCH',
+              body: Buffer.from(JSON.stringify({ favorite: next })),
+              headers: { 'content-type': 'application/json' },
+            });
+            if (timing.status !== 200) {
+              throw new Error(`${side}: toggling a favourite answered ${timing.status}`);
+            }
+          };
           const warmup = 3;
           let turn = 0;
           for (let round = 0; round < rounds / 2 + warmup; round++) {
@@ -149,6 +171,9 @@ main(async () => {
                 const first: Side = (round + i) % 2 === 0 ? 'base' : 'tree';
                 const sent = work.send?.body();
                 for (const side of first === 'base' ? (['base', 'tree'] as const) : (['tree', 'base'] as const)) {
+                  if (changeFirst) {
+                    await changeTree(side, user);
+                  }
                   const timing = await clients.get(side)![user]!.request({
                     path: requestPath,
                     method: work.send?.method,
