@@ -12,7 +12,7 @@
  * p90, and for the pairs, the median difference and how many went to the working tree.
  *
  *   npx tsx bench/ab.ts --base <git revision> [--db pglite|postgres|both] [--rounds N]
- *     [--work search,list,crumbs,upload,uploads] [--answers none|kept|changed] [--users N] [--by-path]
+ *     [--work search,list,crumbs,rename,upload,uploads] [--answers none|kept|changed] [--users N] [--by-path]
  *
  * `--by-path` reports each search query on a row of its own.
  *
@@ -60,6 +60,12 @@ const WORKS: Record<string, Work> = {
     label: 'upload 4 KB, new content',
     paths: (u) => [`/api/files/content?parentId=${folderId(u, 14)}&name=ab-${randomUUID()}.txt`],
     send: { method: 'PUT', status: 201, body: () => ({ body: randomBytes(UPLOAD_BYTES), contentType: 'application/octet-stream' }) },
+  },
+  // The smallest write: one row updated, one commit (a new name each time, so it always changes).
+  rename: {
+    label: 'rename a folder (PATCH)',
+    paths: (u) => [`/api/nodes/${folderId(u, 99)}`],
+    send: { method: 'PATCH', status: 200, body: () => ({ body: Buffer.from(JSON.stringify({ name: `ab-${randomUUID()}` })), contentType: 'application/json' }) },
   },
   // Many small files in one multipart request (as a script or a sync client sends them): what
   // each file's commit costs beyond the request's own.
