@@ -85,6 +85,22 @@ describe('GET /api/search', () => {
     expect(res.statusCode).toBe(401);
   });
 
+  it('finds names whatever Unicode form the query is typed in (names are kept composed)', async () => {
+    const carol = await t.newUser();
+    // Sent decomposed ("e" + U+0301), as macOS names files; kept composed.
+    const file = await carol.upload('Cafe\u0301 Me\u0301nu.txt', 'menu');
+    expect(file.name).toBe('Caf\u00e9 M\u00e9nu.txt');
+    for (const query of ['Caf\u00e9', 'Cafe\u0301', 'CAFE\u0301 ME\u0301NU']) {
+      expect(await names(q({ q: query }), carol), query).toEqual(['Caf\u00e9 M\u00e9nu.txt']);
+    }
+    // A profile keeps its query composed, and finds the same.
+    const profile = await carol.post('/api/search-profiles', { name: 'Me\u0301nus', query: 'me\u0301nu' });
+    expect(profile.statusCode, profile.body).toBe(201);
+    expect(profile.json()).toMatchObject({ name: 'M\u00e9nus', query: 'm\u00e9nu' });
+    const results = await carol.get(`/api/search-profiles/${profile.json().id}/results`);
+    expect(results.json().results.map((item: { name: string }) => item.name)).toEqual(['Caf\u00e9 M\u00e9nu.txt']);
+  });
+
   it('returns nodes in the contract shape with their full path', async () => {
     const { results, total } = await search(alice, 'q=report.pdf');
     expect(total).toBe(1);

@@ -46,7 +46,12 @@ describe('the S3 store going away and coming back', () => {
     try {
       const health = await t.anonymous.get('/api/health');
       expect(health.statusCode).toBe(503);
-      expect(health.json()).toEqual({ status: 'unavailable', failing: ['storage'] });
+      // The monitoring fields, and the contract's error body beside them.
+      expect(health.json()).toEqual({
+        status: 'unavailable',
+        failing: ['storage'],
+        error: { code: 'unavailable', message: 'Not ready: storage is not answering.' },
+      });
 
       const multipart = multipartBody([{ file: randomBytes(1000), filename: 'm.bin' }]);
       const failures = [

@@ -31,7 +31,8 @@ const noControlsMessage = 'must not contain control characters';
 const byteCount = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const searchQuery = z.object({
-  q: z.string().max(255).regex(NO_CONTROLS, noControlsMessage).trim().default(''),
+  // Names are stored composed (NFC), so a decomposed "é" (macOS, some keyboards) must be composed to match.
+  q: z.string().max(255).regex(NO_CONTROLS, noControlsMessage).trim().normalize('NFC').default(''),
   types: z.string().max(1000).default(''),
   sizeMin: byteCount.optional(),
   sizeMax: byteCount.optional(),
@@ -48,8 +49,8 @@ export const searchResultsSchema = z
   .meta({ id: 'SearchResults' });
 
 const profileFields = {
-  name: z.string().trim().min(1, 'must not be empty').max(100).regex(NO_CONTROLS, noControlsMessage),
-  query: z.string().max(255).regex(NO_CONTROLS, noControlsMessage).trim(),
+  name: z.string().trim().normalize('NFC').min(1, 'must not be empty').max(100).regex(NO_CONTROLS, noControlsMessage),
+  query: z.string().max(255).regex(NO_CONTROLS, noControlsMessage).trim().normalize('NFC'),
   fileTypes: z.array(z.string().max(32)).max(50),
   sizeMin: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
   sizeMax: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
