@@ -79,6 +79,8 @@ describe('creating share links', () => {
       const expiry = Date.parse(s.expiresAt);
       expect(expiry).toBeGreaterThanOrEqual(before + 7 * DAY - 1000);
       expect(expiry).toBeLessThanOrEqual(Date.now() + 7 * DAY + 1000);
+      // Seven days to the millisecond after the link was made, by the same clock.
+      expect(expiry - Date.parse(s.createdAt)).toBe(7 * DAY);
     }
     expect(fileShare.token).not.toBe(folderShare.token);
     // null for an optional field is "not given", as the answers write it.
@@ -107,6 +109,7 @@ describe('creating share links', () => {
     const file = await alice.upload('a.txt', 'a');
     const inTwoDays = await share(alice, { nodeId: file.id, expiresInDays: 2 });
     expect(Math.abs(Date.parse(inTwoDays.expiresAt) - (Date.now() + 2 * DAY))).toBeLessThan(5000);
+    expect(Date.parse(inTwoDays.expiresAt) - Date.parse(inTwoDays.createdAt)).toBe(2 * DAY);
     const at = new Date(Date.now() + 3 * 3600_000);
     at.setMilliseconds(0);
     const exact = await share(alice, { nodeId: file.id, expiresAt: at.toISOString(), maxDownloads: 3, password: 'pw' });

@@ -10,7 +10,7 @@ export const PARTIAL_UNITS_PER_DOWNLOAD = 1_000_000_000;
 export class SharesRepository {
   constructor(private readonly db: Executor) {}
 
-  async insert(values: Omit<typeof shares.$inferInsert, 'id' | 'createdAt' | 'accessCount'>): Promise<ShareRow> {
+  async insert(values: Omit<typeof shares.$inferInsert, 'id' | 'accessCount'>): Promise<ShareRow> {
     const [row] = await this.db.insert(shares).values(values).returning();
     if (!row) {
       throw new Error('insert into shares returned no row');

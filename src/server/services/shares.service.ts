@@ -45,15 +45,15 @@ export const shareExhausted = () => new AppError(410, 'share_exhausted', 'This l
 export const passwordRequired = () => new AppError(401, 'password_required', 'This link needs its password.');
 
 /** The expiry a create or update asks for (undefined when it asks for none), checked. */
-function expiryOf(input: { expiresAt?: Date; expiresInDays?: number }): Date | undefined {
+function expiryOf(input: { expiresAt?: Date; expiresInDays?: number }, now = new Date()): Date | undefined {
   if (input.expiresAt && input.expiresInDays !== undefined) {
     throw invalidRequest('expiresAt: give either expiresAt or expiresInDays, not both');
   }
-  const expiresAt = input.expiresAt ?? (input.expiresInDays !== undefined ? new Date(Date.now() + input.expiresInDays * DAY) : undefined);
+  const expiresAt = input.expiresAt ?? (input.expiresInDays !== undefined ? new Date(now.getTime() + input.expiresInDays * DAY) : undefined);
   if (!expiresAt) {
     return undefined;
   }
-  if (expiresAt.getTime() <= Date.now()) {
+  if (expiresAt.getTime() <= now.getTime()) {
     throw invalidRequest('expiresAt: must be in the future');
   }
   // An offset can carry "9999-12-31T23:59:59-05:00" into a year the database does not read.
@@ -81,13 +81,16 @@ export class SharesService {
   ) {}
 
   async create(userId: string, input: ShareInput): Promise<{ share: ShareRow; node: FileNodeRow; token: string }> {
-    const expiresAt = expiryOf(input) ?? new Date(Date.now() + DEFAULT_EXPIRY_DAYS * DAY);
+    // One clock for both times, so that a link of n days ends exactly n days after it was made.
+    const createdAt = new Date();
+    const expiresAt = expiryOf(input, createdAt) ?? new Date(createdAt.getTime() + DEFAULT_EXPIRY_DAYS * DAY);
     const node = await this.tree.get(userId, input.nodeId);
     const token = newSecret();
     const share = await this.shares.insert({
       userId,
       nodeId: node.id,
       tokenHash: hashSecret(token),
+      createdAt,
       expiresAt,
       maxDownloads: input.maxDownloads ?? null,
       passwordHash: input.password ? await hashPassword(input.password) : null,
