@@ -66,6 +66,12 @@ describe('PUT /api/files/content (raw body)', () => {
       ['data.json', 'application/json'],
       ['blob.unknownextension', 'application/octet-stream'],
       ['Makefile', 'application/octet-stream'],
+      ['SHOUTING.PDF', 'application/pdf'],
+      ['backup.tar.gz', 'application/gzip'],
+      // A name that is all extension, or a dot file, has no extension: not a PDF, not HTML.
+      ['pdf', 'application/octet-stream'],
+      ['html', 'application/octet-stream'],
+      ['.png', 'application/octet-stream'],
     ];
     for (const [name, mimeType] of cases) {
       const res = await alice.putFile(name, 'x');
