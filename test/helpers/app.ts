@@ -22,7 +22,7 @@ export interface LogRecord {
 
 export interface TestApp {
   app: App;
-  /** What the app logged at info level and above, oldest first (only with `captureLogs`). */
+  /** What the app logged at debug level and above (requests are logged at debug), oldest first (only with `captureLogs`). */
   logs: LogRecord[];
   config: Config;
   database: TestDatabase;
@@ -62,7 +62,7 @@ export async function createTestApp(
   const blobs = await createBlobStore(config);
   const logs: LogRecord[] = [];
   const logger = options.captureLogs
-    ? { level: 'info', stream: { write: (line: string) => void logs.push(JSON.parse(line) as LogRecord) } }
+    ? { level: 'debug', stream: { write: (line: string) => void logs.push(JSON.parse(line) as LogRecord) } }
     : process.env.TEST_LOG
       ? { level: process.env.TEST_LOG }
       : false;
