@@ -83,10 +83,17 @@ export class LocalBlobStore implements BlobStore {
   async promote(staged: StagedBlob, key: string): Promise<void> {
     const target = this.pathOf(key);
     const dir = path.dirname(target);
-    await mkdir(dir, { recursive: true });
+    // The topmost folder this made, if any (the first content under a new "aa/" or "aa/bb/").
+    const created = await mkdir(dir, { recursive: true });
     await rename(this.stagingPathOf(staged), target);
-    // Make the rename itself durable.
+    // Make the rename itself durable, and each new folder's entry in its parent: a file is found
+    // after a power cut only if every folder on its way is.
     await fsyncDirectory(dir);
+    if (created !== undefined) {
+      for (let parent = path.dirname(dir); parent.length >= path.dirname(created).length; parent = path.dirname(parent)) {
+        await fsyncDirectory(parent);
+      }
+    }
   }
 
   async discard(staged: StagedBlob): Promise<void> {
