@@ -12,9 +12,11 @@
  * p90, and for the pairs, the median difference and how many went to the working tree.
  *
  *   npx tsx bench/ab.ts --base <git revision> [--db pglite|postgres|both] [--rounds N]
- *     [--work search,list,crumbs,rename,upload,uploads] [--answers none|kept|changed] [--users N] [--by-path]
+ *     [--work search,list,crumbs,rename,upload,uploads] [--answers none|kept|changed] [--users N] [--by-path] [--curl]
  *
- * `--by-path` reports each search query on a row of its own.
+ * `--by-path` reports each search query on a row of its own. `--curl` asks GETs with curl (a new
+ * process and connection per request, the goals' way: the server idles between requests) instead
+ * of over a kept-alive connection.
  *
  * `--answers none` (the default) sets FILEFLOW_ANSWER_CACHE=0, so that every request runs its
  * statement, as right after a change in the tree. `--answers changed` keeps answers and, before
@@ -34,6 +36,7 @@ import { authHeader, folderId, SEARCH_QUERIES } from './lib/datasets.js';
 import { KeepAliveClient } from './lib/http.js';
 import { log, printTable, type Cell } from './lib/report.js';
 import { forEachDb, machineLine, main } from './lib/run.js';
+import { curl } from './lib/tools.js';
 import { ms, summarize } from './lib/stats.js';
 import { REPO_ROOT, startServer, type BenchServer } from './lib/server.js';
 import { standardDatabase } from './search.js';
@@ -116,6 +119,7 @@ main(async () => {
     return work;
   });
   const byPath = args.extra.has('by-path');
+  const withCurl = args.extra.has('curl');
   const answers = args.extra.get('answers') ?? 'none';
   if (!['none', 'kept', 'changed'].includes(answers)) {
     throw new Error(`--answers: unknown ${answers} (known: none, kept, changed)`);
@@ -124,7 +128,7 @@ main(async () => {
   const env: Record<string, string> = answers === 'none' ? { FILEFLOW_ANSWER_CACHE: '0' } : {};
   log(machineLine());
   const { stdout } = await run('git', ['rev-parse', '--short', revision], { cwd: REPO_ROOT });
-  log(`base ${revision} (${stdout.trim()}) against the working tree; ${rounds} rounds in two halves; answers ${answers === 'none' ? 'not kept' : answers === 'kept' ? 'kept' : 'kept, each request right after a change'}`);
+  log(`base ${revision} (${stdout.trim()}) against the working tree; ${rounds} rounds in two halves; answers ${answers === 'none' ? 'not kept' : answers === 'kept' ? 'kept' : 'kept, each request right after a change'}${withCurl ? '; GETs with curl' : ''}`);
   const base = await buildBase(revision);
   const rows: Cell[][] = [];
   try {
@@ -180,12 +184,18 @@ main(async () => {
                   if (changeFirst) {
                     await changeTree(side, user);
                   }
-                  const timing = await clients.get(side)![user]!.request({
-                    path: requestPath,
-                    method: work.send?.method,
-                    body: sent?.body,
-                    headers: sent ? { 'content-type': sent.contentType } : undefined,
-                  });
+                  const timing =
+                    withCurl && !work.send
+                      ? await curl(`${servers.get(side)!.url}${requestPath}`, { headers: authHeader(user + 1) }).then((result) => ({
+                          status: result.status,
+                          totalMs: result.total * 1000,
+                        }))
+                      : await clients.get(side)![user]!.request({
+                          path: requestPath,
+                          method: work.send?.method,
+                          body: sent?.body,
+                          headers: sent ? { 'content-type': sent.contentType } : undefined,
+                        });
                   if (timing.status !== (work.send?.status ?? 200)) {
                     throw new Error(`${side}: ${requestPath} answered ${timing.status}`);
                   }
@@ -228,7 +238,7 @@ main(async () => {
     await base.remove();
   }
   printTable(
-    `Working tree against ${revision} (ms, keep-alive, one request at a time, the two builds in turn)`,
+    `Working tree against ${revision} (ms, ${withCurl ? 'GETs with curl' : 'keep-alive'}, one request at a time, the two builds in turn)`,
     ['db', 'request', 'pairs', 'base p50', 'tree p50', 'tree / base', 'base p90', 'tree p90', 'median pair difference', 'pairs the tree won'],
     rows,
   );
