@@ -103,15 +103,6 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   logRequestsAtDebug(app);
   await app.register(cookie);
   await app.register(authPlugin, { auth: services.auth, tokens: services.tokens, overlapChecks: isSharedDatabase(db) });
-  // A write whose credential was read with the tree's version (a PostgreSQL server): the next
-  // reads of that tree through this process need not wait for the version to know that what they
-  // kept is out of date (TreeVersions.noteWrite).
-  app.addHook('preHandler', async (request) => {
-    const principal = request.principal;
-    if (principal?.treeVersion !== undefined && request.method !== 'GET' && request.method !== 'HEAD') {
-      services.treeVersions.noteWrite(principal.userId, principal.treeVersion);
-    }
-  });
   await app.register(crossOriginPlugin);
   await registerOpenApi(app, VERSION);
 

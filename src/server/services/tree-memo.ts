@@ -29,7 +29,7 @@ export class TreeMemo<V> {
   ): Promise<V | undefined> {
     const id = `${userId}/${key}`;
     const kept = this.entries.get(id);
-    if (kept && (await this.versions.isAt(userId, kept.treeVersion, versionReadAlready))) {
+    if (kept && (await this.versions.current(userId, versionReadAlready)) === kept.treeVersion) {
       return kept.value;
     }
     const fresh = await readFresh();

@@ -15,8 +15,6 @@ const REMEMBERED_USERS = 100_000;
  */
 export class TreeVersions {
   private readonly known = new LruMap<string, number>(REMEMBERED_USERS);
-  /** Not followed: per user, the oldest version that may still be current, after writes through this process. */
-  private readonly movedTo = new LruMap<string, number>(REMEMBERED_USERS);
   private followed = false;
 
   constructor(
@@ -54,30 +52,9 @@ export class TreeVersions {
     return version;
   }
 
-  /**
-   * Whether the user's tree is at `knownVersion` now (false when no version is known); `readAlready`
-   * as for current. Where a write through this process has moved the tree past `knownVersion`,
-   * the answer is no at once, without waiting for the version's read: what was kept is then read
-   * afresh beside the request's credential check instead of after it (one round trip instead of two).
-   */
+  /** Whether the user's tree is at `knownVersion` now (false when no version is known); `readAlready` as for current. */
   async isAt(userId: string, knownVersion: number | undefined, readAlready?: Promise<number | undefined>): Promise<boolean> {
-    if (knownVersion === undefined || knownVersion < (this.movedTo.get(userId) ?? 0)) {
-      return false;
-    }
-    return (await this.current(userId, readAlready)) === knownVersion;
-  }
-
-  /**
-   * A write to the user's tree through this process, begun with the tree at `versionBefore` (read
-   * with its credential): once it commits, nothing read at that version or before is current.
-   * Only a hint, for a PostgreSQL server (the embedded database announces every version): a write
-   * that changes nothing costs a needless read, and a write through another process is still
-   * found by the version read that every request makes.
-   */
-  noteWrite(userId: string, versionBefore: number): void {
-    if (!this.followed && versionBefore + 1 > (this.movedTo.get(userId) ?? 0)) {
-      this.movedTo.set(userId, versionBefore + 1);
-    }
+    return knownVersion !== undefined && (await this.current(userId, readAlready)) === knownVersion;
   }
 
   private note(userId: string, version: number): void {
