@@ -5,7 +5,7 @@ import type { BlobStore } from './blobs/blob-store.js';
 import type { Config } from './config.js';
 import { isSharedDatabase, type Database } from './db/client.js';
 import authPlugin from './plugins/auth.js';
-import { logRequestsAtDebug } from './plugins/request-log.js';
+import { RequestsAtDebug } from './plugins/request-log.js';
 import crossOriginPlugin from './plugins/cross-origin.js';
 import { clientErrors, frameworkErrors, registerErrorHandling } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
@@ -54,7 +54,7 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     // Requests are logged at debug, not info (plugins/request-log.ts).
-    disableRequestLogging: true,
+    logController: new RequestsAtDebug(),
     trustProxy: fastifyTrustProxy(config.trustProxy),
     // Uploads stream; JSON bodies are small.
     bodyLimit: 1024 * 1024,
@@ -100,7 +100,6 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
     crossOriginResourcePolicy: { policy: 'same-origin' },
     referrerPolicy: { policy: 'no-referrer' },
   });
-  logRequestsAtDebug(app);
   await app.register(cookie);
   await app.register(authPlugin, { auth: services.auth, tokens: services.tokens, overlapChecks: isSharedDatabase(db) });
   await app.register(crossOriginPlugin);

@@ -22,7 +22,7 @@ export interface LogRecord {
 
 export interface TestApp {
   app: App;
-  /** What the app logged at debug level and above (requests are logged at debug), oldest first (only with `captureLogs`). */
+  /** What the app logged at `captureLogs`'s level (true: debug, where requests are logged) and above, oldest first. */
   logs: LogRecord[];
   config: Config;
   database: TestDatabase;
@@ -50,7 +50,7 @@ let userCounter = 0;
  * Pass `dataDir` / `databaseUrl` from an earlier app to simulate a restart.
  */
 export async function createTestApp(
-  options: { env?: Record<string, string>; dataDir?: string; databaseUrl?: string; persistent?: boolean; s3?: TestS3; captureLogs?: boolean } = {},
+  options: { env?: Record<string, string>; dataDir?: string; databaseUrl?: string; persistent?: boolean; s3?: TestS3; captureLogs?: boolean | 'info' } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'fileflow-test-')));
   const s3: TestS3 | undefined = TEST_STORAGE === 's3' ? (options.s3 ?? (await startS3())) : undefined;
@@ -62,7 +62,7 @@ export async function createTestApp(
   const blobs = await createBlobStore(config);
   const logs: LogRecord[] = [];
   const logger = options.captureLogs
-    ? { level: 'debug', stream: { write: (line: string) => void logs.push(JSON.parse(line) as LogRecord) } }
+    ? { level: options.captureLogs === 'info' ? 'info' : 'debug', stream: { write: (line: string) => void logs.push(JSON.parse(line) as LogRecord) } }
     : process.env.TEST_LOG
       ? { level: process.env.TEST_LOG }
       : false;

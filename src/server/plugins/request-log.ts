@@ -1,20 +1,22 @@
-import type { FastifyInstance } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
 /**
- * A line when each request arrives and one when its answer is done, as Fastify would write them,
- * but at debug level (`LOG_LEVEL=debug`) rather than at info, where Fastify puts them. A reverse
- * proxy in front usually keeps the access log (as the original's gunicorn kept none by default),
- * and at info the two lines cost a kept folder listing about a quarter of its CPU time
- * (docs/DECISIONS.md). Errors are logged whatever the level (plugins/error-handler.ts).
+ * Fastify's line when a request arrives and its line when the answer is done, at debug level
+ * (`LOG_LEVEL=debug`) instead of info; every other line Fastify writes (a failed request, a
+ * stream cut short, a missing route) is as Fastify writes it. A reverse proxy in front usually
+ * keeps the access log (the original's gunicorn kept none by default), and at info the two lines
+ * cost a kept folder listing about a quarter of the server's CPU time (docs/DECISIONS.md).
  */
-export function logRequestsAtDebug(app: FastifyInstance): void {
-  if (app.log.level !== 'debug' && app.log.level !== 'trace') {
-    return;
-  }
-  app.addHook('onRequest', async (request) => {
+export class RequestsAtDebug extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
     request.log.debug({ req: request }, 'incoming request');
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
-  });
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) {
+      super.requestCompleted(error, request, reply);
+      return;
+    }
+    reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
 }
