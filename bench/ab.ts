@@ -12,7 +12,7 @@
  * p90, and for the pairs, the median difference and how many went to the working tree.
  *
  *   npx tsx bench/ab.ts --base <git revision> [--db pglite|postgres|both] [--rounds N]
- *     [--work search,list,crumbs,rename,upload,uploads] [--answers none|kept|changed] [--users N] [--by-path] [--curl]
+ *     [--work search,list,crumbs,rename,upload,upload10mb,uploads] [--answers none|kept|changed] [--users N] [--by-path] [--curl]
  *
  * `--by-path` reports each search query on a row of its own. `--curl` asks GETs with curl (a new
  * process and connection per request, the goals' way: the server idles between requests) instead
@@ -63,6 +63,12 @@ const WORKS: Record<string, Work> = {
     label: 'upload 4 KB, new content',
     paths: (u) => [`/api/files/content?parentId=${folderId(u, 14)}&name=ab-${randomUUID()}.txt`],
     send: { method: 'PUT', status: 201, body: () => ({ body: randomBytes(UPLOAD_BYTES), contentType: 'application/octet-stream' }) },
+  },
+  // The goals' upload: 10 MB of new content (hashing, the write, its fsync and the commit).
+  upload10mb: {
+    label: 'upload 10 MB, new content',
+    paths: (u) => [`/api/files/content?parentId=${folderId(u, 14)}&name=ab-${randomUUID()}.bin`],
+    send: { method: 'PUT', status: 201, body: () => ({ body: randomBytes(10 * 1024 * 1024), contentType: 'application/octet-stream' }) },
   },
   // The smallest write: one row updated, one commit (a new name each time, so it always changes).
   rename: {
