@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
@@ -125,7 +126,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin');
   const { drizzle } = await import('drizzle-orm/pglite');
-  const { DurableNodeFS, durableStartParams } = await import('./durable-node-fs.js');
+  const { DurableNodeFS, durableStartParams, syncTree } = await import('./durable-node-fs.js');
   let dataDir: string | undefined;
   let release = async () => {};
   if (!options.inMemory) {
@@ -138,12 +139,23 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
   }
   // On disk, with fsync that reaches it (durable-node-fs.ts); in memory there is nothing to sync.
   const storage = dataDir === undefined ? {} : { fs: new DurableNodeFS(dataDir), startParams: durableStartParams(PGlite.defaultStartParams) };
+  // A new database's files are unpacked, not written by PostgreSQL, which will never sync them.
+  const fresh = dataDir !== undefined && !existsSync(path.join(dataDir, 'PG_VERSION'));
   const client = await PGlite.create({ ...storage, loadDataDir: options.startFrom, extensions: { pg_trgm, btree_gin }, parsers: textTypeParsers() }).catch(
     async (error: unknown) => {
       await release();
       throw error;
     },
   );
+  if (fresh) {
+    try {
+      syncTree(dataDir!);
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      await release();
+      throw error;
+    }
+  }
   installStatementCache(client);
   // Installed over the statement cache, so that its named statements get the lean options too.
   skipRedundantParsers(client);

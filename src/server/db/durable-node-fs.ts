@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 import fs from 'node:fs';
+import path from 'node:path';
 
 /** The Emscripten module options NodeFS.init works with (PGlite does not export their type by name). */
 type ModuleOptions = Awaited<ReturnType<NodeFS['init']>>['emscriptenOpts'];
@@ -36,13 +37,67 @@ export class DurableNodeFS extends NodeFS {
       const nodefs = mod.NODEFS as unknown as NodeFsInternals;
       // Every open file shares this one object of operations; Emscripten's fsync (fd_sync) calls it.
       nodefs.stream_ops.fsync = (stream: { nfd: number }) => {
-        nodefs.tryFSOperation(() => fs.fsyncSync(stream.nfd));
+        try {
+          fs.fsyncSync(stream.nfd);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if ((code === 'EINVAL' || code === 'EBADF') && fs.fstatSync(stream.nfd).isDirectory()) {
+            // Some file systems cannot sync a folder: PostgreSQL expects that and goes on.
+            return nodefs.tryFSOperation(() => {
+              throw error;
+            });
+          }
+          stopOnFailedSync(error);
+        }
         return 0;
       };
     };
     result.emscriptenOpts.preRun = [giveFsync, ...(result.emscriptenOpts.preRun ?? [])];
     return result;
   }
+}
+
+/**
+ * What a failed fsync leaves: the kernel may have dropped the unwritten pages, so what the
+ * database believes is on disk may not be. PostgreSQL's answer is to stop at once (PANIC) and,
+ * at the next start, replay its log; a PGlite that has PANICked never answers again (a measured
+ * review: the next query hung with the event loop blocked). So the process stops here, saying
+ * why, and the next start recovers.
+ */
+function stopOnFailedSync(error: unknown): never {
+  const cause = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`FileFlow stops: the embedded database could not sync a file to disk (${cause}); the next start recovers from its log\n`);
+  process.exit(1);
+}
+
+/**
+ * Syncs every file and folder under `dir`, then `dir` itself in its parent: what PGlite unpacks
+ * into a new data directory (the catalogs of a new database, or a dump it starts from), which
+ * PostgreSQL never syncs, since to it they were there before it started. Once, at the first
+ * start, so synchronous.
+ */
+export function syncTree(dir: string): void {
+  const syncPath = (target: string) => {
+    const fd = fs.openSync(target, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+  const walk = (folder: string): void => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      const child = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        walk(child);
+      } else if (entry.isFile()) {
+        syncPath(child);
+      }
+    }
+    syncPath(folder);
+  };
+  walk(dir);
+  syncPath(path.dirname(dir));
 }
 
 /**
