@@ -33,6 +33,8 @@ async function fsyncDirectory(dir: string): Promise<void> {
 export class LocalBlobStore implements BlobStore {
   readonly kind = 'local' as const;
   private readonly stagingDir: string;
+  /** Content folders ("aa/bb") known to be on disk with their parents: synced once per process. */
+  private readonly durableFolders = new Set<string>();
 
   constructor(private readonly root: string) {
     this.stagingDir = path.join(root, STAGING_DIR);
@@ -42,6 +44,8 @@ export class LocalBlobStore implements BlobStore {
   async init(): Promise<void> {
     await mkdir(this.stagingDir, { recursive: true });
     await mkdir(path.join(this.root, 'blobs'), { recursive: true });
+    // Their entries, before any content is promoted under "blobs/".
+    await fsyncDirectory(this.root);
   }
 
   /** The file for a content key; refuses anything that is not one (no path is built from other input). */
@@ -83,17 +87,17 @@ export class LocalBlobStore implements BlobStore {
   async promote(staged: StagedBlob, key: string): Promise<void> {
     const target = this.pathOf(key);
     const dir = path.dirname(target);
-    // The topmost folder this made, if any (the first content under a new "aa/" or "aa/bb/").
-    const created = await mkdir(dir, { recursive: true });
-    await rename(this.stagingPathOf(staged), target);
-    // Make the rename itself durable, and each new folder's entry in its parent: a file is found
-    // after a power cut only if every folder on its way is.
-    await fsyncDirectory(dir);
-    if (created !== undefined) {
-      for (let parent = path.dirname(dir); parent.length >= path.dirname(created).length; parent = path.dirname(parent)) {
-        await fsyncDirectory(parent);
-      }
+    await mkdir(dir, { recursive: true });
+    if (!this.durableFolders.has(dir)) {
+      // "aa/bb/" and "aa/" may be new, made just now or by an upload beside this one that has not
+      // synced them yet: a file is found after a power cut only if every folder on its way is.
+      await fsyncDirectory(path.dirname(dir));
+      await fsyncDirectory(path.dirname(path.dirname(dir)));
+      this.durableFolders.add(dir);
     }
+    await rename(this.stagingPathOf(staged), target);
+    // Make the rename itself durable.
+    await fsyncDirectory(dir);
   }
 
   async discard(staged: StagedBlob): Promise<void> {
