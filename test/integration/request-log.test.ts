@@ -16,13 +16,19 @@ async function appLoggingAt(level: true | 'info'): Promise<TestApp> {
 }
 
 describe('request logging', () => {
-  it('writes no line per request at info', async () => {
+  it('writes no line for a request answered well at info, and one naming the request for an answer of 400 and above', async () => {
     const t = await appLoggingAt('info');
     const alice = await t.newUser();
     const before = t.logs.length;
     expect((await alice.get('/api/folders/root/children')).statusCode).toBe(200);
-    expect((await alice.get('/api/nodes/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
     expect(t.logs.slice(before)).toEqual([]);
+    const missing = '/api/nodes/00000000-0000-4000-8000-000000000000';
+    expect((await alice.get(missing)).statusCode).toBe(404);
+    expect((await t.anonymous.get('/api/me')).statusCode).toBe(401);
+    expect(t.logs.slice(before)).toEqual([
+      expect.objectContaining({ level: 30, msg: 'request completed', req: expect.objectContaining({ method: 'GET', url: missing }), res: { statusCode: 404 } }),
+      expect.objectContaining({ level: 30, msg: 'request completed', req: expect.objectContaining({ method: 'GET', url: '/api/me' }), res: { statusCode: 401 } }),
+    ]);
   });
 
   it('writes a line when a request arrives and one when it is answered at debug', async () => {

@@ -2,8 +2,10 @@ import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
 /**
  * Fastify's line when a request arrives and its line when the answer is done, at debug level
- * (`LOG_LEVEL=debug`) instead of info; every other line Fastify writes (a failed request, a
- * stream cut short, a missing route) is as Fastify writes it. A reverse proxy in front usually
+ * (`LOG_LEVEL=debug`) instead of info, except for answers of 400 and above: those stay at info,
+ * in one line that names the request (failed sign-ins, refused links, rate limits, 503s are an
+ * operator's business, and rare). Every other line Fastify writes (a failed request, a stream
+ * cut short, a missing route) is as Fastify writes it. A reverse proxy in front usually
  * keeps the access log (the original's gunicorn kept none by default), and at info the two lines
  * cost a kept folder listing about a quarter of the server's CPU time (docs/DECISIONS.md).
  */
@@ -15,6 +17,10 @@ export class RequestsAtDebug extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (error) {
       super.requestCompleted(error, request, reply);
+      return;
+    }
+    if (reply.statusCode >= 400) {
+      reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
       return;
     }
     reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
