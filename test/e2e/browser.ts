@@ -27,11 +27,11 @@ export interface E2E {
 }
 
 /**
- * Launches Chromium with an empty profile. Playwright gives every launch a fresh temporary
- * user-data-dir; the TMPDIR below keeps it (and downloads) inside a directory removed at the end.
+ * Launches Chromium with an empty profile, its contexts on the run's server (or on `baseURL`).
+ * Playwright gives every launch a fresh temporary user-data-dir; the TMPDIR below keeps it (and
+ * downloads) inside a directory removed at the end.
  */
-export async function launch(): Promise<E2E> {
-  const baseURL = inject('baseURL');
+export async function launch(baseURL = inject('baseURL')): Promise<E2E> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'fileflow-chromium-'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

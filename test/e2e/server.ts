@@ -7,7 +7,8 @@ import path from 'node:path';
 export interface RunningServer {
   baseURL: string;
   dataDir: string;
-  stop(): Promise<void>;
+  /** Stops the server and deletes its data directory, unless `keepData` (to start it again on it). */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 /** A TCP port nobody is listening on right now. */
@@ -43,12 +44,12 @@ async function waitForHealth(baseURL: string, child: ChildProcess, output: () =>
 }
 
 /**
- * Starts the built server (dist/server/main.js) on a free port with a fresh data directory, as
- * `npm start` would, and waits until /api/health answers.
+ * Starts the built server (dist/server/main.js) on a free port with a fresh data directory (or
+ * `dataDir`, one an earlier server kept), as `npm start` would, and waits until /api/health answers.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<RunningServer> {
   const root = path.resolve(import.meta.dirname, '../..');
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'fileflow-e2e-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'fileflow-e2e-')));
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   let log = '';
@@ -82,7 +83,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   return {
     baseURL,
     dataDir,
-    async stop() {
+    async stop({ keepData = false } = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
@@ -90,7 +91,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
         await exited;
         clearTimeout(timer);
       }
-      await rm(dataDir, { recursive: true, force: true });
+      if (!keepData) {
+        await rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
