@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig } from '../server/config.js';
+import { text } from 'node:stream/consumers';
+import { ConfigError, loadConfig, parseByteSize } from '../server/config.js';
 import { storageMigrate } from './commands/storage-migrate.js';
+import { users, type UsersCommand } from './commands/users.js';
 
 const USAGE = `Usage: fileflow <command>
 
@@ -10,17 +12,55 @@ Commands:
   storage migrate --to <local|s3> [--from <local|s3>]
       Copy every stored blob to the other store (same keys, SHA-256 checked).
       Resumable and idempotent. --from defaults to FILEFLOW_STORAGE.
+  users list
+      Every account: username, email, storage used and quota.
+  users set-quota <username|email> <size>
+      Sets an account's quota: bytes, or 500MB, 10GiB, 1TiB.
+  users reset-password <username|email> [--password-stdin]
+      Gives an account a new password and signs out all its sessions. The password is
+      generated and printed once, or read from the first line of standard input.
+      Personal access tokens stay valid.
 
-Configuration comes from the same environment variables as the server.`;
+Configuration comes from the same environment variables as the server. On the embedded
+database (no DATABASE_URL), stop the server first: one process opens it at a time.`;
+
+/** The `users` command the positionals name, or a line saying what is wrong with them. */
+async function usersCommand(positionals: string[], passwordStdin: boolean, input: () => Promise<string>): Promise<UsersCommand | string> {
+  const [, name, who, size, ...extra] = positionals;
+  if (name === 'list' && who === undefined) {
+    return { name: 'list' };
+  }
+  if (name === 'set-quota' && who !== undefined && size !== undefined && extra.length === 0) {
+    const bytes = parseByteSize(size);
+    return bytes !== null && bytes > 0 ? { name: 'set-quota', who, bytes } : `set-quota: expected a positive size such as 10GiB or 1048576, got "${size}"`;
+  }
+  if (name === 'reset-password' && who !== undefined && size === undefined) {
+    // The first line, without its line break: `echo secret | fileflow ...` gives "secret".
+    const password = passwordStdin ? (await input()).split(/\r?\n/)[0] : undefined;
+    return { name: 'reset-password', who, password };
+  }
+  return `users ${name ?? ''}: unknown command or wrong arguments`;
+}
+
 
 /** Runs the fileflow command line; returns the exit code. */
-export async function runCli(argv: string[], env: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: (line: string) => void,
+  input: () => Promise<string> = () => text(process.stdin),
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { to: { type: 'string' }, from: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        to: { type: 'string' },
+        from: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     out(error instanceof Error ? error.message : String(error));
@@ -28,20 +68,35 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     return 2;
   }
   const [group, command] = parsed.positionals;
+  if (!parsed.values.help && group === 'users') {
+    const chosen = await usersCommand(parsed.positionals, parsed.values['password-stdin'] === true, input);
+    if (typeof chosen === 'string') {
+      out(chosen);
+      out(USAGE);
+      return 2;
+    }
+    return withConfig(env, out, (config) => users(config, chosen, out));
+  }
   if (parsed.values.help || group !== 'storage' || command !== 'migrate') {
     out(USAGE);
     return parsed.values.help ? 0 : 2;
   }
   const isKind = (value: string | undefined): value is 'local' | 's3' => value === 'local' || value === 's3';
-  try {
-    const config = loadConfig(env);
+  return withConfig(env, out, async (config) => {
     const to = parsed.values.to;
     const from = parsed.values.from ?? config.storage.kind;
     if (!isKind(to) || !isKind(from)) {
       out('--to and --from take local or s3');
       return 2;
     }
-    return await storageMigrate(config, { from, to }, out);
+    return storageMigrate(config, { from, to }, out);
+  });
+}
+
+/** Runs a command with the configuration; a bad setting or a failure is one line and exit code 1. */
+async function withConfig(env: Record<string, string | undefined>, out: (line: string) => void, run: (config: ReturnType<typeof loadConfig>) => Promise<number>): Promise<number> {
+  try {
+    return await run(loadConfig(env));
   } catch (error) {
     out(error instanceof ConfigError ? error.message.split('\n').join('; ') : error instanceof Error ? error.message : String(error));
     return 1;

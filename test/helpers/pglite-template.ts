@@ -28,7 +28,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const handle = await openDatabase({ inMemory: true });
   try {
     await migrate(handle.db);
-    const client = (handle.db as unknown as { $client: { dumpDataDir(compression: 'none'): Promise<Blob> } }).$client;
+    const client = (handle.db as unknown as { $client: { exec(sql: string): Promise<unknown>; dumpDataDir(compression: 'none'): Promise<Blob> } }).$client;
+    await client.exec('checkpoint');
     await writeFile(file, Buffer.from(await (await client.dumpDataDir('none')).arrayBuffer()));
   } finally {
     await handle.close();

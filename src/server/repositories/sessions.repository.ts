@@ -82,11 +82,13 @@ export class CredentialsRepository {
     return deleteOwnedRow(this.db, sessions, userId, id);
   }
 
-  /** Removes every session of a user except one (after a password change). */
-  async deleteOtherSessions(userId: string, keepId: string | null): Promise<void> {
-    await this.db
+  /** Removes every session of a user except one (after a password change, all with null); returns how many. */
+  async deleteOtherSessions(userId: string, keepId: string | null, tx: Executor = this.db): Promise<number> {
+    const rows = await tx
       .delete(sessions)
-      .where(keepId ? and(eq(sessions.userId, userId), sql`${sessions.id} <> ${keepId}`) : eq(sessions.userId, userId));
+      .where(keepId ? and(eq(sessions.userId, userId), sql`${sessions.id} <> ${keepId}`) : eq(sessions.userId, userId))
+      .returning({ id: sessions.id });
+    return rows.length;
   }
 
   /** Deletes expired sessions; returns how many. */

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, or, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import { preparedOnce } from '../db/prepared.js';
 import { users, type UserRow } from '../db/schema/index.js';
@@ -32,6 +32,26 @@ export class UsersRepository {
 
   async findByEmail(email: string, tx: Executor = this.db): Promise<UserRow | undefined> {
     const [row] = await tx.select().from(users).where(eq(users.email, email));
+    return row;
+  }
+
+  /** The account whose username is `who`, or whose email is `who` in any case (for the operator's CLI). */
+  async findByUsernameOrEmail(who: string, tx: Executor = this.db): Promise<UserRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(users)
+      .where(or(eq(users.username, who), eq(users.email, who.toLowerCase())));
+    return row;
+  }
+
+  /** Every account, by username (for the operator's CLI; a self-hosted instance has few). */
+  async listAll(tx: Executor = this.db): Promise<UserRow[]> {
+    return tx.select().from(users).orderBy(asc(users.username));
+  }
+
+  /** Sets an account's quota; the storage it uses stays as it is, even above the new quota. */
+  async setQuota(id: string, storageQuota: number, tx: Executor = this.db): Promise<UserRow | undefined> {
+    const [row] = await tx.update(users).set({ storageQuota }).where(eq(users.id, id)).returning();
     return row;
   }
 

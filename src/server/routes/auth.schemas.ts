@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isoTimestamp } from './common.schemas.js';
 import type { AccountRow } from '../db/schema/index.js';
 import type { HeaderDoc } from '../plugins/openapi.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../security/secrets.js';
 
 export const userSchema = z
   .object({
@@ -15,7 +16,10 @@ export const userSchema = z
   })
   .meta({ id: 'User' });
 
-const password = z.string().min(8, 'must be at least 8 characters').max(1024, 'must be at most 1024 characters');
+const password = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
 
 export const registerBody = z.object({
   username: z

@@ -1,6 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 
+/** How long a password may be, in characters: at sign-up, on a change, and on a reset by the operator. */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 1024;
+
 /** A new secret of 256 bits from the CSPRNG, URL-safe. */
 export function newSecret(prefix = ''): string {
   return prefix + randomBytes(32).toString('base64url');

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../db/client.js';
+import type { UserRow } from '../db/schema/index.js';
+import { invalidRequest, notFound } from '../errors.js';
+import type { CredentialsRepository } from '../repositories/sessions.repository.js';
+import type { UsersRepository } from '../repositories/users.repository.js';
+import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../security/secrets.js';
+
+/** A password for the operator to pass on: 120 bits from the CSPRNG, 20 characters to type once. */
+const generatedPassword = () => randomBytes(15).toString('base64url');
+
+export type AccountSummary = Pick<UserRow, 'id' | 'username' | 'email' | 'storageUsed' | 'storageQuota' | 'createdAt'>;
+
+const summaryOf = ({ id, username, email, storageUsed, storageQuota, createdAt }: UserRow): AccountSummary => ({
+  id,
+  username,
+  email,
+  storageUsed,
+  storageQuota,
+  createdAt,
+});
+
+/**
+ * What the operator of an instance does to accounts from the command line (`fileflow users`):
+ * there is no administrator in the HTTP API, and without this a forgotten password or a quota
+ * to raise meant SQL by hand. Accounts are named by username or email.
+ */
+export class AccountsAdminService {
+  constructor(
+    private readonly db: Database,
+    private readonly users: UsersRepository,
+    private readonly credentials: CredentialsRepository,
+  ) {}
+
+  async list(): Promise<AccountSummary[]> {
+    return (await this.users.listAll()).map(summaryOf);
+  }
+
+  private async find(who: string): Promise<UserRow> {
+    const user = await this.users.findByUsernameOrEmail(who.trim());
+    if (!user) {
+      throw notFound(`An account named "${who}"`);
+    }
+    return user;
+  }
+
+  /** Sets the quota; an account already above it keeps its files and can upload again once below. */
+  async setQuota(who: string, bytes: number): Promise<AccountSummary> {
+    if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+      throw invalidRequest('quota: must be a positive number of bytes');
+    }
+    const user = await this.find(who);
+    const updated = await this.users.setQuota(user.id, bytes);
+    if (!updated) {
+      throw notFound(`An account named "${who}"`);
+    }
+    return summaryOf(updated);
+  }
+
+  /**
+   * Gives the account a new password (a generated one when none is given, returned once) and
+   * signs out every session in the same transaction. Personal access tokens stay: they are
+   * credentials of their own, which the user revokes in the settings.
+   */
+  async resetPassword(who: string, newPassword?: string): Promise<{ account: AccountSummary; password: string; sessionsEnded: number }> {
+    const password = newPassword ?? generatedPassword();
+    if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
+      throw invalidRequest(`password: must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`);
+    }
+    const user = await this.find(who);
+    const passwordHash = await hashPassword(password);
+    const sessionsEnded = await this.db.transaction(async (tx) => {
+      await this.users.updatePasswordHash(user.id, passwordHash, tx);
+      return this.credentials.deleteOtherSessions(user.id, null, tx);
+    });
+    return { account: summaryOf(user), password, sessionsEnded };
+  }
+}
