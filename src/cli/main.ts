@@ -20,12 +20,19 @@ Commands:
       Gives an account a new password and signs out all its sessions. The password is
       generated and printed once, or read from the first line of standard input.
       Personal access tokens stay valid.
+  users delete <username|email> [--yes]
+      Deletes an account for good with its files, folders, links and saved searches
+      (content other accounts use stays). Without --yes, says what it would delete.
 
 Configuration comes from the same environment variables as the server. On the embedded
 database (no DATABASE_URL), stop the server first: one process opens it at a time.`;
 
 /** The `users` command the positionals name, or a line saying what is wrong with them. */
-async function usersCommand(positionals: string[], passwordStdin: boolean, input: () => Promise<string>): Promise<UsersCommand | string> {
+async function usersCommand(
+  positionals: string[],
+  { passwordStdin, confirmed }: { passwordStdin: boolean; confirmed: boolean },
+  input: () => Promise<string>,
+): Promise<UsersCommand | string> {
   const [, name, who, size, ...extra] = positionals;
   if (name === 'list' && who === undefined) {
     return { name: 'list' };
@@ -33,6 +40,9 @@ async function usersCommand(positionals: string[], passwordStdin: boolean, input
   if (name === 'set-quota' && who !== undefined && size !== undefined && extra.length === 0) {
     const bytes = parseByteSize(size);
     return bytes !== null && bytes > 0 ? { name: 'set-quota', who, bytes } : `set-quota: expected a positive size such as 10GiB or 1048576, got "${size}"`;
+  }
+  if (name === 'delete' && who !== undefined && size === undefined) {
+    return { name: 'delete', who, confirmed };
   }
   if (name === 'reset-password' && who !== undefined && size === undefined) {
     // The first line, without its line break: `echo secret | fileflow ...` gives "secret".
@@ -59,6 +69,7 @@ export async function runCli(
         to: { type: 'string' },
         from: { type: 'string' },
         'password-stdin': { type: 'boolean' },
+        yes: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -69,7 +80,8 @@ export async function runCli(
   }
   const [group, command] = parsed.positionals;
   if (!parsed.values.help && group === 'users') {
-    const chosen = await usersCommand(parsed.positionals, parsed.values['password-stdin'] === true, input);
+    const flags = { passwordStdin: parsed.values['password-stdin'] === true, confirmed: parsed.values.yes === true };
+    const chosen = await usersCommand(parsed.positionals, flags, input);
     if (typeof chosen === 'string') {
       out(chosen);
       out(USAGE);

@@ -2,11 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { ApiClient } from '../helpers/client.js';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../src/server/db/client.js';
 import { POSTGRES_URL } from '../helpers/database.js';
+import { checkInvariants } from '../helpers/invariants.js';
 
 let first: TestApp;
 let alice: ApiClient;
 let aliceToken: string;
+/** An account to delete, whose content partly equals another account's (dave's). */
+let carol: ApiClient;
+let carolToken: string;
+let carolLink: string;
+let dave: ApiClient;
+let daveCopyId: string;
+const SHARED = 'content that two accounts hold';
 
 beforeAll(async () => {
   first = await createTestApp({ persistent: true });
@@ -15,6 +25,21 @@ beforeAll(async () => {
   const created = await alice.post('/api/tokens', { name: 'backup script' });
   expect(created.statusCode).toBe(201);
   aliceToken = created.json().token;
+
+  carol = await first.newUser();
+  dave = await first.newUser();
+  daveCopyId = (await dave.upload('same.txt', SHARED)).id;
+  await carol.upload('same.txt', SHARED);
+  const folder = await carol.mkdir('Projects');
+  const inner = await carol.mkdir('2026', folder.id);
+  await carol.upload('plan.txt', 'only carol has this', inner.id);
+  const trashed = await carol.upload('old.txt', 'carol threw this away');
+  expect((await carol.delete(`/api/nodes/${trashed.id}`)).statusCode).toBe(200);
+  const link = await carol.post('/api/shares', { nodeId: folder.id });
+  expect(link.statusCode).toBe(201);
+  carolLink = link.json().token;
+  carolToken = (await carol.post('/api/tokens', { name: 'sync' })).json().token;
+  expect((await carol.post('/api/search-profiles', { name: 'plans', query: 'plan', fileTypes: [] })).statusCode).toBe(201);
 });
 afterAll(async () => {
   await first.close();
@@ -132,12 +157,69 @@ describe('fileflow users', () => {
     expect(badSize.code).toBe(2);
     expect(badSize.output).toMatch(/^set-quota: expected a positive size such as 10GiB or 1048576, got "lots"/);
 
-    const wrong = await cli(['users', 'delete', alice.user.username]);
+    const wrong = await cli(['users', 'rename', alice.user.username, 'alicia']);
     expect(wrong.code).toBe(2);
-    expect(wrong.output).toMatch(/^users delete: unknown command or wrong arguments\nUsage: fileflow/);
+    expect(wrong.output).toMatch(/^users rename: unknown command or wrong arguments\nUsage: fileflow/);
 
     const list = await cli(['users', 'list']);
     expect(list.output).toContain('of 1000 B');
+    // Back within its quota, where the invariants (test/helpers/invariants.ts) expect every account.
+    expect((await cli(['users', 'set-quota', alice.user.username, '10GiB'])).code).toBe(0);
+  });
+});
+
+describe('fileflow users delete', () => {
+  beforeAll(async () => {
+    if (!POSTGRES_URL) {
+      await first.stop();
+    }
+  });
+
+  it('says what it would delete and deletes nothing without --yes', async () => {
+    const { code, output } = await cli(['users', 'delete', carol.user.username]);
+    expect(code).toBe(2);
+    expect(output).toMatch(new RegExp(`^This deletes the account ${carol.user.username} <${carol.user.email}> for good, with its \\d+ B of files`));
+    expect(output).toMatch(/Run again with --yes to delete it\.$/);
+    expect((await cli(['users', 'list'])).output).toContain(carol.user.username);
+  });
+
+  it('deletes the account with its files, folders, trash, links, tokens and searches, and leaves content others use', async () => {
+    const { code, output } = await cli(['users', 'delete', carol.user.email, '--yes']);
+    expect(code).toBe(0);
+    expect(output).toMatch(new RegExp(`^${carol.user.username}: account deleted, with \\d+ B of files\\.$`));
+    expect((await cli(['users', 'list'])).output).not.toContain(carol.user.username);
+
+    const t = await restarted();
+    try {
+      expect(await checkInvariants(t.database.db, t.blobs, { verifyContent: true })).toEqual([]);
+      // dave's content, which carol's file shared, is still there; carol's own contents are gone.
+      const daveAgain = t.anonymous;
+      daveAgain.cookie = dave.cookie;
+      const download = await daveAgain.get(`/api/files/${daveCopyId}/content`);
+      expect(download.statusCode).toBe(200);
+      expect(download.body).toBe(SHARED);
+      const blobs = await queryRows<{ count: number }>(t.database.db, sql`select count(*)::int as count from blobs`);
+      expect(blobs[0]?.count).toBe(await t.storedBlobCount());
+
+      const login = await t.anonymous.post('/api/auth/login', { email: carol.user.email, password: carol.password });
+      expect(login.statusCode).toBe(401);
+      const oldSession = t.anonymous;
+      oldSession.cookie = carol.cookie;
+      expect((await oldSession.get('/api/me')).statusCode).toBe(401);
+      expect((await t.anonymous.withToken(carolToken).get('/api/me')).statusCode).toBe(401);
+      expect((await t.anonymous.get(`/api/public/shares/${carolLink}`)).statusCode).toBe(404);
+      // The name and the email are free again.
+      const again = await t.anonymous.post('/api/auth/register', { username: carol.user.username, email: carol.user.email, password: 'a new account here' });
+      expect(again.statusCode).toBe(201);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('says so for an account that is not there', async () => {
+    const { code, output } = await cli(['users', 'delete', 'nobody-here', '--yes']);
+    expect(code).toBe(1);
+    expect(output).toBe('An account named "nobody-here" was not found.');
   });
 });
 

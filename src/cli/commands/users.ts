@@ -1,15 +1,18 @@
+import type { Logger } from 'pino';
+import type { BlobStore } from '../../server/blobs/blob-store.js';
+import { createBlobStore } from '../../server/blobs/create-blob-store.js';
 import type { Config } from '../../server/config.js';
 import { openDatabase } from '../../server/db/client.js';
 import { migrate as migrateSchema } from '../../server/db/migrate.js';
 import { AppError } from '../../server/errors.js';
-import { CredentialsRepository } from '../../server/repositories/sessions.repository.js';
-import { UsersRepository } from '../../server/repositories/users.repository.js';
-import { AccountsAdminService, type AccountSummary } from '../../server/services/accounts-admin.service.js';
+import type { AccountSummary } from '../../server/services/accounts-admin.service.js';
+import { createServices } from '../../server/services/index.js';
 
 export type UsersCommand =
   | { name: 'list' }
   | { name: 'set-quota'; who: string; bytes: number }
-  | { name: 'reset-password'; who: string; password: string | undefined };
+  | { name: 'reset-password'; who: string; password: string | undefined }
+  | { name: 'delete'; who: string; confirmed: boolean };
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
@@ -30,19 +33,32 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  '));
 }
 
+/** The services' warnings (content that could not be removed from the store, say) as lines of output. */
+function lineLogger(out: (line: string) => void): Pick<Logger, 'warn' | 'error'> {
+  const report = (fields: unknown, message?: string) => {
+    const cause = (fields as { err?: unknown } | undefined)?.err;
+    out(`${message ?? ''}${cause instanceof Error ? `: ${cause.message}` : ''}`);
+  };
+  // pino's log functions are overloaded; these take the one form the services use.
+  return { warn: report, error: report };
+}
+
 const usage = (account: AccountSummary) => `${binarySize(account.storageUsed)} of ${binarySize(account.storageQuota)}`;
 
 /**
- * `fileflow users list | set-quota | reset-password`: the operator's account commands, on the
- * database the configuration names. On the embedded database the server must be stopped first
+ * `fileflow users list | set-quota | reset-password | delete`: the operator's account commands,
+ * on the database and blob store the configuration names. On the embedded database the server must be stopped first
  * (one process opens it at a time); on a PostgreSQL server they take effect on running workers
  * at once, which read credentials and quotas from the database on every request that needs them.
  */
 export async function users(config: Config, command: UsersCommand, out: (line: string) => void): Promise<number> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let store: BlobStore | undefined;
   try {
     await migrateSchema(database.db);
-    const service = new AccountsAdminService(database.db, new UsersRepository(database.db), new CredentialsRepository(database.db));
+    // Only a deletion touches stored content: the rest works while an S3 store is out of reach.
+    store = await createBlobStore(config, { checkStore: command.name === 'delete' });
+    const service = createServices(config, database.db, store, lineLogger(out)).accounts;
     switch (command.name) {
       case 'list': {
         const accounts = await service.list();
@@ -73,6 +89,21 @@ export async function users(config: Config, command: UsersCommand, out: (line: s
         out('Personal access tokens stay valid; the user can revoke them in Settings.');
         return 0;
       }
+      case 'delete': {
+        if (!command.confirmed) {
+          const account = await service.describe(command.who);
+          out(
+            `This deletes the account ${account.username} <${account.email}> for good, with its ${binarySize(account.storageUsed)} of files, ` +
+              'its folders, links and saved searches. Run again with --yes to delete it.',
+          );
+          return 2;
+        }
+        const account = await service.deleteAccount(command.who);
+        out(`${account.username}: account deleted, with ${binarySize(account.storageUsed)} of files.`);
+        return 0;
+      }
+      default:
+        return command satisfies never;
     }
   } catch (error) {
     if (error instanceof AppError) {
@@ -81,6 +112,7 @@ export async function users(config: Config, command: UsersCommand, out: (line: s
     }
     throw error;
   } finally {
+    store?.close?.();
     await database.close();
   }
 }

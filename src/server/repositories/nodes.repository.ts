@@ -753,6 +753,24 @@ export class NodesRepository {
       .limit(10_000);
   }
 
+  /** The user's live nodes at the root (for deleting everything the account holds). */
+  async liveRootIds(userId: string, tx: Executor = this.db): Promise<string[]> {
+    const rows = await tx
+      .select({ id: fileNodes.id })
+      .from(fileNodes)
+      .where(and(eq(fileNodes.userId, userId), isNull(fileNodes.parentId), live));
+    return rows.map((row) => row.id);
+  }
+
+  /** The tops of all the user's trashed subtrees, those being deleted for good included. */
+  async trashTopIds(userId: string, tx: Executor = this.db): Promise<string[]> {
+    const rows = await tx
+      .select({ id: fileNodes.id })
+      .from(fileNodes)
+      .where(and(eq(fileNodes.userId, userId), eq(fileNodes.trashRootId, fileNodes.id)));
+    return rows.map((row) => row.id);
+  }
+
   /** The top of one of the user's trashed subtrees that is not being deleted, or undefined. */
   async findTrashTop(userId: string, id: string, tx: Executor = this.db): Promise<FileNodeRow | undefined> {
     const [row] = await tx

@@ -91,6 +91,12 @@ export class CredentialsRepository {
     return rows.length;
   }
 
+  /** Deletes every personal access token of a user; returns how many. */
+  async deleteAllTokens(userId: string, tx: Executor = this.db): Promise<number> {
+    const rows = await tx.delete(apiTokens).where(eq(apiTokens.userId, userId)).returning({ id: apiTokens.id });
+    return rows.length;
+  }
+
   /** Deletes expired sessions; returns how many. */
   async deleteExpiredSessions(): Promise<number> {
     const rows = await this.db

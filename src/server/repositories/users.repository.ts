@@ -55,6 +55,18 @@ export class UsersRepository {
     return row;
   }
 
+  /**
+   * Deletes the account (its sessions, tokens, links and saved searches go with it) only if it
+   * holds no node any more: deleting nodes by the cascade would skip their blob references and
+   * storage. False when something is left.
+   */
+  async deleteIfEmpty(id: string, tx: Executor = this.db): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(tx, sql`
+      delete from users where id = ${id} and not exists (select 1 from file_nodes where user_id = ${id})
+      returning id`);
+    return rows.length === 1;
+  }
+
   async updatePasswordHash(id: string, passwordHash: string, tx: Executor = this.db): Promise<void> {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, id));
   }

@@ -4,6 +4,7 @@ import type { UserRow } from '../db/schema/index.js';
 import { invalidRequest, notFound } from '../errors.js';
 import type { CredentialsRepository } from '../repositories/sessions.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
+import type { TrashService } from './trash.service.js';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../security/secrets.js';
 
 /** A password for the operator to pass on: 120 bits from the CSPRNG, 20 characters to type once. */
@@ -30,10 +31,16 @@ export class AccountsAdminService {
     private readonly db: Database,
     private readonly users: UsersRepository,
     private readonly credentials: CredentialsRepository,
+    private readonly trash: TrashService,
   ) {}
 
   async list(): Promise<AccountSummary[]> {
     return (await this.users.listAll()).map(summaryOf);
+  }
+
+  /** The account named `who` (for a question before something is done to it). */
+  async describe(who: string): Promise<AccountSummary> {
+    return summaryOf(await this.find(who));
   }
 
   private async find(who: string): Promise<UserRow> {
@@ -74,5 +81,28 @@ export class AccountsAdminService {
       return this.credentials.deleteOtherSessions(user.id, null, tx);
     });
     return { account: summaryOf(user), password, sessionsEnded };
+  }
+
+  /**
+   * Deletes the account and everything it holds, for good. First, in one transaction, no one can
+   * sign in as it any more: every session and token goes and the password becomes one nobody
+   * knows. Then its files and folders are deleted as the trash deletes them for good, in batches
+   * that give back blob references (content that other accounts use stays). Last, the account
+   * row, with its links and saved searches, only once no node of it is left. A crash midway
+   * leaves an account no one can use, and running the command again finishes the work.
+   */
+  async deleteAccount(who: string): Promise<AccountSummary> {
+    const user = await this.find(who);
+    const unknowable = await hashPassword(randomBytes(32).toString('base64url'));
+    await this.db.transaction(async (tx) => {
+      await this.users.updatePasswordHash(user.id, unknowable, tx);
+      await this.credentials.deleteOtherSessions(user.id, null, tx);
+      await this.credentials.deleteAllTokens(user.id, tx);
+    });
+    await this.trash.purgeAllOf(user.id);
+    if (!(await this.users.deleteIfEmpty(user.id))) {
+      throw new Error(`some files of ${user.username} are still there; run the command again to finish`);
+    }
+    return summaryOf(user);
   }
 }

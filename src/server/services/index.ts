@@ -8,6 +8,7 @@ import { NodesRepository } from '../repositories/nodes.repository.js';
 import { RateLimitsRepository } from '../repositories/rate-limits.repository.js';
 import { CredentialsRepository } from '../repositories/sessions.repository.js';
 import { UsersRepository } from '../repositories/users.repository.js';
+import { AccountsAdminService } from './accounts-admin.service.js';
 import { AuthService } from './auth.service.js';
 import { ContentService } from './content.service.js';
 import { CredentialCache } from './credential-cache.js';
@@ -37,6 +38,8 @@ const CREDENTIAL_CACHE_SIZE = 10_000;
 /** Every service the routes use, wired once per app from the config and the adapters. */
 export interface Services {
   auth: AuthService;
+  /** The operator's account commands (the CLI's `fileflow users`); no route uses them. */
+  accounts: AccountsAdminService;
   tokens: TokensService;
   tree: TreeService;
   content: ContentService;
@@ -72,6 +75,7 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
   // On a PostgreSQL server other processes revoke credentials too: no cache there.
   const credentialCache = new CredentialCache(isSharedDatabase(db) ? 0 : CREDENTIAL_CACHE_SIZE);
   return {
+    accounts: new AccountsAdminService(db, users, credentials, trash),
     auth: new AuthService(
       users,
       credentials,

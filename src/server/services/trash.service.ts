@@ -79,6 +79,29 @@ export class TrashService {
     }
   }
 
+  /**
+   * Deletes every node of the user for good, live or trashed, when the account is deleted: its
+   * live items go to the trash and every trashed subtree is marked for deletion in one
+   * transaction, then each is purged as a deletion for good is (resumable; content that other
+   * nodes use stays).
+   */
+  async purgeAllOf(userId: string): Promise<void> {
+    const tops = await this.db.transaction(async (tx) => {
+      await this.nodes.lockTree(userId, tx);
+      for (const id of await this.nodes.liveRootIds(userId, tx)) {
+        await this.nodes.trashSubtree(id, tx);
+      }
+      const ids = await this.nodes.trashTopIds(userId, tx);
+      for (const id of ids) {
+        await this.nodes.markPurging(id, tx);
+      }
+      return ids;
+    });
+    for (const top of tops) {
+      await this.purge(top);
+    }
+  }
+
   /** Deletes for good every subtree trashed longer ago than the retention; returns how many. */
   async purgeExpired(retentionMs: number): Promise<number> {
     const before = new Date(Date.now() - retentionMs);
