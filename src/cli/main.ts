@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { text } from 'node:stream/consumers';
 import { ConfigError, loadConfig, parseByteSize } from '../server/config.js';
 import { storageMigrate } from './commands/storage-migrate.js';
+import { registerBody } from '../server/routes/auth.schemas.js';
 import { users, type UsersCommand } from './commands/users.js';
 
 const USAGE = `Usage: fileflow <command>
@@ -14,6 +15,10 @@ Commands:
       Resumable and idempotent. --from defaults to FILEFLOW_STORAGE.
   users list
       Every account: username, email, storage used and quota.
+  users create <username> <email> [--password-stdin]
+      Creates an account with the default quota, also when sign-up is closed
+      (FILEFLOW_REGISTRATION=closed). The password is generated and printed once, or read
+      from the first line of standard input.
   users set-quota <username|email> <size>
       Sets an account's quota: bytes, or 500MB, 10GiB, 1TiB.
   users reset-password <username|email> [--password-stdin]
@@ -26,6 +31,11 @@ Commands:
 
 Configuration comes from the same environment variables as the server. On the embedded
 database (no DATABASE_URL), stop the server first: one process opens it at a time.`;
+
+/** The first line of standard input, without its line break: `echo secret | fileflow ...` gives "secret". */
+async function firstLineOf(input: () => Promise<string>): Promise<string> {
+  return (await input()).split(/\r?\n/)[0] ?? '';
+}
 
 /** The `users` command the positionals name, or a line saying what is wrong with them. */
 async function usersCommand(
@@ -41,12 +51,20 @@ async function usersCommand(
     const bytes = parseByteSize(size);
     return bytes !== null && bytes > 0 ? { name: 'set-quota', who, bytes } : `set-quota: expected a positive size such as 10GiB or 1048576, got "${size}"`;
   }
+  if (name === 'create' && who !== undefined && size !== undefined && extra.length === 0) {
+    const parsed = registerBody.pick({ username: true, email: true }).safeParse({ username: who, email: size });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return `create: ${String(issue?.path[0] ?? 'input')}: ${issue?.message ?? 'is not valid'}`;
+    }
+    const password = passwordStdin ? await firstLineOf(input) : undefined;
+    return { name: 'create', ...parsed.data, password };
+  }
   if (name === 'delete' && who !== undefined && size === undefined) {
     return { name: 'delete', who, confirmed };
   }
   if (name === 'reset-password' && who !== undefined && size === undefined) {
-    // The first line, without its line break: `echo secret | fileflow ...` gives "secret".
-    const password = passwordStdin ? (await input()).split(/\r?\n/)[0] : undefined;
+    const password = passwordStdin ? await firstLineOf(input) : undefined;
     return { name: 'reset-password', who, password };
   }
   return `users ${name ?? ''}: unknown command or wrong arguments`;

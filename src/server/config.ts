@@ -172,6 +172,8 @@ const envSchema = z.object({
   FILEFLOW_LOGIN_LIMIT_ACCOUNT: positiveInt('a whole number').default(10),
   FILEFLOW_LOGIN_LIMIT_ADDRESS: positiveInt('a whole number').default(50),
   FILEFLOW_REGISTER_LIMIT: positiveInt('a whole number').default(100),
+  /** Whether anyone may create an account (open), or only the operator, with `fileflow users create` (closed). */
+  FILEFLOW_REGISTRATION: z.enum(['open', 'closed']).default('open'),
   FILEFLOW_SHARE_LIMIT: positiveInt('a whole number').default(300),
 });
 
@@ -195,6 +197,8 @@ export interface Config {
   };
   publicUrl: string | undefined;
   defaultQuota: number;
+  /** Sign-up through the API and the web UI; closed, accounts are made by the operator's CLI. */
+  registration: 'open' | 'closed';
   trashRetentionMs: number;
   jobIntervalMs: number;
   maxUpload: number | undefined;
@@ -252,6 +256,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     publicUrl: e.FILEFLOW_PUBLIC_URL?.replace(/\/+$/, ''),
     defaultQuota: e.FILEFLOW_DEFAULT_QUOTA,
+    registration: e.FILEFLOW_REGISTRATION,
     trashRetentionMs: e.FILEFLOW_TRASH_RETENTION,
     jobIntervalMs: e.FILEFLOW_JOB_INTERVAL,
     maxUpload: e.FILEFLOW_MAX_UPLOAD,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, newCredentials, type Credentials } from './api.js';
 import { launch, watchErrors, type E2E } from './browser.js';
 import { item } from './pages.js';
+import { startServer } from './server.js';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -187,5 +188,28 @@ describe('sign-up, sign-in, sign-out', () => {
     await page.waitForURL((url) => url.pathname === '/');
     expect(new URL(page.url()).host).toBe(new URL(e2e.baseURL).host);
     await context.close();
+  });
+});
+
+describe('sign-up closed by the operator', () => {
+  it('offers no sign-up on the sign-in page and says why at /register', async () => {
+    const closed = await startServer({ FILEFLOW_REGISTRATION: 'closed' });
+    const browser = await launch(closed.baseURL);
+    try {
+      const page = await (await browser.newContext()).newPage();
+      const errors = watchErrors(page);
+      await page.goto('/login');
+      await page.getByText('New accounts are made by the operator of this server.').waitFor();
+      expect(await page.getByRole('link', { name: 'Create an account' }).count()).toBe(0);
+      await page.goto('/register');
+      await page.getByRole('heading', { name: 'Sign-up is closed' }).waitFor();
+      await page.getByText('This server does not let anyone create an account. Ask its operator for one.').waitFor();
+      expect(await page.getByRole('button', { name: 'Create account' }).count()).toBe(0);
+      expect(await page.title()).toBe('Sign-up is closed · FileFlow');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await closed.stop();
+    }
   });
 });

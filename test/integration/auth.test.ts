@@ -101,6 +101,29 @@ describe('POST /api/auth/register', () => {
   });
 });
 
+describe('sign-up closed by the operator (FILEFLOW_REGISTRATION=closed)', () => {
+  it('says sign-up is open by default', async () => {
+    const res = await t.anonymous.get('/api/auth/registration');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ open: true });
+  });
+
+  it('refuses sign-up with 403 and says so, creating nothing', async () => {
+    const closed = await createTestApp({ env: { FILEFLOW_REGISTRATION: 'closed' } });
+    try {
+      expect((await closed.anonymous.get('/api/auth/registration')).json()).toEqual({ open: false });
+      const refused = await closed.anonymous.post('/api/auth/register', details());
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toEqual({ error: { code: 'forbidden', message: 'Sign-up is closed on this server: ask its operator for an account.' } });
+      expect(refused.headers['set-cookie']).toBeUndefined();
+      const count = await closed.database.db.execute(sql`select count(*)::int as n from users`);
+      expect((count as { rows: Array<{ n: number }> }).rows[0]?.n).toBe(0);
+    } finally {
+      await closed.close();
+    }
+  });
+});
+
 describe('POST /api/auth/login', () => {
   it('signs in with the right password, case-insensitively on the email', async () => {
     const alice = await t.newUser();

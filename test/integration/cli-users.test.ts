@@ -90,6 +90,32 @@ describe('fileflow users', () => {
     expect(row).toContain('1.5 KiB of 10 GiB');
   });
 
+  it('creates an account with a generated password, and refuses a taken email or a bad address', async () => {
+    const { code, output } = await cli(['users', 'create', 'erin', 'Erin@Example.test']);
+    expect(code).toBe(0);
+    expect(output).toMatch(/^erin <erin@example\.test>: account created, with a quota of 10 GiB\.\nPassword \(shown once\): (\S{20})$/);
+    const password = /Password \(shown once\): (\S+)/.exec(output)?.[1] ?? '';
+
+    const taken = await cli(['users', 'create', 'erin2', 'erin@example.test']);
+    expect(taken.code).toBe(1);
+    expect(taken.output).toBe('An account with this email already exists.');
+    const bad = await cli(['users', 'create', 'erin3', 'not-an-address']);
+    expect(bad.code).toBe(2);
+    expect(bad.output).toMatch(/^create: email: must be an email address/);
+    const chosen = await cli(['users', 'create', 'frank', 'frank@example.test', '--password-stdin'], 'frank has a password\n');
+    expect(chosen.code).toBe(0);
+    expect(chosen.output).not.toMatch(/Password/);
+
+    // Accounts are made this way where sign-up is closed, and sign in as any other.
+    const t = await createTestApp({ dataDir: first.dataDir, databaseUrl: first.database.url, env: { FILEFLOW_REGISTRATION: 'closed' } });
+    try {
+      expect((await t.anonymous.post('/api/auth/login', { email: 'erin@example.test', password })).statusCode).toBe(200);
+      expect((await t.anonymous.post('/api/auth/login', { email: 'frank@example.test', password: 'frank has a password' })).statusCode).toBe(200);
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('sets a quota, named by email in any case, which the server then enforces', async () => {
     const { code, output } = await cli(['users', 'set-quota', alice.user.email.toUpperCase(), '2KiB']);
     expect(code).toBe(0);

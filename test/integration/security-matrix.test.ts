@@ -95,8 +95,8 @@ const routes: Route[] = [
 
 // Routes that take no credentials at all, or take them in another form (a share token, also in
 // the link's web page, /s/{token}); signing out answers 204 whether or not a session was left, and
-// asking who is signed in answers 200 either way (auth.test.ts).
-const PUBLIC_ROUTES = /^\/(api\/(public\/|auth\/(login|register|logout|session)$|health|openapi\.json$|docs)|s\/)/;
+// asking who is signed in, or whether sign-up is open, answers 200 either way (auth.test.ts).
+const PUBLIC_ROUTES = /^\/(api\/(public\/|auth\/(login|register|registration|logout|session)$|health|openapi\.json$|docs)|s\/)/;
 
 it('covers every route of the OpenAPI document that needs a signed-in user', async () => {
   const spec = (await t.anonymous.get('/api/openapi.json')).json<{ paths: Record<string, Record<string, unknown>> }>();

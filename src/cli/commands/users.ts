@@ -10,6 +10,7 @@ import { createServices } from '../../server/services/index.js';
 
 export type UsersCommand =
   | { name: 'list' }
+  | { name: 'create'; username: string; email: string; password: string | undefined }
   | { name: 'set-quota'; who: string; bytes: number }
   | { name: 'reset-password'; who: string; password: string | undefined }
   | { name: 'delete'; who: string; confirmed: boolean };
@@ -46,7 +47,7 @@ function lineLogger(out: (line: string) => void): Pick<Logger, 'warn' | 'error'>
 const usage = (account: AccountSummary) => `${binarySize(account.storageUsed)} of ${binarySize(account.storageQuota)}`;
 
 /**
- * `fileflow users list | set-quota | reset-password | delete`: the operator's account commands,
+ * `fileflow users list | create | set-quota | reset-password | delete`: the operator's account commands,
  * on the database and blob store the configuration names. On the embedded database the server must be stopped first
  * (one process opens it at a time); on a PostgreSQL server they take effect on running workers
  * at once, which read credentials and quotas from the database on every request that needs them.
@@ -69,6 +70,14 @@ export async function users(config: Config, command: UsersCommand, out: (line: s
         const rows = accounts.map((account) => [account.username, account.email, usage(account), account.createdAt.toISOString().slice(0, 10)]);
         for (const line of table([['USERNAME', 'EMAIL', 'STORAGE', 'CREATED'], ...rows])) {
           out(line);
+        }
+        return 0;
+      }
+      case 'create': {
+        const { account, password } = await service.create(command);
+        out(`${account.username} <${account.email}>: account created, with a quota of ${binarySize(account.storageQuota)}.`);
+        if (command.password === undefined) {
+          out(`Password (shown once): ${password}`);
         }
         return 0;
       }

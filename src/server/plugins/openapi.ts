@@ -38,7 +38,7 @@ declare module 'fastify' {
 // document, and public links (which take a share token instead). Their operations say so; every
 // other one needs a session or a token (the document's default). The security matrix test checks
 // the same split.
-const OPEN_ROUTES = /^\/api\/(public\/|health|auth\/(login|register|logout|session)$|openapi\.json$)/;
+const OPEN_ROUTES = /^\/api\/(public\/|health|auth\/(login|register|registration|logout|session)$|openapi\.json$)/;
 
 /** Headers that come with a status wherever a route answers it (plugins/error-handler.ts, http/send-content.ts). */
 const HEADERS_BY_STATUS: Record<string, Record<string, HeaderDoc>> = {

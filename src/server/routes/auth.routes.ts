@@ -9,6 +9,7 @@ import {
   changePasswordBody,
   loginBody,
   registerBody,
+  registrationResponse,
   safeNextPath,
   sessionCookie,
   sessionResponse,
@@ -30,9 +31,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       schema: {
         tags: ['auth'],
         summary: 'Create an account and sign in',
+        description: 'Answers 403 `forbidden` when the operator has closed sign-up (`FILEFLOW_REGISTRATION=closed`; see GET /api/auth/registration).',
         body: registerBody,
         openapi: { responseHeaders: { 201: sessionCookie.set } },
-        response: { 201: authResponse, ...errors(400, 409, 429) },
+        response: { 201: authResponse, ...errors(400, 403, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -40,6 +42,18 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       setSessionCookie(request, reply, sessionToken, maxAgeMs);
       return reply.status(201).send({ user: toUserDto(user) });
     },
+  );
+
+  app.get(
+    '/api/auth/registration',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Whether anyone may create an account here (the sign-in page offers sign-up only then)',
+        response: { 200: registrationResponse },
+      },
+    },
+    async () => ({ open: services.auth.registrationOpen }),
   );
 
   app.post(

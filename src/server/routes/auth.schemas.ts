@@ -32,6 +32,8 @@ export const registerBody = z.object({
   password,
 });
 
+export const registrationResponse = z.object({ open: z.boolean() }).meta({ id: 'Registration' });
+
 export const loginBody = z.object({
   // No address has control characters, and the database refuses NUL in text: such input is a 400.
   email: z

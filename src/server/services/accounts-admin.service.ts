@@ -4,6 +4,7 @@ import type { UserRow } from '../db/schema/index.js';
 import { invalidRequest, notFound } from '../errors.js';
 import type { CredentialsRepository } from '../repositories/sessions.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
+import type { AuthService } from './auth.service.js';
 import type { TrashService } from './trash.service.js';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../security/secrets.js';
 
@@ -12,7 +13,13 @@ const generatedPassword = () => randomBytes(15).toString('base64url');
 
 export type AccountSummary = Pick<UserRow, 'id' | 'username' | 'email' | 'storageUsed' | 'storageQuota' | 'createdAt'>;
 
-const summaryOf = ({ id, username, email, storageUsed, storageQuota, createdAt }: UserRow): AccountSummary => ({
+function checkPasswordLength(password: string): void {
+  if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
+    throw invalidRequest(`password: must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`);
+  }
+}
+
+const summaryOf = ({ id, username, email, storageUsed, storageQuota, createdAt }: AccountSummary): AccountSummary => ({
   id,
   username,
   email,
@@ -32,10 +39,22 @@ export class AccountsAdminService {
     private readonly users: UsersRepository,
     private readonly credentials: CredentialsRepository,
     private readonly trash: TrashService,
+    private readonly auth: AuthService,
   ) {}
 
   async list(): Promise<AccountSummary[]> {
     return (await this.users.listAll()).map(summaryOf);
+  }
+
+  /**
+   * Creates an account with the default quota, whether or not sign-up is open (closed, this is
+   * how accounts are made), with a generated password when none is given, returned once.
+   */
+  async create(input: { username: string; email: string; password?: string }): Promise<{ account: AccountSummary; password: string }> {
+    const password = input.password ?? generatedPassword();
+    checkPasswordLength(password);
+    const account = await this.auth.createAccount({ username: input.username, email: input.email, password });
+    return { account: summaryOf(account), password };
   }
 
   /** The account named `who` (for a question before something is done to it). */
@@ -71,9 +90,7 @@ export class AccountsAdminService {
    */
   async resetPassword(who: string, newPassword?: string): Promise<{ account: AccountSummary; password: string; sessionsEnded: number }> {
     const password = newPassword ?? generatedPassword();
-    if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
-      throw invalidRequest(`password: must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`);
-    }
+    checkPasswordLength(password);
     const user = await this.find(who);
     const passwordHash = await hashPassword(password);
     const sessionsEnded = await this.db.transaction(async (tx) => {

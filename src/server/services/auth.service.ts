@@ -1,4 +1,4 @@
-import { AppError, invalidRequest, notFound, unauthenticated } from '../errors.js';
+import { AppError, forbidden, invalidRequest, notFound, unauthenticated } from '../errors.js';
 import { pgErrorOf, UNIQUE_VIOLATION } from '../db/errors.js';
 import type { AccountRow, SessionRow } from '../db/schema/index.js';
 import type { CredentialsRepository } from '../repositories/sessions.repository.js';
@@ -50,19 +50,34 @@ export class AuthService {
     private readonly limits: AuthLimits,
     private readonly defaultQuota: number,
     private readonly cache: CredentialCache,
+    private readonly registration: 'open' | 'closed',
   ) {}
 
-  /** Creates an account and signs it in. */
+  /** Whether anyone may create an account (FILEFLOW_REGISTRATION). */
+  get registrationOpen(): boolean {
+    return this.registration === 'open';
+  }
+
+  /** Creates an account and signs it in; 403 when sign-up is closed. */
   async register(
     input: { username: string; email: string; password: string },
     context: { address: string; userAgent: string | null },
   ): Promise<{ user: AccountRow; sessionToken: string; maxAgeMs: number | null }> {
+    if (!this.registrationOpen) {
+      throw forbidden('Sign-up is closed on this server: ask its operator for an account.');
+    }
     await this.limiter.consume(this.limits.registerPerAddress, context.address);
+    const user = await this.createAccount(input);
+    const session = await this.startSession(user, false, context.userAgent);
+    return { user, ...session };
+  }
+
+  /** Creates an account with the default quota (sign-up, and the operator's `fileflow users create`); 409 when the email or username is taken. */
+  async createAccount(input: { username: string; email: string; password: string }): Promise<AccountRow> {
     const email = input.email.trim().toLowerCase();
     const username = input.username.trim();
-    let user: AccountRow;
     try {
-      user = await this.users.insert({
+      return await this.users.insert({
         username,
         email,
         passwordHash: await hashPassword(input.password),
@@ -78,8 +93,6 @@ export class AuthService {
       }
       throw error;
     }
-    const session = await this.startSession(user, false, context.userAgent);
-    return { user, ...session };
   }
 
   /**

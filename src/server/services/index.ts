@@ -74,20 +74,22 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
   const limiter = new RateLimiter(rateLimits);
   // On a PostgreSQL server other processes revoke credentials too: no cache there.
   const credentialCache = new CredentialCache(isSharedDatabase(db) ? 0 : CREDENTIAL_CACHE_SIZE);
+  const auth = new AuthService(
+    users,
+    credentials,
+    limiter,
+    {
+      loginPerAccount: { name: 'login-account', max: limits.loginPerAccount, windowMs: 15 * MINUTE },
+      loginPerAddress: { name: 'login-address', max: limits.loginPerAddress, windowMs: 15 * MINUTE },
+      registerPerAddress: { name: 'register-address', max: limits.registerPerAddress, windowMs: 60 * MINUTE },
+    },
+    config.defaultQuota,
+    credentialCache,
+    config.registration,
+  );
   return {
-    accounts: new AccountsAdminService(db, users, credentials, trash),
-    auth: new AuthService(
-      users,
-      credentials,
-      limiter,
-      {
-        loginPerAccount: { name: 'login-account', max: limits.loginPerAccount, windowMs: 15 * MINUTE },
-        loginPerAddress: { name: 'login-address', max: limits.loginPerAddress, windowMs: 15 * MINUTE },
-        registerPerAddress: { name: 'register-address', max: limits.registerPerAddress, windowMs: 60 * MINUTE },
-      },
-      config.defaultQuota,
-      credentialCache,
-    ),
+    accounts: new AccountsAdminService(db, users, credentials, trash, auth),
+    auth,
     tokens: new TokensService(credentials, credentialCache),
     tree,
     content,

@@ -6,6 +6,12 @@ export function register(input: { username: string; email: string; password: str
   return apiRequest('POST', '/api/auth/register', input, { quiet401: true });
 }
 
+/** Whether this server lets anyone create an account (its operator may have closed sign-up). */
+export async function fetchRegistrationOpen(signal: AbortSignal): Promise<boolean> {
+  const answer: { open: boolean } = await apiRequest('GET', '/api/auth/registration', undefined, { signal });
+  return answer.open;
+}
+
 /** Signs in; `next` comes back as `redirectTo` when it is a same-origin path. */
 export function login(input: {
   email: string;

@@ -6,10 +6,12 @@ import { FormError, TextField } from '../components/FormFields';
 import { Link } from '../components/Link';
 import { navigate } from '../hooks/navigation';
 import { useSession } from '../hooks/session';
+import { useRegistrationOpen } from '../hooks/useRegistrationOpen';
 
 /** Sign in; honours ?next= through the server's `redirectTo`. */
 export function LoginPage({ next }: { next: string | null }) {
   const session = useSession();
+  const registrationOpen = useRegistrationOpen();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [remember, setRemember] = useState(true);
@@ -42,9 +44,13 @@ export function LoginPage({ next }: { next: string | null }) {
     <AuthLayout
       title="Sign in"
       footer={
-        <p>
-          New here? <Link to="/register">Create an account</Link>
-        </p>
+        registrationOpen ? (
+          <p>
+            New here? <Link to="/register">Create an account</Link>
+          </p>
+        ) : (
+          <p>New accounts are made by the operator of this server.</p>
+        )
       }
     >
       <form

@@ -6,6 +6,7 @@ import { FormError, TextField } from '../components/FormFields';
 import { Link } from '../components/Link';
 import { navigate } from '../hooks/navigation';
 import { useSession } from '../hooks/session';
+import { useRegistrationOpen } from '../hooks/useRegistrationOpen';
 
 /** Create an account; the server signs the new user in. */
 export function RegisterPage() {
@@ -16,9 +17,10 @@ export function RegisterPage() {
   const [repeat, setRepeat] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const registrationOpen = useRegistrationOpen();
   useEffect(() => {
-    document.title = 'Create account · FileFlow';
-  }, []);
+    document.title = registrationOpen ? 'Create account · FileFlow' : 'Sign-up is closed · FileFlow';
+  }, [registrationOpen]);
 
   const submit = async () => {
     if (password.length < 8) {
@@ -40,6 +42,23 @@ export function RegisterPage() {
       setBusy(false);
     }
   };
+
+  if (!registrationOpen) {
+    return (
+      <AuthLayout
+        title="Sign-up is closed"
+        footer={
+          <p>
+            Already have an account? <Link to="/login">Sign in</Link>
+          </p>
+        }
+      >
+        <p className="form-notice" role="status">
+          This server does not let anyone create an account. Ask its operator for one.
+        </p>
+      </AuthLayout>
+    );
+  }
 
   return (
     <AuthLayout
