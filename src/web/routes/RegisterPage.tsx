@@ -8,6 +8,12 @@ import { navigate } from '../hooks/navigation';
 import { useSession } from '../hooks/session';
 import { useRegistrationOpen } from '../hooks/useRegistrationOpen';
 
+const signInFooter = (
+  <p>
+    Already have an account? <Link to="/login">Sign in</Link>
+  </p>
+);
+
 /** Create an account; the server signs the new user in. */
 export function RegisterPage() {
   const session = useSession();
@@ -47,11 +53,7 @@ export function RegisterPage() {
     return (
       <AuthLayout
         title="Sign-up is closed"
-        footer={
-          <p>
-            Already have an account? <Link to="/login">Sign in</Link>
-          </p>
-        }
+        footer={signInFooter}
       >
         <p className="form-notice" role="status">
           This server does not let anyone create an account. Ask its operator for one.
@@ -63,11 +65,7 @@ export function RegisterPage() {
   return (
     <AuthLayout
       title="Create your account"
-      footer={
-        <p>
-          Already have an account? <Link to="/login">Sign in</Link>
-        </p>
-      }
+      footer={signInFooter}
     >
       <form
         className="auth-form"
