@@ -67,7 +67,7 @@ async function usersCommand(
     const password = passwordStdin ? await firstLineOf(input) : undefined;
     return { name: 'reset-password', who, password };
   }
-  return `users ${name ?? ''}: unknown command or wrong arguments`;
+  return name === undefined ? 'users: name a command' : `users ${name}: unknown command or wrong arguments`;
 }
 
 
