@@ -21,16 +21,24 @@ Commands:
       from the first line of standard input.
   users set-quota <username|email> <size>
       Sets an account's quota: bytes, or 500MB, 10GiB, 1TiB.
-  users reset-password <username|email> [--password-stdin]
+  users reset-password <username|email> [--password-stdin] [--revoke-tokens]
       Gives an account a new password and signs out all its sessions. The password is
       generated and printed once, or read from the first line of standard input.
-      Personal access tokens stay valid.
+      Personal access tokens stay valid unless --revoke-tokens.
   users delete <username|email> [--yes]
       Deletes an account for good with its files, folders, links and saved searches
       (content other accounts use stays). Without --yes, says what it would delete.
 
 Configuration comes from the same environment variables as the server. On the embedded
 database (no DATABASE_URL), stop the server first: one process opens it at a time.`;
+
+/** Standard input, when it is piped: a terminal would echo the password as it is typed. */
+async function standardInput(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new Error('--password-stdin: pipe the password in (printf \'%s\\n\' "$PASSWORD" | fileflow ...); a terminal would show it');
+  }
+  return text(process.stdin);
+}
 
 /** The first line of standard input, without its line break: `echo secret | fileflow ...` gives "secret". */
 async function firstLineOf(input: () => Promise<string>): Promise<string> {
@@ -40,7 +48,7 @@ async function firstLineOf(input: () => Promise<string>): Promise<string> {
 /** The `users` command the positionals name, or a line saying what is wrong with them. */
 async function usersCommand(
   positionals: string[],
-  { passwordStdin, confirmed }: { passwordStdin: boolean; confirmed: boolean },
+  { passwordStdin, confirmed, revokeTokens }: { passwordStdin: boolean; confirmed: boolean; revokeTokens: boolean },
   input: () => Promise<string>,
 ): Promise<UsersCommand | string> {
   const [, name, who, size, ...extra] = positionals;
@@ -65,7 +73,7 @@ async function usersCommand(
   }
   if (name === 'reset-password' && who !== undefined && size === undefined) {
     const password = passwordStdin ? await firstLineOf(input) : undefined;
-    return { name: 'reset-password', who, password };
+    return { name: 'reset-password', who, password, revokeTokens };
   }
   return name === undefined ? 'users: name a command' : `users ${name}: unknown command or wrong arguments`;
 }
@@ -76,7 +84,7 @@ export async function runCli(
   argv: string[],
   env: Record<string, string | undefined>,
   out: (line: string) => void,
-  input: () => Promise<string> = () => text(process.stdin),
+  input: () => Promise<string> = standardInput,
 ): Promise<number> {
   let parsed;
   try {
@@ -88,6 +96,7 @@ export async function runCli(
         from: { type: 'string' },
         'password-stdin': { type: 'boolean' },
         yes: { type: 'boolean' },
+        'revoke-tokens': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -98,7 +107,11 @@ export async function runCli(
   }
   const [group, command] = parsed.positionals;
   if (!parsed.values.help && group === 'users') {
-    const flags = { passwordStdin: parsed.values['password-stdin'] === true, confirmed: parsed.values.yes === true };
+    const flags = {
+      passwordStdin: parsed.values['password-stdin'] === true,
+      confirmed: parsed.values.yes === true,
+      revokeTokens: parsed.values['revoke-tokens'] === true,
+    };
     const chosen = await usersCommand(parsed.positionals, flags, input);
     if (typeof chosen === 'string') {
       out(chosen);

@@ -23,23 +23,29 @@ let page: Page;
  */
 async function serverWithLargeFolder(credentials: Credentials): Promise<RunningServer> {
   const first = await startServer();
-  const registered = await fetch(`${first.baseURL}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(credentials),
-  });
-  expect(registered.status).toBe(201);
-  const cookie = registered.headers
-    .getSetCookie()
-    .map((each) => each.split(';')[0])
-    .join('; ');
-  const uploaded = await fetch(`${first.baseURL}/api/files/content?name=file-00000.txt`, {
-    method: 'PUT',
-    body: 'a file of a large folder\n',
-    headers: { cookie, 'content-type': 'application/octet-stream' },
-  });
-  expect(uploaded.status).toBe(201);
-  const { id } = (await uploaded.json()) as { id: string };
+  let id: string;
+  try {
+    const registered = await fetch(`${first.baseURL}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(credentials),
+    });
+    expect(registered.status).toBe(201);
+    const cookie = registered.headers
+      .getSetCookie()
+      .map((each) => each.split(';')[0])
+      .join('; ');
+    const uploaded = await fetch(`${first.baseURL}/api/files/content?name=file-00000.txt`, {
+      method: 'PUT',
+      body: 'a file of a large folder\n',
+      headers: { cookie, 'content-type': 'application/octet-stream' },
+    });
+    expect(uploaded.status).toBe(201);
+    id = ((await uploaded.json()) as { id: string }).id;
+  } catch (error) {
+    await first.stop();
+    throw error;
+  }
   await first.stop({ keepData: true });
 
   const database = await openDatabase({ dataDir: first.dataDir });

@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { ApiClient } from '../helpers/client.js';
 import { sql } from 'drizzle-orm';
+import { contentKey } from '../../src/server/blobs/blob-store.js';
 import { queryRows } from '../../src/server/db/client.js';
+import { TrashService } from '../../src/server/services/trash.service.js';
 import { POSTGRES_URL } from '../helpers/database.js';
 import { checkInvariants } from '../helpers/invariants.js';
 
@@ -16,6 +18,7 @@ let carolToken: string;
 let carolLink: string;
 let dave: ApiClient;
 let daveCopyId: string;
+let carolOnly: string;
 const SHARED = 'content that two accounts hold';
 
 beforeAll(async () => {
@@ -32,7 +35,7 @@ beforeAll(async () => {
   await carol.upload('same.txt', SHARED);
   const folder = await carol.mkdir('Projects');
   const inner = await carol.mkdir('2026', folder.id);
-  await carol.upload('plan.txt', 'only carol has this', inner.id);
+  carolOnly = (await carol.upload('plan.txt', 'only carol has this', inner.id)).sha256;
   const trashed = await carol.upload('old.txt', 'carol threw this away');
   expect((await carol.delete(`/api/nodes/${trashed.id}`)).statusCode).toBe(200);
   const link = await carol.post('/api/shares', { nodeId: folder.id });
@@ -141,6 +144,7 @@ describe('fileflow users', () => {
     const { code, output } = await cli(['users', 'reset-password', alice.user.username]);
     expect(code).toBe(0);
     expect(output).toMatch(new RegExp(`^${alice.user.username}: password reset; 1 signed-in session signed out\\.`));
+    expect(output).toMatch(/\n1 personal access token still valid: --revoke-tokens revokes them/);
     const password = /New password \(shown once\): (\S+)/.exec(output)?.[1] ?? '';
     expect(password).toHaveLength(20);
 
@@ -169,6 +173,18 @@ describe('fileflow users', () => {
     const t = await restarted();
     try {
       expect(await signIn(t, 'a long chosen password')).toBe(200);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('revokes the personal access tokens too with --revoke-tokens', async () => {
+    const { code, output } = await cli(['users', 'reset-password', alice.user.username, '--revoke-tokens', '--password-stdin'], 'a long chosen password\n');
+    expect(code).toBe(0);
+    expect(output).toMatch(/\n1 personal access token revoked\.$/);
+    const t = await restarted();
+    try {
+      expect((await t.anonymous.withToken(aliceToken).get('/api/me')).statusCode).toBe(401);
     } finally {
       await t.stop();
     }
@@ -226,6 +242,7 @@ describe('fileflow users delete', () => {
       expect(download.body).toBe(SHARED);
       const blobs = await queryRows<{ count: number }>(t.database.db, sql`select count(*)::int as count from blobs`);
       expect(blobs[0]?.count).toBe(await t.storedBlobCount());
+      expect(await t.blobs.exists(contentKey(carolOnly))).toBe(false);
 
       const login = await t.anonymous.post('/api/auth/login', { email: carol.user.email, password: carol.password });
       expect(login.statusCode).toBe(401);
@@ -239,6 +256,41 @@ describe('fileflow users delete', () => {
       expect(again.statusCode).toBe(201);
     } finally {
       await t.stop();
+    }
+  });
+
+  it('leaves an account no one can use and no link serves when cut off, and finishes when run again', async () => {
+    const t0 = await restarted();
+    const gina = await t0.newUser();
+    const file = await gina.upload('gina.txt', 'only gina has this');
+    const link = (await gina.post('/api/shares', { nodeId: file.id })).json().token as string;
+    await t0.stop();
+    // The database connection drops (or the process dies) after the account was locked.
+    const purge = vi.spyOn(TrashService.prototype, 'purgeAllOf').mockRejectedValueOnce(new Error('Connection terminated'));
+    let cutOff: { code: number; output: string };
+    try {
+      cutOff = await cli(['users', 'delete', gina.user.username, '--yes']);
+    } finally {
+      purge.mockRestore();
+    }
+    expect(cutOff.code).toBe(1);
+    expect(cutOff.output).toBe('Connection terminated; run the command again to finish');
+
+    const t = await restarted();
+    try {
+      expect((await t.anonymous.post('/api/auth/login', { email: gina.user.email, password: gina.password })).statusCode).toBe(401);
+      expect((await t.anonymous.get(`/api/public/shares/${link}`)).statusCode).toBe(404);
+    } finally {
+      await t.stop();
+    }
+    const again = await cli(['users', 'delete', gina.user.username, '--yes']);
+    expect(again.code).toBe(0);
+    const after = await restarted();
+    try {
+      expect(await checkInvariants(after.database.db, after.blobs, { verifyContent: true })).toEqual([]);
+      expect(await after.blobs.exists(contentKey(file.sha256))).toBe(false);
+    } finally {
+      await after.stop();
     }
   });
 

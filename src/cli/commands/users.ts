@@ -12,7 +12,7 @@ export type UsersCommand =
   | { name: 'list' }
   | { name: 'create'; username: string; email: string; password: string | undefined }
   | { name: 'set-quota'; who: string; bytes: number }
-  | { name: 'reset-password'; who: string; password: string | undefined }
+  | { name: 'reset-password'; who: string; password: string | undefined; revokeTokens: boolean }
   | { name: 'delete'; who: string; confirmed: boolean };
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
@@ -43,6 +43,9 @@ function lineLogger(out: (line: string) => void): Pick<Logger, 'warn' | 'error'>
   // pino's log functions are overloaded; these take the one form the services use.
   return { warn: report, error: report };
 }
+
+/** "1 signed-in session", "2 signed-in sessions". */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 const usage = (account: AccountSummary) => `${binarySize(account.storageUsed)} of ${binarySize(account.storageQuota)}`;
 
@@ -90,12 +93,18 @@ export async function users(config: Config, command: UsersCommand, out: (line: s
         return 0;
       }
       case 'reset-password': {
-        const { account, password, sessionsEnded } = await service.resetPassword(command.who, command.password);
-        out(`${account.username}: password reset; ${sessionsEnded} signed-in ${sessionsEnded === 1 ? 'session' : 'sessions'} signed out.`);
+        const { account, password, sessionsEnded, tokensRevoked, tokensLeft } = await service.resetPassword(command.who, command.password, {
+          revokeTokens: command.revokeTokens,
+        });
+        out(`${account.username}: password reset; ${count(sessionsEnded, 'signed-in session')} signed out.`);
         if (command.password === undefined) {
           out(`New password (shown once): ${password}`);
         }
-        out('Personal access tokens stay valid; the user can revoke them in Settings.');
+        if (command.revokeTokens) {
+          out(`${count(tokensRevoked, 'personal access token')} revoked.`);
+        } else if (tokensLeft > 0) {
+          out(`${count(tokensLeft, 'personal access token')} still valid: --revoke-tokens revokes them (after a stolen password, do).`);
+        }
         return 0;
       }
       case 'delete': {
@@ -107,7 +116,10 @@ export async function users(config: Config, command: UsersCommand, out: (line: s
           );
           return 2;
         }
-        const account = await service.deleteAccount(command.who);
+        const account = await service.deleteAccount(command.who).catch((error: unknown) => {
+          // The account is unusable from the first step on; a second run picks up where this stopped.
+          throw error instanceof AppError ? error : new Error(`${error instanceof Error ? error.message : String(error)}; run the command again to finish`);
+        });
         out(`${account.username}: account deleted, with ${binarySize(account.storageUsed)} of files.`);
         return 0;
       }

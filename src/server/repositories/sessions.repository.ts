@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
-import type { Executor } from '../db/client.js';
+import { queryRows, type Executor } from '../db/client.js';
 import { preparedOnce } from '../db/prepared.js';
 import { deleteOwnedRow } from './owned-rows.js';
 import { accountColumns, apiTokens, sessions, treeVersions, users, type AccountRow, type ApiTokenRow, type SessionRow } from '../db/schema/index.js';
@@ -33,18 +33,23 @@ export class CredentialsRepository {
       .prepare('token_by_hash'),
   );
 
-  async insertSession(values: {
-    userId: string;
-    tokenHash: string;
-    remember: boolean;
-    userAgent: string | null;
-    expiresAt: Date;
-  }): Promise<SessionRow> {
-    const [row] = await this.db.insert(sessions).values(values).returning();
-    if (!row) {
-      throw new Error('insert into sessions returned no row');
-    }
-    return row;
+  /**
+   * Opens a session for the user only if their password is still `passwordHash`, the one the
+   * sign-in checked: a password reset or change that committed meanwhile (after the slow argon2
+   * check) would otherwise miss the new session when it signed every session out. The user's
+   * row is read FOR SHARE, so a reset still in progress is waited for and its new hash seen.
+   * False when the password changed.
+   */
+  async insertSessionIfPasswordIs(
+    values: { userId: string; tokenHash: string; remember: boolean; userAgent: string | null; expiresAt: Date },
+    passwordHash: string,
+  ): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(this.db, sql`
+      insert into sessions (user_id, token_hash, remember, user_agent, expires_at)
+      select id, ${values.tokenHash}, ${values.remember}, ${values.userAgent}, ${values.expiresAt.toISOString()}::timestamptz
+      from (select id from users where id = ${values.userId} and password_hash = ${passwordHash} for share) checked
+      returning id`);
+    return rows.length === 1;
   }
 
   /** The live session with this secret hash, with its user. */

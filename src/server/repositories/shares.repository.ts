@@ -10,6 +10,12 @@ export const PARTIAL_UNITS_PER_DOWNLOAD = 1_000_000_000;
 export class SharesRepository {
   constructor(private readonly db: Executor) {}
 
+  /** Revokes every link of a user (the account is being deleted); returns how many. */
+  async deleteAllOf(userId: string, tx: Executor = this.db): Promise<number> {
+    const rows = await tx.delete(shares).where(eq(shares.userId, userId)).returning({ id: shares.id });
+    return rows.length;
+  }
+
   async insert(values: Omit<typeof shares.$inferInsert, 'id' | 'accessCount'>): Promise<ShareRow> {
     const [row] = await this.db.insert(shares).values(values).returning();
     if (!row) {

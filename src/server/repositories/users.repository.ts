@@ -1,5 +1,5 @@
 import { asc, eq, or, sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client.js';
+import { queryRows, type Executor, type Transaction } from '../db/client.js';
 import { preparedOnce } from '../db/prepared.js';
 import { users, type UserRow } from '../db/schema/index.js';
 
@@ -58,9 +58,13 @@ export class UsersRepository {
   /**
    * Deletes the account (its sessions, tokens, links and saved searches go with it) only if it
    * holds no node any more: deleting nodes by the cascade would skip their blob references and
-   * storage. False when something is left.
+   * storage. Runs in `tx`, a transaction: the account's row is locked first, which waits for any
+   * transaction still writing its nodes (an upload charges the row, a node's foreign key locks it),
+   * so that the next statement's snapshot sees what they committed, and the ones after wait for
+   * this one and then find no account. False when something is left.
    */
-  async deleteIfEmpty(id: string, tx: Executor = this.db): Promise<boolean> {
+  async deleteIfEmpty(id: string, tx: Transaction): Promise<boolean> {
+    await tx.execute(sql`select id from users where id = ${id} for update`);
     const rows = await queryRows<{ id: string }>(tx, sql`
       delete from users where id = ${id} and not exists (select 1 from file_nodes where user_id = ${id})
       returning id`);

@@ -3,6 +3,7 @@ import type { Database } from '../db/client.js';
 import type { UserRow } from '../db/schema/index.js';
 import { invalidRequest, notFound } from '../errors.js';
 import type { CredentialsRepository } from '../repositories/sessions.repository.js';
+import type { SharesRepository } from '../repositories/shares.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
 import type { AuthService } from './auth.service.js';
 import type { TrashService } from './trash.service.js';
@@ -40,6 +41,7 @@ export class AccountsAdminService {
     private readonly credentials: CredentialsRepository,
     private readonly trash: TrashService,
     private readonly auth: AuthService,
+    private readonly shares: SharesRepository,
   ) {}
 
   async list(): Promise<AccountSummary[]> {
@@ -85,28 +87,36 @@ export class AccountsAdminService {
 
   /**
    * Gives the account a new password (a generated one when none is given, returned once) and
-   * signs out every session in the same transaction. Personal access tokens stay: they are
-   * credentials of their own, which the user revokes in the settings.
+   * signs out every session in the same transaction; with `revokeTokens`, its personal access
+   * tokens go too (after a stolen password: the thief may have made one). Otherwise they stay,
+   * as after a password change in Settings, and `tokensLeft` says how many.
    */
-  async resetPassword(who: string, newPassword?: string): Promise<{ account: AccountSummary; password: string; sessionsEnded: number }> {
+  async resetPassword(
+    who: string,
+    newPassword?: string,
+    options: { revokeTokens?: boolean } = {},
+  ): Promise<{ account: AccountSummary; password: string; sessionsEnded: number; tokensRevoked: number; tokensLeft: number }> {
     const password = newPassword ?? generatedPassword();
     checkPasswordLength(password);
     const user = await this.find(who);
     const passwordHash = await hashPassword(password);
-    const sessionsEnded = await this.db.transaction(async (tx) => {
+    const ended = await this.db.transaction(async (tx) => {
       await this.users.updatePasswordHash(user.id, passwordHash, tx);
-      return this.credentials.deleteOtherSessions(user.id, null, tx);
+      const sessionsEnded = await this.credentials.deleteOtherSessions(user.id, null, tx);
+      const tokensRevoked = options.revokeTokens ? await this.credentials.deleteAllTokens(user.id, tx) : 0;
+      return { sessionsEnded, tokensRevoked };
     });
-    return { account: summaryOf(user), password, sessionsEnded };
+    const tokensLeft = (await this.credentials.listTokens(user.id)).length;
+    return { account: summaryOf(user), password, ...ended, tokensLeft };
   }
 
   /**
    * Deletes the account and everything it holds, for good. First, in one transaction, no one can
-   * sign in as it any more: every session and token goes and the password becomes one nobody
+   * use it any more: every session, token and link goes, and the password becomes one nobody
    * knows. Then its files and folders are deleted as the trash deletes them for good, in batches
    * that give back blob references (content that other accounts use stays). Last, the account
-   * row, with its links and saved searches, only once no node of it is left. A crash midway
-   * leaves an account no one can use, and running the command again finishes the work.
+   * row, with its saved searches, only once no node of it is left. A crash midway leaves an
+   * account no one can use, whose files no link serves, and running the command again finishes.
    */
   async deleteAccount(who: string): Promise<AccountSummary> {
     const user = await this.find(who);
@@ -115,9 +125,10 @@ export class AccountsAdminService {
       await this.users.updatePasswordHash(user.id, unknowable, tx);
       await this.credentials.deleteOtherSessions(user.id, null, tx);
       await this.credentials.deleteAllTokens(user.id, tx);
+      await this.shares.deleteAllOf(user.id, tx);
     });
     await this.trash.purgeAllOf(user.id);
-    if (!(await this.users.deleteIfEmpty(user.id))) {
+    if (!(await this.db.transaction((tx) => this.users.deleteIfEmpty(user.id, tx)))) {
       throw new Error(`some files of ${user.username} are still there; run the command again to finish`);
     }
     return summaryOf(user);

@@ -1,6 +1,6 @@
 import { AppError, forbidden, invalidRequest, notFound, unauthenticated } from '../errors.js';
 import { pgErrorOf, UNIQUE_VIOLATION } from '../db/errors.js';
-import type { AccountRow, SessionRow } from '../db/schema/index.js';
+import type { AccountRow, SessionRow, UserRow } from '../db/schema/index.js';
 import type { CredentialsRepository } from '../repositories/sessions.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
 import { hashPassword, hashSecret, newSecret, verifyPassword } from '../security/secrets.js';
@@ -38,6 +38,8 @@ export interface AuthLimits {
   registerPerAddress: Limit;
 }
 
+const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'The email or password is wrong.');
+
 // Verified against when the email is unknown, so that both failures take the same time.
 const DUMMY_HASH_PROMISE = hashPassword('fileflow-timing-equaliser');
 
@@ -73,7 +75,7 @@ export class AuthService {
   }
 
   /** Creates an account with the default quota (sign-up, and the operator's `fileflow users create`); 409 when the email or username is taken. */
-  async createAccount(input: { username: string; email: string; password: string }): Promise<AccountRow> {
+  async createAccount(input: { username: string; email: string; password: string }): Promise<UserRow> {
     const email = input.email.trim().toLowerCase();
     const username = input.username.trim();
     try {
@@ -119,7 +121,7 @@ export class AuthService {
       ? await verifyPassword(user.passwordHash, input.password)
       : await verifyPassword(await DUMMY_HASH_PROMISE, `${input.password}x`).then(() => false);
     if (!user || !valid) {
-      throw new AppError(401, 'invalid_credentials', 'The email or password is wrong.');
+      throw invalidCredentials();
     }
     await this.limiter.clear(this.limits.loginPerAccount, email);
     await this.limiter.release(this.limits.loginPerAddress, context.address);
@@ -127,16 +129,23 @@ export class AuthService {
     return { user, ...session };
   }
 
-  private async startSession(user: AccountRow, remember: boolean, userAgent: string | null): Promise<{ sessionToken: string; maxAgeMs: number | null }> {
+  /** Opens a session, unless the password is no longer the one just checked (then 401, as for a wrong one). */
+  private async startSession(user: UserRow, remember: boolean, userAgent: string | null): Promise<{ sessionToken: string; maxAgeMs: number | null }> {
     const sessionToken = newSecret();
     const ttl = remember ? REMEMBER_TTL_MS : SESSION_TTL_MS;
-    await this.credentials.insertSession({
-      userId: user.id,
-      tokenHash: hashSecret(sessionToken),
-      remember,
-      userAgent: userAgent?.slice(0, 512) ?? null,
-      expiresAt: new Date(Date.now() + ttl),
-    });
+    const opened = await this.credentials.insertSessionIfPasswordIs(
+      {
+        userId: user.id,
+        tokenHash: hashSecret(sessionToken),
+        remember,
+        userAgent: userAgent?.slice(0, 512) ?? null,
+        expiresAt: new Date(Date.now() + ttl),
+      },
+      user.passwordHash,
+    );
+    if (!opened) {
+      throw invalidCredentials();
+    }
     // Without "remember me" the cookie ends with the browser session (the server also expires it).
     return { sessionToken, maxAgeMs: remember ? ttl : null };
   }

@@ -74,6 +74,7 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
   const limiter = new RateLimiter(rateLimits);
   // On a PostgreSQL server other processes revoke credentials too: no cache there.
   const credentialCache = new CredentialCache(isSharedDatabase(db) ? 0 : CREDENTIAL_CACHE_SIZE);
+  const sharesRepository = new SharesRepository(db);
   const auth = new AuthService(
     users,
     credentials,
@@ -88,7 +89,7 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
     config.registration,
   );
   return {
-    accounts: new AccountsAdminService(db, users, credentials, trash, auth),
+    accounts: new AccountsAdminService(db, users, credentials, trash, auth, sharesRepository),
     auth,
     tokens: new TokensService(credentials, credentialCache),
     tree,
@@ -97,7 +98,7 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
     files,
     trash,
     search: new SearchService(new SearchRepository(db), new SearchProfilesRepository(db), treeVersions, new FolderPaths()),
-    shares: new SharesService(new SharesRepository(db), nodes, tree, files),
+    shares: new SharesService(sharesRepository, nodes, tree, files),
     maintenance: new MaintenanceService(trash, content, blobs, store, credentials, rateLimits, config.trashRetentionMs),
     databaseUpkeep: isSharedDatabase(db) ? undefined : new DatabaseUpkeep(new DatabaseUpkeepRepository(db)),
     jobLeases: new JobsRepository(db),
