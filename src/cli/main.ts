@@ -79,12 +79,16 @@ async function usersCommand(
 }
 
 
-/** Runs the fileflow command line; returns the exit code. */
+/**
+ * Runs the fileflow command line; returns the exit code. What a command reports goes to `out`;
+ * errors and usage after a wrong invocation go to `err` (standard error; `out` unless given), so
+ * that `PASSWORD=$(fileflow users create ...)` captures no error text.
+ */
 export async function runCli(
   argv: string[],
   env: Record<string, string | undefined>,
   out: (line: string) => void,
-  input: () => Promise<string> = standardInput,
+  { err = out, input = standardInput }: { err?: (line: string) => void; input?: () => Promise<string> } = {},
 ): Promise<number> {
   let parsed;
   try {
@@ -101,8 +105,8 @@ export async function runCli(
       },
     });
   } catch (error) {
-    out(error instanceof Error ? error.message : String(error));
-    out(USAGE);
+    err(error instanceof Error ? error.message : String(error));
+    err(USAGE);
     return 2;
   }
   const [group, command] = parsed.positionals;
@@ -112,42 +116,54 @@ export async function runCli(
       confirmed: parsed.values.yes === true,
       revokeTokens: parsed.values['revoke-tokens'] === true,
     };
-    const chosen = await usersCommand(parsed.positionals, flags, input);
-    if (typeof chosen === 'string') {
-      out(chosen);
-      out(USAGE);
+    let chosen: UsersCommand | string;
+    try {
+      chosen = await usersCommand(parsed.positionals, flags, input);
+    } catch (error) {
+      err(error instanceof Error ? error.message : String(error));
       return 2;
     }
-    return withConfig(env, out, (config) => users(config, chosen, out));
+    if (typeof chosen === 'string') {
+      err(chosen);
+      err(USAGE);
+      return 2;
+    }
+    return withConfig(env, err, (config) => users(config, chosen, out, err));
   }
-  if (parsed.values.help || group !== 'storage' || command !== 'migrate') {
+  if (parsed.values.help) {
     out(USAGE);
-    return parsed.values.help ? 0 : 2;
+    return 0;
+  }
+  if (group !== 'storage' || command !== 'migrate') {
+    err(USAGE);
+    return 2;
   }
   const isKind = (value: string | undefined): value is 'local' | 's3' => value === 'local' || value === 's3';
-  return withConfig(env, out, async (config) => {
+  return withConfig(env, err, async (config) => {
     const to = parsed.values.to;
     const from = parsed.values.from ?? config.storage.kind;
     if (!isKind(to) || !isKind(from)) {
-      out('--to and --from take local or s3');
+      err('--to and --from take local or s3');
       return 2;
     }
     return storageMigrate(config, { from, to }, out);
   });
 }
 
-/** Runs a command with the configuration; a bad setting or a failure is one line and exit code 1. */
-async function withConfig(env: Record<string, string | undefined>, out: (line: string) => void, run: (config: ReturnType<typeof loadConfig>) => Promise<number>): Promise<number> {
+/** Runs a command with the configuration; a bad setting or a failure is one line on `err` and exit code 1. */
+async function withConfig(env: Record<string, string | undefined>, err: (line: string) => void, run: (config: ReturnType<typeof loadConfig>) => Promise<number>): Promise<number> {
   try {
     return await run(loadConfig(env));
   } catch (error) {
-    out(error instanceof ConfigError ? error.message.split('\n').join('; ') : error instanceof Error ? error.message : String(error));
+    err(error instanceof ConfigError ? error.message.split('\n').join('; ') : error instanceof Error ? error.message : String(error));
     return 1;
   }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  runCli(process.argv.slice(2), process.env, (line) => process.stdout.write(`${line}\n`)).then(
+  runCli(process.argv.slice(2), process.env, (line) => process.stdout.write(`${line}\n`), {
+    err: (line) => process.stderr.write(`${line}\n`),
+  }).then(
     (code) => process.exit(code),
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

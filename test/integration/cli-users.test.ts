@@ -49,14 +49,21 @@ afterAll(async () => {
 });
 
 /** Runs the CLI on the first app's data directory and database; `stdin` is what standard input holds. */
-async function cli(args: string[], stdin = ''): Promise<{ code: number; output: string }> {
+async function cli(args: string[], stdin = ''): Promise<{ code: number; output: string; errors: string }> {
   const lines: string[] = [];
   const env: Record<string, string> = { FILEFLOW_DATA_DIR: first.dataDir, LOG_LEVEL: 'silent' };
   if (first.database.url) {
     env.DATABASE_URL = first.database.url;
   }
-  const code = await runCli(args, env, (line) => lines.push(line), async () => stdin);
-  return { code, output: lines.join('\n') };
+  const errors: string[] = [];
+  const code = await runCli(args, env, (line) => lines.push(line), {
+    input: async () => stdin,
+    err: (line) => {
+      lines.push(line);
+      errors.push(line);
+    },
+  });
+  return { code, output: lines.join('\n'), errors: errors.join('\n') };
 }
 
 /** The app again on the first one's data, as after a restart; closed by the caller. */
@@ -193,11 +200,12 @@ describe('fileflow users', () => {
   it('says so for an unknown account, a bad size or a wrong command, changing nothing', async () => {
     const unknown = await cli(['users', 'set-quota', 'nobody-here', '1GiB']);
     expect(unknown.code).toBe(1);
-    expect(unknown.output).toBe('An account named "nobody-here" was not found.');
+    // On standard error: `PASSWORD=$(fileflow ...)` captures no error text.
+    expect(unknown.errors).toBe('An account named "nobody-here" was not found.');
 
     const badSize = await cli(['users', 'set-quota', alice.user.username, 'lots']);
     expect(badSize.code).toBe(2);
-    expect(badSize.output).toMatch(/^set-quota: expected a positive size such as 10GiB or 1048576, got "lots"/);
+    expect(badSize.errors).toMatch(/^set-quota: expected a positive size such as 10GiB or 1048576, got "lots"/);
 
     const wrong = await cli(['users', 'rename', alice.user.username, 'alicia']);
     expect(wrong.code).toBe(2);

@@ -55,14 +55,14 @@ const usage = (account: AccountSummary) => `${binarySize(account.storageUsed)} o
  * (one process opens it at a time); on a PostgreSQL server they take effect on running workers
  * at once, which read credentials and quotas from the database on every request that needs them.
  */
-export async function users(config: Config, command: UsersCommand, out: (line: string) => void): Promise<number> {
+export async function users(config: Config, command: UsersCommand, out: (line: string) => void, err: (line: string) => void = out): Promise<number> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let store: BlobStore | undefined;
   try {
     await migrateSchema(database.db);
     // Only a deletion touches stored content: the rest works while an S3 store is out of reach.
     store = await createBlobStore(config, { checkStore: command.name === 'delete' });
-    const service = createServices(config, database.db, store, lineLogger(out)).accounts;
+    const service = createServices(config, database.db, store, lineLogger(err)).accounts;
     switch (command.name) {
       case 'list': {
         const accounts = await service.list();
@@ -128,7 +128,7 @@ export async function users(config: Config, command: UsersCommand, out: (line: s
     }
   } catch (error) {
     if (error instanceof AppError) {
-      out(error.message);
+      err(error.message);
       return 1;
     }
     throw error;
