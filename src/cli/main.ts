@@ -45,6 +45,23 @@ async function firstLineOf(input: () => Promise<string>): Promise<string> {
   return (await input()).split(/\r?\n/)[0] ?? '';
 }
 
+/** The options each command takes; any other given to it is refused rather than ignored. */
+const OPTIONS_OF: Record<string, readonly string[]> = {
+  'storage migrate': ['to', 'from'],
+  'users list': [],
+  'users create': ['password-stdin'],
+  'users set-quota': [],
+  'users reset-password': ['password-stdin', 'revoke-tokens'],
+  'users delete': ['yes'],
+};
+
+/** A line naming an option the command does not take, if one was given. */
+function misplacedOption(command: string, given: readonly string[]): string | undefined {
+  const allowed = OPTIONS_OF[command];
+  const wrong = allowed && given.find((option) => option !== 'help' && !allowed.includes(option));
+  return wrong ? `${command}: --${wrong} is not an option of this command` : undefined;
+}
+
 /** The `users` command the positionals name, or a line saying what is wrong with them. */
 async function usersCommand(
   positionals: string[],
@@ -110,6 +127,11 @@ export async function runCli(
     return 2;
   }
   const [group, command] = parsed.positionals;
+  const misplaced = misplacedOption(`${group ?? ''} ${command ?? ''}`, Object.keys(parsed.values));
+  if (misplaced) {
+    err(misplaced);
+    return 2;
+  }
   if (!parsed.values.help && group === 'users') {
     const flags = {
       passwordStdin: parsed.values['password-stdin'] === true,

@@ -211,6 +211,10 @@ describe('fileflow users', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.output).toMatch(/^users rename: unknown command or wrong arguments\nUsage: fileflow/);
 
+    const misplaced = await cli(['users', 'set-quota', alice.user.username, '1GiB', '--yes']);
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.errors).toBe('users set-quota: --yes is not an option of this command');
+
     const list = await cli(['users', 'list']);
     expect(list.output).toContain('of 1000 B');
     // Back within its quota, where the invariants (test/helpers/invariants.ts) expect every account.
