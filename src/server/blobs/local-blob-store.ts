@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { open as openCallback } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { DurableFileSink } from './durable-file-sink.js';
 import { FileSliceStream } from './file-slice-stream.js';
 import { isProcessAlive } from '../processes.js';
+import { syncPath } from '../sync-path.js';
 import { sha256OfKey, type BlobStore, type ByteRange, type ListedObject, type StagedBlob } from './blob-store.js';
 
 const STAGING_DIR = '.staging';
@@ -15,15 +16,6 @@ const openFd = promisify(openCallback);
 // Tells this process's staging files from those of an earlier process that had the same pid
 // (after a restart in a container, the server is often pid 1 again).
 const BOOT_ID = randomBytes(4).toString('hex');
-
-async function fsyncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /**
  * Content on local disk under `<root>/blobs/aa/bb/<sha256>`. Uploads are written to
@@ -45,7 +37,7 @@ export class LocalBlobStore implements BlobStore {
     await mkdir(this.stagingDir, { recursive: true });
     await mkdir(path.join(this.root, 'blobs'), { recursive: true });
     // Their entries, before any content is promoted under "blobs/".
-    await fsyncDirectory(this.root);
+    await syncPath(this.root);
   }
 
   /** The file for a content key; refuses anything that is not one (no path is built from other input). */
@@ -91,13 +83,13 @@ export class LocalBlobStore implements BlobStore {
     if (!this.durableFolders.has(dir)) {
       // "aa/bb/" and "aa/" may be new, made just now or by an upload beside this one that has not
       // synced them yet: a file is found after a power cut only if every folder on its way is.
-      await fsyncDirectory(path.dirname(dir));
-      await fsyncDirectory(path.dirname(path.dirname(dir)));
+      await syncPath(path.dirname(dir));
+      await syncPath(path.dirname(path.dirname(dir)));
       this.durableFolders.add(dir);
     }
     await rename(this.stagingPathOf(staged), target);
     // Make the rename itself durable.
-    await fsyncDirectory(dir);
+    await syncPath(dir);
   }
 
   async discard(staged: StagedBlob): Promise<void> {

@@ -2,6 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 import fs from 'node:fs';
 import path from 'node:path';
+import { syncPathSync } from '../sync-path.js';
 
 /** The Emscripten module options NodeFS.init works with (PGlite does not export their type by name). */
 type ModuleOptions = Awaited<ReturnType<NodeFS['init']>>['emscriptenOpts'];
@@ -77,27 +78,19 @@ function stopOnFailedSync(error: unknown): never {
  * start, so synchronous.
  */
 export function syncTree(dir: string): void {
-  const syncPath = (target: string) => {
-    const fd = fs.openSync(target, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  };
   const walk = (folder: string): void => {
     for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
       const child = path.join(folder, entry.name);
       if (entry.isDirectory()) {
         walk(child);
       } else if (entry.isFile()) {
-        syncPath(child);
+        syncPathSync(child);
       }
     }
-    syncPath(folder);
+    syncPathSync(folder);
   };
   walk(dir);
-  syncPath(path.dirname(dir));
+  syncPathSync(path.dirname(dir));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../db/client.js';
+import type { Database, Transaction } from '../db/client.js';
 import type { UserRow } from '../db/schema/index.js';
 import { invalidRequest, notFound } from '../errors.js';
 import type { CredentialsRepository } from '../repositories/sessions.repository.js';
@@ -7,7 +7,7 @@ import type { SharesRepository } from '../repositories/shares.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
 import type { AuthService } from './auth.service.js';
 import type { TrashService } from './trash.service.js';
-import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../security/secrets.js';
+import { hashPassword, newSecret, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../security/secrets.js';
 
 /** A password for the operator to pass on: 120 bits from the CSPRNG, 20 characters to type once. */
 const generatedPassword = () => randomBytes(15).toString('base64url');
@@ -100,14 +100,23 @@ export class AccountsAdminService {
     checkPasswordLength(password);
     const user = await this.find(who);
     const passwordHash = await hashPassword(password);
-    const ended = await this.db.transaction(async (tx) => {
-      await this.users.updatePasswordHash(user.id, passwordHash, tx);
-      const sessionsEnded = await this.credentials.deleteOtherSessions(user.id, null, tx);
-      const tokensRevoked = options.revokeTokens ? await this.credentials.deleteAllTokens(user.id, tx) : 0;
-      return { sessionsEnded, tokensRevoked };
-    });
-    const tokensLeft = (await this.credentials.listTokens(user.id)).length;
+    const revokeTokens = options.revokeTokens === true;
+    const ended = await this.db.transaction((tx) => this.replacePassword(user.id, passwordHash, revokeTokens, tx));
+    const tokensLeft = revokeTokens ? 0 : (await this.credentials.listTokens(user.id)).length;
     return { account: summaryOf(user), password, ...ended, tokensLeft };
+  }
+
+  /** Sets the password hash and signs out every session (and, with `revokeTokens`, every token) in `tx`. */
+  private async replacePassword(
+    userId: string,
+    passwordHash: string,
+    revokeTokens: boolean,
+    tx: Transaction,
+  ): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
+    await this.users.updatePasswordHash(userId, passwordHash, tx);
+    const sessionsEnded = await this.credentials.deleteOtherSessions(userId, null, tx);
+    const tokensRevoked = revokeTokens ? await this.credentials.deleteAllTokens(userId, tx) : 0;
+    return { sessionsEnded, tokensRevoked };
   }
 
   /**
@@ -120,11 +129,9 @@ export class AccountsAdminService {
    */
   async deleteAccount(who: string): Promise<AccountSummary> {
     const user = await this.find(who);
-    const unknowable = await hashPassword(randomBytes(32).toString('base64url'));
+    const unknowable = await hashPassword(newSecret());
     await this.db.transaction(async (tx) => {
-      await this.users.updatePasswordHash(user.id, unknowable, tx);
-      await this.credentials.deleteOtherSessions(user.id, null, tx);
-      await this.credentials.deleteAllTokens(user.id, tx);
+      await this.replacePassword(user.id, unknowable, true, tx);
       await this.shares.deleteAllOf(user.id, tx);
     });
     await this.trash.purgeAllOf(user.id);

@@ -52,13 +52,9 @@ export class AuthService {
     private readonly limits: AuthLimits,
     private readonly defaultQuota: number,
     private readonly cache: CredentialCache,
-    private readonly registration: 'open' | 'closed',
+    /** Whether anyone may create an account (FILEFLOW_REGISTRATION). */
+    readonly registrationOpen: boolean,
   ) {}
-
-  /** Whether anyone may create an account (FILEFLOW_REGISTRATION). */
-  get registrationOpen(): boolean {
-    return this.registration === 'open';
-  }
 
   /** Creates an account and signs it in; 403 when sign-up is closed. */
   async register(

@@ -86,7 +86,7 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
     },
     config.defaultQuota,
     credentialCache,
-    config.registration,
+    config.registration === 'open',
   );
   return {
     accounts: new AccountsAdminService(db, users, credentials, trash, auth, sharesRepository),

@@ -7,6 +7,6 @@ import { useAsync } from './useAsync';
  * says why it failed, as any request does).
  */
 export function useRegistrationOpen(): boolean {
-  const { data } = useAsync((signal) => fetchRegistrationOpen(signal), []);
+  const { data } = useAsync(fetchRegistrationOpen, []);
   return data !== false;
 }
