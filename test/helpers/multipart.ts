@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 export type MultipartPart =
   | { field: string; value: string }
-  | { file: Buffer | string; filename: string; field?: string; contentType?: string };
+  | { file: Buffer | string; filename?: string; field?: string; contentType?: string };
 
 /** A multipart/form-data body and its content type, built by hand so tests control every byte. */
 export function multipartBody(parts: MultipartPart[]): { body: Buffer; contentType: string } {
@@ -13,10 +13,11 @@ export function multipartBody(parts: MultipartPart[]): { body: Buffer; contentTy
     if ('value' in part) {
       chunks.push(Buffer.from(`Content-Disposition: form-data; name="${part.field}"\r\n\r\n${part.value}\r\n`));
     } else {
-      const filename = part.filename.replace(/"/g, '%22');
+      // Without a filename, a part is still a file to the parser when its type is application/octet-stream.
+      const filename = part.filename === undefined ? '' : `; filename="${part.filename.replace(/"/g, '%22')}"`;
       chunks.push(
         Buffer.from(
-          `Content-Disposition: form-data; name="${part.field ?? 'file'}"; filename="${filename}"\r\n` +
+          `Content-Disposition: form-data; name="${part.field ?? 'file'}"${filename}\r\n` +
             `Content-Type: ${part.contentType ?? 'application/octet-stream'}\r\n\r\n`,
         ),
       );

@@ -545,6 +545,27 @@ describe('POST /api/files (multipart)', () => {
     expect(await children(alice)).toEqual([]);
   });
 
+  it('refuses a file part without a filename with 400, whatever its type, and stores the named ones', async () => {
+    const alice = await t.newUser();
+    // FormData.append('file', blob, '') sends this: a file to the parser, with no filename at all.
+    const octets = await postMultipart(alice, [{ file: 'hello' }]);
+    expectError(octets, 400, 'invalid_request');
+    expect(octets.json().error.message).toMatch(/^file: .*filename/);
+    const text = await postMultipart(alice, [{ file: 'hello', contentType: 'text/plain' }]);
+    expectError(text, 400, 'invalid_request');
+    expect(text.json().error.message).toMatch(/^file: .*filename/);
+    expect(await children(alice)).toEqual([]);
+
+    const mixed = await postMultipart(alice, [{ file: 'a' }, { file: 'b', filename: 'b.txt' }, { file: 'c', contentType: 'text/plain' }]);
+    expect(mixed.statusCode, mixed.body).toBe(201);
+    expect(mixed.json().uploaded.map((n: { name: string }) => n.name)).toEqual(['b.txt']);
+    expect(mixed.json().failed.map((f: { name: string; error: { code: string } }) => [f.name, f.error.code])).toEqual([
+      ['', 'invalid_request'],
+      ['', 'invalid_request'],
+    ]);
+    expect((await alice.get('/api/me')).json().storageUsed).toBe(1);
+  });
+
   it('refuses a body that is not multipart with 400 naming the content type', async () => {
     const alice = await t.newUser();
     const res = await alice.post('/api/files', { name: 'x' });

@@ -63,6 +63,13 @@ function partFileName(filename: string): string {
   return filename.slice(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1);
 }
 
+/**
+ * A part named "file" that has no filename: the parser reads it as a field (or, typed
+ * application/octet-stream, as a file whose filename is undefined), so the client sent content
+ * without the name to store it under.
+ */
+const unnamedFilePart = () => invalidRequest('file: a part named "file" needs a filename (Content-Disposition: form-data; name="file"; filename="...")');
+
 /** The most items one selection zip may name (their ids fit well within a request line). */
 const MAX_SELECTION = 200;
 
@@ -113,6 +120,16 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           break;
         }
         const part = next.value;
+        // The parser's types promise a filename; a part without one has none (see unnamedFilePart).
+        if (part.fieldname === 'file' && (part.type === 'field' || (part.filename as string | undefined) === undefined)) {
+          const error = unnamedFilePart();
+          failed.push({ name: '', error });
+          firstFailure ??= error;
+          if (part.type === 'file') {
+            part.file.resume();
+          }
+          continue;
+        }
         if (part.type === 'field') {
           const value = typeof part.value === 'string' ? part.value : '';
           try {
