@@ -186,6 +186,24 @@ describe('POST /api/auth/login', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().redirectTo).toBe(expected);
   });
+
+  it.each([
+    ['/files/x', '/files/x'],
+    ['//evil.com', '/'],
+    ['https://evil.com', '/'],
+    ['/\\evil.com', '/'],
+  ])('takes next=%j from the query string too, as redirectTo %j', async (next, expected) => {
+    const alice = await t.newUser();
+    const res = await t.anonymous.post(`/api/auth/login?next=${encodeURIComponent(next)}`, { email: alice.user.email, password: alice.password });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().redirectTo).toBe(expected);
+  });
+
+  it("prefers the body's next to the query string's", async () => {
+    const alice = await t.newUser();
+    const res = await t.anonymous.post('/api/auth/login?next=%2Fquery', { email: alice.user.email, password: alice.password, next: '/body' });
+    expect(res.json().redirectTo).toBe('/body');
+  });
 });
 
 describe('POST /api/auth/logout', () => {

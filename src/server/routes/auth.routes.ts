@@ -8,6 +8,7 @@ import {
   authResponse,
   changePasswordBody,
   loginBody,
+  loginQuery,
   registerBody,
   registrationResponse,
   safeNextPath,
@@ -62,7 +63,9 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       schema: {
         tags: ['auth'],
         summary: 'Sign in; `remember` keeps the session for 30 days',
-        description: 'A `next` path (same origin only) comes back as `redirectTo`; anything else becomes "/".',
+        description:
+          'A `next` path (same origin only), in the body or the query string (the body\'s wins), comes back as `redirectTo`; anything else becomes "/".',
+        querystring: loginQuery,
         body: loginBody,
         openapi: { responseHeaders: { 200: sessionCookie.set } },
         response: { 200: authResponse, ...errors(400, 401, 429) },
@@ -74,7 +77,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         context(request),
       );
       setSessionCookie(request, reply, sessionToken, maxAgeMs);
-      return { user: toUserDto(user), redirectTo: safeNextPath(request.body.next) };
+      return { user: toUserDto(user), redirectTo: safeNextPath(request.body.next ?? request.query.next) };
     },
   );
 

@@ -46,6 +46,9 @@ export const loginBody = z.object({
   next: z.string().max(2048).optional(),
 });
 
+/** The login's query string: `next` may come here too, as in the web page's own address (/login?next=…). */
+export const loginQuery = z.object({ next: z.string().max(2048).optional() });
+
 export const changePasswordBody = z.object({
   currentPassword: z.string().max(1024),
   newPassword: password,
