@@ -190,10 +190,26 @@ export function readZip(zip: Buffer): ZipEntry[] {
   if (eocd < 0) {
     throw new Error('no end of central directory record');
   }
-  const count = zip.readUInt16LE(eocd + 10);
-  const cdSize = zip.readUInt32LE(eocd + 12);
+  let count = zip.readUInt16LE(eocd + 10);
+  let cdSize = zip.readUInt32LE(eocd + 12);
   let offset = zip.readUInt32LE(eocd + 16);
-  if (offset + cdSize !== eocd) {
+  // Fields at their maximum: the zip64 end record (its locator just before this record) has them.
+  let cdEnd = eocd;
+  if (count === 0xffff || cdSize === 0xffffffff || offset === 0xffffffff) {
+    const locator = eocd - 20;
+    if (locator < 0 || zip.readUInt32LE(locator) !== 0x07064b50) {
+      throw new Error('no zip64 end of central directory locator');
+    }
+    const record = Number(zip.readBigUInt64LE(locator + 8));
+    if (record !== locator - 56 || zip.readUInt32LE(record) !== 0x06064b50) {
+      throw new Error('no zip64 end of central directory record where its locator says');
+    }
+    count = Number(zip.readBigUInt64LE(record + 32));
+    cdSize = Number(zip.readBigUInt64LE(record + 40));
+    offset = Number(zip.readBigUInt64LE(record + 48));
+    cdEnd = record;
+  }
+  if (offset + cdSize !== cdEnd) {
     throw new Error('central directory does not end where the end record starts');
   }
   const entries: ZipEntry[] = [];

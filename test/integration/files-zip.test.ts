@@ -299,3 +299,56 @@ describe('HEAD on a zip', () => {
     expect((await alice.get(`/api/shares`)).json().items.find((s: { id: string }) => s.id === link.id).accessCount).toBe(0);
   });
 });
+
+describe('archives with long paths', () => {
+  /** A chain of `depth` folders under a new top folder, each named with 250 bytes; returns the top and the deepest. */
+  async function chain(client: ApiClient, depth: number): Promise<{ top: string; deepest: string }> {
+    const top = await client.mkdir('long');
+    let parent = top.id;
+    for (let i = 0; i < depth; i += 1) {
+      parent = (await client.mkdir(`${String(i).padStart(3, '0')}${'x'.repeat(247)}`, parent)).id;
+    }
+    return { top: top.id, deepest: parent };
+  }
+
+  it('declares the exact length of an archive whose central directory passes 64 KiB, and extractors read it', async () => {
+    const alice = await t.newUser();
+    // Paths of about 3 KB: 25 files and 12 folders make a central directory of about 110 KiB.
+    const { top, deepest } = await chain(alice, 12);
+    for (let i = 0; i < 25; i += 1) {
+      await alice.upload(`file-${i}.txt`, `content ${i}`, deepest);
+    }
+    const { entries, raw } = await fetchZip(alice, top);
+    expect(entries.filter((entry) => !entry.name.endsWith('/'))).toHaveLength(25);
+    expect(await pythonNames(raw)).toEqual(entries.map((entry) => entry.name));
+    const link = (await alice.post('/api/shares', { nodeId: top })).json<{ token: string }>();
+    expect(Number((await alice.request('HEAD', `/api/folders/${top}/zip`)).headers['content-length'])).toBe(raw.length);
+    const selection = await alice.get(`/api/zip?ids=${top}`);
+    expect(Number(selection.headers['content-length'])).toBe(selection.rawPayload.length);
+    expect(readZip(selection.rawPayload)).toHaveLength(entries.length + 1);
+    const shared = await t.anonymous.get(`/api/public/shares/${link.token}/zip`);
+    expect(Number(shared.headers['content-length'])).toBe(shared.rawPayload.length);
+    expect(await pythonNames(shared.rawPayload)).toEqual(entries.map((entry) => entry.name));
+  });
+
+  it('answers 400 when a path is longer than a zip can hold (65,535 bytes), for every zip and its HEAD, and stays up', async () => {
+    const alice = await t.newUser();
+    const { top, deepest } = await chain(alice, 262);
+    await alice.upload('leaf.txt', 'leaf', deepest);
+    const link = (await alice.post('/api/shares', { nodeId: top })).json<{ token: string }>();
+    const urls = [`/api/folders/${top}/zip`, `/api/zip?ids=${top}`];
+    for (const url of urls) {
+      const res = await alice.get(url);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.code).toBe('invalid_request');
+      expect(res.json().error.message).toMatch(/65535 bytes/);
+      expect((await alice.request('HEAD', url)).statusCode, url).toBe(400);
+    }
+    expect((await t.anonymous.get(`/api/public/shares/${link.token}/zip`)).statusCode).toBe(400);
+    expect((await t.anonymous.request('HEAD', `/api/public/shares/${link.token}/zip`)).statusCode).toBe(400);
+    expect(t.logs.filter((line) => line.level >= 50)).toEqual([]);
+    // A shallower folder of the same tree still zips.
+    const { entries } = await fetchZip(alice, deepest);
+    expect(entries.map((entry) => entry.name)).toEqual(['leaf.txt']);
+  });
+});

@@ -1,6 +1,7 @@
 import { finished, PassThrough, type Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import { contentKey, type BlobStore } from '../blobs/blob-store.js';
+import { invalidRequest } from '../errors.js';
 
 export interface ArchiveEntry {
   path: string;
@@ -49,6 +50,31 @@ export function uniqueZipPaths(entries: readonly Pick<ArchiveEntry, 'path' | 'ty
   });
 }
 
+/** The longest entry path a zip can hold: its length is a 16-bit field (a folder's counts its trailing "/"). */
+export const MAX_ZIP_PATH_BYTES = 0xffff;
+
+/**
+ * The most a central directory record can take beside its path: the fixed 46 bytes, yazl's
+ * universal timestamp extra field (9) and a zip64 extra field (28).
+ */
+const CENTRAL_RECORD_BOUND = 46 + 9 + 28;
+
+/**
+ * Whether the archive's end records must be zip64 for yazl to count them right. yazl 3.3.1's
+ * calculateFinalSize counts the zip64 end records once the central directory reaches 64 KiB,
+ * but writes them only past 4 GiB (or 65,535 entries): between the two, the size it reports (our
+ * Content-Length) was 76 bytes over the archive, and a client waited for bytes that never came.
+ * Forced, both agree. This bound is over the central directory's size, so an archive that is not
+ * forced stays below where the two part; small archives keep the classic end record.
+ */
+function needsZip64End(pathBytes: readonly number[]): boolean {
+  let bound = 0;
+  for (const bytes of pathBytes) {
+    bound += CENTRAL_RECORD_BOUND + bytes;
+  }
+  return bound >= 0xffff;
+}
+
 /**
  * A zip of the entries, streamed: each file's content is opened only when the archive reaches it
  * (one open file at a time), stored without compression (most stored content is already
@@ -56,6 +82,14 @@ export function uniqueZipPaths(entries: readonly Pick<ArchiveEntry, 'path' | 'ty
  * it can be computed, the exact archive size for Content-Length.
  */
 export async function createZipStream(entries: readonly ArchiveEntry[], store: BlobStore): Promise<{ stream: Readable; size: number | null }> {
+  const paths = uniqueZipPaths(entries);
+  const pathBytes = paths.map((path, i) => Buffer.byteLength(path) + (entries[i]!.type === 'folder' ? 1 : 0));
+  const tooLong = pathBytes.findIndex((bytes) => bytes > MAX_ZIP_PATH_BYTES);
+  if (tooLong >= 0) {
+    throw invalidRequest(
+      `A path in this archive is ${pathBytes[tooLong]} bytes long; a zip holds paths of up to ${MAX_ZIP_PATH_BYTES} bytes (folders nested this deep download one by one).`,
+    );
+  }
   // The first content is opened before anything is answered, so a store that does not answer
   // makes the request fail with its error (a 503) rather than a 200 cut off at once.
   const firstWithContent = entries.find((entry) => entry.type === 'file' && entry.size > 0 && entry.sha256);
@@ -88,32 +122,38 @@ export async function createZipStream(entries: readonly ArchiveEntry[], store: B
     opened?.destroy();
     reading?.destroy();
   });
-  const paths = uniqueZipPaths(entries);
-  for (const [i, entry] of entries.entries()) {
-    const path = paths[i]!;
-    const options = { mtime: entry.modifiedAt, compress: false };
-    if (entry.type === 'folder') {
-      zip.addEmptyDirectory(path, { mtime: entry.modifiedAt });
-    } else if (entry.size === 0 || !entry.sha256) {
-      zip.addBuffer(Buffer.alloc(0), path, options);
-    } else {
-      const key = contentKey(entry.sha256);
-      zip.addReadStreamLazy(path, { ...options, size: entry.size }, (callback) => {
-        if (entry === firstWithContent && opened) {
-          give(opened, callback);
-          opened = undefined;
-          return;
-        }
-        store.read(key).then(
-          (stream) => give(stream, callback),
-          (error: unknown) => callback(error, new PassThrough()),
-        );
-      });
+  try {
+    for (const [i, entry] of entries.entries()) {
+      const path = paths[i]!;
+      const options = { mtime: entry.modifiedAt, compress: false };
+      if (entry.type === 'folder') {
+        zip.addEmptyDirectory(path, { mtime: entry.modifiedAt });
+      } else if (entry.size === 0 || !entry.sha256) {
+        zip.addBuffer(Buffer.alloc(0), path, options);
+      } else {
+        const key = contentKey(entry.sha256);
+        zip.addReadStreamLazy(path, { ...options, size: entry.size }, (callback) => {
+          if (entry === firstWithContent && opened) {
+            give(opened, callback);
+            opened = undefined;
+            return;
+          }
+          store.read(key).then(
+            (stream) => give(stream, callback),
+            (error: unknown) => callback(error, new PassThrough()),
+          );
+        });
+      }
     }
+  } catch (error) {
+    // An entry yazl refuses: the first content is open already, and nothing else would close it.
+    opened?.destroy();
+    (zip.outputStream as Readable).destroy();
+    throw error;
   }
   // @types/yazl omits the total size that yazl passes to this callback (-1 when unknown).
-  const end = zip.end.bind(zip) as (options: object, onSize: (size: number) => void) => void;
+  const end = zip.end.bind(zip) as (options: { forceZip64Format: boolean }, onSize: (size: number) => void) => void;
   return new Promise((resolve) => {
-    end({}, (size) => resolve({ stream: zip.outputStream as Readable, size: size >= 0 ? size : null }));
+    end({ forceZip64Format: needsZip64End(pathBytes) }, (size) => resolve({ stream: zip.outputStream as Readable, size: size >= 0 ? size : null }));
   });
 }
