@@ -21,7 +21,7 @@ import { sharesRoutes } from './routes/shares.routes.js';
 import { trashRoutes } from './routes/trash.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
 import { treeRoutes } from './routes/tree.routes.js';
-import { acceptEmptyJsonBodies } from './http/json-body.js';
+import { parseJsonBodies } from './http/json-body.js';
 import { parseQueryString, refuseUndecodableQueries } from './http/query-string.js';
 import { TreeAnswerCache } from './http/tree-answers.js';
 import { createServices, type Services } from './services/index.js';
@@ -72,7 +72,7 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
-  acceptEmptyJsonBodies(app);
+  parseJsonBodies(app);
   refuseUndecodableQueries(app);
 
   const services = createServices(config, db, blobs, app.log);

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 
 export type MultipartPart =
   | { field: string; value: string }
-  | { file: Buffer | string; filename?: string; field?: string; contentType?: string };
+  | {
+      file: Buffer | string;
+      filename?: string;
+      field?: string;
+      contentType?: string;
+      /** Content-Disposition parameters after the name, sent byte for byte in place of `filename` (`filename*=UTF-8''%FF.txt`). */
+      params?: Buffer;
+    };
 
 /** A multipart/form-data body and its content type, built by hand so tests control every byte. */
 export function multipartBody(parts: MultipartPart[]): { body: Buffer; contentType: string } {
@@ -14,12 +21,13 @@ export function multipartBody(parts: MultipartPart[]): { body: Buffer; contentTy
       chunks.push(Buffer.from(`Content-Disposition: form-data; name="${part.field}"\r\n\r\n${part.value}\r\n`));
     } else {
       // Without a filename, a part is still a file to the parser when its type is application/octet-stream.
-      const filename = part.filename === undefined ? '' : `; filename="${part.filename.replace(/"/g, '%22')}"`;
+      const filename = part.params
+        ? Buffer.concat([Buffer.from('; '), part.params])
+        : Buffer.from(part.filename === undefined ? '' : `; filename="${part.filename.replace(/"/g, '%22')}"`);
       chunks.push(
-        Buffer.from(
-          `Content-Disposition: form-data; name="${part.field ?? 'file'}"${filename}\r\n` +
-            `Content-Type: ${part.contentType ?? 'application/octet-stream'}\r\n\r\n`,
-        ),
+        Buffer.from(`Content-Disposition: form-data; name="${part.field ?? 'file'}"`),
+        filename,
+        Buffer.from(`\r\nContent-Type: ${part.contentType ?? 'application/octet-stream'}\r\n\r\n`),
       );
       chunks.push(Buffer.isBuffer(part.file) ? part.file : Buffer.from(part.file));
       chunks.push(Buffer.from('\r\n'));

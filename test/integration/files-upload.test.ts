@@ -620,6 +620,45 @@ describe('POST /api/files (multipart)', () => {
     expect((await download(alice, node.id)).equals(content)).toBe(true);
   });
 
+  it('refuses a filename that is not UTF-8, listed in failed, instead of storing U+FFFD in its place', async () => {
+    const alice = await t.newUser();
+    const bad = [
+      Buffer.concat([Buffer.from('filename="caf'), Buffer.from([0xe9]), Buffer.from('x.txt"')]),
+      Buffer.from("filename*=UTF-8''%FF.txt"),
+      Buffer.from("filename*=UTF-8''%ED%A0%80.txt"),
+    ];
+    for (const params of bad) {
+      const res = await postMultipart(alice, [{ file: 'd', params }]);
+      expectError(res, 400, 'invalid_request');
+      expect(res.json().error.message).toMatch(/^file: .*UTF-8/);
+    }
+    // Two different bad names do not become one, the second replacing the first.
+    const mixed = await postMultipart(alice, [
+      { field: 'conflict', value: 'replace' },
+      { file: 'first', params: Buffer.from([...Buffer.from('filename="'), 0xff, ...Buffer.from('.txt"')]) },
+      { file: 'second', params: Buffer.from([...Buffer.from('filename="'), 0xfe, ...Buffer.from('.txt"')]) },
+      { file: 'ok', filename: 'ok.txt' },
+    ]);
+    expect(mixed.statusCode, mixed.body).toBe(201);
+    expect(mixed.json().uploaded.map((n: { name: string }) => n.name)).toEqual(['ok.txt']);
+    expect(mixed.json().failed).toEqual([
+      { name: '\ufffd.txt', error: { code: 'invalid_request', message: expect.stringContaining('UTF-8') } },
+      { name: '\ufffd.txt', error: { code: 'invalid_request', message: expect.stringContaining('UTF-8') } },
+    ]);
+    expect((await children(alice)).map((n) => n.name)).toEqual(['ok.txt']);
+    expect((await storageOf(alice)).storageUsed).toBe(2);
+  });
+
+  it('refuses U+FFFD in a multipart filename, where the parser leaves no other sign of bytes that are not UTF-8', async () => {
+    const alice = await t.newUser();
+    // Sent as valid UTF-8 (EF BF BD), but the parser's answer is the same as for a byte 0xFF.
+    const res = await postMultipart(alice, [{ file: 'x', filename: 'c\ufffdx.txt' }]);
+    expectError(res, 400, 'invalid_request');
+    expect(res.json().error.message).toContain('U+FFFD');
+    // The raw upload takes it: its percent-encoding tells the character from bytes that are not UTF-8.
+    expect((await alice.putFile('c\ufffdx.txt', 'x')).json().name).toBe('c\ufffdx.txt');
+  });
+
   it('keeps unicode file names', async () => {
     const alice = await t.newUser();
     const res = await postMultipart(alice, [{ file: 'x', filename: 'résumé 日本.pdf' }]);

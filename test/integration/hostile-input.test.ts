@@ -80,6 +80,31 @@ describe('hostile names', () => {
     await expectHealthy();
   });
 
+  it('refuses JSON bodies that are not UTF-8 instead of storing U+FFFD in place of their bytes', async () => {
+    const json = { 'content-type': 'application/json' };
+    const folder = await alice.mkdir(`utf8-${Math.random()}`);
+    // A raw Latin-1 "é", a byte that never starts UTF-8, an encoded surrogate, a sequence cut short.
+    for (const bad of [[0xe9], [0xff], [0xed, 0xa0, 0x80], [0xe2, 0x82]]) {
+      const name = Buffer.concat([Buffer.from('c'), Buffer.from(bad), Buffer.from('x')]);
+      const body = Buffer.concat([Buffer.from('{"name":"'), name, Buffer.from('"}')]);
+      for (const res of [
+        await alice.post('/api/folders', body, json),
+        await alice.patch(`/api/nodes/${folder.id}`, body, json),
+        await alice.post('/api/tokens', body, json),
+      ]) {
+        expectContractError(res, 400);
+        expect(res.json().error.message).toMatch(/^body: .*UTF-8/);
+      }
+    }
+    expect((await alice.get(`/api/nodes/${folder.id}`)).json().name).toBe(folder.name);
+    expect((await alice.get('/api/folders/root/children')).json().items.map((n: { name: string }) => n.name)).not.toContain('c\ufffdx');
+    // U+FFFD sent as UTF-8 is a character like any other.
+    const fffd = await alice.post('/api/folders', Buffer.from('{"name":"c\ufffdx"}', 'utf8'), json);
+    expect(fffd.statusCode, fffd.body).toBe(201);
+    expect(fffd.json().name).toBe('c\ufffdx');
+    await expectHealthy();
+  });
+
   it('accepts the edge that is legal: 255 bytes, unicode, spaces trimmed', async () => {
     expect((await alice.post('/api/folders', { name: 'z'.repeat(255) })).statusCode).toBe(201);
     expect((await alice.post('/api/folders', { name: '日'.repeat(85) })).statusCode).toBe(201);

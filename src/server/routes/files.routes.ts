@@ -70,6 +70,19 @@ function partFileName(filename: string): string {
  */
 const unnamedFilePart = () => invalidRequest('file: a part named "file" needs a filename (Content-Disposition: form-data; name="file"; filename="...")');
 
+/**
+ * A filename the parser could not decode. It reads `filename` and `filename*=UTF-8''` as UTF-8,
+ * putting U+FFFD in place of bytes that are not, and has no option to hand over the bytes
+ * themselves, so U+FFFD is the only sign of them: a multipart filename holding it is refused.
+ * Stored, it would be a name the client never sent, and different bad names would become one
+ * (the second replacing the first under conflict=replace). PUT /api/files/content takes a name
+ * that really holds U+FFFD (percent-encoded, so bad bytes there are told apart).
+ */
+const undecodableFileName = () =>
+  invalidRequest(
+    'file: the filename must be valid UTF-8 (U+FFFD, which stands for bytes that are not, is refused in a multipart filename)',
+  );
+
 /** The most items one selection zip may name (their ids fit well within a request line). */
 const MAX_SELECTION = 200;
 
@@ -88,7 +101,8 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         description:
           'Optional fields `parentId`, `conflict` (fail | rename | replace) and `modifiedAt` (ISO 8601 or epoch ms) apply to the `file` parts after them. ' +
           'Answers 201 when at least one file was stored; when none was, the status and body of the first failure. ' +
-          'A field with a bad value fails the files after it (each listed in `failed` with that error); a path before a file name is dropped.',
+          'A field with a bad value fails the files after it (each listed in `failed` with that error); a path before a file name is dropped. ' +
+          'A filename must be UTF-8; one holding U+FFFD is refused, as the parser puts it in place of bytes that are not (PUT /api/files/content takes such a name).',
         openapi: multipartUploadDocs,
         response: { 201: uploadResultSchema, ...errors(400, 401, 404, 409, 413, 503, 507) },
       },
@@ -165,6 +179,13 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         if (fieldError) {
           failed.push({ name, error: fieldError });
           firstFailure ??= fieldError;
+          part.file.resume();
+          continue;
+        }
+        if (name.includes('\ufffd')) {
+          const error = undecodableFileName();
+          failed.push({ name, error });
+          firstFailure ??= error;
           part.file.resume();
           continue;
         }
