@@ -7,13 +7,14 @@
  * neither grows with the size of the purge.
  *
  *   npx tsx bench/purge.ts [--db pglite|postgres|both] [--quick] [--nodes 100000] [--big-nodes 1000000]
- *                          [--big-timeout 600] [--skip-big] [--json results.jsonl]
+ *                          [--big-timeout 600] [--skip-big] [--deep 1000,2000,4000] [--json results.jsonl]
  *
- * --quick purges 10,000 nodes and skips the 1,000,000-node run.
+ * --quick purges 10,000 nodes and skips the 1,000,000-node run. --deep purges chains of folders of
+ * those depths instead (each folder the only child of the one above; no files), without the big run.
  */
 import type pg from 'pg';
 import { parseArgs } from './lib/args.js';
-import { authHeader, folderId, seedPurgeTree, seedStandardTree, seedUsers, userId } from './lib/datasets.js';
+import { authHeader, folderId, seedPurgeChain, seedPurgeTree, seedStandardTree, seedUsers, userId } from './lib/datasets.js';
 import { connectPostgres, prepareDatabase, type BenchDatabase } from './lib/db.js';
 import { KeepAliveClient } from './lib/http.js';
 import { log, printTable, Results, type Cell } from './lib/report.js';
@@ -147,7 +148,8 @@ main(async () => {
   const args = parseArgs();
   const nodes = Number(args.extra.get('nodes') ?? (args.quick ? 10_000 : 100_000));
   const bigNodes = Number(args.extra.get('big-nodes') ?? 1_000_000);
-  const runBig = !args.quick && !args.extra.has('skip-big');
+  const deep = args.extra.get('deep')?.split(',').map(Number);
+  const runBig = !args.quick && !args.extra.has('skip-big') && !deep;
   const results = new Results('purge', args.json);
   log(machineLine());
   const rows: Cell[][] = [];
@@ -155,17 +157,17 @@ main(async () => {
   const baseNodes = 10_100;
 
   await forEachDb(args, async (kind) => {
-    const sizes = runBig && kind === 'postgres' ? [nodes, bigNodes] : [nodes];
+    const sizes = deep ?? (runBig && kind === 'postgres' ? [nodes, bigNodes] : [nodes]);
     for (const size of sizes) {
       const viaJob = size >= 1_000_000;
       const database = await prepareDatabase(kind, {
-        name: `purge${size}`,
-        cacheName: `purge-${size}`,
+        name: deep ? `purgedeep${size}` : `purge${size}`,
+        cacheName: deep ? `purge-deep-${size}` : `purge-${size}`,
         fresh: args.fresh,
         seed: async (h) => {
           await seedUsers(h, 1);
           await seedStandardTree(h, { first: 1, n: 1, filesPerUser: 10_000 });
-          await seedPurgeTree(h, 1, 'PurgeMe', size);
+          await (deep ? seedPurgeChain(h, 1, 'PurgeMe', size) : seedPurgeTree(h, 1, 'PurgeMe', size));
         },
       });
       const top = (await import('./lib/datasets.js')).md5Uuid(`purge:1:PurgeMe`);
@@ -307,7 +309,7 @@ main(async () => {
   });
   printTable(
     'Trash and purge (seconds; probe = the same user listing a 100-item folder meanwhile, ms; longest tx = oldest open transaction seen, ms, PostgreSQL only)',
-    ['db', 'nodes', 'phase', 's', 'nodes/s', 'probe n', 'probe p50', 'probe p99', 'probe max', 'longest tx'],
+    ['db', deep ? 'depth' : 'nodes', 'phase', 's', 'nodes/s', 'probe n', 'probe p50', 'probe p99', 'probe max', 'longest tx'],
     rows,
   );
   await results.flush();

@@ -234,3 +234,21 @@ export async function seedPurgeTree(h: SeedHandle, u: number, name: string, node
   await finishFiles(h, `id in (select md5('${key}:f:' || j)::uuid from generate_series(0, ${files - 1}) j)`);
   return top;
 }
+
+/**
+ * A chain of `depth` folders at user u's root, each the only child of the one above (id of the top:
+ * md5Uuid(`purge:<u>:<name>`)): the shape whose deletion for good a leaf-by-leaf purge made quadratic.
+ */
+export async function seedPurgeChain(h: SeedHandle, u: number, name: string, depth: number): Promise<string> {
+  const top = md5Uuid(`purge:${u}:${name}`);
+  const key = `purge:${u}:${name}`;
+  await h.exec(`
+    insert into file_nodes (id, user_id, parent_id, name, type, etag)
+    values ('${top}', md5('bench-user-${u}')::uuid, null, '${name}', 'folder', 'p')`);
+  await h.exec(`
+    insert into file_nodes (id, user_id, parent_id, name, type, etag)
+    select md5('${key}:c:' || i)::uuid, md5('bench-user-${u}')::uuid,
+           case when i = 1 then '${top}'::uuid else md5('${key}:c:' || (i - 1))::uuid end, 'Level ' || i, 'folder', 'p'
+    from generate_series(1, ${depth - 1}) i`);
+  return top;
+}

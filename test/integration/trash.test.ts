@@ -3,6 +3,9 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { ApiClient } from '../helpers/client.js';
 import { contentKey } from '../../src/server/blobs/blob-store.js';
 import { children, readZip, sha256, storageOf } from '../helpers/files.js';
+import { checkInvariants } from '../helpers/invariants.js';
+import { queryRows } from '../../src/server/db/client.js';
+import { sql } from 'drizzle-orm';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -337,6 +340,58 @@ describe('deleting for good', () => {
     expect((await alice.post(`/api/trash/${loose.id}/restore`)).statusCode).toBe(404);
     // Emptying an empty trash is fine.
     expect((await alice.delete('/api/trash')).statusCode).toBe(204);
+  });
+
+  it('deletes a deep chain of folders for good, giving back exactly its bytes and references', async () => {
+    const alice = await t.newUser();
+    const bob = await t.newUser();
+    // 300 folders, each the only child of the one above, but for a side chain of 20 under the 200th.
+    const chain = [await alice.mkdir('Deep')];
+    for (let depth = 1; depth < 300; depth++) {
+      chain.push(await alice.mkdir(`level ${depth}`, chain[depth - 1]!.id));
+    }
+    const side = [await alice.mkdir('side 0', chain[200]!.id)];
+    for (let depth = 1; depth < 20; depth++) {
+      side.push(await alice.mkdir(`side ${depth}`, side[depth - 1]!.id));
+    }
+    const unique = 'only at the bottom ' + Math.random();
+    const twice = 'twice in the chain ' + Math.random();
+    const withLive = 'also in a live file ' + Math.random();
+    const withBob = 'also in another user’s file ' + Math.random();
+    const inChain = [
+      await alice.upload('bottom.txt', unique, chain[299]!.id),
+      await alice.upload('twice-1.txt', twice, chain[150]!.id),
+      await alice.upload('twice-2.txt', twice, side[19]!.id),
+      await alice.upload('shared.txt', withLive, chain[100]!.id),
+      await alice.upload('bobs-too.txt', withBob, chain[250]!.id),
+    ];
+    const live = await alice.upload('live.txt', withLive);
+    const bobs = await bob.upload('mine.txt', withBob);
+    expect((await storageOf(alice)).storageUsed).toBe(inChain.reduce((sum, file) => sum + file.size, 0) + live.size);
+
+    await trash(alice, chain[0]!.id);
+    const res = await alice.delete(`/api/trash/${chain[0]!.id}`);
+    expect(res.statusCode, res.body).toBe(204);
+
+    expect(await trashItems(alice)).toEqual([]);
+    const gone = [...chain, ...side, ...inChain].map((node) => node.id);
+    const left = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from file_nodes
+          where trash_root_id = ${chain[0]!.id}::uuid or id = any(string_to_array(${gone.join(',')}, ',')::uuid[])`,
+    );
+    expect(left[0]!.n).toBe(0);
+    expect((await alice.get(`/api/nodes/${chain[299]!.id}`)).statusCode).toBe(404);
+    expect((await storageOf(alice)).storageUsed).toBe(live.size);
+    expect((await storageOf(bob)).storageUsed).toBe(bobs.size);
+    expect(await stored(sha256(unique))).toBe(false);
+    expect(await stored(sha256(twice))).toBe(false);
+    expect(await stored(sha256(withLive))).toBe(true);
+    expect(await stored(sha256(withBob))).toBe(true);
+    expect((await alice.get(`/api/files/${live.id}/content`)).body).toBe(withLive);
+    expect((await bob.get(`/api/files/${bobs.id}/content`)).body).toBe(withBob);
+    // Reference counts and every user's storage used are exact, the kept content intact.
+    expect(await checkInvariants(t.database.db, t.blobs, { verifyContent: true })).toEqual([]);
   });
 
   it('removes share links of what was deleted for good', async () => {

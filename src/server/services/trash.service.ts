@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Database } from '../db/client.js';
 import type { FileNodeRow } from '../db/schema/index.js';
 import { AppError, notFound } from '../errors.js';
@@ -149,7 +150,10 @@ export class TrashService {
   /**
    * Deletes a subtree already marked for purging, in batches: files first (each batch gives back
    * its bytes and blob references in the same transaction, so storageUsed stays exact), then the
-   * folders, leaves first. Safe to resume after a crash and to run in several processes at once.
+   * folders, children before parents (NodesRepository.deleteTrashedFolders). Safe to resume after
+   * a crash and to run in several processes at once. Between batches it lets the event loop turn:
+   * on the embedded database a batch's promises settle without any I/O, so requests waiting on
+   * their sockets were not even read until the whole purge was over.
    */
   private async purge(topId: string): Promise<void> {
     for (;;) {
@@ -169,9 +173,19 @@ export class TrashService {
       if (orphaned.count < PURGE_BATCH) {
         break;
       }
+      await setImmediate();
     }
-    while ((await this.db.transaction((tx) => this.nodes.deleteTrashedLeafFolders(topId, PURGE_BATCH, tx))) > 0) {
-      // Each round removes the folders left without children.
+    // Each batch starts from the folders the previous one stopped under (now childless unless
+    // they hold other subtrees); when none of them is, from any childless folder of the subtree.
+    let from: string[] = [];
+    for (;;) {
+      const deleted = await this.db.transaction((tx) => this.nodes.deleteTrashedFolders(topId, from, PURGE_BATCH, tx));
+      if (deleted.length === 0 && from.length === 0) {
+        return;
+      }
+      const gone = new Set(deleted.map((folder) => folder.id));
+      from = [...new Set(deleted.flatMap((folder) => (folder.parentId && !gone.has(folder.parentId) ? [folder.parentId] : [])))];
+      await setImmediate();
     }
   }
 }
