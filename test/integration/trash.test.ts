@@ -460,3 +460,51 @@ describe('quota and the trash', () => {
     }
   });
 });
+
+describe('a tree deeper than the walks that read it are bounded (12,000 folders)', () => {
+  it('is never moved into itself, and its trash and purge take all of it, content and bytes given back', async () => {
+    const alice = await t.newUser();
+    const top = await alice.mkdir('top');
+    // Through the API such a chain takes doubling (copy the chain, move the copy under its deepest
+    // folder), minutes of it: it is made here in one statement instead, as the API would leave it.
+    const depth = 12_000;
+    const [deepest] = await queryRows<{ id: string }>(
+      t.database.db,
+      sql`
+      with levels as (select g, gen_random_uuid() as id from generate_series(1, ${depth}) g),
+      inserted as (
+        insert into file_nodes (id, user_id, parent_id, name, type, etag)
+        select l.id, ${alice.user.id}::uuid, coalesce(above.id, ${top.id}::uuid), 'level-' || l.g, 'folder', 'seeded'
+        from levels l left join levels above on above.g = l.g - 1
+        returning id, name
+      )
+      select id from inserted where name = ${`level-${depth}`}`,
+    );
+    const bottom = deepest!.id;
+    const leaf = await alice.upload('deepest-leaf.txt', 'only here', bottom);
+    expect((await alice.get(`/api/nodes/${bottom}/breadcrumbs`)).statusCode).toBe(200);
+
+    // The walk up from the deepest folder must reach the top, however far.
+    const intoItself = await alice.patch(`/api/nodes/${top.id}`, { parentId: bottom });
+    expect(intoItself.statusCode).toBe(409);
+    expect(intoItself.json().error.code).toBe('invalid_move');
+
+    const copy = await alice.post(`/api/nodes/${top.id}/copy`, { parentId: null, name: 'copy' });
+    expect(copy.statusCode).toBe(201);
+    expect((await storageOf(alice)).storageUsed).toBe(18);
+    expect((await alice.get('/api/search?q=deepest-leaf')).json().total).toBe(2);
+
+    for (const id of [top.id, copy.json().id]) {
+      expect((await alice.delete(`/api/nodes/${id}`)).statusCode).toBe(200);
+    }
+    expect((await alice.get(`/api/nodes/${leaf.id}`)).statusCode).toBe(404);
+    expect((await alice.get('/api/search?q=deepest-leaf')).json().total).toBe(0);
+    expect((await alice.delete('/api/trash')).statusCode).toBe(204);
+    expect((await storageOf(alice)).storageUsed).toBe(0);
+    expect(await t.blobs.exists(contentKey(leaf.sha256))).toBe(false);
+    const [left] = await queryRows<{ count: string | number }>(t.database.db, sql`select count(*) as count from file_nodes where user_id = ${alice.user.id}::uuid`);
+    expect(Number(left?.count)).toBe(0);
+    const [blobRows] = await queryRows<{ count: string | number }>(t.database.db, sql`select count(*) as count from blobs where sha256 = ${leaf.sha256}`);
+    expect(Number(blobRows?.count)).toBe(0);
+  }, 120_000);
+});

@@ -34,7 +34,10 @@ const liveNodeColumns = {
 export type LiveNode = Pick<FileNodeRow, keyof typeof liveNodeColumns>;
 const foldersFirst = sql`(${fileNodes.type} = 'folder') desc`;
 
-// Guards recursive walks against a corrupted (cyclic) tree; no real tree is this deep.
+// Guards the walks that carry a depth or a path (breadcrumbs, zips) against a corrupted (cyclic)
+// tree. Walks that decide or make a change (trash, copy, the move check, etags) have no bound and
+// end on a cycle by UNION instead: a tree can be made deeper than this (copy a chain, move the
+// copy under its deepest folder, repeat), and a bound left such changes partial.
 const MAX_DEPTH = 10_000;
 
 function idList(ids: readonly string[]): SQL {
@@ -45,16 +48,16 @@ function idList(ids: readonly string[]): SQL {
 }
 
 /**
- * The nodes `ids`, and every folder above them, as a subquery of ids: a walk up the tree, which
- * MAX_DEPTH ends on a corrupted (cyclic) one.
+ * The nodes `ids`, and every folder above them, as a subquery of ids: a walk up the tree, to the
+ * root however deep (UNION ends it on a corrupted, cyclic one), as every folder above a change
+ * gets a new etag.
  */
 function selfAndAncestorIds(ids: readonly string[]): SQL {
-  return sql`with recursive chain (id, parent_id, depth) as (
-        select id, parent_id, 0 from file_nodes where id in (${idList(ids)})
+  return sql`with recursive chain (id, parent_id) as (
+        select id, parent_id from file_nodes where id in (${idList(ids)})
         union
-        select n.id, n.parent_id, chain.depth + 1
+        select n.id, n.parent_id
         from file_nodes n join chain on n.id = chain.parent_id
-        where chain.depth < ${MAX_DEPTH}
       )
       select id from chain`;
 }
@@ -553,17 +556,20 @@ export class NodesRepository {
     };
   }
 
-  /** True when `candidateId` is `ancestorId` itself or lies anywhere beneath it. */
+  /**
+   * True when `candidateId` is `ancestorId` itself or lies anywhere beneath it. The walk up has no
+   * depth bound (UNION ends it on a cycle instead): a bound let a folder move into a descendant
+   * deeper than it, making a cycle cut off from the root.
+   */
   async isSelfOrDescendant(ancestorId: string, candidateId: string, tx: Executor = this.db): Promise<boolean> {
     const result = await queryRows<Record<string, unknown>>(
       tx,
       sql`
-      with recursive chain (id, parent_id, depth) as (
-        select id, parent_id, 0 from file_nodes where id = ${candidateId}
-        union all
-        select n.id, n.parent_id, chain.depth + 1
+      with recursive chain (id, parent_id) as (
+        select id, parent_id from file_nodes where id = ${candidateId}
+        union
+        select n.id, n.parent_id
         from file_nodes n join chain on n.id = chain.parent_id
-        where chain.depth < ${MAX_DEPTH}
       )
       select 1 from chain where id = ${ancestorId} limit 1`,
     );
@@ -624,18 +630,18 @@ export class NodesRepository {
 
   /**
    * Sizes and content hashes of the live files in the subtree rooted at `id` (itself included):
-   * what a copy of it will charge and reference.
+   * what a copy of it will charge and reference. No depth bound, as in copySubtree.
    */
   async subtreeFiles(id: string, tx: Executor = this.db): Promise<Array<{ sha256: string | null; size: number }>> {
     const result = await queryRows<{ sha256: string | null; size: string | number }>(
       tx,
       sql`
-      with recursive sub (id, type, sha256, size, depth) as (
-        select id, type, sha256, size, 0 from file_nodes where id = ${id}
-        union all
-        select n.id, n.type, n.sha256, n.size, sub.depth + 1
+      with recursive sub (id, type, sha256, size) as (
+        select id, type, sha256, size from file_nodes where id = ${id}
+        union
+        select n.id, n.type, n.sha256, n.size
         from file_nodes n join sub on n.parent_id = sub.id
-        where n.trashed_at is null and sub.depth < ${MAX_DEPTH}
+        where n.trashed_at is null
       )
       select sha256, size from sub where type = 'file'`,
     );
@@ -681,34 +687,35 @@ export class NodesRepository {
   /**
    * Copies the live subtree rooted at `sourceId` under `targetParentId` with a new name for its top,
    * in one statement (every node gets a fresh id; the foreign keys are checked at its end).
-   * Returns the id of the new top node.
+   * Returns the id of the new top node. The walk has no depth bound (UNION ends it on a cycle
+   * instead), so a copy is whole however deep the tree; subtreeFiles charges the same nodes.
    */
   async copySubtree(sourceId: string, targetParentId: string | null, topName: string, tx: Executor = this.db): Promise<string> {
     const result = await queryRows<{ id: string }>(
       tx,
       sql`
-      with recursive sub (id, parent_id, depth) as (
-        select id, parent_id, 0 from file_nodes where id = ${sourceId}
-        union all
-        select n.id, n.parent_id, sub.depth + 1
+      with recursive sub (id) as (
+        select id from file_nodes where id = ${sourceId}
+        union
+        select n.id
         from file_nodes n join sub on n.parent_id = sub.id
-        where n.trashed_at is null and sub.depth < ${MAX_DEPTH}
+        where n.trashed_at is null
       ),
       mapping as materialized (
-        select id as old_id, gen_random_uuid() as new_id, depth from sub
+        select id as old_id, gen_random_uuid() as new_id, id = ${sourceId}::uuid as top from sub
       ),
       inserted as (
         insert into file_nodes (id, user_id, parent_id, name, type, size, mime_type, sha256, favorite, etag, modified_at)
         select m.new_id, n.user_id,
-               case when m.depth = 0 then ${targetParentId}::uuid else pm.new_id end,
-               case when m.depth = 0 then ${topName} else n.name end,
+               case when m.top then ${targetParentId}::uuid else pm.new_id end,
+               case when m.top then ${topName} else n.name end,
                n.type, n.size, n.mime_type, n.sha256, false, ${newEtag()}, n.modified_at
         from mapping m
         join file_nodes n on n.id = m.old_id
         left join mapping pm on pm.old_id = n.parent_id
         returning id
       )
-      select new_id as id from mapping where depth = 0`,
+      select new_id as id from mapping where top`,
     );
     const top = result[0];
     if (!top) {
@@ -720,16 +727,19 @@ export class NodesRepository {
   /**
    * Moves the live subtree rooted at `id` to the trash in one statement: every node in it is stamped
    * with the time and the top's id; the top is detached from its folder (remembered as its original
-   * parent) so that purging another trashed subtree can never cascade into it.
+   * parent) so that purging another trashed subtree can never cascade into it. The walk has no
+   * depth bound (UNION ends it on a cycle instead): with one, the nodes below it stayed live
+   * under a trashed folder, and its purge's cascade then deleted them without giving back their
+   * bytes and content references.
    */
   async trashSubtree(id: string, tx: Executor = this.db): Promise<FileNodeRow> {
     await tx.execute(sql`
-      with recursive sub (id, depth) as (
-        select id, 0 from file_nodes where id = ${id} and trashed_at is null
-        union all
-        select n.id, sub.depth + 1
+      with recursive sub (id) as (
+        select id from file_nodes where id = ${id} and trashed_at is null
+        union
+        select n.id
         from file_nodes n join sub on n.parent_id = sub.id
-        where n.trashed_at is null and sub.depth < ${MAX_DEPTH}
+        where n.trashed_at is null
       )
       update file_nodes
       set trashed_at = now(), trash_root_id = ${id}::uuid,
