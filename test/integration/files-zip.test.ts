@@ -144,6 +144,27 @@ describe('GET /api/folders/:id/zip', () => {
     }
   });
 
+  it('zips top-level names that begin like a Windows drive, which extractors would take for absolute paths', async () => {
+    const alice = await t.newUser();
+    const folder = await alice.mkdir('drives');
+    await alice.upload('A: notes.txt', 'a', folder.id);
+    const drive = await alice.mkdir('d:', folder.id);
+    await alice.upload('x.txt', 'x', drive.id);
+    const sub = await alice.mkdir('sub', folder.id);
+    await alice.upload('B: deeper.txt', 'b', sub.id);
+    const names = ['A_ notes.txt', 'd_/', 'd_/x.txt', 'sub/', 'sub/B: deeper.txt'];
+    const { entries, raw } = await fetchZip(alice, folder.id);
+    expect(entries.map((entry) => entry.name).sort()).toEqual(names);
+    expect((await pythonNames(raw)).sort()).toEqual(names);
+    const selection = await alice.get(`/api/zip?ids=${drive.id},${sub.id}`);
+    expect(selection.statusCode).toBe(200);
+    expect(readZip(selection.rawPayload).map((entry) => entry.name).sort()).toEqual(['d_/', 'd_/x.txt', 'sub/', 'sub/B: deeper.txt']);
+    const link = (await alice.post('/api/shares', { nodeId: folder.id })).json<{ token: string }>();
+    const shared = await t.anonymous.get(`/api/public/shares/${link.token}/zip`);
+    expect(shared.statusCode).toBe(200);
+    expect(readZip(shared.rawPayload).map((entry) => entry.name).sort()).toEqual(names);
+  });
+
   it('keeps two items apart whose names become the same when made safe, folders with their contents', async () => {
     const alice = await t.newUser();
     const folder = await alice.mkdir('clash');

@@ -19,6 +19,15 @@ export function zipPath(path: string): string {
     .join('/');
 }
 
+/**
+ * A top-level name that begins like a Windows drive ("A: notes.txt", "d:") with its colon made
+ * "_": extractors would read the entry as an absolute path, and yazl refuses it (the whole zip
+ * was a 500). Deeper in the archive such a name is an ordinary segment.
+ */
+function withoutDrive(name: string, topLevel: boolean): string {
+  return topLevel && /^[a-zA-Z]:/.test(name) ? `${name[0]}_${name.slice(2)}` : name;
+}
+
 /** "name (2).ext" for a file, "name (2)" for a folder: a second entry whose safe name was taken. */
 function numbered(name: string, type: 'file' | 'folder', n: number): string {
   const dot = type === 'file' ? name.lastIndexOf('.') : -1;
@@ -38,8 +47,8 @@ export function uniqueZipPaths(entries: readonly Pick<ArchiveEntry, 'path' | 'ty
     const slash = entry.path.lastIndexOf('/');
     const parent = slash < 0 ? '' : entry.path.slice(0, slash);
     const parentPath = parent === '' ? '' : (finalOf.get(parent) ?? zipPath(parent));
-    const safe = zipPath(entry.path.slice(slash + 1));
     const prefix = parentPath === '' ? '' : `${parentPath}/`;
+    const safe = withoutDrive(zipPath(entry.path.slice(slash + 1)), prefix === '');
     let path = `${prefix}${safe}`;
     for (let n = 2; taken.has(path); n += 1) {
       path = `${prefix}${numbered(safe, entry.type, n)}`;
