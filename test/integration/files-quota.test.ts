@@ -266,3 +266,28 @@ describe('FILEFLOW_MAX_UPLOAD', () => {
     expect((await storageOf(alice)).storageUsed).toBe(1000);
   });
 });
+
+describe('a streamed upload over the quota after several megabytes', () => {
+  // On S3 the content is already a multipart upload by then (parts of 5 MiB), which the refusal
+  // aborts; where that abort fails too (s3rver has none), the answer must still be the refusal.
+  it('answers 507 quota_exceeded and keeps nothing', async () => {
+    const big = await createTestApp({ env: { FILEFLOW_DEFAULT_QUOTA: String(12 * 1024 * 1024) }, captureLogs: 'info' });
+    try {
+      const alice = await big.newUser();
+      const chunks = Array.from({ length: 20 }, () => randomBytes(1024 * 1024));
+      const res = await alice.app.inject({
+        method: 'PUT',
+        url: '/api/files/content?name=too-big.bin',
+        headers: { cookie: alice.cookie!, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+        payload: Readable.from(chunks),
+      });
+      expect(res.statusCode, res.body).toBe(507);
+      expect(res.json().error.code).toBe('quota_exceeded');
+      expect((await storageOf(alice)).storageUsed).toBe(0);
+      expect(await children(alice)).toEqual([]);
+      expect(big.logs.filter((line) => line.level >= 50)).toEqual([]);
+    } finally {
+      await big.close();
+    }
+  });
+});

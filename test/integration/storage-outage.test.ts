@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { checkInvariants } from '../helpers/invariants.js';
@@ -152,4 +154,50 @@ describe('an upload of several files to a store that does not answer', () => {
     expect(three.asked).toBeLessThanOrEqual(one.asked + 1);
     expect((await alice.get('/api/folders/root/children')).json<{ items: unknown[] }>().items).toEqual([]);
   }, 90_000);
+});
+
+describe('downloads that their clients read slowly', () => {
+  // Each holds a connection to the store until its client has read it: they must not leave the
+  // process's other commands waiting for one (the SDK's default pool held 50).
+  it('leave the store answering every other request, health included', async () => {
+    const app = await createTestApp({ s3, env: s3.env });
+    const held: http.ClientRequest[] = [];
+    try {
+      const alice = await app.newUser();
+      const big = await alice.upload('big.bin', randomBytes(16 * 1024 * 1024));
+      const small = randomBytes(10_000);
+      const smallFile = await alice.upload('small.bin', small);
+      await app.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.app.server.address() as AddressInfo;
+      // 60 downloads whose clients read their headers and then nothing.
+      await Promise.all(
+        Array.from(
+          { length: 60 },
+          () =>
+            new Promise<void>((resolve, reject) => {
+              const request = http.get(
+                { host: '127.0.0.1', port, path: `/api/files/${big.id}/content`, agent: false, headers: { cookie: alice.cookie! } },
+                (response) => {
+                  expect(response.statusCode).toBe(200);
+                  response.pause();
+                  resolve();
+                },
+              );
+              request.on('error', reject);
+              held.push(request);
+            }),
+        ),
+      );
+      const download = await alice.get(`/api/files/${smallFile.id}/content`);
+      expect(download.statusCode, download.body).toBe(200);
+      expect(download.rawPayload.equals(small)).toBe(true);
+      expect((await alice.putFile('another.bin', randomBytes(1000))).statusCode).toBe(201);
+      expect((await app.anonymous.get('/api/health')).statusCode).toBe(200);
+    } finally {
+      for (const request of held) {
+        request.destroy();
+      }
+      await app.close();
+    }
+  }, 60_000);
 });

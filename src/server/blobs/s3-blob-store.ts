@@ -113,7 +113,14 @@ export class S3BlobStore implements BlobStore {
         },
       }),
     );
-    source.once('error', (error) => counted.destroy(error));
+    // The source's own failure (the quota or size limit reached, the client gone) is the answer.
+    // lib-storage reports the abort of its multipart upload instead when that abort fails too
+    // (s3rver has none: a 507 became a 500).
+    let sourceError: unknown;
+    source.once('error', (error) => {
+      sourceError = error;
+      counted.destroy(error);
+    });
     const upload = new Upload({
       client: this.uploadClient,
       params: { Bucket: this.bucket, Key: key, Body: counted },
@@ -129,7 +136,7 @@ export class S3BlobStore implements BlobStore {
       if (!(error instanceof AppError && error.status === 503)) {
         await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), this.prompt).catch(() => undefined);
       }
-      throw error;
+      throw sourceError ?? error;
     }
     this.stagedSizes.set(staged.id, size);
     return staged;
@@ -285,6 +292,15 @@ export class S3BlobStore implements BlobStore {
 }
 
 /**
+ * Connections one client may hold to the store at once. A download holds one for as long as its
+ * client takes to read it: with the SDK's default of 50, fifty slow downloads in one worker made
+ * every other command of that worker wait for a socket until its timeout, so downloads, uploads
+ * and the health check answered 503 while the store was fine (found by a probe). Beyond this many
+ * downloads at once, the process's file descriptors are the nearer limit.
+ */
+const MAX_STORE_SOCKETS = 1024;
+
+/**
  * An S3 client for the settings whose connections may stay silent `socketTimeout` ms. A store that
  * does not answer, or fails on its side, makes any command (after its retries; uploads' parts
  * too) a 503 for the client, with the SDK's error as its cause.
@@ -298,7 +314,13 @@ function createClient(settings: S3Settings, socketTimeout: number): S3Client {
     // Checksums only where S3 requires them: S3-compatible servers differ in what they accept.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    requestHandler: { connectionTimeout: settings.timeoutMs, socketTimeout, throwOnRequestTimeout: true },
+    requestHandler: {
+      connectionTimeout: settings.timeoutMs,
+      socketTimeout,
+      throwOnRequestTimeout: true,
+      httpAgent: { maxSockets: MAX_STORE_SOCKETS },
+      httpsAgent: { maxSockets: MAX_STORE_SOCKETS },
+    },
   });
   client.middlewareStack.add(
     (next) => async (args) => {
