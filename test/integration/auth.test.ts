@@ -199,6 +199,17 @@ describe('POST /api/auth/login', () => {
     expect(res.json().redirectTo).toBe(expected);
   });
 
+  it('ignores a query next that is repeated or too long, and signs in', async () => {
+    const alice = await t.newUser();
+    for (const query of ['next=%2Fa&next=%2Fb', `next=%2F${'x'.repeat(3000)}`]) {
+      const res = await t.anonymous.post(`/api/auth/login?${query}`, { email: alice.user.email, password: alice.password });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().redirectTo).toBe('/');
+    }
+    const withBody = await t.anonymous.post('/api/auth/login?next=%2Fa&next=%2Fb', { email: alice.user.email, password: alice.password, next: '/body' });
+    expect(withBody.json().redirectTo).toBe('/body');
+  });
+
   it("prefers the body's next to the query string's", async () => {
     const alice = await t.newUser();
     const res = await t.anonymous.post('/api/auth/login?next=%2Fquery', { email: alice.user.email, password: alice.password, next: '/body' });

@@ -46,8 +46,12 @@ export const loginBody = z.object({
   next: z.string().max(2048).optional(),
 });
 
-/** The login's query string: `next` may come here too, as in the web page's own address (/login?next=…). */
-export const loginQuery = z.object({ next: z.string().max(2048).optional() });
+/**
+ * The login's query string: `next` may come here too, as in the web page's own address
+ * (/login?next=…). One that is not a single short string is ignored, as an unsafe one becomes
+ * "/": it is a hint, and a sign-in is no place to refuse over it.
+ */
+export const loginQuery = z.object({ next: z.string().max(2048).optional().catch(undefined) });
 
 export const changePasswordBody = z.object({
   currentPassword: z.string().max(1024),
