@@ -34,7 +34,10 @@ const liveNodeColumns = {
 export type LiveNode = Pick<FileNodeRow, keyof typeof liveNodeColumns>;
 const foldersFirst = sql`(${fileNodes.type} = 'folder') desc`;
 
-// Guards the walks that carry a depth or a path (breadcrumbs, zips) against a corrupted (cyclic)
+/** The longest path a zip entry may have, in bytes (a 16-bit field of the format). */
+const ZIP_PATH_LIMIT = 0xffff;
+
+// Guards the walks that carry a depth (breadcrumbs) against a corrupted (cyclic)
 // tree. Walks that decide or make a change (trash, copy, the move check, etags) have no bound and
 // end on a cycle by UNION instead: a tree can be made deeper than this (copy a chain, move the
 // copy under its deepest folder, repeat), and a bound left such changes partial.
@@ -650,7 +653,10 @@ export class NodesRepository {
 
   /**
    * Every live node beneath a folder with its path relative to it ("a/b/c.txt"), folders included,
-   * ordered by path: what a zip of the folder contains.
+   * ordered by path: what a zip of the folder contains. The walk goes down while paths fit in a
+   * zip (ZIP_PATH_LIMIT), not to a depth: a tree can be deeper than any depth bound, and a bound
+   * left its deeper files out of a whole-looking archive. The first path too long is returned
+   * (the archive refuses it: services/archive.ts); a cycle, whose paths grow, ends there too.
    */
   async subtreeWithPaths(
     rootId: string,
@@ -665,13 +671,13 @@ export class NodesRepository {
     }>(
       tx,
       sql`
-      with recursive sub (id, path, type, sha256, size, modified_at, depth) as (
-        select id, name, type, sha256, size, modified_at, 1 from file_nodes
+      with recursive sub (id, path, type, sha256, size, modified_at) as (
+        select id, name, type, sha256, size, modified_at from file_nodes
         where parent_id = ${rootId} and trashed_at is null
         union all
-        select n.id, sub.path || '/' || n.name, n.type, n.sha256, n.size, n.modified_at, sub.depth + 1
+        select n.id, sub.path || '/' || n.name, n.type, n.sha256, n.size, n.modified_at
         from file_nodes n join sub on n.parent_id = sub.id
-        where n.trashed_at is null and sub.depth < ${MAX_DEPTH}
+        where n.trashed_at is null and octet_length(sub.path) <= ${ZIP_PATH_LIMIT}
       )
       select path, type, sha256, size, modified_at from sub order by path`,
     );
