@@ -200,18 +200,24 @@ export async function seedBigFolder(h: SeedHandle, u: number, name: string, coun
   return id;
 }
 
+/** The top folder of a subtree to purge, at user u's root (id: md5Uuid(`purge:<u>:<name>`)), and the key its nodes' ids derive from. */
+async function seedPurgeTop(h: SeedHandle, u: number, name: string): Promise<{ top: string; key: string }> {
+  const key = `purge:${u}:${name}`;
+  const top = md5Uuid(key);
+  await h.exec(`
+    insert into file_nodes (id, user_id, parent_id, name, type, etag)
+    values ('${top}', md5('bench-user-${u}')::uuid, null, '${name}', 'folder', 'p')`);
+  return { top, key };
+}
+
 /**
  * A subtree of about `nodes` nodes at user u's root, for purging: top -> 10 folders -> 10 folders
  * each -> files spread evenly over those 100 leaf folders; every file has its own content.
  * Returns the top's id.
  */
 export async function seedPurgeTree(h: SeedHandle, u: number, name: string, nodes: number): Promise<string> {
-  const top = md5Uuid(`purge:${u}:${name}`);
+  const { top, key } = await seedPurgeTop(h, u, name);
   const files = nodes - 111;
-  const key = `purge:${u}:${name}`;
-  await h.exec(`
-    insert into file_nodes (id, user_id, parent_id, name, type, etag)
-    values ('${top}', md5('bench-user-${u}')::uuid, null, '${name}', 'folder', 'p')`);
   await h.exec(`
     insert into file_nodes (id, user_id, parent_id, name, type, etag)
     select md5('${key}:m:' || m)::uuid, md5('bench-user-${u}')::uuid, '${top}', 'Part ' || m, 'folder', 'p'
@@ -240,11 +246,7 @@ export async function seedPurgeTree(h: SeedHandle, u: number, name: string, node
  * md5Uuid(`purge:<u>:<name>`)): the shape whose deletion for good a leaf-by-leaf purge made quadratic.
  */
 export async function seedPurgeChain(h: SeedHandle, u: number, name: string, depth: number): Promise<string> {
-  const top = md5Uuid(`purge:${u}:${name}`);
-  const key = `purge:${u}:${name}`;
-  await h.exec(`
-    insert into file_nodes (id, user_id, parent_id, name, type, etag)
-    values ('${top}', md5('bench-user-${u}')::uuid, null, '${name}', 'folder', 'p')`);
+  const { top, key } = await seedPurgeTop(h, u, name);
   await h.exec(`
     insert into file_nodes (id, user_id, parent_id, name, type, etag)
     select md5('${key}:c:' || i)::uuid, md5('bench-user-${u}')::uuid,

@@ -34,9 +34,6 @@ const liveNodeColumns = {
 export type LiveNode = Pick<FileNodeRow, keyof typeof liveNodeColumns>;
 const foldersFirst = sql`(${fileNodes.type} = 'folder') desc`;
 
-/** The longest path a zip entry may have, in bytes (a 16-bit field of the format). */
-const ZIP_PATH_LIMIT = 0xffff;
-
 // Guards the walks that carry a depth (breadcrumbs) against a corrupted (cyclic)
 // tree. Walks that decide or make a change (trash, copy, the move check, etags) have no bound and
 // end on a cycle by UNION instead: a tree can be made deeper than this (copy a chain, move the
@@ -653,13 +650,15 @@ export class NodesRepository {
 
   /**
    * Every live node beneath a folder with its path relative to it ("a/b/c.txt"), folders included,
-   * ordered by path: what a zip of the folder contains. The walk goes down while paths fit in a
-   * zip (ZIP_PATH_LIMIT), not to a depth: a tree can be deeper than any depth bound, and a bound
-   * left its deeper files out of a whole-looking archive. The first path too long is returned
-   * (the archive refuses it: services/archive.ts); a cycle, whose paths grow, ends there too.
+   * ordered by path: what a zip of the folder contains. The walk goes down while paths are at most
+   * `maxPathBytes` long (what a zip holds), not to a depth: a tree can be deeper than any depth
+   * bound, and a bound left its deeper files out of a whole-looking archive. The first path too
+   * long is returned (the archive refuses it: services/archive.ts); a cycle, whose paths grow,
+   * ends there too.
    */
   async subtreeWithPaths(
     rootId: string,
+    maxPathBytes: number,
     tx: Executor = this.db,
   ): Promise<Array<{ path: string; type: 'file' | 'folder'; sha256: string | null; size: number; modifiedAt: Date }>> {
     const rows = await queryRows<{
@@ -677,7 +676,7 @@ export class NodesRepository {
         union all
         select n.id, sub.path || '/' || n.name, n.type, n.sha256, n.size, n.modified_at
         from file_nodes n join sub on n.parent_id = sub.id
-        where n.trashed_at is null and octet_length(sub.path) <= ${ZIP_PATH_LIMIT}
+        where n.trashed_at is null and octet_length(sub.path) <= ${maxPathBytes}
       )
       select path, type, sha256, size, modified_at from sub order by path`,
     );

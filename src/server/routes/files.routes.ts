@@ -122,6 +122,10 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       const badFields = new Map<string, AppError>();
       let firstFailure: AppError | undefined;
       let storeDown: AppError | undefined;
+      const fail = (name: string, error: AppError) => {
+        failed.push({ name, error });
+        firstFailure ??= error;
+      };
       const parts = request.parts();
       for (;;) {
         let next: Awaited<ReturnType<typeof parts.next>>;
@@ -136,9 +140,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         const part = next.value;
         // The parser's types promise a filename; a part without one has none (see unnamedFilePart).
         if (part.fieldname === 'file' && (part.type === 'field' || (part.filename as string | undefined) === undefined)) {
-          const error = unnamedFilePart();
-          failed.push({ name: '', error });
-          firstFailure ??= error;
+          fail('', unnamedFilePart());
           if (part.type === 'file') {
             part.file.resume();
           }
@@ -175,17 +177,9 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         const name = partFileName(part.filename);
         // A store found not answering fails the files after it at once: each would wait out the
         // store's timeouts again (half a minute) for the same answer.
-        const fieldError = storeDown ?? badFields.values().next().value;
-        if (fieldError) {
-          failed.push({ name, error: fieldError });
-          firstFailure ??= fieldError;
-          part.file.resume();
-          continue;
-        }
-        if (name.includes('\ufffd')) {
-          const error = undecodableFileName();
-          failed.push({ name, error });
-          firstFailure ??= error;
+        const refusal = storeDown ?? badFields.values().next().value ?? (name.includes('\ufffd') ? undecodableFileName() : undefined);
+        if (refusal) {
+          fail(name, refusal);
           part.file.resume();
           continue;
         }
@@ -196,8 +190,7 @@ export const filesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
             // The parser failing mid-file is the client's malformed body, not our failure.
             throw part.file.errored ? malformedMultipart(part.file.errored) : error;
           }
-          failed.push({ name, error });
-          firstFailure ??= error;
+          fail(name, error);
           if (error.code === 'storage_unavailable') {
             // Ours, not the client's: the operator needs the cause, even if other files were stored.
             request.log.error({ err: error.cause ?? error }, error.message);

@@ -3,7 +3,7 @@ import { contentKey, type BlobStore, type ByteRange } from '../blobs/blob-store.
 import type { FileNodeRow } from '../db/schema/index.js';
 import { notFound } from '../errors.js';
 import type { NodesRepository } from '../repositories/nodes.repository.js';
-import { createZipStream } from './archive.js';
+import { createZipStream, MAX_ZIP_PATH_BYTES } from './archive.js';
 import type { TreeService } from './tree.service.js';
 import { TreeMemo } from './tree-memo.js';
 import type { TreeVersions } from './tree-versions.js';
@@ -56,7 +56,7 @@ export class FilesService {
   /** A folder (null: the root) as a streamed zip, named after it. */
   async archive(userId: string, folderId: string | null): Promise<{ name: string; stream: Readable; size: number | null }> {
     const folder = await this.tree.requireFolder(userId, folderId);
-    const entries = folder ? await this.nodes.subtreeWithPaths(folder.id) : await this.rootEntries(userId);
+    const entries = folder ? await this.nodes.subtreeWithPaths(folder.id, MAX_ZIP_PATH_BYTES) : await this.rootEntries(userId);
     const { stream, size } = await createZipStream(entries, this.store);
     return { name: `${folder?.name ?? 'FileFlow'}.zip`, stream, size };
   }
@@ -115,7 +115,7 @@ export class FilesService {
         if (item.type === 'file') {
           return [self];
         }
-        const below = await this.nodes.subtreeWithPaths(item.id);
+        const below = await this.nodes.subtreeWithPaths(item.id, MAX_ZIP_PATH_BYTES);
         return [self, ...below.map((entry) => ({ ...entry, path: `${item.name}/${entry.path}` }))];
       }),
     );
