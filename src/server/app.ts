@@ -24,6 +24,7 @@ import { treeRoutes } from './routes/tree.routes.js';
 import { parseJsonBodies } from './http/json-body.js';
 import { parseQueryString, refuseUndecodableQueries } from './http/query-string.js';
 import { TreeAnswerCache } from './http/tree-answers.js';
+import { openSecretSealer } from './security/sealing-key.js';
 import { createServices, type Services } from './services/index.js';
 import { VERSION } from './version.js';
 
@@ -75,7 +76,7 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   parseJsonBodies(app);
   refuseUndecodableQueries(app);
 
-  const services = createServices(config, db, blobs, app.log);
+  const services = createServices(config, db, blobs, app.log, await openSecretSealer(config, app.log));
   await services.treeVersions.start();
   app.decorate('services', services);
 

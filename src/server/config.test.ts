@@ -93,6 +93,10 @@ describe('loadConfig', () => {
     ['FILEFLOW_PUBLIC_URL', 'javascript:alert(1)'],
     ['FILEFLOW_PUBLIC_URL', 'ftp://example.com'],
     ['FILEFLOW_PUBLIC_URL', 'files.example.com'],
+    ['FILEFLOW_SEALING_KEY', 'secret'],
+    // 31 and 33 bytes.
+    ['FILEFLOW_SEALING_KEY', Buffer.alloc(31, 7).toString('base64')],
+    ['FILEFLOW_SEALING_KEY', Buffer.alloc(33, 7).toString('base64')],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     const error = configError({ [name]: value });
     expect(error.message).toContain(name);
@@ -128,6 +132,15 @@ describe('loadConfig', () => {
   it('takes an http(s) FILEFLOW_PUBLIC_URL, without its trailing slash', () => {
     expect(loadConfig({ FILEFLOW_PUBLIC_URL: 'https://files.example.com/' }).publicUrl).toBe('https://files.example.com');
     expect(loadConfig({ FILEFLOW_PUBLIC_URL: 'http://10.0.0.5:3000' }).publicUrl).toBe('http://10.0.0.5:3000');
+  });
+
+  it('takes a FILEFLOW_SEALING_KEY of 32 bytes in either base64 alphabet, and never repeats it in a refusal', () => {
+    const key = Buffer.alloc(32, 0xfb);
+    expect(loadConfig({ FILEFLOW_SEALING_KEY: key.toString('base64') }).sealingKey).toEqual(key);
+    expect(loadConfig({ FILEFLOW_SEALING_KEY: ` ${key.toString('base64url')}\n` }).sealingKey).toEqual(key);
+    expect(loadConfig({}).sealingKey).toBeUndefined();
+    const tooShort = key.subarray(1).toString('base64');
+    expect(configError({ FILEFLOW_SEALING_KEY: tooShort }).message).not.toContain(tooShort);
   });
 
   it('needs a bucket for S3 and a PostgreSQL server for several workers', () => {

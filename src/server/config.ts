@@ -1,6 +1,7 @@
 import proxyAddr from '@fastify/proxy-addr';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseSealingKey } from './security/sealing-key.js';
 
 /** Parses "10GiB", "500MB", "1024" (bytes) into a byte count. */
 export function parseByteSize(input: string): number | null {
@@ -148,6 +149,15 @@ const envSchema = z.object({
   /** S3 credentials; when unset the AWS SDK's usual chain (profile, instance role ...) applies. */
   AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
   AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /**
+   * The key that seals share links' tokens in the database (32 random bytes in base64, e.g. from
+   * `openssl rand -base64 32`), so their owners can copy a link again. Unset: a key made on first
+   * start in FILEFLOW_DATA_DIR/sealing.key. Servers on several machines need the same one.
+   */
+  FILEFLOW_SEALING_KEY: z
+    .string()
+    .refine((value) => parseSealingKey(value) !== undefined, 'expected 32 bytes in base64, such as the output of openssl rand -base64 32')
+    .optional(),
   /** Base of share URLs, e.g. https://files.example.com; defaults to the request's own origin. */
   FILEFLOW_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL such as https://files.example.com' }).optional(),
   /** Storage quota of a new account. */
@@ -196,6 +206,8 @@ export interface Config {
     };
   };
   publicUrl: string | undefined;
+  /** FILEFLOW_SEALING_KEY; undefined: the data directory's key (security/sealing-key.ts). */
+  sealingKey: Buffer | undefined;
   defaultQuota: number;
   /** Sign-up through the API and the web UI; closed, accounts are made by the operator's CLI. */
   registration: 'open' | 'closed';
@@ -255,6 +267,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
     },
     publicUrl: e.FILEFLOW_PUBLIC_URL?.replace(/\/+$/, ''),
+    sealingKey: e.FILEFLOW_SEALING_KEY === undefined ? undefined : parseSealingKey(e.FILEFLOW_SEALING_KEY),
     defaultQuota: e.FILEFLOW_DEFAULT_QUOTA,
     registration: e.FILEFLOW_REGISTRATION,
     trashRetentionMs: e.FILEFLOW_TRASH_RETENTION,

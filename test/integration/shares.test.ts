@@ -87,8 +87,8 @@ describe('creating share links', () => {
     const nulls = await share(alice, { nodeId: file.id, expiresAt: null, expiresInDays: null, password: null, maxDownloads: null });
     expect(nulls).toMatchObject({ maxDownloads: null, hasPassword: false });
     expect(Date.parse(nulls.expiresAt)).toBeGreaterThanOrEqual(before + 7 * DAY - 1000);
-    // The token is stored only hashed.
-    const rows = await t.database.db.execute(sql`select token_hash from shares where id = ${fileShare.id}`);
+    // The token is stored only hashed (and sealed, share-addresses.test.ts).
+    const rows = await t.database.db.execute(sql`select * from shares where id = ${fileShare.id}`);
     expect(JSON.stringify(rows)).not.toContain(fileShare.token);
   });
 
@@ -163,7 +163,7 @@ describe('creating share links', () => {
 });
 
 describe('listing and revoking', () => {
-  it('lists the owner’s links without tokens, filters by node, and revokes at once', async () => {
+  it('lists the owner’s links with their addresses, filters by node, and revokes at once', async () => {
     const alice = await t.newUser();
     const bob = await t.newUser();
     const one = await alice.upload('one.txt', 'one');
@@ -177,9 +177,10 @@ describe('listing and revoking', () => {
     expect(all.statusCode).toBe(200);
     const items = all.json().items as Array<Record<string, unknown>>;
     expect(items.map((i) => i.id).sort()).toEqual([s1.id, s2.id, s3.id].sort());
-    for (const item of items) {
-      expect(Object.keys(item).sort()).toEqual(SHARE_KEYS);
-      expect(JSON.stringify(item)).not.toContain(s1.token);
+    for (const made of [s1, s2, s3]) {
+      const item = items.find((i) => i.id === made.id)!;
+      expect(Object.keys(item).sort()).toEqual([...SHARE_KEYS, 'token', 'url'].sort());
+      expect(item).toMatchObject({ token: made.token, url: made.url });
     }
     expect(items.find((i) => i.id === s3.id)).toMatchObject({ hasPassword: true, nodeName: 'two.txt' });
     const filtered = (await alice.get(`/api/shares?nodeId=${two.id}`)).json().items.map((i: Share) => i.id);
@@ -215,16 +216,17 @@ describe('changing a link', () => {
     // A higher limit lets the link work again; downloads already counted stay counted.
     const raised = await alice.patch(`/api/shares/${s.id}`, { maxDownloads: 3 });
     expect(raised.statusCode, raised.body).toBe(200);
-    expect(Object.keys(raised.json()).sort()).toEqual(SHARE_KEYS);
+    expect(Object.keys(raised.json()).sort()).toEqual([...SHARE_KEYS, 'token', 'url'].sort());
     expect(raised.json()).toMatchObject({
       id: s.id,
+      token: s.token,
+      url: s.url,
       maxDownloads: 3,
       accessCount: 1,
       expiresAt: s.expiresAt,
       hasPassword: false,
       nodeName: 'plan.txt',
     });
-    expect(JSON.stringify(raised.json())).not.toContain(s.token);
     expect((await pub(s.token)).json().downloadsLeft).toBe(2);
     expect((await pub(s.token, '/content')).statusCode).toBe(200);
 

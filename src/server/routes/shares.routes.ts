@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireSignedIn, requireUser } from '../plugins/auth.js';
@@ -13,13 +14,23 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl
   const { shares } = services;
   app.addHook('onRequest', requireSignedIn);
 
+  /** A link's token and the URL to hand out, when its token can be shown. */
+  const addressOf = (request: FastifyRequest, token: string | undefined) => {
+    if (token === undefined) {
+      return undefined;
+    }
+    const base = publicUrl ?? `${request.protocol}://${request.host}`;
+    return { token, url: `${base}/s/${token}` };
+  };
+
   app.post(
     '/api/shares',
     {
       schema: {
         tags: ['shares'],
         summary: 'Create a share link (expiry 7 days unless given; optional password and download limit)',
-        description: 'The token and URL are in this answer only: FileFlow stores just a hash of the token.',
+        description:
+          "The token and URL are also in the link's later answers (list, change) while the server has the sealing key it was made under; the database keeps the token only sealed under that key.",
         body: createShareBody,
         response: { 201: shareSchema, ...errors(400, 401, 404) },
       },
@@ -33,8 +44,7 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl
         password: body.password ?? undefined,
         maxDownloads: body.maxDownloads ?? undefined,
       });
-      const base = publicUrl ?? `${request.protocol}://${request.host}`;
-      return reply.status(201).send(toShareDto(share, node, { token, url: `${base}/s/${token}` }));
+      return reply.status(201).send(toShareDto(share, node, addressOf(request, token)));
     },
   );
 
@@ -43,7 +53,9 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl
     {
       schema: {
         tags: ['shares'],
-        summary: "The user's share links (optionally of one node)",
+        summary: "The user's share links (optionally of one node), newest first",
+        description:
+          "Each with its token and URL, except links made before FileFlow sealed tokens, or under another sealing key (FILEFLOW_SEALING_KEY), whose token it cannot show.",
         querystring: z.object({ nodeId: z.string().max(100).optional() }),
         response: { 200: z.object({ items: z.array(shareSchema) }), ...errors(400, 401, 404) },
       },
@@ -51,7 +63,7 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl
     async (request) => {
       const nodeId = request.query.nodeId ? parseId(request.query.nodeId) : undefined;
       const items = await shares.list(requireUser(request).userId, nodeId);
-      return { items: items.map(({ share, node }) => toShareDto(share, node)) };
+      return { items: items.map(({ share, node }) => toShareDto(share, node, addressOf(request, shares.tokenOf(share)))) };
     },
   );
 
@@ -76,7 +88,7 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl
         password: body.password,
         maxDownloads: body.maxDownloads,
       });
-      return toShareDto(share, node);
+      return toShareDto(share, node, addressOf(request, shares.tokenOf(share)));
     },
   );
 

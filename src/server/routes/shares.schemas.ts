@@ -39,8 +39,8 @@ export const updateShareBody = z.object({
 export const shareSchema = z
   .object({
     id: z.string(),
-    token: z.string().optional(),
-    url: z.string().optional(),
+    token: z.string().optional().describe('The secret part of the link; absent when the server cannot show it (see GET /api/shares)'),
+    url: z.string().optional().describe('The address to hand out: FILEFLOW_PUBLIC_URL (or the request\'s origin) + /s/{token}'),
     nodeId: z.string(),
     nodeName: z.string(),
     nodeType: z.enum(['file', 'folder']),
@@ -52,11 +52,11 @@ export const shareSchema = z
   })
   .meta({ id: 'Share' });
 
-/** A share as its owner sees it; the token and URL exist only in the answer that created it. */
-export function toShareDto(share: ShareRow, node: FileNodeRow, created?: { token: string; url: string }): z.infer<typeof shareSchema> {
+/** A share as its owner sees it, with its address when that can be shown. */
+export function toShareDto(share: ShareRow, node: FileNodeRow, address?: { token: string; url: string }): z.infer<typeof shareSchema> {
   return {
     id: share.id,
-    ...(created ?? {}),
+    ...(address ?? {}),
     nodeId: share.nodeId,
     nodeName: node.name,
     nodeType: node.type,

@@ -28,6 +28,7 @@ import { MaintenanceService } from './maintenance.service.js';
 import { DatabaseUpkeep } from './database-upkeep.js';
 import { DatabaseUpkeepRepository } from '../repositories/database-upkeep.repository.js';
 import { SearchService } from './search.service.js';
+import type { SecretSealer } from '../security/sealed-secrets.js';
 import { SharesService } from './shares.service.js';
 import { TrashService } from './trash.service.js';
 
@@ -59,7 +60,13 @@ export interface Services {
   treeVersions: TreeVersions;
 }
 
-export function createServices(config: Config, db: Database, store: BlobStore, log: Pick<Logger, 'warn' | 'error'>): Services {
+export function createServices(
+  config: Config,
+  db: Database,
+  store: BlobStore,
+  log: Pick<Logger, 'warn' | 'error'>,
+  sealer?: SecretSealer,
+): Services {
   const users = new UsersRepository(db);
   const credentials = new CredentialsRepository(db);
   const nodes = new NodesRepository(db);
@@ -98,7 +105,7 @@ export function createServices(config: Config, db: Database, store: BlobStore, l
     files,
     trash,
     search: new SearchService(new SearchRepository(db), new SearchProfilesRepository(db), treeVersions, new FolderPaths()),
-    shares: new SharesService(sharesRepository, nodes, tree, files),
+    shares: new SharesService(sharesRepository, nodes, tree, files, sealer),
     maintenance: new MaintenanceService(trash, content, blobs, store, credentials, rateLimits, config.trashRetentionMs),
     databaseUpkeep: isSharedDatabase(db) ? undefined : new DatabaseUpkeep(new DatabaseUpkeepRepository(db)),
     jobLeases: new JobsRepository(db),

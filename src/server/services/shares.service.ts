@@ -4,6 +4,7 @@ import type { FileNodeRow, ShareRow } from '../db/schema/index.js';
 import { AppError, invalidRequest, notFound } from '../errors.js';
 import type { ListSort, NodesRepository, SortOrder } from '../repositories/nodes.repository.js';
 import { PARTIAL_UNITS_PER_DOWNLOAD, type SharesRepository } from '../repositories/shares.repository.js';
+import type { SecretSealer } from '../security/sealed-secrets.js';
 import { constantTimeEqual, hashPassword, hashSecret, newSecret, verifyPassword } from '../security/secrets.js';
 import type { FilesService } from './files.service.js';
 import type { Listing, TreeService } from './tree.service.js';
@@ -63,21 +64,27 @@ function expiryOf(input: { expiresAt?: Date; expiresInDays?: number }, now = new
   return expiresAt;
 }
 
-/**
- * Share links: unguessable tokens stored only as hashes, expiry, download limits counted
- * atomically, passwords, revocation, and folder shares confined to the shared folder.
- */
+/** What a link's sealed token is bound to: its own row (by the token's hash), so it opens nowhere else. */
+const tokenPurpose = (tokenHash: string) => `share-link-token:${tokenHash}`;
+
 /** `bytes` of a file of `size` bytes in billionths of a download, rounded up (at least one). */
 export function partialUnits(bytes: number, size: number): number {
   return Math.max(1, Math.min(PARTIAL_UNITS_PER_DOWNLOAD, Math.ceil((bytes * PARTIAL_UNITS_PER_DOWNLOAD) / Math.max(size, 1))));
 }
 
+/**
+ * Share links: unguessable tokens found by their hashes (and kept sealed for their owners to copy
+ * again), expiry, download limits counted atomically, passwords, revocation, and folder shares
+ * confined to the shared folder.
+ */
 export class SharesService {
   constructor(
     private readonly shares: SharesRepository,
     private readonly nodes: NodesRepository,
     private readonly tree: TreeService,
     private readonly files: FilesService,
+    /** Seals tokens for their owners to copy again; without one, a token is shown only when made. */
+    private readonly sealer?: SecretSealer,
   ) {}
 
   async create(userId: string, input: ShareInput): Promise<{ share: ShareRow; node: FileNodeRow; token: string }> {
@@ -90,6 +97,7 @@ export class SharesService {
       userId,
       nodeId: node.id,
       tokenHash: hashSecret(token),
+      tokenSealed: this.sealer?.seal(token, tokenPurpose(hashSecret(token))) ?? null,
       createdAt,
       expiresAt,
       maxDownloads: input.maxDownloads ?? null,
@@ -117,6 +125,19 @@ export class SharesService {
       throw notFound('That share');
     }
     return updated;
+  }
+
+  /**
+   * A link's token, for its owner to copy again: undefined for a link made before tokens were
+   * sealed, or sealed under another key (another machine's data directory), whose token cannot
+   * be shown.
+   */
+  tokenOf(share: ShareRow): string | undefined {
+    if (share.tokenSealed === null || !this.sealer) {
+      return undefined;
+    }
+    const token = this.sealer.open(share.tokenSealed, tokenPurpose(share.tokenHash));
+    return token !== null && hashSecret(token) === share.tokenHash ? token : undefined;
   }
 
   list(userId: string, nodeId?: string): Promise<ResolvedShare[]> {

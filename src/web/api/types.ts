@@ -91,7 +91,7 @@ export interface SearchProfile {
 
 export interface ShareLink {
   id: string;
-  /** The secret part of the link: only in the answer that created it (lists never repeat it). */
+  /** The secret part of the link; absent when the server cannot show it (a link made before it kept them). */
   token?: string;
   url?: string;
   nodeId: string;

@@ -93,8 +93,7 @@ export default function ShareDialog({ node, onClose }: { node: FileNode; onClose
       {createdUrl ? (
         <div className="share-created" role="status">
           <p>
-            {created ? createdLinkText(created, node.type) : null} This browser keeps its address for Copy later; FileFlow itself cannot
-            show it again.
+            {created ? createdLinkText(created, node.type) : null} Its address can be copied again later, here or under Shared links.
           </p>
           <div className="copy-row">
             <input

@@ -60,7 +60,7 @@ export function ShareLinkControls({
         ) : (
           <span
             className="muted small-text"
-            title="FileFlow keeps only a fingerprint of each link: its address is shown when it is created, and this browser remembers the ones it created."
+            title="This link was made before FileFlow kept addresses, or on a server with another sealing key: its address can be copied only where it was created."
           >
             Address not kept here
           </span>

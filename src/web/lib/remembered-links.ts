@@ -1,9 +1,9 @@
 import { readStoredRecord, writeStoredRecord } from './stored-record';
 
 /**
- * The addresses of share links created in this browser. The server keeps only a hash of a link's
- * token, so it can show an address once, when the link is created; the browser that created it
- * remembers it here so that its owner can copy it again later. Cleared on sign out.
+ * The addresses of share links created in this browser. The server shows every link's address
+ * again, except for links made before it kept them (sealed) or under another sealing key; for
+ * those, the browser that created a link remembers its address here. Cleared on sign out.
  */
 const KEY = 'fileflow.shareLinks';
 

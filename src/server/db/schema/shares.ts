@@ -4,7 +4,8 @@ import { fileNodes } from './nodes.js';
 import { users } from './users.js';
 
 /**
- * Public links. Only a SHA-256 of the token is stored, so a leaked database hands out no working
+ * Public links. The token is found by its SHA-256, and kept otherwise only sealed under a key that
+ * is not in the database (security/sealed-secrets.ts), so a leaked database hands out no working
  * link; a deleted node takes its links with it.
  */
 export const shares = pgTable(
@@ -18,6 +19,8 @@ export const shares = pgTable(
       .notNull()
       .references(() => fileNodes.id, { onDelete: 'cascade' }),
     tokenHash: text('token_hash').notNull().unique(),
+    /** The token sealed under the server's sealing key, for its owner to copy again; null for links made before it existed. */
+    tokenSealed: text('token_sealed'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     maxDownloads: integer('max_downloads'),
     /** Completed downloads; reserved atomically when one starts and given back if it fails. */
