@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import S3rver from 's3rver';
 
 export interface TestS3 {
@@ -56,10 +57,20 @@ export interface HangingProxy {
   endpoint: string;
   /** From now on connections are accepted and never answered (open ones are dropped): a hung store. */
   hang(): void;
-  /** Forwards new connections again. */
+  /**
+   * Passes on `bytes` more bytes of requests, then hangs in the middle of one: nothing more is
+   * passed on either way, the connections open then are held (read, never answered, not closed),
+   * and new ones are accepted and never answered.
+   */
+  hangAfter(bytes: number): void;
+  /** Forwards new connections again (held ones stay held). */
   release(): void;
   /** How many connections it has accepted and left unanswered since it began to hang. */
   unanswered(): number;
+  /** How many connections it holds with a request it never answered, that their client has not closed. */
+  held(): number;
+  /** The request lines ("DELETE /bucket/key?uploadId=...") of the requests it passed on to the store. */
+  forwarded(): string[];
   close(): Promise<void>;
 }
 
@@ -68,21 +79,83 @@ export async function startHangingProxy(target: string): Promise<HangingProxy> {
   const { hostname, port } = new URL(target);
   let hanging = false;
   let unanswered = 0;
+  // Bytes of requests still passed on before hanging mid-request.
+  let budget = Infinity;
   const open = new Set<Socket>();
+  // Held connections, and whether a request came on each (an idle pooled one may never carry one).
+  const held = new Map<Socket, boolean>();
+  const forwarded: string[] = [];
+  // Each connection's way to stop passing bytes on, leaving its client held.
+  const cutters = new Set<() => void>();
+  const hold = (client: Socket, asked: boolean) => {
+    held.set(client, asked);
+    client.on('data', () => held.set(client, true));
+    client.resume();
+  };
+  const hangNow = () => {
+    hanging = true;
+    unanswered = 0;
+    budget = Infinity;
+    for (const cut of cutters) {
+      cut();
+    }
+  };
   const server = createServer((client) => {
     open.add(client);
-    client.on('close', () => open.delete(client));
+    client.on('close', () => {
+      open.delete(client);
+      held.delete(client);
+    });
     client.on('error', () => undefined);
     if (hanging) {
       unanswered += 1;
-      client.resume();
+      hold(client, false);
       return;
     }
     const upstream = connect(Number(port), hostname);
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    client.pipe(upstream).pipe(client);
+    // Whether the client sent bytes the store has not answered yet (a request under way).
+    let awaiting = false;
+    upstream.on('data', () => (awaiting = false));
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        awaiting = true;
+        if (chunk.length > budget) {
+          hangNow();
+          callback();
+          return;
+        }
+        budget -= chunk.length;
+        const line = /^([A-Z]+ \S+) HTTP\/1\.1\r\n/.exec(chunk.subarray(0, 2048).toString('latin1'));
+        if (line) {
+          forwarded.push(line[1]!);
+        }
+        callback(null, chunk);
+      },
+    });
+    const cut = () => {
+      cutters.delete(cut);
+      client.unpipe(counted);
+      upstream.unpipe(client);
+      upstream.destroy();
+      hold(client, awaiting);
+    };
+    cutters.add(cut);
+    counted.on('error', () => undefined);
+    upstream.on('error', () => {
+      if (!held.has(client)) {
+        client.destroy();
+      }
+    });
+    client.on('close', () => {
+      cutters.delete(cut);
+      upstream.destroy();
+    });
+    upstream.on('close', () => {
+      if (!held.has(client)) {
+        client.destroy();
+      }
+    });
+    client.pipe(counted).pipe(upstream).pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -96,10 +169,15 @@ export async function startHangingProxy(target: string): Promise<HangingProxy> {
         socket.destroy();
       }
     },
+    hangAfter(bytes) {
+      budget = bytes;
+    },
     release() {
       hanging = false;
     },
     unanswered: () => unanswered,
+    held: () => [...held.values()].filter(Boolean).length,
+    forwarded: () => [...forwarded],
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of open) {

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/files.js';
 import { checkInvariants } from '../helpers/invariants.js';
 import { multipartBody } from '../helpers/multipart.js';
 import { startHangingProxy, startS3, type HangingProxy, type TestS3 } from '../helpers/s3.js';
@@ -200,4 +202,74 @@ describe('downloads that their clients read slowly', () => {
       await app.close();
     }
   }, 60_000);
+});
+
+// A store that stops answering in the middle of an upload's content (a part of a multipart
+// upload here): the upload fails within its part's attempts. lib-storage's abort of the multipart
+// upload went to the silent store as well, with three attempts of its own: at the defaults the
+// 503 came after 85-105 s, of which the part's attempts took 45-65 s.
+describe('an S3 store that stops answering in the middle of an upload', () => {
+  const TIMEOUT_MS = 1500;
+  let store: HangingProxy;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    store = await startHangingProxy(s3.endpoint);
+    app = await createTestApp({
+      s3,
+      env: { ...s3.env, S3_ENDPOINT: store.endpoint, S3_TIMEOUT: `${TIMEOUT_MS}ms`, FILEFLOW_IDLE_TIMEOUT: '4s', FILEFLOW_DEFAULT_QUOTA: String(8 * 1024 * 1024) },
+    });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  it('answers 503 within its attempts, keeps nothing and closes its connections; uploads work once it answers', async () => {
+    const alice = await app.newUser();
+    // 7 MiB: a part of 5 MiB, then one of 2 MiB, which the store stops taking half-way.
+    store.hangAfter(6 * 1024 * 1024);
+    let res: Awaited<ReturnType<typeof alice.putFile>>;
+    let elapsed: number;
+    try {
+      const started = Date.now();
+      res = await alice.putFile('big.bin', randomBytes(7 * 1024 * 1024));
+      elapsed = Date.now() - started;
+      // Its connections are closed, none left hanging on the store (within a timeout of their last use).
+      expect(await eventually(async () => store.held(), (held) => held === 0, 2 * TIMEOUT_MS)).toBe(0);
+    } finally {
+      store.release();
+    }
+    expect([res.statusCode, res.json<{ error: { code: string } }>().error.code]).toEqual([503, 'storage_unavailable']);
+    // Three attempts of the part, each failing once the store has been silent for the timeout:
+    // about 4.8 s, where the abort's three attempts on the silent store made it 9.4 s.
+    expect(elapsed).toBeLessThan(4.5 * TIMEOUT_MS);
+    expect((await alice.get('/api/me')).json<{ storageUsed: number }>().storageUsed).toBe(0);
+    expect((await alice.get('/api/folders/root/children')).json<{ items: unknown[] }>().items).toEqual([]);
+
+    const content = randomBytes(7 * 1024 * 1024);
+    const uploaded = await alice.upload('big.bin', content);
+    expect(uploaded.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+    expect(await checkInvariants(app.database.db, app.blobs)).toEqual([]);
+  }, 60_000);
+
+  it('still aborts the multipart upload of a refused upload, while the store answers', async () => {
+    const alice = await app.newUser();
+    const before = store.forwarded().length;
+    // Over the 8 MiB quota after its first part went to the store.
+    const res = await alice.app.inject({
+      method: 'PUT',
+      url: '/api/files/content?name=too-big.bin',
+      headers: { cookie: alice.cookie!, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+      payload: Readable.from(Array.from({ length: 12 }, () => randomBytes(1024 * 1024))),
+    });
+    expect([res.statusCode, res.json<{ error: { code: string } }>().error.code]).toEqual([507, 'quota_exceeded']);
+    const sent = store.forwarded().slice(before);
+    const uploadId = /[?&]uploadId=([^&]+)/.exec(sent.find((line) => line.startsWith('PUT ') && line.includes('uploadId=')) ?? '')?.[1];
+    expect(uploadId).toBeDefined();
+    expect(sent.filter((line) => line.startsWith('DELETE ') && line.includes(`uploadId=${uploadId}`))).toHaveLength(1);
+    expect((await alice.get('/api/me')).json<{ storageUsed: number }>().storageUsed).toBe(0);
+    expect((await alice.get('/api/folders/root/children')).json<{ items: unknown[] }>().items).toEqual([]);
+  }, 30_000);
 });

@@ -52,6 +52,18 @@ function isUnavailable(error: unknown): boolean {
   return status === undefined || status >= 500;
 }
 
+/**
+ * Whether an error of the store's client is its silence: no HTTP answer at all after the SDK's
+ * attempts (timed out, refused, reset), rather than an answer, even a 5xx.
+ */
+function isSilence(error: unknown): boolean {
+  if (!(error instanceof AppError && error.status === 503)) {
+    return false;
+  }
+  const cause = error.cause as { $metadata?: { httpStatusCode?: number } } | undefined;
+  return cause?.$metadata?.httpStatusCode === undefined;
+}
+
 function isNotFound(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
@@ -121,25 +133,42 @@ export class S3BlobStore implements BlobStore {
       sourceError = error;
       counted.destroy(error);
     });
+    // The multipart upload is aborted here rather than by lib-storage, which sent its abort however
+    // the upload had failed: a store that stopped answering in the middle of an upload held the
+    // request for the abort's three attempts too, after the part's.
     const upload = new Upload({
       client: this.uploadClient,
       params: { Bucket: this.bucket, Key: key, Body: counted },
       partSize: PART_SIZE,
       queueSize: QUEUE_SIZE,
-      leavePartsOnError: false,
+      leavePartsOnError: true,
     });
     try {
       await upload.done();
     } catch (error) {
-      // lib-storage aborts a failed multipart upload; a failed single PUT may still have landed
-      // (not worth waiting for a store that does not answer: the staging sweep removes it).
-      if (!(error instanceof AppError && error.status === 503)) {
-        await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), this.prompt).catch(() => undefined);
+      // What the store may hold of it (a multipart upload's parts, or a single PUT that landed
+      // after all) is removed while the store answers. One that gave no answer at all is not
+      // asked again: the staging sweep aborts and removes what it left.
+      if (sourceError !== undefined || !isSilence(error)) {
+        await this.removeStaging(key, upload.uploadId);
       }
       throw sourceError ?? error;
     }
     this.stagedSizes.set(staged.id, size);
     return staged;
+  }
+
+  /**
+   * Aborts a staging key's multipart upload, if it has one, and deletes the key (a single PUT may
+   * have landed): each attempt bounded by the timeout, failures ignored.
+   */
+  private async removeStaging(key: string, uploadId: string | undefined): Promise<void> {
+    await Promise.all([
+      uploadId === undefined
+        ? undefined
+        : this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }), this.prompt).catch(() => undefined),
+      this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), this.prompt).catch(() => undefined),
+    ]);
   }
 
   async promote(staged: StagedBlob, key: string): Promise<void> {
