@@ -80,6 +80,39 @@ describe('trash', () => {
     await page.goBack();
     await page.waitForURL((url) => url.pathname === '/');
   });
+
+  it('deletes a selection for good when one of its items was deleted elsewhere meanwhile', async () => {
+    const client = api(context);
+    const ids = new Map<string, string>();
+    for (const name of ['first.txt', 'second.txt', 'third.txt']) {
+      const node = await client.upload(name, name);
+      ids.set(name, node.id);
+      await client.trash(node.id);
+    }
+    await page.goto('/trash');
+    await item(page, 'third.txt').waitFor();
+    await view(page).focus();
+    await page.keyboard.press('ControlOrMeta+a');
+    // Another tab or device deletes one of them for good first.
+    expect((await context.request.delete(`/api/trash/${ids.get('second.txt') ?? ''}`)).status()).toBe(204);
+    await page.keyboard.press('Delete');
+    await page.getByRole('dialog', { name: 'Delete for good?' }).getByRole('button', { name: 'Delete for good' }).click();
+    // The others are deleted too (not left behind the refusal of the one already gone), and the list says so.
+    await toast(page, 'Deleted 2 items for good. 1 item was no longer in the trash.');
+    await page.getByRole('heading', { name: 'The trash is empty' }).waitFor();
+    expect((await (await context.request.get('/api/trash')).json()).items).toEqual([]);
+  });
+
+  it('says under which name an item is restored when its own is taken', async () => {
+    const client = api(context);
+    await client.trash((await client.upload('report.txt', 'old report')).id);
+    await client.upload('report.txt', 'new report');
+    await page.goto('/trash');
+    await item(page, 'report.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Restore' }).click();
+    await toast(page, 'Restored “report.txt” as “report (1).txt”.');
+    expect((await client.children()).items.map((node) => node.name).sort()).toEqual(['report (1).txt', 'report.txt']);
+  });
 });
 
 describe('search', () => {

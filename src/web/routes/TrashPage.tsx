@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { errorMessage } from '../api/http';
+import { ApiError, errorMessage } from '../api/http';
 import { deleteForever, emptyTrash, listTrash, restoreFromTrash } from '../api/trash';
 import { getNode } from '../api/tree';
 import type { FileNode } from '../api/types';
@@ -57,17 +57,52 @@ export function TrashPage() {
 
   const restore = async (nodes: FileNode[]) => {
     const failures: string[] = [];
+    // One item put back under another name (its own was taken meanwhile): the toast names it.
+    let restoredAs: string | null = null;
     for (const node of nodes) {
       try {
-        await restoreFromTrash(node.id);
+        const restored = await restoreFromTrash(node.id);
+        restoredAs = nodes.length === 1 && restored.name !== node.name ? restored.name : null;
       } catch (error) {
         failures.push(`${node.name}: ${errorMessage(error)}`);
       }
     }
     invalidateData();
     showToast(
-      failures[0] ?? `Restored ${nodes.length === 1 ? `“${nodes[0]?.name ?? ''}”` : formatCount(nodes.length, 'item')}.`,
+      failures[0] ??
+        `Restored ${nodes.length === 1 ? `“${nodes[0]?.name ?? ''}”${restoredAs ? ` as “${restoredAs}”` : ''}` : formatCount(nodes.length, 'item')}.`,
       failures.length ? 'error' : 'success',
+    );
+  };
+
+  /**
+   * Deletes each item for good, going on past a refusal. An item no longer in the trash (deleted
+   * or restored from another tab or device) is not an error: nothing is left to do. The list is
+   * reloaded whatever happened, so that a second try is not refused for what the first deleted.
+   */
+  const deleteNodes = async (nodes: FileNode[]) => {
+    const failures: string[] = [];
+    let deleted = 0;
+    for (const node of nodes) {
+      try {
+        await deleteForever(node.id);
+        deleted += 1;
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 404)) {
+          failures.push(`${node.name}: ${errorMessage(error)}`);
+        }
+      }
+    }
+    invalidateData();
+    if (failures.length > 0) {
+      throw new Error(failures.length === 1 ? (failures[0] ?? '') : `${failures.length} items could not be deleted. ${failures[0] ?? ''}`);
+    }
+    const gone = nodes.length - deleted;
+    showToast(
+      deleted === 0
+        ? `${nodes.length === 1 ? 'That item was' : 'Those items were'} no longer in the trash.`
+        : `Deleted ${formatCount(deleted, 'item')} for good.${gone > 0 ? ` ${formatCount(gone, 'item')} ${gone === 1 ? 'was' : 'were'} no longer in the trash.` : ''}`,
+      'success',
     );
   };
 
@@ -133,13 +168,7 @@ export function TrashPage() {
           confirmLabel="Delete for good"
           danger
           onClose={() => setConfirm(null)}
-          onConfirm={async () => {
-            for (const node of confirm.nodes) {
-              await deleteForever(node.id);
-            }
-            invalidateData();
-            showToast(`Deleted ${formatCount(confirm.nodes.length, 'item')} for good.`, 'success');
-          }}
+          onConfirm={() => deleteNodes(confirm.nodes)}
         >
           <p>
             {confirm.nodes.length === 1 ? `“${confirm.nodes[0]?.name ?? ''}”` : formatCount(confirm.nodes.length, 'item')} will be deleted
