@@ -67,6 +67,31 @@ describe('uploads', () => {
     expect((await api(context).children()).items.map((node) => node.name).sort()).toEqual(['report (1).txt', 'report.txt']);
   });
 
+  it('counts a file whose name is taken as not uploaded, and offers no Replace of a folder after the refusal', async () => {
+    await api(context).folder('Photos');
+    await api(context).upload('notes.txt', 'old notes');
+    await page.goto('/');
+    await item(page, 'Photos').waitFor();
+    await page.getByTestId('upload-files').setInputFiles([file('Photos', 'a file named like the folder'), file('notes.txt', 'new notes')]);
+    await panel().getByText('2 files wait for your choice: their names are taken').waitFor();
+    // Nothing is stored yet: the panel does not say it was all sent.
+    await panel().getByText('0 B of 37 B').waitFor();
+    expect(await panel().getByRole('progressbar', { name: 'Total upload progress' }).getAttribute('aria-valuenow')).toBe('0');
+    expect(await panel().getByRole('progressbar', { name: 'Upload of Photos' }).getAttribute('aria-valuenow')).toBe('0');
+
+    // A file cannot replace a folder: the refusal says so, and Replace is not offered again.
+    const photos = panel().getByRole('group', { name: 'Photos already exists' });
+    await photos.getByRole('button', { name: 'Replace' }).click();
+    await panel().getByText('A folder named “Photos” is here: a file cannot replace it.').waitFor();
+    expect(await photos.getByRole('button', { name: 'Replace' }).count()).toBe(0);
+    await panel().getByRole('button', { name: 'Replace all' }).click();
+    await expect.poll(async () => (await api(context).children()).items.find((node) => node.name === 'notes.txt')?.size).toBe(9);
+    await panel().getByText('1 file waits for your choice: its name is taken').waitFor();
+    await photos.getByRole('button', { name: 'Keep both' }).click();
+    await item(page, 'Photos (1)').waitFor();
+    await panel().getByText('2 uploads complete').waitFor();
+  });
+
   it('says clearly when a file does not fit in the quota', async () => {
     await page.goto('/');
     const tooBig = Buffer.alloc(inject('quotaBytes') + 1024, 1);

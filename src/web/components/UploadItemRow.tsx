@@ -58,9 +58,11 @@ export function UploadItemRow({ item }: { item: UploadItem }) {
             <button type="button" className="button small" onClick={() => uploadQueue.resolveConflict(item.id, 'rename')}>
               Keep both
             </button>
-            <button type="button" className="button small" onClick={() => uploadQueue.resolveConflict(item.id, 'replace')}>
-              Replace
-            </button>
+            {item.replaceable ? (
+              <button type="button" className="button small" onClick={() => uploadQueue.resolveConflict(item.id, 'replace')}>
+                Replace
+              </button>
+            ) : null}
             <button type="button" className="button small" onClick={() => uploadQueue.resolveConflict(item.id, 'skip')}>
               Skip
             </button>

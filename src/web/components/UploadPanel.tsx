@@ -25,8 +25,8 @@ export function UploadPanel() {
           ? '1 file waits for your choice: its name is taken'
           : `${totals.conflicts} files wait for your choice: their names are taken`
         : totals.failed > 0
-        ? `${totals.failed} upload${totals.failed === 1 ? '' : 's'} failed`
-        : `${totals.done} upload${totals.done === 1 ? '' : 's'} complete`;
+          ? `${totals.failed} upload${totals.failed === 1 ? '' : 's'} failed`
+          : `${totals.done} upload${totals.done === 1 ? '' : 's'} complete`;
   return (
     <section className={collapsed ? 'upload-panel collapsed' : 'upload-panel'} aria-label="Uploads">
       <div className="upload-header">
@@ -93,9 +93,12 @@ export function UploadPanel() {
               <button type="button" className="button small" onClick={() => uploadQueue.resolveAllConflicts('rename')}>
                 Keep all
               </button>
-              <button type="button" className="button small" onClick={() => uploadQueue.resolveAllConflicts('replace')}>
-                Replace all
-              </button>
+              {/* Not when every name is a folder's, which a file cannot replace. */}
+              {items.some((item) => item.status === 'conflict' && item.replaceable) ? (
+                <button type="button" className="button small" onClick={() => uploadQueue.resolveAllConflicts('replace')}>
+                  Replace all
+                </button>
+              ) : null}
               <button type="button" className="button small" onClick={() => uploadQueue.resolveAllConflicts('skip')}>
                 Skip all
               </button>

@@ -17,6 +17,8 @@ export interface UploadItem {
   /** Bytes per second, smoothed. */
   speed: number;
   conflict: ConflictMode;
+  /** False once Replace was refused: the name is a folder's, which a file cannot replace. */
+  replaceable: boolean;
   /** The name the server stored it under, once done: another one when "Keep both" numbered it. */
   storedName: string | null;
 }
@@ -104,6 +106,7 @@ export class UploadQueue {
           error: null,
           speed: 0,
           conflict: 'fail',
+          replaceable: true,
           storedName: null,
         },
       });
@@ -131,7 +134,7 @@ export class UploadQueue {
   /** Answers a name clash: upload again under a new name, over the existing file, or not at all. */
   resolveConflict(id: number, choice: 'rename' | 'replace' | 'skip'): void {
     const entry = this.find(id);
-    if (!entry || entry.item.status !== 'conflict') {
+    if (!entry || entry.item.status !== 'conflict' || (choice === 'replace' && !entry.item.replaceable)) {
       return;
     }
     if (choice === 'skip') {
@@ -222,7 +225,18 @@ export class UploadQueue {
             return;
           }
           if (error instanceof ApiError && error.status === 409 && error.code === 'name_taken') {
-            this.update(entry, { status: 'conflict', error: `“${entry.item.name}” already exists here.`, speed: 0 });
+            // The bytes sent were not kept. A clash that Replace did not settle is with a folder:
+            // asking "Replace?" again would only be refused again.
+            const folder = entry.item.conflict === 'replace';
+            this.update(entry, {
+              status: 'conflict',
+              error: folder
+                ? `A folder named “${entry.item.name}” is here: a file cannot replace it.`
+                : `“${entry.item.name}” already exists here.`,
+              loaded: 0,
+              speed: 0,
+              replaceable: entry.item.replaceable && !folder,
+            });
           } else {
             this.update(entry, { status: 'error', error: uploadErrorMessage(error), speed: 0 });
           }
@@ -269,8 +283,11 @@ export class UploadQueue {
 export function uploadTotals(items: readonly UploadItem[]) {
   const counted = items.filter((item) => item.status !== 'cancelled' && item.status !== 'skipped');
   const total = counted.reduce((sum, item) => sum + item.size, 0);
-  // A failed file's bytes were sent but not kept: they do not count as uploaded.
-  const loaded = counted.reduce((sum, item) => sum + (item.status === 'done' ? item.size : item.status === 'error' ? 0 : item.loaded), 0);
+  // A failed or clashing file's bytes were sent but not kept: they do not count as uploaded.
+  const loaded = counted.reduce(
+    (sum, item) => sum + (item.status === 'done' ? item.size : item.status === 'error' || item.status === 'conflict' ? 0 : item.loaded),
+    0,
+  );
   return {
     total,
     loaded,
