@@ -233,6 +233,28 @@ describe('file browser', () => {
     expect(refused).toEqual([]);
   });
 
+  it('keeps a long folder name inside the folder picker', async () => {
+    const name = `Correspondence_with_the_regional_planning_office_about_the_new_harbour_${'extension_'.repeat(6)}2024`;
+    const folder = await api(context).folder(name);
+    await api(context).upload('letter.txt', 'dear sirs', folder.id);
+    await page.goto(`/folders/${folder.id}`);
+    await item(page, 'letter.txt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Move to…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Move “letter.txt”' });
+    await picker.getByText('Destination:').getByText(name).waitFor();
+    const dialogBox = (await picker.boundingBox())!;
+    for (const part of [
+      picker.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name }),
+      picker.getByText('Destination:'),
+    ]) {
+      const box = (await part.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(dialogBox.x);
+      expect(box.x + box.width, `${part.toString()} ends past the dialog`).toBeLessThanOrEqual(dialogBox.x + dialogBox.width);
+    }
+    // The whole name is one hover away.
+    expect(await picker.getByText('Destination:').getAttribute('title')).toBe(name);
+  });
+
   it('says why Move here is not offered in the folder the items are in', async () => {
     const folder = await api(context).folder('Work');
     await api(context).upload('draft.txt', 'd', folder.id);

@@ -80,6 +80,7 @@ export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTa
             <button
               type="button"
               className="link-button"
+              title={crumb.name}
               onClick={() => setFolderId(crumb.id || null)}
               aria-current={i === crumbs.length - 1 ? 'location' : undefined}
             >
@@ -147,7 +148,7 @@ export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTa
           </div>
         ))}
       </div>
-      <p className="picker-destination">
+      <p className="picker-destination" title={here}>
         Destination: <strong>{here}</strong>
       </p>
     </Modal>
