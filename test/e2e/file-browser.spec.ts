@@ -233,6 +233,35 @@ describe('file browser', () => {
     expect(refused).toEqual([]);
   });
 
+  it('does not offer to copy a folder into itself or one of its subfolders, and says why', async () => {
+    const client = api(context);
+    const top = await client.folder('Projects');
+    await client.folder('Archive', top.id);
+    await client.folder('Elsewhere');
+    await page.goto('/');
+    await item(page, 'Projects').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Copy to…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Copy “Projects”' });
+    const copyHere = picker.getByRole('button', { name: 'Copy here' });
+    const why = picker.getByText('A folder cannot be copied into itself or one of its subfolders: choose another folder.');
+    // Beside itself: a copy is kept as "Projects (copy)".
+    expect(await copyHere.isDisabled()).toBe(false);
+    await picker.getByRole('button', { name: 'Projects' }).click();
+    await picker.getByText('Destination:').getByText('Projects').waitFor();
+    await why.waitFor();
+    expect(await copyHere.isDisabled()).toBe(true);
+    await picker.getByRole('button', { name: 'Archive' }).click();
+    await picker.getByText('Destination:').getByText('Archive').waitFor();
+    await why.waitFor();
+    expect(await copyHere.isDisabled()).toBe(true);
+    await picker.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'My files' }).click();
+    await picker.getByRole('button', { name: 'Elsewhere' }).click();
+    await picker.getByText('Destination:').getByText('Elsewhere').waitFor();
+    expect(await why.count()).toBe(0);
+    await copyHere.click();
+    await toast(page, 'Copied “Projects”.');
+  });
+
   it('keeps a long folder name inside the folder picker', async () => {
     const name = `Correspondence_with_the_regional_planning_office_about_the_new_harbour_${'extension_'.repeat(6)}2024`;
     const folder = await api(context).folder(name);

@@ -14,8 +14,11 @@ export interface FolderPickerDialogProps {
   confirmLabel: string;
   /** Folders that cannot be entered or chosen (the ones being moved). */
   excludeIds: string[];
-  /** True when choosing this folder would do nothing (already there). */
-  disabledTarget: (folderId: string | null) => boolean;
+  /**
+   * Why this folder cannot be chosen (what is moved is already there, a folder would go into
+   * itself), or null when it can. `path`: the folders from the top down to it, itself included.
+   */
+  disabledTarget: (folderId: string | null, path: readonly string[]) => string | null;
   /** `names`: every name in the chosen folder, when the picker listed them all (else null). */
   onPick: (folderId: string | null, names: ReadonlySet<string> | null) => Promise<void>;
   onClose: () => void;
@@ -34,6 +37,8 @@ export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTa
   const folders = (listing.data?.items ?? []).filter((item) => item.type === 'folder' && !excludeIds.includes(item.id));
   const crumbs: Breadcrumb[] = [{ id: '', name: 'My files' }, ...(listing.data?.breadcrumbs ?? [])];
   const here = listing.data?.folder?.name ?? 'My files';
+  const path = [...(listing.data?.breadcrumbs ?? []).map((crumb) => crumb.id), ...(folderId === null ? [] : [folderId])];
+  const refusal = disabledTarget(folderId, path);
 
   return (
     <Modal
@@ -60,7 +65,7 @@ export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTa
           <button
             type="button"
             className="button primary"
-            disabled={busy || listing.loading || disabledTarget(folderId)}
+            disabled={busy || listing.loading || refusal !== null}
             onClick={() => {
               setBusy(true);
               const items = listing.data?.items ?? [];
@@ -133,7 +138,7 @@ export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTa
           <p className="picker-empty">
             {/* The hint points at the button only when the button can be used. */}
             No folders here.{' '}
-            {disabledTarget(folderId) ? 'What you are moving is already here: choose another folder.' : `Choose “${confirmLabel}” to use “${here}”.`}
+            {refusal ?? `Choose “${confirmLabel}” to use “${here}”.`}
           </p>
         ) : null}
         {folders.map((folder) => (
@@ -151,6 +156,8 @@ export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTa
       <p className="picker-destination" title={here}>
         Destination: <strong>{here}</strong>
       </p>
+      {/* Said once: an empty folder says it in the list. */}
+      {refusal !== null && !(listing.data && folders.length === 0) ? <p className="picker-refusal">{refusal}</p> : null}
     </Modal>
   );
 }

@@ -383,7 +383,13 @@ export function useNodeActions(): NodeActions {
             startId={new Set(nodes.map((node) => node.parentId)).size === 1 ? (nodes[0]?.parentId ?? null) : null}
             confirmLabel={kind === 'move' ? 'Move here' : 'Copy here'}
             excludeIds={kind === 'move' ? nodes.filter((node) => node.type === 'folder').map((node) => node.id) : []}
-            disabledTarget={(folderId) => kind === 'move' && nodes.every((node) => node.parentId === folderId)}
+            disabledTarget={(folderId, path) =>
+              kind === 'move' && nodes.every((node) => node.parentId === folderId)
+                ? 'What you are moving is already here: choose another folder.'
+                : kind === 'copy' && nodes.some((node) => node.type === 'folder' && path.includes(node.id))
+                  ? 'A folder cannot be copied into itself or one of its subfolders: choose another folder.'
+                  : null
+            }
             onClose={close}
             onPick={async (targetId, names) => {
               close();
