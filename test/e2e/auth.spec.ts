@@ -151,6 +151,8 @@ describe('sign-up, sign-in, sign-out', () => {
     await page.route('**/api/**', (route) => route.abort());
     await page.goto(`/folders/${folder.id}`);
     await page.waitForURL((url) => url.pathname === '/login');
+    // The sign-in page says why it is shown, instead of a form that looks signed out.
+    await page.locator('.connection-notice').getByText('Cannot reach the server. Retrying…').waitFor();
     await page.unroute('**/api/**');
     // Still signed in: on to the folder, without signing in again.
     await page.waitForURL((url) => url.pathname === `/folders/${folder.id}`, { timeout: 10_000 });

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ConnectionNotice } from './ConnectionNotice';
 import { Icon } from './Icon';
 import { ThemeToggle } from './ThemeToggle';
 
@@ -17,6 +18,8 @@ export function AuthLayout({ title, children, footer }: { title: string; childre
           <span>FileFlow</span>
         </div>
         <h1>{title}</h1>
+        {/* A server out of reach at start shows this page too: say so, not just a form that fails. */}
+        <ConnectionNotice detail="Retrying…" />
         {children}
         <div className="auth-footer">{footer}</div>
       </main>

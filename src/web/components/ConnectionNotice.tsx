@@ -4,9 +4,10 @@ import { Icon } from './Icon';
 
 /**
  * A bar saying the server cannot be reached while that lasts. It blocks nothing: what was loaded
- * stays on screen, and the app tries again by itself (Retry now asks at once).
+ * stays on screen, and the app tries again by itself (Retry now asks at once). `detail` says what
+ * the page does meanwhile.
  */
-export function ConnectionNotice() {
+export function ConnectionNotice({ detail = 'Showing what was loaded; retrying…' }: { detail?: string }) {
   const state = useReachability();
   // Always in the page, so that screen readers announce the message when it appears.
   return (
@@ -14,7 +15,9 @@ export function ConnectionNotice() {
       {state === 'reachable' ? null : (
         <div className="connection-notice">
           <Icon name="alert" size={18} />
-          <span>{unreachableTitle(state)}. Showing what was loaded; retrying…</span>
+          <span>
+            {unreachableTitle(state)}. {detail}
+          </span>
           <button type="button" className="button small" onClick={checkNow}>
             Retry now
           </button>
