@@ -185,6 +185,29 @@ describe('file browser', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('says which items of a selection moved when one of them could not, and undoes those', async () => {
+    const client = api(context);
+    const archive = await client.folder('Archive');
+    await client.upload('same.txt', 'already there', archive.id);
+    for (const name of ['one.txt', 'same.txt', 'two.txt']) {
+      await client.upload(name, name);
+    }
+    await page.goto('/');
+    await item(page, 'one.txt').click();
+    await item(page, 'two.txt').click({ modifiers: ['Shift'] });
+    await selectedCount(page).filter({ hasText: '3 selected' }).waitFor();
+    await item(page, 'two.txt').dragTo(item(page, 'Archive'));
+    // Not the refusal alone, which reads as if nothing had moved.
+    const partly = page.locator('.toast').filter({ hasText: 'Moved 2 of 3 items. same.txt: An item named "same.txt" already exists' });
+    await partly.waitFor();
+    await gone(item(page, 'one.txt'));
+    await item(page, 'same.txt').waitFor();
+    await partly.getByRole('button', { name: 'Undo' }).click();
+    await toast(page, 'Moved back 2 items.');
+    await item(page, 'one.txt').waitFor();
+    expect((await client.children()).items.map((node) => node.name)).toEqual(['Archive', 'one.txt', 'same.txt', 'two.txt']);
+  });
+
   it('makes a new folder inside the folder picker and moves there', async () => {
     await api(context).upload('loose.txt', 'to file away');
     await page.goto('/');

@@ -76,7 +76,10 @@ async function each(
     const what = nodes.length === 1 ? `“${nodes[0]?.name ?? ''}”${renamedTo ? ` as “${renamedTo}”` : ''}` : formatCount(nodes.length, 'item');
     showToast(`${verb} ${what}.`, 'success', undo?.(done));
   } else {
-    showToast(failures.length === 1 ? (failures[0] ?? '') : `${failures.length} items failed. ${failures[0] ?? ''}`, 'error');
+    const why = failures.length === 1 ? (failures[0] ?? '') : `${failures.length} items failed. ${failures[0] ?? ''}`;
+    // Some went through: say so (the refusal alone reads as if nothing happened), and they can be undone.
+    const partly = done.length > 0 ? `${verb} ${done.length.toLocaleString()} of ${formatCount(nodes.length, 'item')}. ` : '';
+    showToast(`${partly}${why}`, 'error', done.length > 0 ? undo?.(done) : undefined);
   }
 }
 
