@@ -528,6 +528,24 @@ describe('share links', () => {
     await page.waitForURL((url) => url.pathname === '/');
   });
 
+  it('says on Shared links that a link to an item in the trash does not open', async () => {
+    const client = api(context);
+    const kept = await client.upload('kept.txt', 'kept');
+    const binned = await client.upload('binned.txt', 'binned');
+    await client.share(kept.id);
+    const { token } = await client.share(binned.id);
+    await client.trash(binned.id);
+    await page.goto('/shared');
+    const why = 'In the trash or deleted: the link does not open.';
+    await page.locator('.shared-item').filter({ hasText: 'binned.txt' }).getByText(why).waitFor();
+    expect(await page.locator('.shared-item').filter({ hasText: 'kept.txt' }).getByText(why).count()).toBe(0);
+    // As its visitors find.
+    const guest = await visitor();
+    await guest.goto(`/s/${token}`);
+    await guest.getByRole('heading', { name: 'Link not found' }).waitFor();
+    await guest.context().close();
+  });
+
   it("closes the Share dialog's Revoke question with Back, and only that", async () => {
     const file = await api(context).upload('kept.txt', 'kept');
     await api(context).share(file.id);

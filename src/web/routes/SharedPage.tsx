@@ -76,7 +76,11 @@ export function SharedPage() {
                     <MiddleTruncated className="shared-name-text" name={node.name} />
                   </Link>
                 ) : (
-                  <MiddleTruncated className="shared-name muted" name={share.nodeName ?? 'Deleted item'} />
+                  // Its visitors are told the link is not found: the owner is told why.
+                  <div className="shared-gone">
+                    <MiddleTruncated className="shared-name muted" name={share.nodeName ?? 'Deleted item'} />
+                    <span className="muted small-text">In the trash or deleted: the link does not open.</span>
+                  </div>
                 )}
               </div>
               <ShareLinkSummary share={share} />
