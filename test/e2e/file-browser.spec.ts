@@ -114,6 +114,35 @@ describe('file browser', () => {
     expect(await dialog.getByRole('alert').textContent()).toMatch(/Taken/);
   });
 
+  it('says in its own words why a name cannot be used, before asking the server', async () => {
+    await api(context).upload('notes.txt', 'notes');
+    await page.goto('/');
+    const refused: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) {
+        refused.push(`${response.status()} ${response.url()}`);
+      }
+    });
+    await item(page, 'notes.txt').click();
+    await page.keyboard.press('F2');
+    const rename = page.getByRole('dialog', { name: 'Rename file' });
+    await rename.getByLabel('New name').fill('..');
+    await rename.getByLabel('New name').press('Enter');
+    await rename.getByRole('alert').getByText('A name cannot be “.” or “..”.').waitFor();
+    await rename.getByLabel('New name').fill(`${'é'.repeat(130)}.txt`);
+    await rename.getByLabel('New name').press('Enter');
+    await rename.getByRole('alert').getByText(/^This name is too long: at most 255 bytes/).waitFor();
+    await page.keyboard.press('Escape');
+    await gone(rename);
+
+    await page.getByRole('button', { name: 'New folder' }).click();
+    const create = page.getByRole('dialog', { name: 'New folder' });
+    await create.getByLabel('Folder name').fill('.');
+    await create.getByRole('button', { name: 'Create' }).click();
+    await create.getByRole('alert').getByText('A name cannot be “.” or “..”.').waitFor();
+    expect(refused).toEqual([]);
+  });
+
   it('renames with F2 and from the context menu', async () => {
     await api(context).folder('Drafts');
     await api(context).upload('notes.txt', 'hello');

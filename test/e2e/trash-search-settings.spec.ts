@@ -169,6 +169,18 @@ describe('search', () => {
     await gone(saved.getByRole('link', { name: 'Invoices (PDF)' }));
   });
 
+  it('saves a search under a name with a slash, which only file names cannot have', async () => {
+    await api(context).upload('report.pdf', '%PDF-1.4');
+    await page.goto('/search?q=report');
+    await item(page, 'report.pdf').waitFor();
+    await page.getByRole('button', { name: 'Save search' }).click();
+    const save = page.getByRole('dialog', { name: 'Save this search' });
+    await save.getByLabel('Name').fill('Reports 2024/25');
+    await save.getByRole('button', { name: 'Save' }).click();
+    await toast(page, 'Saved “Reports 2024/25”.');
+    await page.getByRole('heading', { name: 'Saved search: Reports 2024/25' }).waitFor();
+  });
+
   it('closes the Save search dialog with Back, staying on the results', async () => {
     await api(context).upload('budget.txt', 'b');
     await page.goto('/search?q=budget');

@@ -3,6 +3,7 @@ import { errorMessage } from '../api/http';
 import { createFolder, listChildren } from '../api/tree';
 import type { Breadcrumb } from '../api/types';
 import { invalidateData } from '../hooks/data-version';
+import { fileNameProblem } from '../lib/file-name';
 import { useAsync } from '../hooks/useAsync';
 import { FormError } from './FormFields';
 import { Icon } from './Icon';
@@ -100,8 +101,9 @@ export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTa
           onSubmit={(event) => {
             event.preventDefault();
             const name = newName.trim();
-            if (!name) {
-              setNewError('Enter a name.');
+            const problem = name ? fileNameProblem(name) : 'Enter a name.';
+            if (problem !== null) {
+              setNewError(problem);
               return;
             }
             createFolder(name, folderId).then(

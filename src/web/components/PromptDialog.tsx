@@ -9,12 +9,25 @@ export interface PromptDialogProps {
   submitLabel: string;
   /** Select the name without its extension, as file managers do when renaming. */
   selectStem?: boolean;
+  /** Why a (trimmed, non-empty) value cannot be used, said before asking the server; null when it can. */
+  check?: (value: string) => string | null;
+  maxLength?: number;
   onSubmit: (value: string) => Promise<void>;
   onClose: () => void;
 }
 
 /** Asks for one line of text (a folder name, a new name) and shows the server's refusal inline. */
-export function PromptDialog({ title, label, initialValue = '', submitLabel, selectStem, onSubmit, onClose }: PromptDialogProps) {
+export function PromptDialog({
+  title,
+  label,
+  initialValue = '',
+  submitLabel,
+  selectStem,
+  check,
+  maxLength = 255,
+  onSubmit,
+  onClose,
+}: PromptDialogProps) {
   const [value, setValue] = useState(initialValue);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -38,8 +51,9 @@ export function PromptDialog({ title, label, initialValue = '', submitLabel, sel
       setError('Enter a name.');
       return;
     }
-    if (trimmed.includes('/')) {
-      setError('Names cannot contain "/".');
+    const problem = check?.(trimmed) ?? null;
+    if (problem !== null) {
+      setError(problem);
       return;
     }
     setBusy(true);
@@ -81,7 +95,7 @@ export function PromptDialog({ title, label, initialValue = '', submitLabel, sel
             ref={inputRef}
             className="input"
             value={value}
-            maxLength={255}
+            maxLength={maxLength}
             autoComplete="off"
             spellCheck={false}
             aria-invalid={error ? true : undefined}

@@ -9,6 +9,7 @@ import { FolderPickerDialog } from '../components/FolderPickerDialog';
 import { ModuleBoundary } from '../components/ModuleBoundary';
 import { PromptDialog } from '../components/PromptDialog';
 import { copyName } from '../lib/copy-name';
+import { fileNameProblem } from '../lib/file-name';
 import { lazyPreloaded } from '../lib/lazy-preloaded';
 import { openCheckedInNewTab } from '../lib/link-checks';
 import { folderPath } from '../lib/routes';
@@ -343,6 +344,7 @@ export function useNodeActions(): NodeActions {
             label="New name"
             initialValue={node.name}
             selectStem={node.type === 'file'}
+            check={fileNameProblem}
             submitLabel="Rename"
             onClose={() =>
               setDialog(
@@ -366,6 +368,7 @@ export function useNodeActions(): NodeActions {
             title="New folder"
             label="Folder name"
             initialValue="New folder"
+            check={fileNameProblem}
             submitLabel="Create"
             onClose={close}
             onSubmit={async (name) => {

@@ -27,6 +27,8 @@ import {
 } from '../lib/search-filters';
 
 const PAGE = 50;
+/** The longest name the server takes for a saved search. */
+const SAVED_SEARCH_NAME_MAX = 100;
 
 /** A search hit's path (views hand back plain nodes). */
 const pathOf = (node: object): string => ('path' in node && typeof node.path === 'string' ? node.path : '');
@@ -158,6 +160,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
           title="Save this search"
           label="Name"
           initialValue={saving.q || 'My search'}
+          maxLength={SAVED_SEARCH_NAME_MAX}
           submitLabel="Save"
           onClose={() => setSaving(null)}
           onSubmit={async (name) => {
@@ -173,6 +176,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
           title="Rename saved search"
           label="Name"
           initialValue={profile.data.name}
+          maxLength={SAVED_SEARCH_NAME_MAX}
           submitLabel="Rename"
           onClose={() => setManaging(null)}
           onSubmit={async (name) => {
