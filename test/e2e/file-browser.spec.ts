@@ -508,6 +508,33 @@ describe('file browser', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('selects a new folder, scrolled into view and focused, however far down a long folder it sorts', async () => {
+    const client = api(context);
+    const names = Array.from({ length: 520 }, (_, i) => `item-${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < names.length; i += 26) {
+      await Promise.all(names.slice(i, i + 26).map((name) => client.folder(name)));
+    }
+    await page.goto('/');
+    await item(page, 'item-0000').click();
+    await page.getByRole('button', { name: 'New folder' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New folder' });
+    await dialog.getByLabel('Folder name').fill('Zz archive');
+    await dialog.getByLabel('Folder name').press('Enter');
+    await toast(page, 'Created “Zz archive”.');
+    // It sorts last, past the first page of the listing (500 items): loaded and shown all the same.
+    const created = item(page, 'Zz archive');
+    await expect.poll(() => created.getAttribute('aria-selected')).toBe('true');
+    expect(await created.isVisible()).toBe(true);
+    expect(await created.getAttribute('aria-posinset')).toBe('521');
+    await selectedCount(page).filter({ hasText: '1 selected' }).waitFor();
+    // The keyboard goes on from it: the list has the focus, on the new folder, and Enter opens it.
+    await expect.poll(() => page.evaluate<string | null>(`document.activeElement?.getAttribute('role') ?? null`)).toBe('listbox');
+    expect(await view(page).getAttribute('aria-activedescendant')).toBe(await created.getAttribute('id'));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+    await page.getByRole('navigation', { name: 'Folder path' }).locator('[aria-current="page"]', { hasText: 'Zz archive' }).waitFor();
+  });
+
   it('switches between system, light and dark themes and remembers the choice', async () => {
     await page.goto('/');
     const theme = () => page.evaluate('document.documentElement.dataset.theme ?? "system"');

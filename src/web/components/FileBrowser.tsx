@@ -33,6 +33,11 @@ export interface FileBrowserProps {
   onDropTarget?: (folder: FileNode | null) => void;
   /** Where to go instead when what is listed is not found (a folder deleted or never there). */
   notFoundAction?: ReactNode;
+  /**
+   * An item just made here (a new folder): selected, focused and scrolled into view once the
+   * listing has it, however far down a big folder it sorts.
+   */
+  reveal?: string | null;
 }
 
 interface MenuState {
@@ -70,6 +75,7 @@ export function FileBrowser({
   secondary,
   onDropTarget,
   notFoundAction,
+  reveal = null,
 }: FileBrowserProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const selection = useSelection(source, resetKey);
@@ -182,6 +188,41 @@ export function FileBrowser({
       }
     }
   });
+
+  // The item to reveal, until the listing has it: the listing reloads after the item was made,
+  // and in a big folder it may sort into a page not loaded yet, loaded then (once per total, as
+  // the reload changes it).
+  const revealing = useRef<{ id: string; loadedFor: number } | null>(null);
+  useEffect(() => {
+    revealing.current = reveal === null ? null : { id: reveal, loadedFor: -1 };
+  }, [reveal]);
+  useEffect(() => {
+    const pending = revealing.current;
+    if (!pending || source.loading || source.error) {
+      return;
+    }
+    for (let index = 0; index < source.total; index += 1) {
+      if (source.itemAt(index)?.id === pending.id) {
+        revealing.current = null;
+        selection.focusTo(index, { shift: false, toggle: false });
+        // Keyboard users go on from it (Enter opens it, F2 renames it), unless the focus has
+        // meanwhile gone to a field or a dialog. Not as a Tab into the list would (onFocus below):
+        // that would put the focus on the first item.
+        const active = document.activeElement;
+        if (!active || !active.closest('input, textarea, select, [contenteditable], dialog')) {
+          restoringFocus.current = true;
+          scrollRef.current?.focus({ preventScroll: true });
+          restoringFocus.current = false;
+        }
+        return;
+      }
+    }
+    if (pending.loadedFor !== source.total) {
+      pending.loadedFor = source.total;
+      void source.loadAll();
+    }
+  });
+
   const siblings = () => loadedItems(source);
   const targetsFor = (node: FileNode) => (selection.isSelected(node.id) ? selection.nodes() : [node]);
 

@@ -1,4 +1,4 @@
-import { Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
+import { Suspense, useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { contentAnswers, contentUrl, MAX_SELECTION_ZIP, selectionZipUrl, startDownload, zipUrl } from '../api/files';
 import { ApiError, errorMessage, isUnreachable } from '../api/http';
 import { restoreFromTrash } from '../api/trash';
@@ -217,9 +217,16 @@ export interface FolderContext {
   total: number;
 }
 
+export interface NodeActionsOptions {
+  /** Told of a folder made with New folder, to show it (the page's list selects it). */
+  onCreated?: (node: FileNode) => void;
+}
+
 /** Everything a user can do to files and folders, with the dialogs those actions need. */
-export function useNodeActions(): NodeActions {
+export function useNodeActions({ onCreated }: NodeActionsOptions = {}): NodeActions {
   const [dialog, setDialog] = useState<Dialog | null>(null);
+  const onCreatedRef = useRef(onCreated);
+  onCreatedRef.current = onCreated;
   const close = useCallback(() => setDialog(null), []);
   // Back (a phone's back gesture) closes a dialog or a preview, staying on the page; Forward
   // shows it again.
@@ -372,9 +379,10 @@ export function useNodeActions(): NodeActions {
             submitLabel="Create"
             onClose={close}
             onSubmit={async (name) => {
-              await createFolder(name, dialog.parentId);
+              const folder = await createFolder(name, dialog.parentId);
               invalidateData();
               showToast(`Created “${name}”.`, 'success');
+              onCreatedRef.current?.(folder);
             }}
           />
         );

@@ -23,7 +23,9 @@ import { folderPath } from '../lib/routes';
 export function FilesPage({ folderId }: { folderId: string | null }) {
   const [prefs, setPrefs] = useViewPrefs();
   const listing = useFolderListing(folderId, prefs.sort, prefs.order);
-  const actions = useNodeActions();
+  // A folder just made here, selected and scrolled to in the list.
+  const [created, setCreated] = useState<string | null>(null);
+  const actions = useNodeActions({ onCreated: (node) => setCreated(node.id) });
   // A folder that is not there (or not loaded yet) is not "My files": nothing goes into it.
   const unavailable = folderId !== null && !listing.folder;
   const folderName = listing.folder?.name ?? (unavailable ? (listing.loading ? 'Loading…' : 'Folder not available') : 'My files');
@@ -88,6 +90,7 @@ export function FilesPage({ folderId }: { folderId: string | null }) {
         view={prefs.view}
         sort={{ key: prefs.sort, order: prefs.order, onChange: (sort, order) => setPrefs({ sort, order }) }}
         resetKey={folderId}
+        reveal={created}
         commands={commands}
         onDropTarget={setDropFolder}
         notFoundAction={
