@@ -16,6 +16,18 @@ export const forbidden = (message: string) => new AppError(403, 'forbidden', mes
 export const notFound = (what = 'That item') => new AppError(404, 'not_found', `${what} was not found.`);
 export const nameTaken = (name: string) =>
   new AppError(409, 'name_taken', `An item named "${name}" already exists in this folder.`);
+/**
+ * name_taken for a move or a copy: "this folder" would read as the one the item is seen in, so the
+ * destination is named (`folderName` null: the top level).
+ */
+export const nameTakenAt = (name: string, folderName: string | null) =>
+  new AppError(
+    409,
+    'name_taken',
+    folderName === null
+      ? `There is already an item named "${name}" at the top level.`
+      : `"${folderName}" already has an item named "${name}".`,
+  );
 export const invalidMove = (message = 'A folder cannot be moved into itself or one of its subfolders.') =>
   new AppError(409, 'invalid_move', message);
 export const tooLarge = (message: string) => new AppError(413, 'too_large', message);

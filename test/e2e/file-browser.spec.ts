@@ -226,8 +226,9 @@ describe('file browser', () => {
     await item(page, 'two.txt').click({ modifiers: ['Shift'] });
     await selectedCount(page).filter({ hasText: '3 selected' }).waitFor();
     await item(page, 'two.txt').dragTo(item(page, 'Archive'));
-    // Not the refusal alone, which reads as if nothing had moved.
-    const partly = page.locator('.toast').filter({ hasText: 'Moved 2 of 3 items. same.txt: An item named "same.txt" already exists' });
+    // Not the refusal alone, which reads as if nothing had moved; and it names the folder where
+    // the name is taken, not "this folder" (which reads as the one on screen).
+    const partly = page.locator('.toast').filter({ hasText: 'Moved 2 of 3 items. same.txt: "Archive" already has an item named "same.txt".' });
     await partly.waitFor();
     await gone(item(page, 'one.txt'));
     await item(page, 'same.txt').waitFor();

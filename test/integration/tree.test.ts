@@ -498,11 +498,23 @@ describe('PATCH /api/nodes/:id', () => {
     const target = await alice.mkdir('target');
     await alice.mkdir('x', target.id);
     const x = await alice.mkdir('x');
-    expectError(await alice.patch(`/api/nodes/${x.id}`, { parentId: target.id }), 409, 'name_taken');
+    const clash = await alice.patch(`/api/nodes/${x.id}`, { parentId: target.id });
+    expectError(clash, 409, 'name_taken');
+    // The destination is named: "this folder" would read as the one the item is in.
+    expect(clash.json().error.message).toBe('"target" already has an item named "x".');
     const res = await alice.patch(`/api/nodes/${x.id}`, { parentId: target.id, name: 'y' });
     expect(res.statusCode).toBe(200);
     expect(await names(alice, target.id)).toEqual(['x', 'y']);
     expect(await names(alice, null)).toEqual(['target']);
+
+    // Back to the top level, where the name is taken too; a rename says "this folder", which it is.
+    await alice.mkdir('x');
+    const atTop = await alice.patch(`/api/nodes/${res.json().id}`, { parentId: null, name: 'x' });
+    expectError(atTop, 409, 'name_taken');
+    expect(atTop.json().error.message).toBe('There is already an item named "x" at the top level.');
+    const renamed = await alice.patch(`/api/nodes/${res.json().id}`, { name: 'x' });
+    expectError(renamed, 409, 'name_taken');
+    expect(renamed.json().error.message).toBe('An item named "x" already exists in this folder.');
   });
 
   it('refuses to move a folder into itself or a descendant with 409 invalid_move', async () => {
@@ -638,9 +650,15 @@ describe('POST /api/nodes/:id/copy', () => {
   it('refuses a name clash with 409 name_taken', async () => {
     const alice = await t.newUser();
     const folder = await alice.mkdir('twin');
-    expectError(await alice.post(`/api/nodes/${folder.id}/copy`, { parentId: null }), 409, 'name_taken');
-    await alice.mkdir('other');
+    const atTop = await alice.post(`/api/nodes/${folder.id}/copy`, { parentId: null });
+    expectError(atTop, 409, 'name_taken');
+    expect(atTop.json().error.message).toBe('There is already an item named "twin" at the top level.');
+    const other = await alice.mkdir('other');
     expectError(await alice.post(`/api/nodes/${folder.id}/copy`, { parentId: null, name: 'other' }), 409, 'name_taken');
+    await alice.mkdir('twin', other.id);
+    const inOther = await alice.post(`/api/nodes/${folder.id}/copy`, { parentId: other.id });
+    expectError(inOther, 409, 'name_taken');
+    expect(inOther.json().error.message).toBe('"other" already has an item named "twin".');
     expect(await names(alice, null)).toEqual(['other', 'twin']);
   });
 

@@ -1,4 +1,4 @@
-import { invalidMove, invalidRequest, nameTaken, notFound, quotaExceeded } from '../errors.js';
+import { invalidMove, invalidRequest, nameTaken, nameTakenAt, notFound, quotaExceeded } from '../errors.js';
 import type { Database, Executor } from '../db/client.js';
 import { pgErrorOf, UNIQUE_VIOLATION } from '../db/errors.js';
 import type { FileNodeRow } from '../db/schema/index.js';
@@ -137,6 +137,11 @@ export class TreeService {
     return { treeVersion, breadcrumbs };
   }
 
+  /** The refusal of a move or copy into `folderId` whose `name` is taken there, naming that folder. */
+  private async nameTakenIn(userId: string, folderId: string | null, name: string, tx: Executor) {
+    return nameTakenAt(name, (await this.requireFolder(userId, folderId, tx))?.name ?? null);
+  }
+
   async favorites(userId: string): Promise<FileNodeRow[]> {
     return this.nodes.listFavorites(userId);
   }
@@ -180,7 +185,7 @@ export class TreeService {
           clash = await this.nodes.findChildByName(userId, targetParent, targetName, tx);
         }
         if (clash && clash.id !== node.id) {
-          throw nameTaken(targetName);
+          throw moving ? await this.nameTakenIn(userId, targetParent, targetName, tx) : nameTaken(targetName);
         }
         const updated = await this.nodes.update(
           node.id,
@@ -217,7 +222,7 @@ export class TreeService {
           throw invalidMove('A folder cannot be copied into itself or one of its subfolders.');
         }
         if (clash) {
-          throw nameTaken(name);
+          throw await this.nameTakenIn(userId, parentId, name, tx);
         }
         const files = await this.nodes.subtreeFiles(source.id, tx);
         const bytes = files.reduce((sum, file) => sum + file.size, 0);
