@@ -412,6 +412,14 @@ describe('settings', () => {
 
   it('creates a personal access token, shows it once, and revokes it', async () => {
     await page.goto('/settings');
+    // A token without a name is refused here, and the refusal goes once a name is typed.
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const noName = page.getByRole('alert').filter({ hasText: 'Give the token a name' });
+    await noName.waitFor();
+    expect(await page.getByLabel('Token name').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Token name').pressSequentially('backup');
+    await gone(noName);
+    expect(await page.getByLabel('Token name').getAttribute('aria-invalid')).toBeNull();
     await page.getByLabel('Token name').fill('backup script');
     await page.getByRole('button', { name: 'Create token' }).click();
     const token = await page.getByLabel('New token').inputValue();

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { errorMessage } from '../api/http';
 import { createToken, listTokens, revokeToken } from '../api/tokens';
 import type { AccessToken, NewAccessToken } from '../api/types';
@@ -15,6 +15,7 @@ export function AccessTokens() {
   const [name, setName] = useState('');
   const [created, setCreated] = useState<NewAccessToken | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const errorId = useId();
 
   const create = async () => {
     if (!name.trim()) {
@@ -58,7 +59,13 @@ export function AccessTokens() {
             value={name}
             maxLength={100}
             placeholder="e.g. backup script"
-            onChange={(event) => setName(event.target.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? errorId : undefined}
+            onChange={(event) => {
+              setName(event.target.value);
+              // Said of the name as it was: an edit answers it, as in the app's other forms.
+              setError(null);
+            }}
           />
         </label>
         <button type="submit" className="button primary">
@@ -66,7 +73,7 @@ export function AccessTokens() {
         </button>
       </form>
       {error ? (
-        <p className="form-error" role="alert">
+        <p id={errorId} className="form-error" role="alert">
           {error}
         </p>
       ) : null}
