@@ -103,6 +103,29 @@ describe('trash', () => {
     expect((await (await context.request.get('/api/trash')).json()).items).toEqual([]);
   });
 
+  it('says which folder each item came from without asking about folders it lists in the trash', async () => {
+    const client = api(context);
+    const photos = await client.folder('Photos');
+    const docs = await client.folder('Docs');
+    await client.trash((await client.upload('beach.jpg', 'beach', photos.id)).id);
+    await client.trash((await client.upload('notes.txt', 'notes', docs.id)).id);
+    await client.trash(photos.id);
+    // Every answer the page gets: a refused one is logged by the browser as an error.
+    const refused: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) {
+        refused.push(`${response.status()} ${new URL(response.url()).pathname}`);
+      }
+    });
+    await page.goto('/trash');
+    await item(page, 'beach.jpg').waitFor();
+    expect(refused).toEqual([]);
+    expect(await item(page, 'notes.txt').textContent()).toContain('from Docs · deleted');
+    // Its folder is in the trash too (restoring it puts it at the top level): said, not asked.
+    expect(await item(page, 'beach.jpg').textContent()).toContain('from Photos (in the trash) · deleted');
+    expect(await item(page, 'Photos').textContent()).toContain('from My files');
+  });
+
   it('says under which name an item is restored when its own is taken', async () => {
     const client = api(context);
     await client.trash((await client.upload('report.txt', 'old report')).id);

@@ -22,9 +22,14 @@ export function TrashPage() {
   const listed = useAsync(
     async (signal) => {
       const { items, retentionSeconds } = await listTrash(signal);
-      // Where each item was: the names of the folders it came from (live ones; restore puts an
-      // item whose folder is gone at the top level).
-      const parents = [...new Set(items.map((item) => item.originalParentId).filter((id): id is string => typeof id === 'string'))];
+      // Where each item was: the names of the folders it came from. A folder in this list is in
+      // the trash itself, named from here: asked about, it would only answer 404 (which the
+      // browser logs as an error on every visit). The others are asked about, and named if live
+      // (restore puts an item whose folder is gone at the top level).
+      const inTrash = new Map(items.map((item) => [item.id, item.name]));
+      const parents = [
+        ...new Set(items.map((item) => item.originalParentId).filter((id): id is string => typeof id === 'string' && !inTrash.has(id))),
+      ];
       const names = new Map<string, string>();
       await Promise.all(
         parents.map(async (id) => {
@@ -34,7 +39,7 @@ export function TrashPage() {
           }
         }),
       );
-      return { items, retentionMs: retentionSeconds === undefined ? TRASH_RETENTION_MS : retentionSeconds * 1000, names };
+      return { items, retentionMs: retentionSeconds === undefined ? TRASH_RETENTION_MS : retentionSeconds * 1000, names, inTrash };
     },
     [],
     { revalidate: true },
@@ -45,7 +50,8 @@ export function TrashPage() {
     if (!node.originalParentId) {
       return 'My files';
     }
-    return listed.data?.names.get(node.originalParentId) ?? null;
+    const trashed = listed.data?.inTrash.get(node.originalParentId);
+    return trashed === undefined ? (listed.data?.names.get(node.originalParentId) ?? null) : `${trashed} (in the trash)`;
   };
   const source = useStaticSource(trash.data, trash.loading, trash.error, trash.reload);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
