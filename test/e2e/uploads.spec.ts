@@ -43,6 +43,31 @@ describe('uploads', () => {
     expect(await panel().getByRole('progressbar', { name: 'Total upload progress' }).getAttribute('aria-valuenow')).toBe('100');
   });
 
+  it('selects a single file uploaded into a long folder, scrolled into view, wherever it sorts', async () => {
+    const client = api(context);
+    const names = Array.from({ length: 520 }, (_, i) => `item-${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < names.length; i += 26) {
+      await Promise.all(names.slice(i, i + 26).map((name) => client.folder(name)));
+    }
+    await page.goto('/');
+    await item(page, 'item-0000').waitFor();
+    // Files sort after the 520 folders: past the first page of the listing (500 items).
+    await page.getByTestId('upload-files').setInputFiles([file('report.txt', 'the report')]);
+    await panel().getByText('1 upload complete').waitFor();
+    const uploaded = item(page, 'report.txt');
+    await expect.poll(() => uploaded.getAttribute('aria-selected')).toBe('true');
+    expect(await uploaded.isVisible()).toBe(true);
+    expect(await uploaded.getAttribute('aria-posinset')).toBe('521');
+    expect(await page.getByRole('listbox').getAttribute('aria-activedescendant')).toBe(await uploaded.getAttribute('id'));
+
+    // Several files at once are not selected one after the other as they land.
+    await page.getByTestId('upload-files').setInputFiles([file('a.txt', 'a'), file('b.txt', 'b')]);
+    await panel().getByText('3 uploads complete').waitFor();
+    await item(page, 'b.txt').waitFor();
+    expect(await item(page, 'a.txt').getAttribute('aria-selected')).toBe('false');
+    expect(await item(page, 'b.txt').getAttribute('aria-selected')).toBe('false');
+  });
+
   it('asks what to do about a name clash: keep both, replace or skip', async () => {
     await api(context).upload('report.txt', 'v1');
     await page.goto('/');

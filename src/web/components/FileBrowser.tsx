@@ -34,10 +34,10 @@ export interface FileBrowserProps {
   /** Where to go instead when what is listed is not found (a folder deleted or never there). */
   notFoundAction?: ReactNode;
   /**
-   * An item just made here (a new folder): selected, focused and scrolled into view once the
-   * listing has it, however far down a big folder it sorts.
+   * An item just made here (a new folder, a file uploaded on its own): selected, focused and
+   * scrolled into view once the listing has it, however far down a big folder it sorts.
    */
-  reveal?: string | null;
+  reveal?: { id: string } | null;
 }
 
 interface MenuState {
@@ -194,7 +194,7 @@ export function FileBrowser({
   // the reload changes it).
   const revealing = useRef<{ id: string; loadedFor: number } | null>(null);
   useEffect(() => {
-    revealing.current = reveal === null ? null : { id: reveal, loadedFor: -1 };
+    revealing.current = reveal === null ? null : { id: reveal.id, loadedFor: -1 };
   }, [reveal]);
   useEffect(() => {
     const pending = revealing.current;

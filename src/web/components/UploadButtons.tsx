@@ -1,10 +1,22 @@
 import { useEffect, useRef } from 'react';
+import type { FileNode } from '../api/types';
 import { uploadTree } from '../hooks/uploads';
 import { collectPicked } from '../lib/dropped-files';
 import { Icon } from './Icon';
 
-/** "Upload files" and "Upload folder": hidden file inputs behind real buttons. */
-export function UploadButtons({ folderId, disabled = false }: { folderId: string | null; disabled?: boolean }) {
+/**
+ * "Upload files" and "Upload folder": hidden file inputs behind real buttons. `onUploaded` is told
+ * of a single file once it is stored.
+ */
+export function UploadButtons({
+  folderId,
+  disabled = false,
+  onUploaded,
+}: {
+  folderId: string | null;
+  disabled?: boolean;
+  onUploaded?: (node: FileNode) => void;
+}) {
   const filesRef = useRef<HTMLInputElement>(null);
   const folderRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -15,7 +27,7 @@ export function UploadButtons({ folderId, disabled = false }: { folderId: string
   }, []);
   const picked = (input: HTMLInputElement) => {
     if (input.files && input.files.length > 0) {
-      void uploadTree(folderId, collectPicked(input.files));
+      void uploadTree(folderId, collectPicked(input.files), onUploaded);
     }
     input.value = '';
   };

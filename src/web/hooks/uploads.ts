@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { errorMessage } from '../api/http';
+import type { FileNode } from '../api/types';
 import type { DroppedTree } from '../lib/dropped-files';
 import { UploadQueue, type UploadItem } from '../lib/upload-queue';
 import { prepareTreeUpload } from '../lib/upload-tree';
@@ -34,8 +35,11 @@ export function useUploads(): readonly UploadItem[] {
   return useSyncExternalStore(uploadQueue.subscribe, uploadQueue.getSnapshot);
 }
 
-/** Creates the folders of a drop (or folder pick) under the target, then queues its files. */
-export async function uploadTree(targetId: string | null, tree: DroppedTree): Promise<void> {
+/**
+ * Creates the folders of a drop (or folder pick) under the target, then queues its files.
+ * `onStored` is told of the file stored when the upload is a single file (to show it in the list).
+ */
+export async function uploadTree(targetId: string | null, tree: DroppedTree, onStored?: (node: FileNode) => void): Promise<void> {
   if (tree.files.length === 0 && tree.folders.length === 0) {
     return;
   }
@@ -44,7 +48,8 @@ export async function uploadTree(targetId: string | null, tree: DroppedTree): Pr
     if (tree.folders.length > 0) {
       invalidateData();
     }
-    uploadQueue.enqueue(requests);
+    const [only] = requests;
+    uploadQueue.enqueue(only && requests.length === 1 && tree.folders.length === 0 ? [{ ...only, onStored }] : requests);
   } catch (error) {
     showToast(`Could not create the folders for this upload: ${errorMessage(error)}`, 'error');
   }

@@ -1,10 +1,14 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
+import type { FileNode } from '../api/types';
 import { collectDropped } from '../lib/dropped-files';
 import { isFileDrag } from '../lib/drag';
 import { uploadTree } from './uploads';
 
-/** Drop files or folders from the desktop anywhere on a page to upload them into its folder. */
-export function useFileDrop(folderId: string | null, enabled = true) {
+/**
+ * Drop files or folders from the desktop anywhere on a page to upload them into its folder;
+ * `onUploaded` is told of a single file dropped once it is stored.
+ */
+export function useFileDrop(folderId: string | null, enabled = true, onUploaded?: (node: FileNode) => void) {
   const [active, setActive] = useState(false);
   const depth = useRef(0);
   // A drop anywhere ends the drag, also one a folder row or a path step takes for itself (they
@@ -50,7 +54,7 @@ export function useFileDrop(folderId: string | null, enabled = true) {
       setActive(false);
       if (enabled && isFileDrag(event.dataTransfer)) {
         event.preventDefault();
-        void collectDropped(event.dataTransfer).then((tree) => uploadTree(folderId, tree));
+        void collectDropped(event.dataTransfer).then((tree) => uploadTree(folderId, tree, onUploaded));
       }
     },
   };

@@ -1,5 +1,6 @@
 import { ApiError, isAbort } from '../api/http';
 import { uploadFile, type ConflictMode, type UploadHandle } from '../api/files';
+import type { FileNode } from '../api/types';
 
 export type UploadStatus = 'queued' | 'uploading' | 'done' | 'error' | 'conflict' | 'cancelled' | 'skipped';
 
@@ -29,6 +30,7 @@ interface Entry {
   handle: UploadHandle | null;
   lastTime: number;
   lastLoaded: number;
+  onStored?: (node: FileNode) => void;
 }
 
 export interface UploadRequestItem {
@@ -36,6 +38,8 @@ export interface UploadRequestItem {
   parentId: string | null;
   name?: string;
   destination?: string;
+  /** Told of the file the server stored (under another name after "Keep both"). */
+  onStored?: (node: FileNode) => void;
 }
 
 /** The sentence for an upload the server refused. */
@@ -95,6 +99,7 @@ export class UploadQueue {
         handle: null,
         lastTime: 0,
         lastLoaded: 0,
+        onStored: request.onStored,
         item: {
           id: this.nextId++,
           name: request.name ?? request.file.name,
@@ -219,6 +224,7 @@ export class UploadQueue {
         (stored) => {
           this.update(entry, { status: 'done', loaded: entry.item.size, speed: 0, storedName: stored.name });
           this.onStored();
+          entry.onStored?.(stored);
         },
         (error: unknown) => {
           if (isAbort(error) || entry.item.status === 'cancelled') {

@@ -23,15 +23,17 @@ import { folderPath } from '../lib/routes';
 export function FilesPage({ folderId }: { folderId: string | null }) {
   const [prefs, setPrefs] = useViewPrefs();
   const listing = useFolderListing(folderId, prefs.sort, prefs.order);
-  // A folder just made here, selected and scrolled to in the list.
-  const [created, setCreated] = useState<string | null>(null);
-  const actions = useNodeActions({ onCreated: (node) => setCreated(node.id) });
+  // A folder just made here, or a file just uploaded here on its own: selected and scrolled to in the list.
+  // (A new object each time: a file uploaded again over itself keeps its id, and is shown again.)
+  const [added, setAdded] = useState<{ id: string } | null>(null);
+  const showAdded = (node: FileNode) => setAdded({ id: node.id });
+  const actions = useNodeActions({ onCreated: showAdded });
   // A folder that is not there (or not loaded yet) is not "My files": nothing goes into it.
   const unavailable = folderId !== null && !listing.folder;
   const folderName = listing.folder?.name ?? (unavailable ? (listing.loading ? 'Loading…' : 'Folder not available') : 'My files');
   // A folder row that files from the desktop are dragged over: the drop goes there.
   const [dropFolder, setDropFolder] = useState<FileNode | null>(null);
-  const drop = useFileDrop(folderId, !unavailable);
+  const drop = useFileDrop(folderId, !unavailable, showAdded);
   const parentId = listing.folder?.parentId ?? null;
 
   useEffect(() => {
@@ -78,7 +80,7 @@ export function FilesPage({ folderId }: { folderId: string | null }) {
             <Icon name="folderPlus" size={18} />
             <span className="label-wide">New folder</span>
           </button>
-          <UploadButtons folderId={folderId} disabled={unavailable} />
+          <UploadButtons folderId={folderId} disabled={unavailable} onUploaded={showAdded} />
           <span className="toolbar-spacer" />
           {/* Nothing to sort or lay out in a folder that is not there. */}
           {unavailable && listing.error ? null : <ViewControls prefs={prefs} onChange={setPrefs} />}
@@ -90,7 +92,7 @@ export function FilesPage({ folderId }: { folderId: string | null }) {
         view={prefs.view}
         sort={{ key: prefs.sort, order: prefs.order, onChange: (sort, order) => setPrefs({ sort, order }) }}
         resetKey={folderId}
-        reveal={created}
+        reveal={added}
         commands={commands}
         onDropTarget={setDropFolder}
         notFoundAction={
