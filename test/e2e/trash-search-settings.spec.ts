@@ -103,13 +103,20 @@ describe('trash', () => {
     expect((await (await context.request.get('/api/trash')).json()).items).toEqual([]);
   });
 
-  it('says which folder each item came from without asking about folders it lists in the trash', async () => {
+  it('says which folder each item came from without asking about folders that are gone', async () => {
     const client = api(context);
     const photos = await client.folder('Photos');
     const docs = await client.folder('Docs');
+    const year = await client.folder('2024', photos.id);
+    const old = await client.folder('Old');
     await client.trash((await client.upload('beach.jpg', 'beach', photos.id)).id);
+    await client.trash((await client.upload('snow.jpg', 'snow', year.id)).id);
     await client.trash((await client.upload('notes.txt', 'notes', docs.id)).id);
+    await client.trash((await client.upload('draft.txt', 'draft', old.id)).id);
+    // Photos goes to the trash with 2024 in it (not listed itself); Old goes for good.
     await client.trash(photos.id);
+    await client.trash(old.id);
+    expect((await context.request.delete(`/api/trash/${old.id}`)).status()).toBe(204);
     // Every answer the page gets: a refused one is logged by the browser as an error.
     const refused: string[] = [];
     page.on('response', (response) => {
@@ -124,6 +131,9 @@ describe('trash', () => {
     // Its folder is in the trash too (restoring it puts it at the top level): said, not asked.
     expect(await item(page, 'beach.jpg').textContent()).toContain('from Photos (in the trash) · deleted');
     expect(await item(page, 'Photos').textContent()).toContain('from My files');
+    // Folders gone from sight (in a trashed folder, deleted for good) are not named.
+    expect(await item(page, 'snow.jpg').textContent()).toMatch(/^snow\.jpg4 B · deleted/);
+    expect(await item(page, 'draft.txt').textContent()).toMatch(/^draft\.txt5 B · deleted/);
   });
 
   it('says under which name an item is restored when its own is taken', async () => {

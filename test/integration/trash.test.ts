@@ -23,6 +23,7 @@ interface TrashItem {
   size: number;
   trashedAt: string;
   originalParentId: string | null;
+  originalFolderName?: string | null;
 }
 
 /** Whether the blob store (disk or S3) holds the content with this hash. */
@@ -115,6 +116,28 @@ describe('trashing a folder', () => {
 });
 
 describe('GET /api/trash', () => {
+  it('names the folder each item was trashed from while it is live, and only then', async () => {
+    const alice = await t.newUser();
+    const docs = await alice.mkdir('Docs');
+    const photos = await alice.mkdir('Photos');
+    const year = await alice.mkdir('2024', photos.id);
+    await trash(alice, (await alice.upload('notes.txt', 'notes', docs.id)).id);
+    await trash(alice, (await alice.upload('beach.jpg', 'beach', year.id)).id);
+    await trash(alice, (await alice.upload('top.txt', 'top')).id);
+    let byName = new Map((await trashItems(alice)).map((i) => [i.name, i]));
+    expect(byName.get('notes.txt')?.originalFolderName).toBe('Docs');
+    expect(byName.get('beach.jpg')?.originalFolderName).toBe('2024');
+    expect(byName.get('top.txt')?.originalFolderName).toBeNull();
+
+    // 2024 goes to the trash inside Photos (it is not listed itself), then for good.
+    await trash(alice, photos.id);
+    byName = new Map((await trashItems(alice)).map((i) => [i.name, i]));
+    expect(byName.get('beach.jpg')?.originalFolderName).toBeNull();
+    expect((await alice.delete(`/api/trash/${photos.id}`)).statusCode).toBe(204);
+    byName = new Map((await trashItems(alice)).map((i) => [i.name, i]));
+    expect(byName.get('beach.jpg')).toMatchObject({ originalParentId: year.id, originalFolderName: null });
+  });
+
   it('lists only the tops of trashed subtrees, with trashedAt and originalParentId', async () => {
     const alice = await t.newUser();
     const folder = await alice.mkdir('Projects');
@@ -137,6 +160,9 @@ describe('GET /api/trash', () => {
       expect(at).toBeGreaterThanOrEqual(before - 1000);
       expect(at).toBeLessThanOrEqual(after + 1000);
     }
+    // The folder an item came from is named only while it is live: Projects is in the trash.
+    expect(byName.get('early.txt')?.originalFolderName).toBeNull();
+    expect(byName.get('Projects')?.originalFolderName).toBeNull();
     // Newest first.
     expect(items[0]!.name).toBe('Projects');
     // The retention comes with the list (FILEFLOW_TRASH_RETENTION, 30 days by default).

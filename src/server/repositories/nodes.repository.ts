@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, desc, eq, isNull, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, isNull, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { compileQuery, queryRows, runCompiled, type CompiledQuery, type Executor } from '../db/client.js';
 import { preparedOnce } from '../db/prepared.js';
 import { fileNodes, type FileNodeRow } from '../db/schema/index.js';
@@ -759,9 +759,20 @@ export class NodesRepository {
   }
 
   /** The tops of the user's trashed subtrees (what the trash shows), newest first. */
-  async listTrash(userId: string, tx: Executor = this.db): Promise<FileNodeRow[]> {
+  /**
+   * The tops of the user's trashed subtrees, each with the name of the folder it was trashed from
+   * while that folder is live (where a restore puts it back; null otherwise).
+   */
+  async listTrash(userId: string, tx: Executor = this.db): Promise<Array<FileNodeRow & { originalFolderName: string | null }>> {
     return tx
-      .select()
+      .select({
+        ...getTableColumns(fileNodes),
+        // Qualified by hand: in a one-table query Drizzle leaves column names bare, which the
+        // subquery would read as its own.
+        originalFolderName: sql<string | null>`(
+          select p.name from file_nodes p
+          where p.id = file_nodes.original_parent_id and p.user_id = file_nodes.user_id and p.type = 'folder' and p.trashed_at is null)`,
+      })
       .from(fileNodes)
       .where(and(eq(fileNodes.userId, userId), eq(fileNodes.trashRootId, fileNodes.id), isNull(fileNodes.purgeStartedAt)))
       .orderBy(desc(fileNodes.trashedAt), asc(fileNodes.name))

@@ -20,6 +20,11 @@ export const nodeSchema = z
     updatedAt: isoTimestamp(),
     trashedAt: isoTimestamp().nullable().optional(),
     originalParentId: z.string().nullable().optional(),
+    originalFolderName: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('Trash listings: the name of the folder the item was trashed from while it is live (where Restore puts it back), else null'),
   })
   .meta({ id: 'Node' });
 export type NodeDto = z.infer<typeof nodeSchema>;
@@ -31,8 +36,11 @@ function isoTime(time: Date | string): string {
   return typeof time === 'string' ? time : time.toISOString();
 }
 
-/** A node as the contract shows it; trash listings add trashedAt and originalParentId. */
-export function toNodeDto(row: (LiveNode | ListedNode) & Partial<Pick<FileNodeRow, 'trashedAt' | 'originalParentId'>>, options: { trash?: boolean } = {}): NodeDto {
+/** A node as the contract shows it; trash listings add trashedAt, originalParentId and originalFolderName. */
+export function toNodeDto(
+  row: (LiveNode | ListedNode) & Partial<Pick<FileNodeRow, 'trashedAt' | 'originalParentId'>> & { originalFolderName?: string | null },
+  options: { trash?: boolean } = {},
+): NodeDto {
   const dto: NodeDto = {
     id: row.id,
     name: row.name,
@@ -50,6 +58,10 @@ export function toNodeDto(row: (LiveNode | ListedNode) & Partial<Pick<FileNodeRo
   if (options.trash) {
     dto.trashedAt = row.trashedAt?.toISOString() ?? null;
     dto.originalParentId = row.originalParentId ?? null;
+    // Only where it was looked up (the trash listing), not on the answer to a move to the trash.
+    if (row.originalFolderName !== undefined) {
+      dto.originalFolderName = row.originalFolderName;
+    }
   }
   return dto;
 }

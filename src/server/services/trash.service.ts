@@ -22,7 +22,7 @@ export class TrashService {
     private readonly content: ContentService,
   ) {}
 
-  list(userId: string): Promise<FileNodeRow[]> {
+  list(userId: string): Promise<Array<FileNodeRow & { originalFolderName: string | null }>> {
     return this.nodes.listTrash(userId);
   }
 

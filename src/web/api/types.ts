@@ -2,7 +2,7 @@
 
 export type NodeType = 'file' | 'folder';
 
-/** A file or folder. Trash listings add trashedAt and originalParentId. */
+/** A file or folder. Trash listings add trashedAt, originalParentId and originalFolderName. */
 export interface FileNode {
   id: string;
   name: string;
@@ -18,6 +18,8 @@ export interface FileNode {
   updatedAt: string;
   trashedAt?: string | null;
   originalParentId?: string | null;
+  /** The name of the folder it was trashed from while that folder is live, else null (older servers omit it). */
+  originalFolderName?: string | null;
 }
 
 export interface Breadcrumb {

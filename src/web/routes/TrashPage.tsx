@@ -22,15 +22,26 @@ export function TrashPage() {
   const listed = useAsync(
     async (signal) => {
       const { items, retentionSeconds } = await listTrash(signal);
-      // Where each item was: the names of the folders it came from. A folder in this list is in
-      // the trash itself, named from here: asked about, it would only answer 404 (which the
-      // browser logs as an error on every visit). The others are asked about, and named if live
-      // (restore puts an item whose folder is gone at the top level).
+      // Where each item was: the names of the folders it came from. The server names the live ones
+      // (where Restore puts an item back; one whose folder is gone goes to the top level); a folder
+      // in this list is in the trash itself, named from here.
       const inTrash = new Map(items.map((item) => [item.id, item.name]));
-      const parents = [
-        ...new Set(items.map((item) => item.originalParentId).filter((id): id is string => typeof id === 'string' && !inTrash.has(id))),
-      ];
       const names = new Map<string, string>();
+      for (const item of items) {
+        if (item.originalParentId && item.originalFolderName) {
+          names.set(item.originalParentId, item.originalFolderName);
+        }
+      }
+      // An older server does not name them: each folder is asked about, except those in this list,
+      // which would only answer 404 (logged by the browser as an error on every visit).
+      const parents = [
+        ...new Set(
+          items
+            .filter((item) => item.originalFolderName === undefined)
+            .map((item) => item.originalParentId)
+            .filter((id): id is string => typeof id === 'string' && !inTrash.has(id)),
+        ),
+      ];
       await Promise.all(
         parents.map(async (id) => {
           const folder = await getNode(id, signal).catch(() => null);
