@@ -132,8 +132,17 @@ describe('file browser', () => {
     await rename.getByLabel('New name').fill(`${'é'.repeat(130)}.txt`);
     await rename.getByLabel('New name').press('Enter');
     await rename.getByRole('alert').getByText(/^This name is too long: at most 255 bytes/).waitFor();
-    await page.keyboard.press('Escape');
+    // A direction mark that would show "invoice.exe" as "invoice.txt" is invisible: said in plain words too.
+    await rename.getByLabel('New name').fill('invoice\u202etxt.exe');
+    await rename.getByLabel('New name').press('Enter');
+    await rename.getByRole('alert').getByText(/^Names cannot contain control characters/).waitFor();
+    expect(refused).toEqual([]);
+    // Hangul as macOS writes it (decomposed): 459 bytes as pasted, 153 as the server stores it (NFC).
+    const korean = '한국어'.repeat(17);
+    await rename.getByLabel('New name').fill(korean.normalize('NFD'));
+    await rename.getByLabel('New name').press('Enter');
     await gone(rename);
+    await item(page, korean).waitFor();
 
     await page.getByRole('button', { name: 'New folder' }).click();
     const create = page.getByRole('dialog', { name: 'New folder' });

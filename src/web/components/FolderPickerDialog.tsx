@@ -101,7 +101,7 @@ export function FolderPickerDialog({ title, confirmLabel, excludeIds, disabledTa
           onSubmit={(event) => {
             event.preventDefault();
             const name = newName.trim();
-            const problem = name ? fileNameProblem(name) : 'Enter a name.';
+            const problem = fileNameProblem(newName);
             if (problem !== null) {
               setNewError(problem);
               return;

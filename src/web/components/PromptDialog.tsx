@@ -9,7 +9,10 @@ export interface PromptDialogProps {
   submitLabel: string;
   /** Select the name without its extension, as file managers do when renaming. */
   selectStem?: boolean;
-  /** Why a (trimmed, non-empty) value cannot be used, said before asking the server; null when it can. */
+  /**
+   * Why a non-empty value cannot be used, said before asking the server; null when it can. It gets
+   * the value as typed, not trimmed: the server refuses a tab at either end, where it trims spaces.
+   */
   check?: (value: string) => string | null;
   maxLength?: number;
   onSubmit: (value: string) => Promise<void>;
@@ -51,7 +54,7 @@ export function PromptDialog({
       setError('Enter a name.');
       return;
     }
-    const problem = check?.(trimmed) ?? null;
+    const problem = check?.(value) ?? null;
     if (problem !== null) {
       setError(problem);
       return;
