@@ -546,6 +546,25 @@ describe('share links', () => {
     await guest.context().close();
   });
 
+  it('does not say a link does not open when its item could not be looked up', async () => {
+    const file = await api(context).upload('kept.txt', 'kept');
+    await api(context).share(file.id);
+    // The link's item is live; only the look-up of it fails.
+    await page.route(`**/api/nodes/${file.id}`, (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Internal error.' } }) }),
+    );
+    try {
+      await page.goto('/shared');
+      await page.getByRole('alert').getByRole('button', { name: 'Try again' }).waitFor();
+      expect(await page.getByText('In the trash or deleted: the link does not open.').count()).toBe(0);
+    } finally {
+      await page.unroute(`**/api/nodes/${file.id}`);
+    }
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.shared-item').filter({ hasText: 'kept.txt' }).getByRole('link', { name: 'kept.txt' }).waitFor();
+    expect(await page.getByText('In the trash or deleted: the link does not open.').count()).toBe(0);
+  });
+
   it("closes the Share dialog's Revoke question with Back, and only that", async () => {
     const file = await api(context).upload('kept.txt', 'kept');
     await api(context).share(file.id);

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ApiError } from '../api/http';
 import { listShares, revokeShare } from '../api/shares';
 import { getNode } from '../api/tree';
 import type { FileNode, ShareLink } from '../api/types';
@@ -24,6 +25,14 @@ interface ShareRow {
 /** What the page has open over its list. */
 type OpenOverlay = { kind: 'revoke'; row: ShareRow } | { kind: 'edit'; shareId: string };
 
+/** Null for a node that is gone or trashed (404); any other failure is the page's. */
+function goneOrThrow(error: unknown): null {
+  if (error instanceof ApiError && error.status === 404) {
+    return null;
+  }
+  throw error;
+}
+
 /** Each share with the node it points at (null when that is gone or trashed). */
 async function loadShares(signal: AbortSignal): Promise<ShareRow[]> {
   const shares = await listShares(signal);
@@ -31,7 +40,9 @@ async function loadShares(signal: AbortSignal): Promise<ShareRow[]> {
   shares.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const ids = [...new Set(shares.map((share) => share.nodeId))];
   const nodes = new Map<string, FileNode | null>();
-  await Promise.all(ids.map(async (id) => nodes.set(id, await getNode(id, signal).catch(() => null))));
+  // Only a 404 says the item is in the trash or deleted: a failure to ask (the network, a 500)
+  // must not make a working link read as one that does not open.
+  await Promise.all(ids.map(async (id) => nodes.set(id, await getNode(id, signal).catch(goneOrThrow))));
   return shares.map((share) => ({ share, node: nodes.get(share.nodeId) ?? null }));
 }
 
