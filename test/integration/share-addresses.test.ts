@@ -69,6 +69,12 @@ describe('share link addresses', () => {
     const key = await stat(path.join(t.dataDir, 'sealing.key'));
     expect(key.mode & 0o777).toBe(0o600);
 
+    // Answers that carry a working link are kept in no cache (a shared computer's browser after
+    // sign out, a proxy): the browser's own copy of addresses is cleared at sign out for the same reason.
+    for (const answer of [listed, ofNode, changed, await alice.post('/api/shares', { nodeId: file.id })]) {
+      expect(answer.headers['cache-control']).toBe('no-store');
+    }
+
     // Another user sees none of it.
     const bob = await t.newUser();
     expect((await bob.get('/api/shares')).json().items).toEqual([]);

@@ -13,6 +13,12 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ services: Services; publicUrl
 ) => {
   const { shares } = services;
   app.addHook('onRequest', requireSignedIn);
+  // These answers carry links' tokens, which open the items to anyone: kept in no cache (a shared
+  // computer's browser after its user signed out, a proxy between), as the web UI's own copy of
+  // addresses is cleared at sign out.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
 
   /** A link's token and the URL to hand out, when its token can be shown. */
   const addressOf = (request: FastifyRequest, token: string | undefined) => {
