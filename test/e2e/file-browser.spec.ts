@@ -306,8 +306,9 @@ describe('file browser', () => {
     const picker = page.getByRole('dialog', { name: 'Copy “Projects”' });
     const copyHere = picker.getByRole('button', { name: 'Copy here' });
     const why = picker.getByText('A folder cannot be copied into itself or one of its subfolders: choose another folder.');
-    // Beside itself: a copy is kept as "Projects (copy)".
-    expect(await copyHere.isDisabled()).toBe(false);
+    // Beside itself: a copy is kept as "Projects (copy)". (Disabled until the picker has listed the
+    // folder: waited for, not read at once.)
+    await picker.getByRole('button', { name: 'Copy here', disabled: false }).waitFor();
     await picker.getByRole('button', { name: 'Projects' }).click();
     await picker.getByText('Destination:').getByText('Projects').waitFor();
     await why.waitFor();
