@@ -27,8 +27,9 @@ export async function revokeShare(id: string): Promise<void> {
 }
 
 /**
- * The link to hand out: the server's URL, or this origin's /s/:token, when the answer has them (only
- * the one that created the link does), else as this browser remembered it; null when unknown.
+ * The link to hand out: the server's URL, or this origin's /s/:token, when the answer has them (every
+ * answer does, but for a link the server cannot show: made before it sealed tokens, or under another
+ * key), else as this browser remembered it; null when unknown.
  */
 export function shareUrl(share: ShareLink): string | null {
   if (share.url) {
