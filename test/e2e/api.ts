@@ -46,6 +46,13 @@ export function api(context: BrowserContext) {
     async folder(name: string, parentId: string | null = null): Promise<NodeJson> {
       return json(await request.post('/api/folders', { data: { name, parentId } }), `create folder ${name}`);
     },
+    /** Folders `item-0000`, `item-0001` … at the top level, `count` of them, made a batch at a time. */
+    async numberedFolders(count: number): Promise<void> {
+      const names = Array.from({ length: count }, (_, i) => `item-${String(i).padStart(4, '0')}`);
+      for (let i = 0; i < names.length; i += 25) {
+        await Promise.all(names.slice(i, i + 25).map((name) => this.folder(name)));
+      }
+    },
     async upload(name: string, body: string | Buffer, parentId: string | null = null): Promise<NodeJson> {
       const query = new URLSearchParams({ name, ...(parentId ? { parentId } : {}) });
       return json(

@@ -471,10 +471,7 @@ describe('file browser', () => {
 
   it('keeps a folder of 1,100 items virtual: few rows in the page, every row reachable', async () => {
     const client = api(context);
-    const names = Array.from({ length: 1100 }, (_, i) => `item-${String(i).padStart(4, '0')}`);
-    for (let i = 0; i < names.length; i += 25) {
-      await Promise.all(names.slice(i, i + 25).map((name) => client.folder(name)));
-    }
+    await client.numberedFolders(1100);
     await page.goto('/');
     await item(page, 'item-0000').waitFor();
     expect(await page.getByRole('option').count()).toBeLessThan(80);
@@ -521,10 +518,7 @@ describe('file browser', () => {
 
   it('selects a new folder, scrolled into view and focused, however far down a long folder it sorts', async () => {
     const client = api(context);
-    const names = Array.from({ length: 520 }, (_, i) => `item-${String(i).padStart(4, '0')}`);
-    for (let i = 0; i < names.length; i += 26) {
-      await Promise.all(names.slice(i, i + 26).map((name) => client.folder(name)));
-    }
+    await client.numberedFolders(520);
     await page.goto('/');
     await item(page, 'item-0000').click();
     await page.getByRole('button', { name: 'New folder' }).click();

@@ -47,10 +47,12 @@ export async function dataDirSealingKey(dataDir: string): Promise<Buffer> {
   }
   const made = await readKeyFile(file);
   if (!made) {
-    throw new Error(`${file} holds no key (32 bytes in base64)`);
+    throw noKeyIn(file);
   }
   return made;
 }
+
+const noKeyIn = (file: string) => new Error(`${file} holds no key (32 bytes in base64)`);
 
 async function readKeyFile(file: string): Promise<Buffer | undefined> {
   let text: string;
@@ -64,7 +66,7 @@ async function readKeyFile(file: string): Promise<Buffer | undefined> {
   }
   const key = parseSealingKey(text);
   if (!key) {
-    throw new Error(`${file} holds no key (32 bytes in base64)`);
+    throw noKeyIn(file);
   }
   return key;
 }

@@ -93,11 +93,12 @@ export class SharesService {
     const expiresAt = expiryOf(input, createdAt) ?? new Date(createdAt.getTime() + DEFAULT_EXPIRY_DAYS * DAY);
     const node = await this.tree.get(userId, input.nodeId);
     const token = newSecret();
+    const tokenHash = hashSecret(token);
     const share = await this.shares.insert({
       userId,
       nodeId: node.id,
-      tokenHash: hashSecret(token),
-      tokenSealed: this.sealer?.seal(token, tokenPurpose(hashSecret(token))) ?? null,
+      tokenHash,
+      tokenSealed: this.sealer?.seal(token, tokenPurpose(tokenHash)) ?? null,
       createdAt,
       expiresAt,
       maxDownloads: input.maxDownloads ?? null,

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../api/http';
 import { deleteForever, emptyTrash, listTrash, restoreFromTrash } from '../api/trash';
-import { getNode } from '../api/tree';
 import type { FileNode } from '../api/types';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FileBrowser, type BrowserCommands } from '../components/FileBrowser';
@@ -22,35 +21,10 @@ export function TrashPage() {
   const listed = useAsync(
     async (signal) => {
       const { items, retentionSeconds } = await listTrash(signal);
-      // Where each item was: the names of the folders it came from. The server names the live ones
-      // (where Restore puts an item back; one whose folder is gone goes to the top level); a folder
-      // in this list is in the trash itself, named from here.
+      // A folder in this list is in the trash itself: the items that came from it are named from
+      // here (the server names only live folders, where Restore puts an item back).
       const inTrash = new Map(items.map((item) => [item.id, item.name]));
-      const names = new Map<string, string>();
-      for (const item of items) {
-        if (item.originalParentId && item.originalFolderName) {
-          names.set(item.originalParentId, item.originalFolderName);
-        }
-      }
-      // An older server does not name them: each folder is asked about, except those in this list,
-      // which would only answer 404 (logged by the browser as an error on every visit).
-      const parents = [
-        ...new Set(
-          items
-            .filter((item) => item.originalFolderName === undefined)
-            .map((item) => item.originalParentId)
-            .filter((id): id is string => typeof id === 'string' && !inTrash.has(id)),
-        ),
-      ];
-      await Promise.all(
-        parents.map(async (id) => {
-          const folder = await getNode(id, signal).catch(() => null);
-          if (folder) {
-            names.set(id, folder.name);
-          }
-        }),
-      );
-      return { items, retentionMs: retentionSeconds === undefined ? TRASH_RETENTION_MS : retentionSeconds * 1000, names, inTrash };
+      return { items, retentionMs: retentionSeconds === undefined ? TRASH_RETENTION_MS : retentionSeconds * 1000, inTrash };
     },
     [],
     { revalidate: true },
@@ -62,7 +36,7 @@ export function TrashPage() {
       return 'My files';
     }
     const trashed = listed.data?.inTrash.get(node.originalParentId);
-    return trashed === undefined ? (listed.data?.names.get(node.originalParentId) ?? null) : `${trashed} (in the trash)`;
+    return trashed === undefined ? (node.originalFolderName ?? null) : `${trashed} (in the trash)`;
   };
   const source = useStaticSource(trash.data, trash.loading, trash.error, trash.reload);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
