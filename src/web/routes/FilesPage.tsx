@@ -25,8 +25,13 @@ export function FilesPage({ folderId }: { folderId: string | null }) {
   const listing = useFolderListing(folderId, prefs.sort, prefs.order);
   // A folder just made here, or a file just uploaded here on its own: selected and scrolled to in the list.
   // (A new object each time: a file uploaded again over itself keeps its id, and is shown again.)
-  const [added, setAdded] = useState<{ id: string } | null>(null);
-  const showAdded = (node: FileNode) => setAdded({ id: node.id });
+  // Only into the folder on screen: an upload that ends after the user went elsewhere is not looked
+  // for there (the list would load every page of that folder in vain).
+  const [added, setAdded] = useState<{ id: string; parentId: string | null } | null>(null);
+  const showAdded = (node: FileNode) => setAdded({ id: node.id, parentId: node.parentId });
+  const reveal = added?.parentId === folderId ? added : null;
+  // Nor again on coming back to the folder later.
+  useEffect(() => setAdded(null), [folderId]);
   const actions = useNodeActions({ onCreated: showAdded });
   // A folder that is not there (or not loaded yet) is not "My files": nothing goes into it.
   const unavailable = folderId !== null && !listing.folder;
@@ -92,7 +97,7 @@ export function FilesPage({ folderId }: { folderId: string | null }) {
         view={prefs.view}
         sort={{ key: prefs.sort, order: prefs.order, onChange: (sort, order) => setPrefs({ sort, order }) }}
         resetKey={folderId}
-        reveal={added}
+        reveal={reveal}
         commands={commands}
         onDropTarget={setDropFolder}
         notFoundAction={
