@@ -5,6 +5,19 @@ import type { BlobReferences } from '../services/blob-references.js';
 /** The advisory lock of one content hash (see BlobsRepository.lockContent). */
 const contentLockKey = (sha256: string) => sql`hashtextextended(${`blob:${sha256}`}, 0)`;
 
+/** The advisory lock between leasing content and collecting it (see BlobsRepository.lease and lockLeases). */
+const LEASES_LOCK_KEY = sql`hashtextextended('content-leases', 0)`;
+
+/** Hashes as one comma-separated parameter, not one parameter each (hex digests hold no commas). */
+function hashList(sha256s: readonly string[]): string {
+  for (const sha of sha256s) {
+    if (!/^[0-9a-f]{64}$/.test(sha)) {
+      throw new Error(`not a SHA-256 digest: ${sha.slice(0, 80)}`);
+    }
+  }
+  return sha256s.join(',');
+}
+
 /** SQL for the blobs table: stored content and its reference counts. */
 export class BlobsRepository implements BlobReferences {
   constructor(private readonly db: Executor) {}
@@ -102,10 +115,80 @@ export class BlobsRepository implements BlobReferences {
     }
   }
 
-  /** Up to `limit` hashes of unreferenced blobs. */
+  /** Up to `limit` hashes of unreferenced blobs that no live lease holds. */
   async listUnreferenced(limit: number, tx: Executor = this.db): Promise<string[]> {
-    const rows = await queryRows<{ sha256: string }>(tx, sql`select sha256 from blobs where ref_count = 0 limit ${limit}`);
+    const rows = await queryRows<{ sha256: string }>(
+      tx,
+      sql`select b.sha256 from blobs b
+          left join (select distinct unnest(string_to_array(sha256s, ',')) as sha256 from content_leases where expires_at > now()) leased on leased.sha256 = b.sha256
+          where b.ref_count = 0 and leased.sha256 is null
+          limit ${limit}`,
+    );
     return rows.map((row) => row.sha256);
+  }
+
+  /**
+   * Takes the leases lock, shared, until the transaction ends: a transaction that reads what a
+   * download will read, then leases it (insertLease), takes it first, so that its reads see every
+   * collection committed before, and a collection that comes later waits for the lease to be
+   * committed (lockLeases) and then leaves the leased content alone.
+   */
+  async shareLeasesLock(tx: Executor): Promise<void> {
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(${LEASES_LOCK_KEY})`);
+  }
+
+  /** Leases content for `seconds` (see shareLeasesLock): one row, whatever the number of hashes. */
+  async insertLease(leaseId: string, sha256s: readonly string[], seconds: number, tx: Executor): Promise<void> {
+    await tx.execute(
+      sql`insert into content_leases (lease_id, expires_at, sha256s) values (${leaseId}, now() + make_interval(secs => ${seconds}), ${hashList(sha256s)})`,
+    );
+  }
+
+  /**
+   * Takes the leases lock exclusively until the transaction ends: a collector takes it before it
+   * asks which content is leased (leasedAmong), so every lease is either committed by then or
+   * made after the collection, by a transaction whose reads no longer find the collected content.
+   */
+  async lockLeases(tx: Executor): Promise<void> {
+    await tx.execute(sql`select pg_advisory_xact_lock(${LEASES_LOCK_KEY})`);
+  }
+
+  /** Moves a lease's end to `seconds` from now. */
+  async renewLease(leaseId: string, seconds: number, tx: Executor = this.db): Promise<void> {
+    await tx.execute(sql`update content_leases set expires_at = now() + make_interval(secs => ${seconds}) where lease_id = ${leaseId}`);
+  }
+
+  /** Ends a lease; returns the hashes it held that are unreferenced (to be collected). */
+  async endLease(leaseId: string, tx: Executor = this.db): Promise<string[]> {
+    const rows = await queryRows<{ sha256: string }>(
+      tx,
+      sql`with ended as (delete from content_leases where lease_id = ${leaseId} returning sha256s)
+          select b.sha256 from blobs b join (select distinct unnest(string_to_array(sha256s, ',')) as sha256 from ended) held on held.sha256 = b.sha256
+          where b.ref_count = 0`,
+    );
+    return rows.map((row) => row.sha256);
+  }
+
+  /** Which of the given hashes a live lease holds (see lockLeases). */
+  async leasedAmong(sha256s: readonly string[], tx: Executor): Promise<Set<string>> {
+    if (sha256s.length === 0) {
+      return new Set();
+    }
+    const rows = await queryRows<{ sha256: string }>(
+      tx,
+      sql`select distinct h as sha256 from content_leases l cross join lateral unnest(string_to_array(l.sha256s, ',')) h
+          where l.expires_at > now() and h in (select unnest(string_to_array(${hashList(sha256s)}, ',')))`,
+    );
+    return new Set(rows.map((row) => row.sha256));
+  }
+
+  /** Deletes leases that ran out without being ended (their process died); returns how many. */
+  async deleteExpiredLeases(tx: Executor = this.db): Promise<number> {
+    const rows = await queryRows<{ n: number | string }>(
+      tx,
+      sql`with gone as (delete from content_leases where expires_at <= now() returning 1) select count(*) as n from gone`,
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** Up to `limit` blobs after `afterSha256` in hash order: a resumable walk over all stored content. */

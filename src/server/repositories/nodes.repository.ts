@@ -447,15 +447,16 @@ export class NodesRepository {
     userId: string,
     parentId: string | null,
     page: { sort: ListSort; order: SortOrder; offset: number; limit: number },
+    tx: Executor = this.db,
   ): Promise<{ items: ListedNode[]; total: number; treeVersion: number; oneSnapshot: boolean }> {
     const [row] = await runCompiled<{ items: ListedNodeTuple[] | string; tree_version: TreeVersionValue }>(
-      this.db,
+      tx,
       childrenPageStatement(parentId === null, page),
       { userId, id: parentId, limit: page.limit, offset: page.offset },
     );
     const items = jsonValue(row?.items ?? []).map(fromListedTuple);
     const treeVersion = treeVersionOf(row?.tree_version);
-    return { items, treeVersion, ...(await this.totalFor(userId, parentId, page, items.length, treeVersion)) };
+    return { items, treeVersion, ...(await this.totalFor(userId, parentId, page, items.length, treeVersion, tx)) };
   }
 
   /**
@@ -493,7 +494,7 @@ export class NodesRepository {
       breadcrumbs: jsonValue(row?.breadcrumbs ?? []),
       items,
       treeVersion,
-      ...(await this.totalFor(userId, folderId, page, items.length, treeVersion)),
+      ...(await this.totalFor(userId, folderId, page, items.length, treeVersion, this.db)),
     };
   }
 
@@ -514,11 +515,12 @@ export class NodesRepository {
     page: { offset: number; limit: number },
     pageLength: number,
     treeVersion: number,
+    tx: Executor,
   ): Promise<{ total: number; oneSnapshot: boolean }> {
     if (page.offset === 0 && pageLength < page.limit) {
       return { total: pageLength, oneSnapshot: true };
     }
-    const [totals] = await this.db
+    const [totals] = await tx
       .select({ total: count(), treeVersion: treeVersionOfUser(userId) })
       .from(fileNodes)
       .where(childrenOf(userId, parentId));

@@ -1,9 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Database, Executor } from '../db/client.js';
 import { contentKey, type BlobStore, type StagedBlob } from '../blobs/blob-store.js';
 import type { BlobsRepository } from '../repositories/blobs.repository.js';
 
 const COLLECT_BATCH = 200;
+// A lease lasts this long unless renewed, and is renewed well before it would run out.
+const LEASE_SECONDS = 600;
+const LEASE_RENEWAL_MS = 120_000;
+
+/** Content kept from collection while a download reads it (ContentService.leased). */
+export interface ContentLease {
+  /** Ends the lease (once; later calls wait for the first) and collects what it alone kept. Never throws. */
+  end(): Promise<void>;
+}
 // Deletions in flight at once: enough to hide S3 latency, few enough to stay polite.
 const DELETE_CONCURRENCY = 16;
 
@@ -53,7 +63,14 @@ export class ContentService {
       const batch = sha256s.slice(i, i + COLLECT_BATCH);
       try {
         removed += await this.db.transaction(async (tx) => {
-          const locked = await this.blobs.lockUnreferenced(batch, tx);
+          // Content a download in progress still reads is left until its lease ends (see leased).
+          const unreferenced = await this.blobs.lockUnreferenced(batch, tx);
+          await this.blobs.lockLeases(tx);
+          const leased = await this.blobs.leasedAmong(
+            unreferenced.map((blob) => blob.sha256),
+            tx,
+          );
+          const locked = unreferenced.filter((blob) => !leased.has(blob.sha256));
           // Delete the objects while their rows are locked: an upload of the same content waits,
           // then finds no row and stores its own copy.
           for (let j = 0; j < locked.length; j += DELETE_CONCURRENCY) {
@@ -102,6 +119,55 @@ export class ContentService {
         return total;
       }
     }
+  }
+
+  /**
+   * Reads what a download will read (`read`, in a transaction of its own) and keeps the content
+   * of it (`hashesOf`) from being collected until the lease returned is ended: a zip reaches each
+   * file's content only when it gets to it, possibly hours later, and a file deleted for good
+   * meanwhile must still arrive. Content collected before the read is not in what it read. The
+   * lease is renewed while it runs; if the process dies, it expires within LEASE_SECONDS and the
+   * periodic collection takes the content.
+   */
+  async leased<T>(read: (tx: Executor) => Promise<T>, hashesOf: (value: T) => readonly string[]): Promise<{ value: T; lease: ContentLease }> {
+    const leaseId = randomUUID();
+    let leasedAny = false;
+    const value = await this.db.transaction(async (tx) => {
+      await this.blobs.shareLeasesLock(tx);
+      const value = await read(tx);
+      const hashes = [...new Set(hashesOf(value))];
+      if (hashes.length > 0) {
+        await this.blobs.insertLease(leaseId, hashes, LEASE_SECONDS, tx);
+        leasedAny = true;
+      }
+      return value;
+    });
+    if (!leasedAny) {
+      return { value, lease: { end: () => Promise.resolve() } };
+    }
+    const renewal = setInterval(() => {
+      this.blobs.renewLease(leaseId, LEASE_SECONDS).catch((error: unknown) => this.log.warn({ err: error }, 'could not renew a content lease'));
+    }, LEASE_RENEWAL_MS);
+    renewal.unref();
+    let ended: Promise<void> | undefined;
+    const end = () => {
+      ended ??= (async () => {
+        clearInterval(renewal);
+        try {
+          await this.collect(await this.blobs.endLease(leaseId));
+        } catch (error) {
+          // Left to expire; the periodic collection takes what it held.
+          this.log.warn({ err: error }, 'could not end a content lease');
+        }
+      })();
+      return ended;
+    };
+    return { value, lease: { end } };
+  }
+
+  /** Deletes leases whose process died before ending them; returns how many. */
+  deleteExpiredLeases(): Promise<number> {
+    return this.blobs.deleteExpiredLeases();
   }
 
   /** Discards a staged copy, logging rather than failing (the staging sweep removes leftovers). */

@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
 import { contentKey, type BlobStore, type ByteRange } from '../blobs/blob-store.js';
+import type { Executor } from '../db/client.js';
 import type { FileNodeRow } from '../db/schema/index.js';
 import { notFound } from '../errors.js';
 import type { NodesRepository } from '../repositories/nodes.repository.js';
-import { createZipStream, MAX_ZIP_PATH_BYTES } from './archive.js';
+import { createZipStream, MAX_ZIP_PATH_BYTES, type ArchiveEntry } from './archive.js';
+import type { ContentService } from './content.service.js';
 import type { TreeService } from './tree.service.js';
 import { TreeMemo } from './tree-memo.js';
 import type { TreeVersions } from './tree-versions.js';
@@ -20,6 +22,7 @@ export class FilesService {
     private readonly nodes: NodesRepository,
     private readonly tree: TreeService,
     private readonly store: BlobStore,
+    private readonly content: ContentService,
     versions: TreeVersions,
   ) {
     this.downloadable = new TreeMemo(DOWNLOADABLE_NODES_KEPT, versions);
@@ -56,8 +59,10 @@ export class FilesService {
   /** A folder (null: the root) as a streamed zip, named after it. */
   async archive(userId: string, folderId: string | null): Promise<{ name: string; stream: Readable; size: number | null }> {
     const folder = await this.tree.requireFolder(userId, folderId);
-    const entries = folder ? await this.nodes.subtreeWithPaths(folder.id, MAX_ZIP_PATH_BYTES) : await this.rootEntries(userId);
-    const { stream, size } = await createZipStream(entries, this.store);
+    const { stream, size } = await this.zip(async (tx) => ({
+      value: undefined,
+      entries: folder ? await this.nodes.subtreeWithPaths(folder.id, MAX_ZIP_PATH_BYTES, tx) : await this.rootEntries(userId, tx),
+    }));
     return { name: `${folder?.name ?? 'FileFlow'}.zip`, stream, size };
   }
 
@@ -69,28 +74,53 @@ export class FilesService {
    * "FileFlow.zip".
    */
   async archiveSelection(userId: string, ids: readonly string[]): Promise<{ name: string; stream: Readable; size: number | null }> {
-    const found = await Promise.all(ids.map((id) => this.nodes.findLive(userId, id)));
-    const nodes = found.filter((node): node is FileNodeRow => node !== undefined);
-    if (nodes.length !== found.length) {
-      throw notFound();
-    }
-    const items: ArchiveTop[] = [];
-    const taken = new Set<string>();
-    for (const node of nodes) {
-      let name = node.name;
-      for (let n = 2; taken.has(name); n += 1) {
-        name = `${node.name} (${n})`;
+    const { value: name, stream, size } = await this.zip(async (tx) => {
+      const nodes: FileNodeRow[] = [];
+      for (const id of ids) {
+        const node = await this.nodes.findLive(userId, id, tx);
+        if (!node) {
+          throw notFound();
+        }
+        nodes.push(node);
       }
-      taken.add(name);
-      items.push({ ...node, name, modifiedAt: node.modifiedAt.toISOString() });
-    }
-    const name = `${await this.selectionName(userId, nodes)}.zip`;
-    const { stream, size } = await createZipStream(await this.entriesUnder(items), this.store);
+      const items: ArchiveTop[] = [];
+      const taken = new Set<string>();
+      for (const node of nodes) {
+        let name = node.name;
+        for (let n = 2; taken.has(name); n += 1) {
+          name = `${node.name} (${n})`;
+        }
+        taken.add(name);
+        items.push({ ...node, name, modifiedAt: node.modifiedAt.toISOString() });
+      }
+      return { value: `${await this.selectionName(userId, nodes, tx)}.zip`, entries: await this.entriesUnder(items, tx) };
+    });
     return { name, stream, size };
   }
 
+  /**
+   * A streamed zip of the entries `read` finds, whose content is leased until the archive closes
+   * (finished, failed or abandoned by its client): a file deleted for good while the archive
+   * runs keeps its content until the archive has read it (ContentService.leased).
+   */
+  private async zip<T>(
+    read: (tx: Executor) => Promise<{ value: T; entries: ArchiveEntry[] }>,
+  ): Promise<{ value: T; stream: Readable; size: number | null }> {
+    const { value, lease } = await this.content.leased(read, ({ entries }) =>
+      entries.flatMap((entry) => (entry.type === 'file' && entry.size > 0 && entry.sha256 !== null ? [entry.sha256] : [])),
+    );
+    try {
+      const { stream, size } = await createZipStream(value.entries, this.store);
+      stream.once('close', () => void lease.end());
+      return { value: value.value, stream, size };
+    } catch (error) {
+      await lease.end();
+      throw error;
+    }
+  }
+
   /** The one node's name, else that of the folder all of them are in, else "FileFlow". */
-  private async selectionName(userId: string, nodes: readonly FileNodeRow[]): Promise<string> {
+  private async selectionName(userId: string, nodes: readonly FileNodeRow[], tx: Executor): Promise<string> {
     const [first] = nodes;
     if (nodes.length === 1 && first) {
       return first.name;
@@ -98,28 +128,26 @@ export class FilesService {
     const parentId = first?.parentId ?? null;
     const shared = parentId !== null && nodes.every((node) => node.parentId === parentId);
     // A live node's folder is live: a trashed folder takes everything beneath it along.
-    const folder = shared ? await this.nodes.findLive(userId, parentId) : undefined;
+    const folder = shared ? await this.nodes.findLive(userId, parentId, tx) : undefined;
     return folder?.name ?? 'FileFlow';
   }
 
-  private async rootEntries(userId: string) {
-    const { items } = await this.nodes.listChildren(userId, null, { sort: 'name', order: 'asc', offset: 0, limit: 100_000 });
-    return this.entriesUnder(items);
+  private async rootEntries(userId: string, tx: Executor) {
+    const { items } = await this.nodes.listChildren(userId, null, { sort: 'name', order: 'asc', offset: 0, limit: 100_000 }, tx);
+    return this.entriesUnder(items, tx);
   }
 
-  /** The archive entries of these nodes at the top of an archive, with everything below the folders. */
-  private async entriesUnder(items: readonly ArchiveTop[]) {
-    const nested = await Promise.all(
-      items.map(async (item) => {
-        const self = { path: item.name, type: item.type, sha256: item.sha256, size: item.size, modifiedAt: new Date(item.modifiedAt) };
-        if (item.type === 'file') {
-          return [self];
-        }
-        const below = await this.nodes.subtreeWithPaths(item.id, MAX_ZIP_PATH_BYTES);
-        return [self, ...below.map((entry) => ({ ...entry, path: `${item.name}/${entry.path}` }))];
-      }),
-    );
-    return nested.flat();
+  /** The archive entries of these nodes at the top of an archive, with everything below the folders (one statement at a time: `tx` may be a transaction). */
+  private async entriesUnder(items: readonly ArchiveTop[], tx: Executor): Promise<ArchiveEntry[]> {
+    const entries: ArchiveEntry[] = [];
+    for (const item of items) {
+      entries.push({ path: item.name, type: item.type, sha256: item.sha256, size: item.size, modifiedAt: new Date(item.modifiedAt) });
+      if (item.type === 'folder') {
+        const below = await this.nodes.subtreeWithPaths(item.id, MAX_ZIP_PATH_BYTES, tx);
+        entries.push(...below.map((entry) => ({ ...entry, path: `${item.name}/${entry.path}` })));
+      }
+    }
+    return entries;
   }
 }
 

@@ -75,7 +75,7 @@ export function createServices(
   const treeVersions = new TreeVersions(db, nodes);
   const tree = new TreeService(db, nodes, users, blobs, treeVersions);
   const content = new ContentService(db, blobs, store, log);
-  const files = new FilesService(nodes, tree, store, treeVersions);
+  const files = new FilesService(nodes, tree, store, content, treeVersions);
   const trash = new TrashService(db, nodes, users, content);
   const rateLimits = new RateLimitsRepository(db);
   const limiter = new RateLimiter(rateLimits);

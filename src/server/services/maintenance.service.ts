@@ -30,6 +30,8 @@ export class MaintenanceService {
 
   /** Removes unreferenced content, and objects in the store that no row knows (left by a crash). */
   async collectBlobs(): Promise<string> {
+    // Leases left by a process that died: what they kept is collected below.
+    await this.content.deleteExpiredLeases();
     const unreferenced = await this.content.collectAll();
     let orphans = 0;
     let batch: ListedObject[] = [];

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Stored content, once per distinct SHA-256, shared by every node (of any user) with that content.
@@ -25,3 +25,18 @@ export const blobs = pgTable(
 );
 
 export type BlobRow = typeof blobs.$inferSelect;
+
+/**
+ * Content that downloads in progress will still read (a zip reaches each file's content only
+ * when it gets to it): collection leaves leased content alone until its lease ends or expires.
+ * One row per download, with the hashes it reads; a lease is renewed while its download runs, so
+ * the lease of a process that died expires on its own. Few run at once, so the hashes are kept
+ * together in one value per lease (one row written when a zip starts, whatever its size) and
+ * looked through whole by the collector.
+ */
+export const contentLeases = pgTable('content_leases', {
+  leaseId: uuid('lease_id').primaryKey(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  /** The hashes, comma-separated: one text is written as it is sent, where an array's literal is parsed element by element (18 ms for 10,000). */
+  sha256s: text('sha256s').notNull(),
+});

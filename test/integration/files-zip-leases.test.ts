@@ -1,0 +1,139 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentKey } from '../../src/server/blobs/blob-store.js';
+import { queryRows } from '../../src/server/db/client.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { ApiClient } from '../helpers/client.js';
+import { eventually, readZip } from '../helpers/files.js';
+import { checkInvariants } from '../helpers/invariants.js';
+
+// A zip reads each file's content only when it reaches it. A file deleted for good meanwhile (its
+// content then unreferenced) must still arrive whole in an archive that had started: the archive
+// leases the content it will read, and the content goes once the archive is done with it.
+
+const MIB = 1024 * 1024;
+
+let t: TestApp;
+let port: number;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (t.app.server.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+/** A folder whose first file is big enough that a paused reader keeps the archive from reaching the second. */
+async function folderOfTwo(owner: ApiClient) {
+  const folder = await owner.mkdir(`zip-${randomBytes(4).toString('hex')}`);
+  const first = randomBytes(8 * MIB);
+  const second = randomBytes(64 * 1024 + 3);
+  await owner.upload('a-first.bin', first, folder.id);
+  const later = await owner.upload('b-later.bin', second, folder.id);
+  return { folder, first, second, later };
+}
+
+/** Starts a zip download over a real socket and pauses it once the answer has begun. */
+function startPaused(owner: ApiClient, path: string): Promise<{ request: http.ClientRequest; response: http.IncomingMessage }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: '127.0.0.1', port, path, agent: false, headers: { cookie: owner.cookie! } }, (response) => {
+      response.pause();
+      resolve({ request, response });
+    });
+    request.on('error', reject);
+  });
+}
+
+function readRest(response: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => resolve(Buffer.concat(chunks)));
+    response.on('error', reject);
+    response.resume();
+  });
+}
+
+async function deleteForGood(owner: ApiClient, id: string): Promise<void> {
+  expect((await owner.delete(`/api/nodes/${id}`)).statusCode).toBe(200);
+  expect((await owner.delete(`/api/trash/${id}`)).statusCode).toBe(204);
+}
+
+describe('a file deleted for good while an archive is being read', () => {
+  it('still arrives whole in that archive, and its content is removed once the archive is done', async () => {
+    const alice = await t.newUser();
+    const { folder, first, second, later } = await folderOfTwo(alice);
+    const { response } = await startPaused(alice, `/api/folders/${folder.id}/zip`);
+    expect(response.statusCode).toBe(200);
+
+    await deleteForGood(alice, later.id);
+    // Gone from the tree at once; its content stays while the archive may still read it.
+    expect((await alice.get(`/api/nodes/${later.id}`)).statusCode).toBe(404);
+    expect(await t.blobs.exists(contentKey(later.sha256))).toBe(true);
+
+    const body = await readRest(response);
+    expect(body.length).toBe(Number(response.headers['content-length']));
+    const entries = new Map(readZip(body).map((entry) => [entry.name, entry.content]));
+    expect(entries.get('a-first.bin')?.equals(first)).toBe(true);
+    expect(entries.get('b-later.bin')?.equals(second)).toBe(true);
+
+    // Done with it: the content nothing references goes.
+    expect(await eventually(() => t.blobs.exists(contentKey(later.sha256)), (exists) => !exists)).toBe(false);
+    expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
+  });
+
+  it('is removed once a client abandons the archive part-way', async () => {
+    const alice = await t.newUser();
+    const { folder, later } = await folderOfTwo(alice);
+    const { request, response } = await startPaused(alice, `/api/folders/${folder.id}/zip`);
+    expect(response.statusCode).toBe(200);
+    await deleteForGood(alice, later.id);
+    expect(await t.blobs.exists(contentKey(later.sha256))).toBe(true);
+
+    request.destroy();
+    expect(await eventually(() => t.blobs.exists(contentKey(later.sha256)), (exists) => !exists)).toBe(false);
+    expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
+  });
+
+  it('keeps content shared with another user’s file as long as that file uses it', async () => {
+    const alice = await t.newUser();
+    const bob = await t.newUser();
+    const { folder, second, later } = await folderOfTwo(alice);
+    const bobs = await bob.upload('same.bin', second);
+    const { response } = await startPaused(alice, `/api/folders/${folder.id}/zip`);
+    await deleteForGood(alice, later.id);
+    await readRest(response);
+    // The archive's end collects only what nothing references.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await t.blobs.exists(contentKey(later.sha256))).toBe(true);
+    expect((await bob.get(`/api/files/${bobs.id}/content`)).rawPayload.equals(second)).toBe(true);
+    expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
+  });
+});
+
+describe('a lease whose process died', () => {
+  it('keeps its content from collection until it runs out; the periodic collection then takes the content and the lease', async () => {
+    const alice = await t.newUser();
+    const file = await alice.upload('leased.bin', randomBytes(1000));
+    // Another worker's zip that read this file, then died: its lease is left, renewed no more.
+    const leaseId = randomUUID();
+    await t.database.db.execute(
+      sql`insert into content_leases (lease_id, expires_at, sha256s) values (${leaseId}, now() + interval '10 minutes', ${`${'0'.repeat(64)},${file.sha256}`})`,
+    );
+    await deleteForGood(alice, file.id);
+    await t.app.services.maintenance.collectBlobs();
+    expect(await t.blobs.exists(contentKey(file.sha256))).toBe(true);
+
+    await t.database.db.execute(sql`update content_leases set expires_at = now() - interval '1 second' where lease_id = ${leaseId}`);
+    await t.app.services.maintenance.collectBlobs();
+    expect(await t.blobs.exists(contentKey(file.sha256))).toBe(false);
+    expect(await queryRows(t.database.db, sql`select 1 from content_leases where lease_id = ${leaseId}`)).toEqual([]);
+    expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
+  });
+});
+
