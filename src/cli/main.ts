@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { text } from 'node:stream/consumers';
@@ -182,7 +183,24 @@ async function withConfig(env: Record<string, string | undefined>, err: (line: s
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+/**
+ * Whether this module is the program Node was asked to run: `node dist/cli/main.js`, or the
+ * `fileflow` that npm links to it (npm link, a global install, npx), whose path names the link
+ * while this module's URL names the file it points to.
+ */
+function isProgram(): boolean {
+  const invoked = process.argv[1];
+  if (invoked === undefined) {
+    return false;
+  }
+  try {
+    return realpathSync(invoked) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isProgram()) {
   runCli(process.argv.slice(2), process.env, (line) => process.stdout.write(`${line}\n`), {
     err: (line) => process.stderr.write(`${line}\n`),
   }).then(
