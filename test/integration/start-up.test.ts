@@ -45,6 +45,27 @@ describe('start-up refuses a bad setting in one line naming it', () => {
     expect(lines[0]).toMatch(/^FileFlow cannot start: HOST: cannot listen on "no such host": not a known host name or address \(.*(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL)/);
   });
 
+  it('names DATABASE_URL when its server cannot be reached, and leaves its password out', async () => {
+    const port = await freePort();
+    const { code, lines } = await refusedStart({ DATABASE_URL: `postgres://fileflow:s3cret@127.0.0.1:${port}/fileflow` });
+    expect(code).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      new RegExp(`^FileFlow cannot start: DATABASE_URL: cannot use the PostgreSQL server at postgres://fileflow@127\\.0\\.0\\.1:${port}/fileflow: .*ECONNREFUSED`),
+    );
+    expect(lines[0]).not.toContain('s3cret');
+  });
+
+  // A database the server does not have: this runs in the DATABASE_URL pass of CI.
+  it.runIf(POSTGRES_URL)('names DATABASE_URL when its database does not exist', async () => {
+    const url = new URL(POSTGRES_URL!);
+    url.pathname = '/fileflow_test_no_such_database';
+    const { code, lines } = await refusedStart({ DATABASE_URL: url.toString() });
+    expect(code).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^FileFlow cannot start: DATABASE_URL: cannot use the PostgreSQL server at .*fileflow_test_no_such_database: .*does not exist/);
+  });
+
   describe('with the port taken', () => {
     let blocker: Server;
     let port: number;

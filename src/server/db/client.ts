@@ -95,6 +95,17 @@ export async function runCompiled<T>(executor: Executor, compiled: CompiledQuery
   return (result as { rows: T[] }).rows;
 }
 
+/** A postgres:// URL as it may be shown in a message: its password, if it has one, left out. */
+function withoutPassword(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    url.password = '';
+    return url.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
 export interface DatabaseHandle {
   db: Database;
   kind: 'pglite' | 'postgres';
@@ -118,6 +129,15 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it. Queries report their own errors.
     });
+    // A server that cannot be reached or used (no such host, database or role, a wrong password)
+    // fails here, in a line naming the setting to change, rather than in the first query's words.
+    try {
+      await pool.query('select 1');
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new Error(`DATABASE_URL: cannot use the PostgreSQL server at ${withoutPassword(options.databaseUrl)}: ${detail}`);
+    }
     const db = drizzle(pool, { schema }) as unknown as Database;
     serverExecutors.add(db);
     return { db, kind: 'postgres', close: () => pool.end() };
