@@ -44,6 +44,16 @@ describe('security headers on every response', () => {
     expect(csp).not.toMatch(/upgrade-insecure-requests/);
   });
 
+  it('lets the API docs page load its assets over plain HTTP, as the rest of the server does', async () => {
+    for (const url of ['/api/docs', '/api/docs/static/swagger-ui.css', '/api/docs/static/swagger-initializer.js']) {
+      const res = await t.anonymous.get(url);
+      expect(res.statusCode, url).toBe(200);
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp, url).toMatch(/script-src 'self'/);
+      expect(csp, url).not.toMatch(/upgrade-insecure-requests/);
+    }
+  });
+
   it('never renders stored HTML as our origin', async () => {
     const res = await alice.get(`/api/files/${fileId}/content?inline=1`);
     expect(res.headers['content-disposition']).toMatch(/^attachment;/);

@@ -251,7 +251,14 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
     transform,
     transformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    // Its policy asks browsers to fetch the page's assets over HTTPS: a server reached over plain
+    // HTTP from another machine (HOST=0.0.0.0, no TLS proxy) showed a blank page. The rest of the
+    // server's policy has no such directive either.
+    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/g, ''),
+  });
   app.get(
     '/api/openapi.json',
     { schema: { tags: ['operations'], summary: 'This OpenAPI document (browsable at /api/docs)', response: { 200: z.unknown() } } },
