@@ -96,5 +96,8 @@ export async function runServer(config: Config): Promise<void> {
     throw listenFailure(error, config.host, config.port);
   }
   scheduler.start();
-  app.log.info(`FileFlow (${database.kind}, ${config.storage.kind} storage) serving on http://${config.host}:${config.port}`);
+  // The port listened on: PORT=0 asks the system for a free one.
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  app.log.info(`FileFlow (${database.kind}, ${config.storage.kind} storage) serving on http://${config.host}:${port}`);
 }
