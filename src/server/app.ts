@@ -86,6 +86,8 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
+        // helmet's default also allows fonts from any https: origin; the UI has none of its own.
+        fontSrc: ["'self'", 'data:'],
         imgSrc: ["'self'", 'data:', 'blob:'],
         mediaSrc: ["'self'", 'blob:'],
         connectSrc: ["'self'"],

@@ -44,6 +44,20 @@ describe('security headers on every response', () => {
     expect(csp).not.toMatch(/upgrade-insecure-requests/);
   });
 
+  it('lets the web UI fetch nothing from another origin (SECURITY.md, "UI script injection")', async () => {
+    const csp = String((await t.anonymous.get('/api/health')).headers['content-security-policy']);
+    const fetchDirectives = csp
+      .split(';')
+      .map((directive) => directive.trim().split(/\s+/))
+      .filter(([name]) => name?.endsWith('-src'));
+    expect(fetchDirectives.map(([name]) => name)).toContain('font-src');
+    for (const [name, ...sources] of fetchDirectives) {
+      for (const source of sources) {
+        expect(["'self'", "'none'", "'unsafe-inline'", 'data:', 'blob:'], `${name} ${source}`).toContain(source);
+      }
+    }
+  });
+
   it('lets the API docs page load its assets over plain HTTP, as the rest of the server does', async () => {
     for (const url of ['/api/docs', '/api/docs/static/swagger-ui.css', '/api/docs/static/swagger-initializer.js']) {
       const res = await t.anonymous.get(url);
