@@ -5,7 +5,7 @@ import type { BlobStore } from './blobs/blob-store.js';
 import type { Config } from './config.js';
 import { isSharedDatabase, type Database } from './db/client.js';
 import authPlugin from './plugins/auth.js';
-import { RequestsAtDebug } from './plugins/request-log.js';
+import { requestForLog, RequestsAtDebug } from './plugins/request-log.js';
 import crossOriginPlugin from './plugins/cross-origin.js';
 import { clientErrors, frameworkErrors, registerErrorHandling } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
@@ -50,10 +50,18 @@ function fastifyTrustProxy(trust: Config['trustProxy']): FastifyServerOptions['t
   return trust;
 }
 
+/** Logger options with requests shown as requestForLog shows them (no share tokens). */
+function withLogSerializers(logger: NonNullable<FastifyServerOptions['logger']>): FastifyServerOptions['logger'] {
+  if (typeof logger !== 'object') {
+    return logger;
+  }
+  return { ...logger, serializers: { req: requestForLog, ...logger.serializers } };
+}
+
 /** Builds the HTTP application from the config and the adapters; listening is the caller's job. */
 export async function createApp({ config, db, blobs, logger }: AppDependencies): Promise<App> {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel },
+    logger: withLogSerializers(logger ?? { level: config.logLevel }),
     // Requests are logged at debug, not info (plugins/request-log.ts).
     logController: new RequestsAtDebug(),
     trustProxy: fastifyTrustProxy(config.trustProxy),

@@ -42,4 +42,29 @@ describe('request logging', () => {
       expect.objectContaining({ level: 20, msg: 'request completed', res: { statusCode: 200 }, reqId: lines[0]?.reqId }),
     ]);
   });
+
+  it('never writes a share link\'s token whole, at info or at debug', async () => {
+    for (const level of ['info', true] as const) {
+      const t = await appLoggingAt(level);
+      const alice = await t.newUser();
+      const file = await alice.upload('shared.txt', 'shared');
+      const share = await alice.post('/api/shares', { nodeId: file.id, password: 'correct horse' });
+      const { token } = share.json<{ token: string }>();
+      const before = t.logs.length;
+      expect((await t.anonymous.get(`/api/public/shares/${token}/content`)).statusCode).toBe(401);
+      expect((await t.anonymous.get(`/api/public/shares/${token}x`)).statusCode).toBe(404);
+      // The web page of the link (a 404 where the tests serve no web UI, logged at info then).
+      await t.anonymous.get(`/s/${token}?from=mail`);
+      const lines = t.logs.slice(before);
+      const urls = lines.flatMap((record) => {
+        const url = (record.req as { url?: string } | undefined)?.url;
+        return url === undefined ? [] : [url];
+      });
+      expect(urls).toEqual(
+        expect.arrayContaining([`/api/public/shares/${token.slice(0, 4)}…/content`, `/api/public/shares/${token.slice(0, 4)}…`]),
+      );
+      expect(JSON.stringify(lines)).not.toContain(token.slice(0, 12));
+    }
+  });
 });
+

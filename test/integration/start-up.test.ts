@@ -56,6 +56,28 @@ describe('start-up refuses a bad setting in one line naming it', () => {
     expect(lines[0]).not.toContain('s3cret');
   });
 
+  // Once, in the embedded database's pass: it waits out the 15 s start-up bound.
+  it.runIf(!POSTGRES_URL)(
+    'names DATABASE_URL when its server takes the connection and never answers, within 15 seconds',
+    async () => {
+      const sockets: Array<{ destroy(): void }> = [];
+      const silent: Server = createServer((socket) => void sockets.push(socket));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const { port } = silent.address() as { port: number };
+      try {
+        const started = Date.now();
+        const { code, lines } = await refusedStart({ DATABASE_URL: `postgres://fileflow@127.0.0.1:${port}/fileflow` });
+        expect(code).toBe(1);
+        expect(lines).toEqual([`FileFlow cannot start: DATABASE_URL: cannot use the PostgreSQL server at postgres://fileflow@127.0.0.1:${port}/fileflow: no answer within 15 s`]);
+        expect(Date.now() - started).toBeLessThan(40_000);
+      } finally {
+        sockets.forEach((socket) => socket.destroy());
+        await new Promise((resolve) => silent.close(resolve));
+      }
+    },
+    60_000,
+  );
+
   // A database the server does not have: this runs in the DATABASE_URL pass of CI.
   it.runIf(POSTGRES_URL)('names DATABASE_URL when its database does not exist', async () => {
     const url = new URL(POSTGRES_URL!);

@@ -95,6 +95,9 @@ export async function runCompiled<T>(executor: Executor, compiled: CompiledQuery
   return (result as { rows: T[] }).rows;
 }
 
+/** How long start-up waits for the PostgreSQL server's first answer. */
+const START_PROBE_MS = 15_000;
+
 /** A postgres:// URL as it may be shown in a message: its password, if it has one, left out. */
 function withoutPassword(databaseUrl: string): string {
   try {
@@ -131,12 +134,21 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
     });
     // A server that cannot be reached or used (no such host, database or role, a wrong password)
     // fails here, in a line naming the setting to change, rather than in the first query's words.
+    // One that accepts the connection and never answers (a wrong port behind a firewall, a
+    // server stopped with SIGSTOP) would otherwise hold start-up for ever: the pool has no time limit.
+    let timer: NodeJS.Timeout | undefined;
+    const silence = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${START_PROBE_MS / 1000} s`)), START_PROBE_MS);
+    });
     try {
-      await pool.query('select 1');
+      await Promise.race([pool.query('select 1'), silence]);
     } catch (error) {
-      await pool.end().catch(() => undefined);
+      // Not waited for: a connection that never answers is never given back.
+      void pool.end().catch(() => undefined);
       const detail = error instanceof Error ? error.message : String(error);
       throw new Error(`DATABASE_URL: cannot use the PostgreSQL server at ${withoutPassword(options.databaseUrl)}: ${detail}`);
+    } finally {
+      clearTimeout(timer);
     }
     const db = drizzle(pool, { schema }) as unknown as Database;
     serverExecutors.add(db);

@@ -26,3 +26,23 @@ export class RequestsAtDebug extends LogController {
     reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
   }
 }
+
+/** The paths whose next segment is a share link's token: the API's, and the link's web page. */
+const TOKEN_IN_PATH = /^(\/api\/public\/shares\/|\/s\/)([^/?#]+)/;
+
+/**
+ * A request as its log lines show it: Fastify's own fields, with a share link's token cut to its
+ * first four characters. Logs are kept and read by more people than the links were sent to, and
+ * the full token is the link (refused and rate-limited requests to links are logged at info).
+ */
+export function requestForLog(request: FastifyRequest): Record<string, unknown> {
+  return {
+    method: request.method,
+    url: request.url.replace(TOKEN_IN_PATH, (_whole, prefix: string, token: string) => `${prefix}${token.slice(0, 4)}…`),
+    version: request.headers['accept-version'],
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
