@@ -1,5 +1,4 @@
-// Compressed tarballs keep both extensions together, as the server's numbering does (names.ts).
-const TARBALL_EXTENSION = /\.tar\.(gz|bz2|xz|zst|lz|lz4|lzma|br|z)$/i;
+import { TARBALL_EXTENSION } from '../../shared/numbered-names';
 
 /**
  * The name of the `n`th copy kept beside the original ("invoice (copy).pdf", then
@@ -7,6 +6,7 @@ const TARBALL_EXTENSION = /\.tar\.(gz|bz2|xz|zst|lz|lz4|lzma|br|z)$/i;
  */
 export function copyName(name: string, n: number, type: 'file' | 'folder'): string {
   const suffix = n === 1 ? ' (copy)' : ` (copy ${n})`;
+  // Compressed tarballs keep both extensions together, as the server's numbering does.
   const tarball = type === 'file' ? TARBALL_EXTENSION.exec(name) : null;
   const dot = tarball && tarball.index > 0 ? tarball.index : type === 'file' ? name.lastIndexOf('.') : -1;
   // A leading dot (".profile") starts the name, not an extension.
