@@ -214,6 +214,46 @@ describe('search', () => {
     await page.getByRole('heading', { name: 'Saved search: Reports 2024/25' }).waitFor();
   });
 
+  it('takes a saved search name as the server counts it: trimmed, composed, at most 100 characters', async () => {
+    await api(context).upload('report.pdf', '%PDF-1.4');
+    await page.goto('/search?q=report');
+    await item(page, 'report.pdf').waitFor();
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/search-profiles') && request.method() !== 'GET') {
+        sent.push(`${request.method()} ${request.postData() ?? ''}`);
+      }
+    });
+    // 100 characters with spaces around them: the server trims the spaces and takes the rest.
+    const hundred = `Reports ${'x'.repeat(92)}`;
+    await page.getByRole('button', { name: 'Save search' }).click();
+    const save = page.getByRole('dialog', { name: 'Save this search' });
+    await save.getByLabel('Name').fill(`   ${hundred}   `);
+    await save.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: `Saved search: ${hundred}` }).waitFor();
+    expect(sent).toHaveLength(1);
+
+    // Accents typed decomposed (as macOS writes them): 200 UTF-16 units, 100 characters once
+    // composed, as the server counts them.
+    const accented = 'e\u0301'.repeat(100);
+    await page.getByRole('button', { name: 'Rename' }).click();
+    const rename = page.getByRole('dialog', { name: 'Rename saved search' });
+    await rename.getByLabel('Name').fill(accented);
+    await rename.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('heading', { name: `Saved search: ${accented.normalize('NFC')}` }).waitFor();
+    expect(sent).toHaveLength(2);
+
+    // 51 characters as typed, 102 once NFC has decomposed each (U+0958): refused before sending.
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await rename.getByLabel('Name').fill('\u0958'.repeat(51));
+    await rename.getByRole('button', { name: 'Rename' }).click();
+    await rename
+      .getByRole('alert')
+      .getByText(/^This name is too long: at most 100 characters, and it has 102 as it is stored/)
+      .waitFor();
+    expect(sent).toHaveLength(2);
+  });
+
   it('closes the Save search dialog with Back, staying on the results', async () => {
     await api(context).upload('budget.txt', 'b');
     await page.goto('/search?q=budget');

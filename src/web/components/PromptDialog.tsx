@@ -12,25 +12,16 @@ export interface PromptDialogProps {
   /**
    * Why a non-empty value cannot be used, said before asking the server; null when it can. It gets
    * the value as typed, not trimmed: the server refuses a tab at either end, where it trims spaces.
+   * It also says what is too long: the input has no cap, which would count UTF-16 units as typed,
+   * where the server counts after trimming and NFC (and would cut names it takes).
    */
   check?: (value: string) => string | null;
-  maxLength?: number;
   onSubmit: (value: string) => Promise<void>;
   onClose: () => void;
 }
 
 /** Asks for one line of text (a folder name, a new name) and shows the server's refusal inline. */
-export function PromptDialog({
-  title,
-  label,
-  initialValue = '',
-  submitLabel,
-  selectStem,
-  check,
-  maxLength = 255,
-  onSubmit,
-  onClose,
-}: PromptDialogProps) {
+export function PromptDialog({ title, label, initialValue = '', submitLabel, selectStem, check, onSubmit, onClose }: PromptDialogProps) {
   const [value, setValue] = useState(initialValue);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -98,7 +89,6 @@ export function PromptDialog({
             ref={inputRef}
             className="input"
             value={value}
-            maxLength={maxLength}
             autoComplete="off"
             spellCheck={false}
             aria-invalid={error ? true : undefined}

@@ -16,6 +16,7 @@ import { useStaticSource } from '../hooks/useStaticSource';
 import { formatCount } from '../lib/format';
 import { handOffListFocus } from '../lib/focus-handoff';
 import { folderPath } from '../lib/routes';
+import { savedSearchNameProblem } from '../lib/saved-search-name';
 import {
   filtersFromForm,
   folderOfPath,
@@ -27,8 +28,6 @@ import {
 } from '../lib/search-filters';
 
 const PAGE = 50;
-/** The longest name the server takes for a saved search. */
-const SAVED_SEARCH_NAME_MAX = 100;
 
 /** A search hit's path (views hand back plain nodes). */
 const pathOf = (node: object): string => ('path' in node && typeof node.path === 'string' ? node.path : '');
@@ -160,7 +159,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
           title="Save this search"
           label="Name"
           initialValue={saving.q || 'My search'}
-          maxLength={SAVED_SEARCH_NAME_MAX}
+          check={savedSearchNameProblem}
           submitLabel="Save"
           onClose={() => setSaving(null)}
           onSubmit={async (name) => {
@@ -176,7 +175,7 @@ export function SearchPage({ params }: { params: URLSearchParams }) {
           title="Rename saved search"
           label="Name"
           initialValue={profile.data.name}
-          maxLength={SAVED_SEARCH_NAME_MAX}
+          check={savedSearchNameProblem}
           submitLabel="Rename"
           onClose={() => setManaging(null)}
           onSubmit={async (name) => {
