@@ -90,6 +90,21 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     expect(found).toEqual(Object.fromEntries(Object.keys(found).map((key) => [key, []])));
   });
 
+  it('finds nothing in the question a move asks when a name is taken where it goes', async () => {
+    const client = api(context);
+    await client.upload('notes.txt', 'there', (await client.folder('Archive')).id);
+    for (const name of ['notes.txt', 'other.txt']) {
+      await client.upload(name, name);
+    }
+    await page.goto('/');
+    await item(page, 'notes.txt').click();
+    await item(page, 'other.txt').click({ modifiers: ['Shift'] });
+    await item(page, 'other.txt').dragTo(item(page, 'Archive'));
+    await page.getByRole('dialog', { name: 'Name already taken' }).getByRole('checkbox').waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+  });
+
   it('finds nothing on the pages anyone can open: sign-in, registration, shared links', async () => {
     const client = api(context);
     const folder = await client.folder('Holiday');

@@ -81,6 +81,9 @@ export function api(context: BrowserContext) {
     async children(folderId: string | null = null): Promise<{ items: NodeJson[]; total: number }> {
       return json(await request.get(`/api/folders/${folderId ?? 'root'}/children?limit=1000`), 'list');
     },
+    async trashed(): Promise<NodeJson[]> {
+      return (await json<{ items: NodeJson[] }>(await request.get('/api/trash'), 'list trash')).items;
+    },
   };
 }
 

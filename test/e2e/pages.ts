@@ -17,6 +17,20 @@ export function selectedCount(page: Page): Locator {
   return page.getByRole('toolbar', { name: 'Selected items' }).getByText(/selected$/);
 }
 
+/**
+ * Moves an item with Move to… from its context menu into a folder the picker lists where it
+ * starts, and returns the picker (closed by then).
+ */
+export async function moveWithPicker(page: Page, name: string, folderName: string): Promise<Locator> {
+  await item(page, name).click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Move to…' }).click();
+  const picker = page.getByRole('dialog', { name: `Move “${name}”` });
+  await picker.getByRole('button', { name: folderName }).click();
+  await picker.getByText('Destination:').getByText(folderName).waitFor();
+  await picker.getByRole('button', { name: 'Move here' }).click();
+  return picker;
+}
+
 /** Waits for a toast with this text. */
 export async function toast(page: Page, text: string | RegExp): Promise<void> {
   await page.locator('.toast').filter({ hasText: text }).first().waitFor();

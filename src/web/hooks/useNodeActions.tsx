@@ -12,11 +12,13 @@ import { copyName } from '../lib/copy-name';
 import { fileNameProblem } from '../lib/file-name';
 import { lazyPreloaded } from '../lib/lazy-preloaded';
 import { openCheckedInNewTab } from '../lib/link-checks';
+import { isNameTaken, moveReport, undoMoves } from '../lib/move-items';
 import { folderPath } from '../lib/routes';
 import { formatCount } from '../lib/format';
 import { invalidateData } from './data-version';
 import { navigate, useOverlayHistory } from './navigation';
 import { showToast, type ToastAction } from './toasts';
+import { useMoveClashes } from './useMoveClashes';
 
 const PreviewDialog = lazyPreloaded(() => import('../components/preview/PreviewDialog'));
 const ShareDialog = lazyPreloaded(() => import('../components/ShareDialog'));
@@ -83,8 +85,6 @@ async function each(
     showToast(`${partly}${why}`, 'error', done.length > 0 ? undo?.(done) : undefined);
   }
 }
-
-const isNameTaken = (error: unknown) => error instanceof ApiError && error.status === 409 && error.code === 'name_taken';
 
 /**
  * Copies a node into a folder; where its name is taken there (always, for a copy into its own
@@ -259,16 +259,27 @@ export function useNodeActions({ onCreated }: NodeActionsOptions = {}): NodeActi
       ),
     [],
   );
+  const clashes = useMoveClashes();
   const moveTo = useCallback(
-    (nodes: FileNode[], targetId: string | null) =>
-      each(
-        nodes.filter((node) => node.id !== targetId),
-        'Moved',
-        (node) => updateNode(node.id, { parentId: targetId }),
-        // Undo moves each back to the folder it came from.
-        (done) => ({ label: 'Undo', run: () => void each(done, 'Moved back', (node) => updateNode(node.id, { parentId: node.parentId })) }),
-      ),
-    [],
+    async (nodes: FileNode[], targetId: string | null) => {
+      const moving = nodes.filter((node) => node.id !== targetId);
+      if (moving.length === 0) {
+        return;
+      }
+      // What has moved before a question shows behind it.
+      const outcome = await clashes.move(moving, targetId, invalidateData);
+      invalidateData();
+      const { message, kind } = moveReport(outcome, moving[0]);
+      const { moved } = outcome;
+      // Undo moves each back to the folder it came from, under its own name, and brings back what it replaced.
+      const undo = async () => {
+        const report = await undoMoves(moved);
+        invalidateData();
+        showToast(report.message, report.kind);
+      };
+      showToast(message, kind, moved.length > 0 ? { label: 'Undo', run: () => void undo() } : undefined);
+    },
+    [clashes.move],
   );
   const rename = useCallback((node: FileNode) => setDialog({ kind: 'rename', node }), []);
   const newFolder = useCallback((parentId: string | null) => setDialog({ kind: 'new-folder', parentId }), []);
@@ -469,5 +480,18 @@ export function useNodeActions({ onCreated }: NodeActionsOptions = {}): NodeActi
     }
   }, [dialog, close, moveTo, menuFor]);
 
-  return { open, rename, trash, moveTo, newFolder, menuFor, element };
+  return {
+    open,
+    rename,
+    trash,
+    moveTo,
+    newFolder,
+    menuFor,
+    element: (
+      <>
+        {element}
+        {clashes.element}
+      </>
+    ),
+  };
 }
