@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contentKey } from '../../src/server/blobs/blob-store.js';
 import { queryRows } from '../../src/server/db/client.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -137,3 +137,31 @@ describe('a lease whose process died', () => {
   });
 });
 
+
+describe('an archive that is built but never sent', () => {
+  it('ends its lease when a share link is used up between its check and its count (410)', async () => {
+    const alice = await t.newUser();
+    const folder = await alice.mkdir(`shared-${randomBytes(4).toString('hex')}`);
+    const file = await alice.upload('only.bin', randomBytes(5000), folder.id);
+    const link = (await alice.post('/api/shares', { nodeId: folder.id, maxDownloads: 1 })).json<{ id: string; token: string }>();
+    // Another download takes the link's last count while this one builds its archive.
+    const shares = t.app.services.shares;
+    const archive = shares.archive.bind(shares);
+    const spy = vi.spyOn(shares, 'archive').mockImplementationOnce(async (...args) => {
+      const built = await archive(...args);
+      await t.database.db.execute(sql`update shares set access_count = access_count + 1 where id = ${link.id}`);
+      return built;
+    });
+    try {
+      const res = await t.anonymous.get(`/api/public/shares/${link.token}/zip`);
+      expect(res.statusCode).toBe(410);
+      expect(res.json().error.code).toBe('share_exhausted');
+    } finally {
+      spy.mockRestore();
+    }
+    // Nothing holds the content any more: deleting the file for good removes it.
+    await deleteForGood(alice, file.id);
+    expect(await eventually(() => t.blobs.exists(contentKey(file.sha256)), (exists) => !exists)).toBe(false);
+    expect(await queryRows(t.database.db, sql`select 1 from content_leases`)).toEqual([]);
+  });
+});

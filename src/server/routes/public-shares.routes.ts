@@ -256,7 +256,14 @@ export const publicSharesRoutes: FastifyPluginAsyncZod<{ services: Services; lim
       const archive = await shares.archive(resolved, folderId ? parseId(folderId, 'That folder') : null);
       // A HEAD is no download.
       if (request.method === 'GET') {
-        await countDownload(reply, resolved);
+        try {
+          await countDownload(reply, resolved);
+        } catch (error) {
+          // Refused (the link used up by downloads that started meanwhile): the archive is never
+          // sent, so nothing else would close it, its open content, or the lease on its content.
+          archive.stream.destroy();
+          throw error;
+        }
       }
       return sendArchive(request, reply, archive);
     },
