@@ -2,11 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contentKey } from '../../src/server/blobs/blob-store.js';
 import { queryRows } from '../../src/server/db/client.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { ApiClient } from '../helpers/client.js';
+import { POSTGRES_URL } from '../helpers/database.js';
 import { eventually, readZip } from '../helpers/files.js';
 import { checkInvariants } from '../helpers/invariants.js';
 
@@ -163,5 +165,39 @@ describe('an archive that is built but never sent', () => {
     await deleteForGood(alice, file.id);
     expect(await eventually(() => t.blobs.exists(contentKey(file.sha256)), (exists) => !exists)).toBe(false);
     expect(await queryRows(t.database.db, sql`select 1 from content_leases`)).toEqual([]);
+  });
+});
+
+describe.runIf(POSTGRES_URL)('a lease that ends while a collector holds its content (PostgreSQL)', () => {
+  it('lets the content go once that collector is done', async () => {
+    const alice = await t.newUser();
+    const { folder, later } = await folderOfTwo(alice);
+    const { response } = await startPaused(alice, `/api/folders/${folder.id}/zip`);
+    await deleteForGood(alice, later.id);
+    expect(await t.blobs.exists(contentKey(later.sha256))).toBe(true);
+
+    // A collector (another zip's end, a purge) has locked the content, taken the leases lock and
+    // found the content leased by the archive above: it will leave it.
+    const collector = new pg.Client({ connectionString: t.database.url });
+    await collector.connect();
+    try {
+      await collector.query('begin');
+      const locked = await collector.query('select sha256 from blobs where sha256 = $1 and ref_count = 0 for update skip locked', [later.sha256]);
+      expect(locked.rowCount).toBe(1);
+      await collector.query(`select pg_advisory_xact_lock(hashtextextended('content-leases', 0))`);
+      const leased = await collector.query(
+        `select 1 from content_leases where expires_at > now() and $1 = any(string_to_array(sha256s, ','))`,
+        [later.sha256],
+      );
+      expect(leased.rowCount).toBe(1);
+      // Meanwhile the archive ends: its lease goes, and with it the last thing keeping the content.
+      await readRest(response);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await collector.query('commit');
+    } finally {
+      await collector.end();
+    }
+    expect(await eventually(() => t.blobs.exists(contentKey(later.sha256)), (exists) => !exists)).toBe(false);
+    expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
   });
 });

@@ -154,7 +154,7 @@ export class ContentService {
       ended ??= (async () => {
         clearInterval(renewal);
         try {
-          await this.collect(await this.blobs.endLease(leaseId));
+          await this.collect(await this.endLeases((tx) => this.blobs.endLease(leaseId, tx)));
         } catch (error) {
           // Left to expire; the periodic collection takes what it held.
           this.log.warn({ err: error }, 'could not end a content lease');
@@ -167,7 +167,22 @@ export class ContentService {
 
   /** Deletes leases whose process died before ending them; returns how many. */
   deleteExpiredLeases(): Promise<number> {
-    return this.blobs.deleteExpiredLeases();
+    return this.endLeases((tx) => this.blobs.deleteExpiredLeases(tx));
+  }
+
+  /**
+   * Deletes leases under the leases lock, shared, as leasing does. A collector that has locked
+   * content and found it leased (collect) skips it, and holds the rows until it commits; a lease
+   * ended meanwhile, without the lock, collected nothing either (its collect skipped the rows the
+   * collector held), and the content stayed until the periodic collection. With the lock, the
+   * lease ends either before the collector asks (which then collects the content), or after it
+   * has committed (and its own collection finds the rows free).
+   */
+  private endLeases<T>(end: (tx: Executor) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      await this.blobs.shareLeasesLock(tx);
+      return end(tx);
+    });
   }
 
   /** Discards a staged copy, logging rather than failing (the staging sweep removes leftovers). */
