@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contentKey } from '../../src/server/blobs/blob-store.js';
 import { queryRows } from '../../src/server/db/client.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import type { ApiClient } from '../helpers/client.js';
+import { ApiClient } from '../helpers/client.js';
 import { POSTGRES_URL } from '../helpers/database.js';
 import { eventually, readZip } from '../helpers/files.js';
 import { checkInvariants } from '../helpers/invariants.js';
@@ -199,5 +199,94 @@ describe.runIf(POSTGRES_URL)('a lease that ends while a collector holds its cont
     }
     expect(await eventually(() => t.blobs.exists(contentKey(later.sha256)), (exists) => !exists)).toBe(false);
     expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
+  });
+});
+
+describe('zips that start while files are deleted for good and content is collected', () => {
+  // On PostgreSQL a second app on the same database and store deletes and collects, as another
+  // worker would; on the embedded database, which one process opens, the same app does.
+  let other: TestApp;
+  beforeAll(async () => {
+    other = POSTGRES_URL ? await createTestApp({ databaseUrl: t.database.url, dataDir: t.dataDir, s3: t.s3 }) : t;
+  });
+  afterAll(async () => {
+    if (other !== t) {
+      await other.stop();
+    }
+  });
+
+  it('each arrive whole, and once they are done no content is left that nothing references', async () => {
+    const alice = await t.newUser();
+    const aliceThere = new ApiClient(other.app);
+    aliceThere.cookie = alice.cookie;
+    // Every name's content, and for a replaced file its content before and after.
+    const contents = new Map<string, Buffer[]>();
+    const zips: Array<{ response: http.IncomingMessage; all: boolean }> = [];
+    const startZip = async (path: string, all = false) => {
+      const { response } = await startPaused(alice, path);
+      expect(response.statusCode).toBe(200);
+      zips.push({ response, all });
+    };
+
+    // A first file big enough that a paused archive is still reading it while the others go
+    // (socket buffers take a few MiB).
+    const first = randomBytes(8 * MIB);
+    for (let round = 0; round < 4; round += 1) {
+      const folder = await alice.mkdir(`round-${round}`);
+      contents.set(`r${round}-0.bin`, [first]);
+      await alice.upload(`r${round}-0.bin`, first, folder.id);
+      const files = [];
+      for (let i = 1; i <= 10; i += 1) {
+        // Two names of a round share their content, and content is shared with the round before.
+        const content = i === 10 ? contents.get(`r${round}-9.bin`)![0]! : i === 1 && round > 0 ? contents.get(`r${round - 1}-1.bin`)![0]! : randomBytes(1000 + i * 4096);
+        contents.set(`r${round}-${i}.bin`, [content]);
+        files.push(await alice.upload(`r${round}-${i}.bin`, content, folder.id));
+      }
+      // One archive that has started, the others starting while files go, through the other app.
+      await startZip(`/api/folders/${folder.id}/zip`, true);
+      const replacement = randomBytes(7000);
+      contents.get(`r${round}-2.bin`)!.push(replacement);
+      await Promise.all([
+        startZip(`/api/folders/${folder.id}/zip`),
+        ...files.slice(3).map(async (file, i) => {
+          await new Promise((resolve) => setTimeout(resolve, i * 3));
+          expect((await aliceThere.delete(`/api/nodes/${file.id}`)).statusCode).toBe(200);
+          expect((await aliceThere.delete(`/api/trash/${file.id}`)).statusCode).toBe(204);
+        }),
+        startZip(`/api/zip?ids=${folder.id}`),
+        aliceThere.putFile(`r${round}-2.bin`, replacement, { parentId: folder.id, conflict: 'replace' }).then((res) => expect(res.statusCode).toBe(201)),
+        other.app.services.maintenance.collectBlobs(),
+        startZip(`/api/folders/${folder.id}/zip`),
+      ]);
+      await other.app.services.maintenance.collectBlobs();
+    }
+
+    // Only now are the archives read on: each was paused in its first file until here.
+    try {
+      expect(zips).toHaveLength(16);
+      for (const { response, all } of zips) {
+        // A cut-off archive fails the length check rather than the run.
+        const body = await readRest(response).catch(() => Buffer.alloc(0));
+        expect(body.length).toBe(Number(response.headers['content-length']));
+        const entries = readZip(body).filter((entry) => !entry.name.endsWith('/'));
+        expect(entries.length).toBeGreaterThanOrEqual(all ? 11 : 4);
+        for (const entry of entries) {
+          const name = entry.name.split('/').pop()!;
+          expect(contents.get(name)?.some((content) => content.equals(entry.content)), entry.name).toBe(true);
+        }
+      }
+    } finally {
+      // After a failure, the archives not read would hold the app's close.
+      for (const { response } of zips) {
+        response.destroy();
+      }
+    }
+    // The archives' ends took what only they kept; nothing is left for the periodic collection.
+    expect(await eventually(() => queryRows(t.database.db, sql`select 1 from content_leases`), (rows) => rows.length === 0)).toEqual([]);
+    // (An archive's end collects after its lease is gone: on S3 that takes a moment.)
+    expect(await eventually(() => queryRows(t.database.db, sql`select sha256 from blobs where ref_count = 0`), (rows) => rows.length === 0)).toEqual([]);
+    expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
+    const referenced = await queryRows<{ n: number | string }>(t.database.db, sql`select count(*) as n from blobs`);
+    expect(await t.storedBlobCount()).toBe(Number(referenced[0]!.n));
   });
 });
