@@ -62,6 +62,7 @@ export async function runServer(config: Config): Promise<void> {
   if (database.kind === 'pglite') {
     // One process opens the embedded database at a time: every lease in it is a dead process's.
     await app.services.jobLeases.releaseAll();
+    await app.services.content.releaseAllLeases();
   }
   const scheduler = createJobScheduler(app.services, config.jobIntervalMs, app.log);
 

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
@@ -9,7 +10,8 @@ import { queryRows } from '../../src/server/db/client.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { ApiClient } from '../helpers/client.js';
 import { POSTGRES_URL } from '../helpers/database.js';
-import { eventually, readZip } from '../helpers/files.js';
+import { blobPath, eventually, readZip } from '../helpers/files.js';
+import { HttpClient, serverDataSet } from '../helpers/server-process.js';
 import { checkInvariants } from '../helpers/invariants.js';
 
 // A zip reads each file's content only when it reaches it. A file deleted for good meanwhile (its
@@ -289,4 +291,46 @@ describe('zips that start while files are deleted for good and content is collec
     const referenced = await queryRows<{ n: number | string }>(t.database.db, sql`select count(*) as n from blobs`);
     expect(await t.storedBlobCount()).toBe(Number(referenced[0]!.n));
   });
+});
+
+// The embedded database is opened by one process at a time: at start, every lease in it is a dead
+// process's. Once, in the embedded database's pass (the real server, through tsx).
+describe.runIf(!POSTGRES_URL)('a server on the embedded database killed while a zip was being read', () => {
+  const data = serverDataSet('fileflow-lease-restart-');
+
+  it('lets go of that zip’s lease when it starts again, so the next collection takes what it kept', async () => {
+    const env = { FILEFLOW_DATA_DIR: data.dataDir, DATABASE_URL: '', FILEFLOW_JOB_INTERVAL: '1s' };
+    const first = await data.start(env);
+    const client = new HttpClient(first.url);
+    expect((await client.register(`lease${randomBytes(3).toString('hex')}`)).status).toBe(201);
+    const folder = (await (await client.json('POST', '/api/folders', { name: 'big' })).json()) as { id: string };
+    const put = async (name: string, content: Buffer) =>
+      (await (await client.send('PUT', `/api/files/content?parentId=${folder.id}&name=${name}`, content, { 'content-type': 'application/octet-stream' })).json()) as {
+        id: string;
+        sha256: string;
+      };
+    await put('a-first.bin', randomBytes(8 * MIB));
+    const later = await put('b-later.bin', randomBytes(70_000));
+
+    // A zip that has begun and reads no further: its lease holds b-later's content.
+    const url = new URL(`${first.url}/api/folders/${folder.id}/zip`);
+    const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      http.get({ host: url.hostname, port: url.port, path: url.pathname, agent: false, headers: { cookie: client.cookie } }, (res) => {
+        res.pause();
+        resolve(res);
+      }).on('error', reject);
+    });
+    expect(response.statusCode).toBe(200);
+    expect((await client.send('DELETE', `/api/nodes/${later.id}`)).status).toBe(200);
+    expect((await client.send('DELETE', `/api/trash/${later.id}`)).status).toBe(204);
+    // Collections run every second; the lease keeps the content.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(existsSync(blobPath(data.dataDir, later.sha256))).toBe(true);
+
+    await first.stop('SIGKILL');
+    response.destroy();
+    await data.start(env);
+    // Without letting go of it, the lease would keep the content for its 10 minutes.
+    expect(await eventually(async () => existsSync(blobPath(data.dataDir, later.sha256)), (exists) => !exists, 15_000)).toBe(false);
+  }, 60_000);
 });

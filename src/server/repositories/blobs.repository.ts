@@ -191,6 +191,12 @@ export class BlobsRepository implements BlobReferences {
     return Number(rows[0]?.n ?? 0);
   }
 
+  /** Deletes every lease; returns how many. */
+  async deleteAllLeases(tx: Executor = this.db): Promise<number> {
+    const rows = await queryRows<{ n: number | string }>(tx, sql`with gone as (delete from content_leases returning 1) select count(*) as n from gone`);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   /** Up to `limit` blobs after `afterSha256` in hash order: a resumable walk over all stored content. */
   async page(afterSha256: string, limit: number, tx: Executor = this.db): Promise<Array<{ sha256: string; size: number; storageKey: string }>> {
     const rows = await queryRows<{ sha256: string; size: string | number; storage_key: string }>(

@@ -171,6 +171,15 @@ export class ContentService {
   }
 
   /**
+   * Deletes every lease, for a process that alone opens its database (the embedded one) at start:
+   * any lease in it is a dead process's, and what it kept is then collected by the first
+   * collection instead of 10 minutes after. Returns how many.
+   */
+  releaseAllLeases(): Promise<number> {
+    return this.endLeases((tx) => this.blobs.deleteAllLeases(tx));
+  }
+
+  /**
    * Deletes leases under the leases lock, shared, as leasing does. A collector that has locked
    * content and found it leased (collect) skips it, and holds the rows until it commits; a lease
    * ended meanwhile, without the lock, collected nothing either (its collect skipped the rows the
