@@ -3,9 +3,12 @@ import { where, type ClashAnswer, type ClashChoice, type MoveClash } from '../li
 import { Modal } from './Modal';
 
 /** Why Replace is not offered for this clash; null when it is. */
-function noReplace({ node, existing, canReplace }: MoveClash): string | null {
+function noReplace({ node, existing, canReplace, existingMovedHere }: MoveClash): string | null {
   if (canReplace || !existing) {
     return null;
+  }
+  if (existingMovedHere) {
+    return `That ${existing.type} was moved there just now, with this one: keep both, or skip this one.`;
   }
   return node.type === 'folder' && existing.type === 'folder'
     ? 'Folders are not merged: keep both, or skip this one.'

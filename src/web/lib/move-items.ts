@@ -23,8 +23,15 @@ export interface MoveClash {
   folderName: string | null;
   /** The name Keep both would give the item, as far as the destination is known. */
   keepBothName: string;
-  /** Replace is offered for a file onto a file only: a folder is never replaced, nor merged. */
+  /**
+   * Replace is offered for a file onto a file only (a folder is never replaced, nor merged), and
+   * never onto an item this same move has put there (two selected files of one name, from
+   * Favourites or search): that would put an item the user is moving in the trash, where Undo
+   * could not move it back.
+   */
   canReplace: boolean;
+  /** The item there is one this same move has just put there. */
+  existingMovedHere: boolean;
   /** How many items of the operation come after this one. */
   remaining: number;
 }
@@ -220,7 +227,8 @@ export async function moveItems(
         // Gone since the refusal: try again.
         continue;
       }
-      const canReplace = node.type === 'file' && existing?.type === 'file';
+      const existingMovedHere = existing !== null && outcome.moved.some((item) => item.after.id === existing.id);
+      const canReplace = node.type === 'file' && existing?.type === 'file' && !existingMovedHere;
       let choice = standing === 'replace' && !canReplace ? null : standing;
       if (choice === null) {
         if (outcome.moved.length > movedWhenAsked) {
@@ -228,7 +236,7 @@ export async function moveItems(
           beforeAsking?.();
         }
         const keepBothName = firstFreeName(node.name, new Set([...destination.taken(), node.name]), node.type);
-        const answer = await ask({ node, existing, folderName: destination.folderName, keepBothName, canReplace, remaining });
+        const answer = await ask({ node, existing, folderName: destination.folderName, keepBothName, canReplace, existingMovedHere, remaining });
         choice = answer.choice;
         if (answer.forAll && choice !== 'cancel') {
           standing = choice;
