@@ -56,6 +56,16 @@ describe('start-up refuses a bad setting in one line naming it', () => {
     expect(lines[0]).not.toContain('s3cret');
   });
 
+  it('leaves out a password given in the query string too', async () => {
+    const port = await freePort();
+    const { code, lines } = await refusedStart({ DATABASE_URL: `postgres://fileflow@127.0.0.1:${port}/fileflow?password=s3cret&sslpassword=k3y&application_name=ff` });
+    expect(code).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^FileFlow cannot start: DATABASE_URL: cannot use the PostgreSQL server at .*application_name=ff.*ECONNREFUSED/);
+    expect(lines[0]).not.toContain('s3cret');
+    expect(lines[0]).not.toContain('k3y');
+  });
+
   // Once, in the embedded database's pass: it waits out the 15 s start-up bound.
   it.runIf(!POSTGRES_URL)(
     'names DATABASE_URL when its server takes the connection and never answers, within 15 seconds',

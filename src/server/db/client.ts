@@ -98,11 +98,16 @@ export async function runCompiled<T>(executor: Executor, compiled: CompiledQuery
 /** How long start-up waits for the PostgreSQL server's first answer. */
 const START_PROBE_MS = 15_000;
 
-/** A postgres:// URL as it may be shown in a message: its password, if it has one, left out. */
+/**
+ * A postgres:// URL as it may be shown in a message: its password, if it has one, left out, in the
+ * user part or in the query string (node-postgres takes `?password=` and `?sslpassword=` too).
+ */
 function withoutPassword(databaseUrl: string): string {
   try {
     const url = new URL(databaseUrl);
     url.password = '';
+    url.searchParams.delete('password');
+    url.searchParams.delete('sslpassword');
     return url.toString();
   } catch {
     return 'DATABASE_URL';
