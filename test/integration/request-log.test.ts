@@ -55,6 +55,8 @@ describe('request logging', () => {
       expect((await t.anonymous.get(`/api/public/shares/${token}x`)).statusCode).toBe(404);
       // The web page of the link (a 404 where the tests serve no web UI, logged at info then).
       await t.anonymous.get(`/s/${token}?from=mail`);
+      await t.anonymous.get(`//s/${token}`);
+      await t.anonymous.get(`//api//public/shares/${token}/content`);
       const lines = t.logs.slice(before);
       const urls = lines.flatMap((record) => {
         const url = (record.req as { url?: string } | undefined)?.url;

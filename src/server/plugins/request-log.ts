@@ -27,8 +27,8 @@ export class RequestsAtDebug extends LogController {
   }
 }
 
-/** The paths whose next segment is a share link's token: the API's, and the link's web page. */
-const TOKEN_IN_PATH = /^(\/api\/public\/shares\/|\/s\/)([^/?#]+)/;
+/** The paths whose next segment is a share link's token: the API's, and the link's web page (doubled slashes reach them too). */
+const TOKEN_IN_PATH = /^(\/+(?:api\/+public\/+shares|s)\/+)([^/?#]+)/;
 
 /**
  * A request as its log lines show it: Fastify's own fields, with a share link's token cut to its
