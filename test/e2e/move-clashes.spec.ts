@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { api, type NodeJson } from './api.js';
-import { gone, item, moveWithPicker, selectedCount, toast } from './pages.js';
+import { gone, item, MOD, moveWithPicker, selectedCount, toast } from './pages.js';
 import { signedInBeforeEach } from './setup.js';
 
 let context: BrowserContext;
@@ -192,5 +192,27 @@ describe('moving onto a name that is taken', () => {
     expect(new URL(page.url()).pathname).toBe('/');
     await item(page, 'x.txt').waitFor();
     expect(await contents(archive.id)).toEqual({ 'x.txt': 5, 'y.txt': 5 });
+  });
+
+  it('says which items were in the folder already, from Favourites, instead of counting them as moved', async () => {
+    const client = api(context);
+    const dest = await client.folder('Dest');
+    const inside = await client.upload('inside.txt', 'in', dest.id);
+    const outside = await client.upload('outside.txt', 'out');
+    for (const node of [dest, inside, outside]) {
+      await client.patch(node.id, { favorite: true });
+    }
+    await page.goto('/favorites');
+    await item(page, 'inside.txt').click();
+    await item(page, 'outside.txt').click({ modifiers: [MOD] });
+    await item(page, 'outside.txt').dragTo(item(page, 'Dest'));
+    await toast(page, 'Moved “outside.txt”. “inside.txt” was already there.');
+    expect(await contents(dest.id)).toEqual({ 'inside.txt': 2, 'outside.txt': 3 });
+    expect(await contents()).toEqual({ Dest: 0 });
+
+    // Only items that are there already: nothing is moved, and the app says so.
+    await item(page, 'inside.txt').click();
+    await item(page, 'inside.txt').dragTo(item(page, 'Dest'));
+    await toast(page, '“inside.txt” is already there.');
   });
 });

@@ -262,14 +262,28 @@ export function useNodeActions({ onCreated }: NodeActionsOptions = {}): NodeActi
   const clashes = useMoveClashes();
   const moveTo = useCallback(
     async (nodes: FileNode[], targetId: string | null) => {
-      const moving = nodes.filter((node) => node.id !== targetId);
+      // A selection from Favourites or a search may hold items that are in that folder already:
+      // they are said to be there, not counted as moved.
+      const candidates = nodes.filter((node) => node.id !== targetId);
+      const moving = candidates.filter((node) => node.parentId !== targetId);
+      const alreadyThere = candidates.filter((node) => node.parentId === targetId);
+      const alreadyThereText = (now: boolean) =>
+        alreadyThere.length === 1
+          ? `“${alreadyThere[0]?.name ?? ''}” ${now ? 'is' : 'was'} already there.`
+          : `${formatCount(alreadyThere.length, 'item')} ${now ? 'are' : 'were'} already there.`;
       if (moving.length === 0) {
+        if (alreadyThere.length > 0) {
+          showToast(alreadyThereText(true), 'info');
+        }
         return;
       }
+      const there = alreadyThere.length > 0 ? alreadyThereText(false) : '';
       // What has moved before a question shows behind it.
       const outcome = await clashes.move(moving, targetId, invalidateData);
       invalidateData();
-      const { message, kind } = moveReport(outcome, moving[0]);
+      const report = moveReport(outcome, moving[0]);
+      const message = there ? `${report.message} ${there}` : report.message;
+      const { kind } = report;
       const { moved } = outcome;
       // Undo moves each back to the folder it came from, under its own name, and brings back what it replaced.
       const undo = async () => {
