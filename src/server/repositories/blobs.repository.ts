@@ -182,18 +182,13 @@ export class BlobsRepository implements BlobReferences {
     return new Set(rows.map((row) => row.sha256));
   }
 
-  /** Deletes leases that ran out without being ended (their process died); returns how many. */
-  async deleteExpiredLeases(tx: Executor = this.db): Promise<number> {
-    const rows = await queryRows<{ n: number | string }>(
-      tx,
-      sql`with gone as (delete from content_leases where expires_at <= now() returning 1) select count(*) as n from gone`,
-    );
-    return Number(rows[0]?.n ?? 0);
-  }
-
-  /** Deletes every lease; returns how many. */
-  async deleteAllLeases(tx: Executor = this.db): Promise<number> {
-    const rows = await queryRows<{ n: number | string }>(tx, sql`with gone as (delete from content_leases returning 1) select count(*) as n from gone`);
+  /**
+   * Deletes leases: those that ran out without being ended (their process died), or every one
+   * (`all`: at the start of the one process that opens the embedded database). Returns how many.
+   */
+  async deleteLeases(which: 'expired' | 'all', tx: Executor = this.db): Promise<number> {
+    const condition = which === 'expired' ? sql`where expires_at <= now()` : sql``;
+    const rows = await queryRows<{ n: number | string }>(tx, sql`with gone as (delete from content_leases ${condition} returning 1) select count(*) as n from gone`);
     return Number(rows[0]?.n ?? 0);
   }
 

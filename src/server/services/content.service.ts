@@ -65,6 +65,10 @@ export class ContentService {
         removed += await this.db.transaction(async (tx) => {
           // Content a download in progress still reads is left until its lease ends (see leased).
           const unreferenced = await this.blobs.lockUnreferenced(batch, tx);
+          if (unreferenced.length === 0) {
+            // Nothing to delete: no need to hold up zips starting meanwhile (lockLeases).
+            return 0;
+          }
           await this.blobs.lockLeases(tx);
           const leased = await this.blobs.leasedAmong(
             unreferenced.map((blob) => blob.sha256),
@@ -131,16 +135,14 @@ export class ContentService {
    */
   async leased<T>(read: (tx: Executor) => Promise<T>, hashesOf: (value: T) => readonly string[]): Promise<{ value: T; lease: ContentLease }> {
     const leaseId = randomUUID();
-    let leasedAny = false;
-    const value = await this.db.transaction(async (tx) => {
+    const { value, leasedAny } = await this.db.transaction(async (tx) => {
       await this.blobs.shareLeasesLock(tx);
       const value = await read(tx);
       const hashes = [...new Set(hashesOf(value))];
       if (hashes.length > 0) {
         await this.blobs.insertLease(leaseId, hashes, LEASE_SECONDS, tx);
-        leasedAny = true;
       }
-      return value;
+      return { value, leasedAny: hashes.length > 0 };
     });
     if (!leasedAny) {
       return { value, lease: { end: () => Promise.resolve() } };
@@ -167,7 +169,7 @@ export class ContentService {
 
   /** Deletes leases whose process died before ending them; returns how many. */
   deleteExpiredLeases(): Promise<number> {
-    return this.endLeases((tx) => this.blobs.deleteExpiredLeases(tx));
+    return this.endLeases((tx) => this.blobs.deleteLeases('expired', tx));
   }
 
   /**
@@ -176,7 +178,7 @@ export class ContentService {
    * collection instead of 10 minutes after. Returns how many.
    */
   releaseAllLeases(): Promise<number> {
-    return this.endLeases((tx) => this.blobs.deleteAllLeases(tx));
+    return this.endLeases((tx) => this.blobs.deleteLeases('all', tx));
   }
 
   /**
