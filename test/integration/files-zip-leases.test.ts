@@ -142,6 +142,38 @@ describe('a lease whose process died', () => {
 });
 
 
+describe('a lease that ran out while its archive went on (the database out of reach longer than a lease lasts)', () => {
+  it('is leased again at the next renewal, so a file deleted for good afterwards still arrives', async () => {
+    // Only the renewal's timer is faked: the lease is made once the zip starts, after this.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const alice = await t.newUser();
+      const { folder, first, second, later } = await folderOfTwo(alice);
+      const { response } = await startPaused(alice, `/api/folders/${folder.id}/zip`);
+      expect(response.statusCode).toBe(200);
+      const leaseOf = () =>
+        queryRows<{ lease_id: string }>(t.database.db, sql`select lease_id from content_leases where position(${later.sha256} in sha256s) > 0`);
+      const [lease] = await leaseOf();
+      expect(lease).toBeDefined();
+      // Renewals failed for longer than it lasted, and the periodic job deleted it as a dead process's.
+      await t.database.db.execute(sql`delete from content_leases where lease_id = ${lease!.lease_id}`);
+
+      vi.advanceTimersByTime(120_000);
+      expect(await eventually(leaseOf, (rows) => rows.length === 1)).toEqual([{ lease_id: lease!.lease_id }]);
+
+      await deleteForGood(alice, later.id);
+      expect(await t.blobs.exists(contentKey(later.sha256))).toBe(true);
+      const entries = new Map(readZip(await readRest(response)).map((entry) => [entry.name, entry.content]));
+      expect(entries.get('a-first.bin')?.equals(first)).toBe(true);
+      expect(entries.get('b-later.bin')?.equals(second)).toBe(true);
+      expect(await eventually(() => t.blobs.exists(contentKey(later.sha256)), (exists) => !exists)).toBe(false);
+      expect(await eventually(leaseOf, (rows) => rows.length === 0)).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('an archive that is built but never sent', () => {
   it('ends its lease when a share link is used up between its check and its count (410)', async () => {
     const alice = await t.newUser();

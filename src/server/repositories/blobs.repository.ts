@@ -140,7 +140,8 @@ export class BlobsRepository implements BlobReferences {
   /** Leases content for `seconds` (see shareLeasesLock): one row, whatever the number of hashes. */
   async insertLease(leaseId: string, sha256s: readonly string[], seconds: number, tx: Executor): Promise<void> {
     await tx.execute(
-      sql`insert into content_leases (lease_id, expires_at, sha256s) values (${leaseId}, now() + make_interval(secs => ${seconds}), ${hashList(sha256s)})`,
+      sql`insert into content_leases (lease_id, expires_at, sha256s) values (${leaseId}, now() + make_interval(secs => ${seconds}), ${hashList(sha256s)})
+          on conflict (lease_id) do update set expires_at = excluded.expires_at`,
     );
   }
 
@@ -153,9 +154,13 @@ export class BlobsRepository implements BlobReferences {
     await tx.execute(sql`select pg_advisory_xact_lock(${LEASES_LOCK_KEY})`);
   }
 
-  /** Moves a lease's end to `seconds` from now. */
-  async renewLease(leaseId: string, seconds: number, tx: Executor = this.db): Promise<void> {
-    await tx.execute(sql`update content_leases set expires_at = now() + make_interval(secs => ${seconds}) where lease_id = ${leaseId}`);
+  /** Moves a lease's end to `seconds` from now; returns false when there is no such lease (any more). */
+  async renewLease(leaseId: string, seconds: number, tx: Executor = this.db): Promise<boolean> {
+    const rows = await queryRows<{ renewed: number }>(
+      tx,
+      sql`update content_leases set expires_at = now() + make_interval(secs => ${seconds}) where lease_id = ${leaseId} returning 1 as renewed`,
+    );
+    return rows.length > 0;
   }
 
   /** Ends a lease; returns the hashes it held that are unreferenced (to be collected). */

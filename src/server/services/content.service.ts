@@ -135,26 +135,42 @@ export class ContentService {
    */
   async leased<T>(read: (tx: Executor) => Promise<T>, hashesOf: (value: T) => readonly string[]): Promise<{ value: T; lease: ContentLease }> {
     const leaseId = randomUUID();
-    const { value, leasedAny } = await this.db.transaction(async (tx) => {
+    const { value, hashes } = await this.db.transaction(async (tx) => {
       await this.blobs.shareLeasesLock(tx);
       const value = await read(tx);
       const hashes = [...new Set(hashesOf(value))];
       if (hashes.length > 0) {
         await this.blobs.insertLease(leaseId, hashes, LEASE_SECONDS, tx);
       }
-      return { value, leasedAny: hashes.length > 0 };
+      return { value, hashes };
     });
-    if (!leasedAny) {
+    if (hashes.length === 0) {
       return { value, lease: { end: () => Promise.resolve() } };
     }
+    let ended: Promise<void> | undefined;
+    let renewing: Promise<void> = Promise.resolve();
+    const renew = async () => {
+      if ((await this.blobs.renewLease(leaseId, LEASE_SECONDS)) || ended) {
+        return;
+      }
+      // Gone: renewals failed for longer than a lease lasts (the database out of reach) and it was
+      // deleted as a dead process's. Lease again what the download has yet to read; content
+      // collected meanwhile is lost to it, and its read fails rather than send a short file.
+      await this.db.transaction(async (tx) => {
+        await this.blobs.shareLeasesLock(tx);
+        await this.blobs.insertLease(leaseId, hashes, LEASE_SECONDS, tx);
+      });
+      this.log.warn({ lease: leaseId }, 'a content lease had run out while its download went on; leased again');
+    };
     const renewal = setInterval(() => {
-      this.blobs.renewLease(leaseId, LEASE_SECONDS).catch((error: unknown) => this.log.warn({ err: error }, 'could not renew a content lease'));
+      renewing = renew().catch((error: unknown) => this.log.warn({ err: error }, 'could not renew a content lease'));
     }, LEASE_RENEWAL_MS);
     renewal.unref();
-    let ended: Promise<void> | undefined;
     const end = () => {
       ended ??= (async () => {
         clearInterval(renewal);
+        // A renewal under way could otherwise lease again after the end.
+        await renewing;
         try {
           await this.collect(await this.endLeases((tx) => this.blobs.endLease(leaseId, tx)));
         } catch (error) {
