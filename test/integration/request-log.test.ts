@@ -57,6 +57,10 @@ describe('request logging', () => {
       await t.anonymous.get(`/s/${token}?from=mail`);
       await t.anonymous.get(`//s/${token}`);
       await t.anonymous.get(`//api//public/shares/${token}/content`);
+      // Percent-escapes reach the same routes.
+      await t.anonymous.get(`/%73/${token}`);
+      await t.anonymous.get(`/api/public/%73hares/${token}/content`);
+      await t.anonymous.get(`/api/public/shares/%${token.charCodeAt(0).toString(16)}${token.slice(1)}/content`);
       const lines = t.logs.slice(before);
       const urls = lines.flatMap((record) => {
         const url = (record.req as { url?: string } | undefined)?.url;
@@ -66,6 +70,7 @@ describe('request logging', () => {
         expect.arrayContaining([`/api/public/shares/${token.slice(0, 4)}…/content`, `/api/public/shares/${token.slice(0, 4)}…`]),
       );
       expect(JSON.stringify(lines)).not.toContain(token.slice(0, 12));
+      expect(JSON.stringify(lines)).not.toContain(token.slice(4, 16));
     }
   });
 });

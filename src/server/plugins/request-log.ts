@@ -31,6 +31,28 @@ export class RequestsAtDebug extends LogController {
 const TOKEN_IN_PATH = /^(\/+(?:api\/+public\/+shares|s)\/+)([^/?#]+)/;
 
 /**
+ * The URL with a share token cut short. A path with percent-escapes (`/%73/TOKEN` is the link's
+ * page too) is matched, and then logged, decoded.
+ */
+function urlForLog(url: string): string {
+  const cut = (text: string) => text.replace(TOKEN_IN_PATH, (_whole, prefix: string, token: string) => `${prefix}${token.slice(0, 4)}…`);
+  if (!url.includes('%')) {
+    return cut(url);
+  }
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Not valid escapes: no route decodes it either.
+    return cut(url);
+  }
+  const decodedCut = cut(decoded);
+  return decodedCut === decoded ? cut(url) : decodedCut + (queryAt === -1 ? '' : url.slice(queryAt));
+}
+
+/**
  * A request as its log lines show it: Fastify's own fields, with a share link's token cut to its
  * first four characters. Logs are kept and read by more people than the links were sent to, and
  * the full token is the link (refused and rate-limited requests to links are logged at info).
@@ -38,7 +60,7 @@ const TOKEN_IN_PATH = /^(\/+(?:api\/+public\/+shares|s)\/+)([^/?#]+)/;
 export function requestForLog(request: FastifyRequest): Record<string, unknown> {
   return {
     method: request.method,
-    url: request.url.replace(TOKEN_IN_PATH, (_whole, prefix: string, token: string) => `${prefix}${token.slice(0, 4)}…`),
+    url: urlForLog(request.url),
     version: request.headers['accept-version'],
     host: request.host,
     remoteAddress: request.ip,
