@@ -21,6 +21,7 @@ import { sharesRoutes } from './routes/shares.routes.js';
 import { trashRoutes } from './routes/trash.routes.js';
 import { tokensRoutes } from './routes/tokens.routes.js';
 import { treeRoutes } from './routes/tree.routes.js';
+import { uploadsRoutes } from './routes/uploads.routes.js';
 import { parseJsonBodies } from './http/json-body.js';
 import { parseQueryString, refuseUndecodableQueries } from './http/query-string.js';
 import { TreeAnswerCache } from './http/tree-answers.js';
@@ -124,6 +125,7 @@ export async function createApp({ config, db, blobs, logger }: AppDependencies):
   const answers = new TreeAnswerCache(config.answerCacheBytes);
   await app.register(treeRoutes, { services, answers });
   await app.register(filesRoutes, { services });
+  await app.register(uploadsRoutes, { services });
   await app.register(trashRoutes, { services, retentionMs: config.trashRetentionMs });
   await app.register(searchRoutes, { services, answers });
   await app.register(sharesRoutes, { services, publicUrl: config.publicUrl });

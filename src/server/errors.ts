@@ -4,6 +4,8 @@ export class AppError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Further fields of the error object, beside code and message (a compatible extension). */
+    readonly details?: Readonly<Record<string, string | number>>,
   ) {
     super(message);
     this.name = 'AppError';
@@ -33,6 +35,11 @@ export const invalidMove = (message = 'A folder cannot be moved into itself or o
 export const tooLarge = (message: string) => new AppError(413, 'too_large', message);
 export const quotaExceeded = () =>
   new AppError(507, 'quota_exceeded', 'Not enough room: this would exceed your storage quota.');
+/** A chunk sent at another offset than the upload session's: `offset` says where to go on from. */
+export const offsetMismatch = (offset: number) =>
+  new AppError(409, 'offset_mismatch', `The upload is at offset ${offset}; send the chunk that starts there.`, { offset });
+export const uploadIncomplete = (offset: number, size: number) =>
+  new AppError(409, 'upload_incomplete', `Only ${offset} of ${size} bytes have arrived; send the rest before completing.`);
 export const rateLimited = (retryAfterSeconds: number) =>
   Object.assign(new AppError(429, 'rate_limited', 'Too many requests; try again later.'), { retryAfterSeconds });
 /** The blob store did not answer (unreachable, or failing on its side): worth a retry shortly. `cause` is logged, never sent. */

@@ -9,7 +9,7 @@ import { queryRows, type Database } from '../../src/server/db/client.js';
  * - the tree has no cycles (every node reaches the root);
  * - live names are unique per folder per user;
  * - each user's storage_used is exactly the sum of their file sizes, trash included;
- * - each blob's ref_count is exactly the number of file nodes using it;
+ * - each blob's ref_count is exactly the number of file nodes and resumable uploads' chunks using it;
  * - every referenced blob is in the store with the right SHA-256 (when `verifyContent`).
  */
 export async function checkInvariants(db: Database, store: BlobStore, options: { verifyContent?: boolean } = {}): Promise<string[]> {
@@ -64,18 +64,25 @@ export async function checkInvariants(db: Database, store: BlobStore, options: {
 
   const refs = await queryRows<{ sha256: string; ref_count: number; actual: string | number }>(
     db,
-    sql`select b.sha256, b.ref_count, (select count(*) from file_nodes f where f.sha256 = b.sha256 and f.type = 'file') as actual
+    sql`select b.sha256, b.ref_count,
+               (select count(*) from file_nodes f where f.sha256 = b.sha256 and f.type = 'file')
+               + (select count(*) from upload_chunks c where c.sha256 = b.sha256) as actual
         from blobs b`,
   );
   for (const row of refs) {
     if (Number(row.ref_count) !== Number(row.actual)) {
-      problems.push(`blob ${row.sha256.slice(0, 12)}: ref_count ${row.ref_count} but ${row.actual} nodes use it`);
+      problems.push(`blob ${row.sha256.slice(0, 12)}: ref_count ${row.ref_count} but ${row.actual} nodes and chunks use it`);
     }
   }
   const unknown = await queryRows<{ sha256: string }>(
     db,
     sql`select distinct f.sha256 from file_nodes f left join blobs b on b.sha256 = f.sha256 where f.sha256 is not null and b.sha256 is null`,
   );
+  const unknownChunks = await queryRows<{ sha256: string }>(
+    db,
+    sql`select distinct c.sha256 from upload_chunks c left join blobs b on b.sha256 = c.sha256 where b.sha256 is null`,
+  );
+  unknown.push(...unknownChunks);
   if (unknown.length > 0) {
     problems.push(`nodes reference content with no blob row: ${unknown.map((row) => row.sha256.slice(0, 12)).join(', ')}`);
   }

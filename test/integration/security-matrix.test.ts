@@ -12,7 +12,7 @@ import type { MultipartPart } from '../helpers/multipart.js';
  */
 let t: TestApp;
 let alice: ApiClient;
-let ids: Record<'folder' | 'file' | 'trashed' | 'share' | 'profile' | 'token' | 'session', string>;
+let ids: Record<'folder' | 'file' | 'trashed' | 'share' | 'profile' | 'token' | 'session' | 'upload', string>;
 let credentials: Record<'none' | 'bobSession' | 'bobToken' | 'revokedToken' | 'expiredSession', ApiClient>;
 
 beforeAll(async () => {
@@ -27,7 +27,8 @@ beforeAll(async () => {
   const profile = (await alice.post('/api/search-profiles', { name: 'mine', query: 'secret', fileTypes: [] })).json();
   const token = (await alice.post('/api/tokens', { name: 'script' })).json();
   const session = (await alice.get('/api/sessions')).json().items[0];
-  ids = { folder: folder.id, file: file.id, trashed: trashed.id, share: share.id, profile: profile.id, token: token.id, session: session.id };
+  const upload = (await alice.post('/api/uploads', { name: 'secret-upload.bin', size: 100, parentId: folder.id })).json();
+  ids = { folder: folder.id, file: file.id, trashed: trashed.id, share: share.id, profile: profile.id, token: token.id, session: session.id, upload: upload.id };
 
   const bobToken = (await bob.post('/api/tokens', { name: 'bob' })).json().token as string;
   const revoked = (await alice.post('/api/tokens', { name: 'revoked' })).json();
@@ -49,7 +50,7 @@ afterAll(async () => {
 type Route = { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; body?: () => unknown; owned: boolean };
 
 /** The URL with its :placeholders replaced by the ids made in beforeAll. */
-const resolve = (url: string) => url.replace(/:(folder|file|trashed|share|profile|token|session)\b/g, (_match, key: keyof typeof ids) => ids[key]);
+const resolve = (url: string) => url.replace(/:(folder|file|trashed|share|profile|token|session|upload)\b/g, (_match, key: keyof typeof ids) => ids[key]);
 
 // owned: the route names one of Alice's resources (another user gets 404); otherwise it is a
 // collection or an account route (another user gets their own, empty, answer).
@@ -74,6 +75,12 @@ const routes: Route[] = [
   { method: 'POST', url: '/api/files', body: () => [{ field: 'parentId', value: ids.folder }, { file: 'data', filename: 'x.txt' }], owned: true },
   { method: 'PUT', url: '/api/files/content?name=x.txt&parentId=:folder', body: () => 'data', owned: true },
   { method: 'GET', url: '/api/files/:file/content', owned: true },
+  { method: 'POST', url: '/api/uploads', body: () => ({ name: 'x.bin', size: 1, parentId: ids.folder }), owned: true },
+  { method: 'GET', url: '/api/uploads', owned: false },
+  { method: 'GET', url: '/api/uploads/:upload', owned: true },
+  { method: 'PUT', url: '/api/uploads/:upload/content?offset=0', body: () => 'data', owned: true },
+  { method: 'POST', url: '/api/uploads/:upload/complete', body: () => ({ conflict: 'rename' }), owned: true },
+  { method: 'DELETE', url: '/api/uploads/:upload', owned: true },
   { method: 'GET', url: '/api/folders/:folder/zip', owned: true },
   { method: 'GET', url: '/api/zip?ids=:file', owned: true },
   { method: 'GET', url: '/api/trash', owned: false },
@@ -150,7 +157,7 @@ describe.each(['bobSession', 'bobToken'] as const)("with another user's %s", (ki
   it('sees none of the owner data on collection routes', async () => {
     const client = credentials[kind];
     const answers = await Promise.all(
-      ['/api/folders/root/children', '/api/trash', '/api/search?q=secret', '/api/shares', '/api/search-profiles', '/api/favorites', '/api/sessions'].map((url) =>
+      ['/api/folders/root/children', '/api/trash', '/api/search?q=secret', '/api/shares', '/api/search-profiles', '/api/favorites', '/api/sessions', '/api/uploads'].map((url) =>
         client.get(url),
       ),
     );
@@ -159,6 +166,7 @@ describe.each(['bobSession', 'bobToken'] as const)("with another user's %s", (ki
       expect(res.body).not.toContain('secret');
       expect(res.body).not.toContain(ids.file);
       expect(res.body).not.toContain(ids.session);
+      expect(res.body).not.toContain(ids.upload);
     }
   });
 });
@@ -170,5 +178,6 @@ it('leaves the owner data untouched after all of that', async () => {
   expect((await alice.get(`/api/nodes/${ids.file}`)).json().name).toBe('secret.txt');
   expect((await alice.get('/api/trash')).json().items.map((item: { id: string }) => item.id)).toContain(ids.trashed);
   expect((await alice.get('/api/sessions')).json().items.map((item: { id: string }) => item.id)).toContain(ids.session);
+  expect((await alice.get(`/api/uploads/${ids.upload}`)).json()).toMatchObject({ name: 'secret-upload.bin', offset: 0 });
   expect((await alice.get('/api/shares')).json().items.find((item: { id: string }) => item.id === ids.share).maxDownloads).toBeNull();
 });

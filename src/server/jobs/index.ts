@@ -8,6 +8,8 @@ export function maintenanceJobs(services: Services): Job[] {
   const { maintenance, databaseUpkeep } = services;
   const jobs: Job[] = [
     { name: 'purge-trash', run: () => maintenance.purgeTrash() },
+    // Before the collection: the content of expired uploads' chunks is collected at once anyway.
+    { name: 'expire-uploads', run: () => maintenance.expireUploads() },
     { name: 'collect-blobs', run: () => maintenance.collectBlobs() },
     { name: 'sweep-staging', run: () => maintenance.sweepStaging() },
     { name: 'expire-sessions', run: () => maintenance.expireSessions() },

@@ -21,12 +21,12 @@ const CODE_FOR_STATUS: Record<number, string> = {
   431: 'invalid_request',
 };
 
-function send(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+function send(reply: FastifyReply, status: number, code: string, message: string, details?: Readonly<Record<string, string | number>>): FastifyReply {
   // A refused upload's unread body is not worth receiving: close the connection after answering.
   if (!reply.request.raw.complete) {
     reply.header('connection', 'close');
   }
-  return reply.status(status).type('application/json; charset=utf-8').send({ error: { code, message } });
+  return reply.status(status).type('application/json; charset=utf-8').send({ error: { ...details, code, message } });
 }
 
 /** Error codes of a connection the other side closed. */
@@ -125,7 +125,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       if (retryAfter !== undefined) {
         reply.header('retry-after', String(retryAfter));
       }
-      return send(reply, error.status, error.code, error.message);
+      return send(reply, error.status, error.code, error.message, error.details);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       return send(reply, 400, 'invalid_request', describeIssues(error));

@@ -58,7 +58,7 @@ const RESPONSE_DESCRIPTIONS: Record<string, string> = {
   401: 'Not signed in or the credential is no good (`unauthenticated`); `invalid_credentials` for a failed sign-in, `password_required` for a share link\'s password',
   403: 'A cross-origin write with the session cookie (`forbidden`)',
   404: 'No such item, or not the caller\'s (`not_found`)',
-  409: 'A conflict: `name_taken`, `invalid_move`, `email_taken` or `username_taken`',
+  409: 'A conflict: `name_taken`, `invalid_move`, `email_taken`, `username_taken`, or for resumable uploads `offset_mismatch` or `upload_incomplete`',
   410: 'The share link has expired (`share_expired`) or used up its downloads (`share_exhausted`)',
   413: 'The body or the file is too large (`too_large`)',
   416: 'The range starts past the end of the file (`range_not_satisfiable`)',

@@ -71,6 +71,12 @@ export class UsersRepository {
     return rows.length === 1;
   }
 
+  /** Locks the account's row until the transaction ends and returns it (undefined: no such account). */
+  async lock(id: string, tx: Transaction): Promise<UserRow | undefined> {
+    const [row] = await tx.select().from(users).where(eq(users.id, id)).for('update');
+    return row;
+  }
+
   async updatePasswordHash(id: string, passwordHash: string, tx: Executor = this.db): Promise<void> {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, id));
   }

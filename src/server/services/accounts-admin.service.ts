@@ -6,7 +6,9 @@ import type { CredentialsRepository } from '../repositories/sessions.repository.
 import type { SharesRepository } from '../repositories/shares.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
 import type { AuthService } from './auth.service.js';
+import type { ContentService } from './content.service.js';
 import type { TrashService } from './trash.service.js';
+import type { UploadSessionsService } from './upload-sessions.service.js';
 import { hashPassword, newSecret, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../security/secrets.js';
 
 /** A password for the operator to pass on: 120 bits from the CSPRNG, 20 characters to type once. */
@@ -42,6 +44,8 @@ export class AccountsAdminService {
     private readonly trash: TrashService,
     private readonly auth: AuthService,
     private readonly shares: SharesRepository,
+    private readonly uploadSessions: UploadSessionsService,
+    private readonly content: ContentService,
   ) {}
 
   async list(): Promise<AccountSummary[]> {
@@ -124,7 +128,8 @@ export class AccountsAdminService {
    * use it any more: every session, token and link goes, and the password becomes one nobody
    * knows. Then its files and folders are deleted as the trash deletes them for good, in batches
    * that give back blob references (content that other accounts use stays). Last, the account
-   * row, with its saved searches, only once no node of it is left. A crash midway leaves an
+   * row, with its saved searches and its resumable uploads (whose chunks are released), only
+   * once no node of it is left. A crash midway leaves an
    * account no one can use, whose files no link serves, and running the command again finishes.
    */
   async deleteAccount(who: string): Promise<AccountSummary> {
@@ -135,7 +140,16 @@ export class AccountsAdminService {
       await this.shares.deleteAllOf(user.id, tx);
     });
     await this.trash.purgeAllOf(user.id);
-    if (!(await this.db.transaction((tx) => this.users.deleteIfEmpty(user.id, tx)))) {
+    // Its resumable uploads go in the transaction that deletes the row, with their chunks'
+    // references (the foreign key's cascade would drop the rows and leak the references). The
+    // account's row is locked first: an upload session being created waits, then finds no account.
+    const { deleted, orphaned } = await this.db.transaction(async (tx) => {
+      await this.users.lock(user.id, tx);
+      const orphaned = await this.uploadSessions.deleteAllOf(user.id, tx);
+      return { deleted: await this.users.deleteIfEmpty(user.id, tx), orphaned };
+    });
+    await this.content.collect(orphaned);
+    if (!deleted) {
       throw new Error(`some files of ${user.username} are still there; run the command again to finish`);
     }
     return summaryOf(user);

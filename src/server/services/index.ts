@@ -19,6 +19,8 @@ import { RateLimiter } from './rate-limiter.js';
 import { TokensService } from './tokens.service.js';
 import { TreeService } from './tree.service.js';
 import { UploadsService } from './uploads.service.js';
+import { UploadSessionsService } from './upload-sessions.service.js';
+import { UploadSessionsRepository } from '../repositories/upload-sessions.repository.js';
 import { JobsRepository } from '../repositories/jobs.repository.js';
 import { SearchProfilesRepository } from '../repositories/search-profiles.repository.js';
 import { SearchRepository } from '../repositories/search.repository.js';
@@ -45,6 +47,8 @@ export interface Services {
   tree: TreeService;
   content: ContentService;
   uploads: UploadsService;
+  /** Resumable uploads: sessions that take a file in chunks. */
+  uploadSessions: UploadSessionsService;
   files: FilesService;
   trash: TrashService;
   search: SearchService;
@@ -82,6 +86,8 @@ export function createServices(
   // On a PostgreSQL server other processes revoke credentials too: no cache there.
   const credentialCache = new CredentialCache(isSharedDatabase(db) ? 0 : CREDENTIAL_CACHE_SIZE);
   const sharesRepository = new SharesRepository(db);
+  const uploads = new UploadsService(db, nodes, users, tree, content, store, config.maxUpload);
+  const uploadSessions = new UploadSessionsService(db, new UploadSessionsRepository(db), users, tree, uploads, content, store, config.maxUpload);
   const auth = new AuthService(
     users,
     credentials,
@@ -96,17 +102,18 @@ export function createServices(
     config.registration === 'open',
   );
   return {
-    accounts: new AccountsAdminService(db, users, credentials, trash, auth, sharesRepository),
+    accounts: new AccountsAdminService(db, users, credentials, trash, auth, sharesRepository, uploadSessions, content),
     auth,
     tokens: new TokensService(credentials, credentialCache),
     tree,
     content,
-    uploads: new UploadsService(db, nodes, users, tree, content, store, config.maxUpload),
+    uploads,
+    uploadSessions,
     files,
     trash,
     search: new SearchService(new SearchRepository(db), new SearchProfilesRepository(db), treeVersions, new FolderPaths()),
     shares: new SharesService(sharesRepository, nodes, tree, files, sealer),
-    maintenance: new MaintenanceService(trash, content, blobs, store, credentials, rateLimits, config.trashRetentionMs),
+    maintenance: new MaintenanceService(trash, content, blobs, store, credentials, rateLimits, uploadSessions, config.trashRetentionMs),
     databaseUpkeep: isSharedDatabase(db) ? undefined : new DatabaseUpkeep(new DatabaseUpkeepRepository(db)),
     jobLeases: new JobsRepository(db),
     health: new HealthService([

@@ -5,13 +5,14 @@ import type { RateLimitsRepository } from '../repositories/rate-limits.repositor
 import type { CredentialsRepository } from '../repositories/sessions.repository.js';
 import type { ContentService } from './content.service.js';
 import type { TrashService } from './trash.service.js';
+import type { UploadSessionsService } from './upload-sessions.service.js';
 
 const HOUR = 3600_000;
 /** An object without a row is left alone this long: it may be an upload about to commit. */
 const ORPHAN_GRACE_MS = HOUR;
 const STAGING_MAX_AGE_MS = 24 * HOUR;
 
-/** The periodic jobs' work: retention purge, blob collection, staging sweep, session and counter expiry. */
+/** The periodic jobs' work: retention purge, blob collection, staging sweep, session, upload and counter expiry. */
 export class MaintenanceService {
   constructor(
     private readonly trash: TrashService,
@@ -20,6 +21,7 @@ export class MaintenanceService {
     private readonly store: BlobStore,
     private readonly credentials: CredentialsRepository,
     private readonly rateLimits: RateLimitsRepository,
+    private readonly uploadSessions: UploadSessionsService,
     private readonly trashRetentionMs: number,
   ) {}
 
@@ -63,6 +65,11 @@ export class MaintenanceService {
 
   async sweepStaging(): Promise<string> {
     return `swept ${await this.store.sweepStaging(STAGING_MAX_AGE_MS)} staging files`;
+  }
+
+  /** Deletes resumable uploads past their expiry, releasing (and collecting) their chunks. */
+  async expireUploads(): Promise<string> {
+    return `deleted ${await this.uploadSessions.deleteExpired()} expired upload sessions`;
   }
 
   async expireSessions(): Promise<string> {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream';
 import type { BlobStore, StagedBlob } from '../blobs/blob-store.js';
-import type { Database } from '../db/client.js';
+import type { Database, Transaction } from '../db/client.js';
 import type { FileNodeRow } from '../db/schema/index.js';
 import { nameTaken, notFound, quotaExceeded, tooLarge, type AppError } from '../errors.js';
 import type { NodesRepository } from '../repositories/nodes.repository.js';
@@ -24,6 +24,12 @@ export interface UploadInput {
   /** The declared size, when the client sent one: checked before any byte is read. */
   declaredSize?: number;
   body: Readable;
+  /**
+   * More work for the committing transaction, run first in it (after the tree lock): it may refuse
+   * (throw, and nothing is committed) and may name content references to drop in the same commit
+   * (a resumable upload's chunks). The stored file's hash and size are passed in.
+   */
+  alsoInCommit?: (tx: Transaction, file: { sha256: string; size: number }) => Promise<{ release: string[] }>;
 }
 
 
@@ -119,6 +125,7 @@ export class UploadsService {
     return mapNameClash(name, () =>
       this.db.transaction(async (tx) => {
         await this.nodes.lockTree(userId, tx);
+        const also = input.alsoInCommit ? await input.alsoInCommit(tx, { sha256, size }) : { release: [] };
         let finalName = name;
         const existing = await this.tree.requireFolderChild(userId, parentId, name, tx);
         let replaced: FileNodeRow | undefined;
@@ -139,18 +146,22 @@ export class UploadsService {
         if (delta < 0) {
           await this.users.release(userId, -delta, tx);
         }
-        // A replacement drops the old content's reference and adds the new one's. Blob rows are
-        // locked in hash order, as in copies and purges, so that two replacements swapping
-        // contents (A -> B here, B -> A elsewhere) cannot deadlock.
-        const oldSha256 = replaced?.sha256 ?? null;
-        let orphaned: string[] = [];
-        if (oldSha256 !== null && oldSha256 < sha256) {
-          orphaned = await this.content.release([oldSha256], tx);
-        }
+        // A replacement drops the old content's reference (and a resumable upload its chunks')
+        // and adds the new one's. Blob rows are locked in hash order, as in copies and purges, so
+        // that two replacements swapping contents (A -> B here, B -> A elsewhere) cannot deadlock;
+        // content equal to the new one is released after it is referenced, never reaching zero.
+        const releases = [...also.release, ...(replaced?.sha256 ? [replaced.sha256] : [])];
+        const orphaned = await this.content.release(
+          releases.filter((hash) => hash < sha256),
+          tx,
+        );
         const { promoted } = await this.content.commitStaged(staged, sha256, size, tx);
-        if (oldSha256 !== null && oldSha256 >= sha256) {
-          orphaned = await this.content.release([oldSha256], tx);
-        }
+        orphaned.push(
+          ...(await this.content.release(
+            releases.filter((hash) => hash >= sha256),
+            tx,
+          )),
+        );
         const modifiedAt = input.modifiedAt ?? new Date();
         const mimeType = mimeTypeOf(finalName);
         let node: FileNodeRow;

@@ -7,3 +7,4 @@ export * from './search-profiles.js';
 export * from './shares.js';
 export * from './jobs.js';
 export * from './tree-versions.js';
+export * from './uploads.js';
