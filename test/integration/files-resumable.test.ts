@@ -524,3 +524,21 @@ describe('releasing chunks', () => {
     expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
   });
 });
+
+describe('cross-origin writes', () => {
+  it('are refused (403) on every writing route when authenticated by cookie, and the upload is untouched', async () => {
+    const alice = await t.newUser();
+    const session = await start(alice, { name: 'a.bin', size: 4 });
+    const cross = { 'sec-fetch-site': 'cross-site' };
+    expectError(await alice.post('/api/uploads', { name: 'b.bin', size: 1 }, cross), 403, 'forbidden');
+    expectError(await alice.put(`/api/uploads/${session.id}/content?offset=0`, Buffer.from('data'), { ...cross, 'content-type': 'application/octet-stream' }), 403, 'forbidden');
+    expectError(await alice.post(`/api/uploads/${session.id}/complete`, undefined, cross), 403, 'forbidden');
+    expectError(await alice.delete(`/api/uploads/${session.id}`, cross), 403, 'forbidden');
+    expect((await alice.get('/api/uploads')).json().items).toEqual([expect.objectContaining({ id: session.id, offset: 0 })]);
+    // A bearer token is not subject to the check.
+    const token = (await alice.post('/api/tokens', { name: 'sync' })).json().token as string;
+    const script = alice.withToken(token);
+    script.cookie = undefined;
+    expect((await script.put(`/api/uploads/${session.id}/content?offset=0`, Buffer.from('data'), { ...cross, 'content-type': 'application/octet-stream' })).statusCode).toBe(200);
+  });
+});

@@ -59,6 +59,7 @@ describe('hostile names', () => {
   it.each(bad.map((name) => [JSON.stringify(name).slice(0, 40), name]))('refuses %s for folders, uploads and renames', async (_label, name) => {
     expectContractError(await alice.post('/api/folders', { name }), 400);
     expectContractError(await alice.putFile(name, 'x'), 400);
+    expectContractError(await alice.post('/api/uploads', { name, size: 1 }), 400);
     const folder = await alice.mkdir(`ok-${Math.random()}`);
     expectContractError(await alice.patch(`/api/nodes/${folder.id}`, { name }), 400);
   });
@@ -124,6 +125,21 @@ describe('hostile bodies', () => {
     expectContractError(await alice.post('/api/folders', '<xml/>', { 'content-type': 'text/xml' }), 400);
     expectContractError(await alice.post('/api/folders', [1, 2, 3]), 400);
     expectContractError(await alice.post('/api/auth/login', { email: { $gt: '' }, password: 'x' }), 400);
+    await expectHealthy();
+  });
+
+  it('resumable uploads: sizes and offsets of every shape', async () => {
+    const json = { 'content-type': 'application/json' };
+    for (const size of ['1e400', '-0.5', '9007199254740993', '"12"', 'null', '[1]', '{"$gt":0}', '0x10']) {
+      expectContractError(await alice.post('/api/uploads', `{"name":"x.bin","size":${size}}`, json), 400);
+    }
+    expectContractError(await alice.post('/api/uploads', '{"name":"x.bin","size":1,"__proto__":{"size":5}}', json), 400);
+    const session = (await alice.post('/api/uploads', { name: 'x.bin', size: 10 })).json();
+    for (const offset of ['-1', '1e3', '0x0', '99999999999999999999', '%00', '0&offset=1']) {
+      expectContractError(await alice.put(`/api/uploads/${session.id}/content?offset=${offset}`, Buffer.from('x')), 400);
+    }
+    expectContractError(await alice.post(`/api/uploads/${session.id}/complete`, { conflict: { $ne: 'fail' } }), 400);
+    expect((await alice.get(`/api/uploads/${session.id}`)).json().offset).toBe(0);
     await expectHealthy();
   });
 
