@@ -1,9 +1,12 @@
 import { sql } from 'drizzle-orm';
+import { contentKey } from '../../src/server/blobs/blob-store.js';
+import { queryRows } from '../../src/server/db/client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsersRepository } from '../../src/server/repositories/users.repository.js';
 import { hashPassword } from '../../src/server/security/secrets.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { POSTGRES_URL } from '../helpers/database.js';
+import { sha256 } from '../helpers/files.js';
 import { checkInvariants } from '../helpers/invariants.js';
 
 /**
@@ -68,5 +71,31 @@ describe.runIf(POSTGRES_URL)('account commands racing requests on PostgreSQL', (
     expect((await login).statusCode).toBe(401);
     const sessions = await t.database.db.execute(sql`select count(*)::int as n from sessions where user_id = ${bob.user.id}`);
     expect((sessions as { rows: Array<{ n: number }> }).rows[0]?.n).toBe(0);
+  });
+
+  it('releases a chunk of a resumable upload that commits while the account deletion waits for it', async () => {
+    const erin = await t.newUser();
+    const session = (await erin.post('/api/uploads', { name: 'big.bin', size: 100 })).json();
+    const first = Buffer.from('first chunk');
+    const put = await erin.put(`/api/uploads/${session.id}/content?offset=0`, first, { 'content-type': 'application/octet-stream' });
+    expect(put.statusCode).toBe(200);
+    // A chunk a worker is committing, as UploadSessionsService does: the session's row locked, the
+    // content referenced, the chunk recorded, the offset advanced.
+    const late = sha256('late chunk');
+    const chunk = await heldTransaction(async (tx) => {
+      await tx.execute(sql`select 1 from upload_sessions where id = ${session.id} for update`);
+      await tx.execute(sql`insert into blobs (sha256, size, storage_key, ref_count) values (${late}, 10, ${contentKey(late)}, 1)`);
+      await tx.execute(sql`insert into upload_chunks (session_id, "offset", length, sha256) values (${session.id}, ${first.length}, 10, ${late})`);
+      await tx.execute(sql`update upload_sessions set "offset" = ${first.length + 10} where id = ${session.id}`);
+    });
+    const deleting = t.app.services.accounts.deleteAccount(erin.user.username);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    chunk.release();
+    await chunk.done;
+    await deleting;
+    expect(await queryRows(t.database.db, sql`select sha256 from blobs where sha256 in (${late}, ${sha256(first)})`)).toEqual([]);
+    expect(await t.blobs.exists(contentKey(sha256(first)))).toBe(false);
+    expect(await queryRows(t.database.db, sql`select 1 from upload_sessions where user_id = ${erin.user.id}`)).toEqual([]);
+    expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
   });
 });
