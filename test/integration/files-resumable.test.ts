@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/server/db/client.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import type { ApiClient } from '../helpers/client.js';
+import { ApiClient } from '../helpers/client.js';
 import { blobCount, blobExists, children, eventually, sha256, stagingEntries, storageOf, watchStaging } from '../helpers/files.js';
 import { checkInvariants } from '../helpers/invariants.js';
 
@@ -540,5 +540,34 @@ describe('cross-origin writes', () => {
     const script = alice.withToken(token);
     script.cookie = undefined;
     expect((await script.put(`/api/uploads/${session.id}/content?offset=0`, Buffer.from('data'), { ...cross, 'content-type': 'application/octet-stream' })).statusCode).toBe(200);
+  });
+});
+
+describe('a restart', () => {
+  it('keeps an upload and its chunks: it goes on where it was and completes byte-exact', async () => {
+    const first = await createTestApp({ persistent: true });
+    let second: TestApp | undefined;
+    try {
+      const alice = await first.newUser();
+      const content = randomBytes(300 * 1024);
+      const session = await start(alice, { name: 'across.bin', size: content.length });
+      await sendAll(alice, session, content.subarray(0, 200 * 1024), 100 * 1024);
+      await first.stop();
+
+      second = await createTestApp({ dataDir: first.dataDir, databaseUrl: first.database.url, s3: first.s3 });
+      const again = new ApiClient(second.app);
+      expect((await again.post('/api/auth/login', { email: alice.user.email, password: alice.password })).statusCode).toBe(200);
+      // The sweep at start-up leaves promoted chunks alone.
+      await second.blobs.sweepStaging(0);
+      expect((await again.get(`/api/uploads/${session.id}`)).json().offset).toBe(200 * 1024);
+      expect((await putChunk(again, session.id, 200 * 1024, content.subarray(200 * 1024))).statusCode).toBe(200);
+      const res = await complete(again, session.id);
+      expect(res.statusCode).toBe(201);
+      expect((await again.get(`/api/files/${res.json().id}/content`)).rawPayload.equals(content)).toBe(true);
+      expect(await checkInvariants(second.database.db, second.blobs)).toEqual([]);
+    } finally {
+      await second?.close();
+      await first.close();
+    }
   });
 });
