@@ -413,6 +413,14 @@ describe('creation', () => {
     expect(second.id).not.toBe(existing.id);
   });
 
+  it('lets only one of several concurrent creations reserve the same room', async () => {
+    const alice = await t.newUser();
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => alice.post('/api/uploads', { name: `race-${i}.bin`, size: 3 * MiB })));
+    const statuses = results.map((res) => res.statusCode).sort();
+    expect(statuses).toEqual([201, 507, 507, 507, 507, 507]);
+    expect((await alice.get('/api/uploads')).json().items).toHaveLength(1);
+  });
+
   it('refuses more than 1000 open uploads per user with 429 and Retry-After', async () => {
     const alice = await t.newUser();
     await t.database.db.execute(sql`
