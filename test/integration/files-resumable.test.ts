@@ -579,3 +579,46 @@ describe('a restart', () => {
     }
   });
 });
+
+describe('a completion that takes longer than the idle timeout', () => {
+  it('is not taken for a dead connection: the answer arrives once the file is stored', async () => {
+    const slow = await createTestApp({ env: { FILEFLOW_IDLE_TIMEOUT: '1s' } });
+    try {
+      await slow.app.listen({ port: 0, host: '127.0.0.1' });
+      const slowPort = (slow.app.server.address() as AddressInfo).port;
+      const alice = await slow.newUser();
+      const content = randomBytes(100_000);
+      const session = await start(alice, { name: 'slow.bin', size: content.length });
+      expect((await putChunk(alice, session.id, 0, content)).statusCode).toBe(200);
+
+      // Another change of her tree holds its lock for 1.5 s: the completion waits, saying nothing.
+      let letGo!: () => void;
+      const holding = slow.database.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`tree:${alice.user.id}`}, 0))`);
+        await new Promise<void>((resolve) => (letGo = resolve));
+      });
+      await eventually(async () => letGo !== undefined, Boolean);
+      const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = http.request(
+          { host: '127.0.0.1', port: slowPort, method: 'POST', path: `/api/uploads/${session.id}/complete`, agent: false, headers: { cookie: alice.cookie! } },
+          (response) => {
+            let body = '';
+            response.setEncoding('utf8');
+            response.on('data', (text: string) => (body += text));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+          },
+        );
+        request.on('error', reject);
+        request.end();
+      });
+      const released = new Promise((resolve) => setTimeout(resolve, 1500)).then(() => letGo());
+      const { status, body } = await answer;
+      await released;
+      await holding;
+      expect(status).toBe(201);
+      expect(JSON.parse(body)).toMatchObject({ name: 'slow.bin', size: content.length, sha256: sha256(content) });
+    } finally {
+      await slow.close();
+    }
+  });
+});
