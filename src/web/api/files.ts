@@ -35,6 +35,11 @@ export interface UploadHandle {
   /** Resolves the stored node; rejects with an ApiError, or an AbortError after abort(). */
   done: Promise<FileNode>;
   abort: () => void;
+  /**
+   * After a refusal at completion (name taken, quota): the upload session still holding every byte,
+   * to complete with another policy (see resumableUpload) or abandon; null, or absent, when none.
+   */
+  heldSession?: () => string | null;
 }
 
 /**

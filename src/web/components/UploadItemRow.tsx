@@ -10,6 +10,9 @@ function statusText(item: UploadItem): string {
       return `Waiting · ${formatBytes(item.size)}`;
     case 'uploading':
       return `${formatBytes(item.loaded)} of ${formatBytes(item.size)}${item.speed > 0 ? ` · ${formatSpeed(item.speed)}` : ''}`;
+    case 'reconnecting':
+      // Not a failure: the server keeps what it received, and the upload goes on from there by itself.
+      return `Connection lost, reconnecting… ${formatBytes(item.loaded)} of ${formatBytes(item.size)} kept`;
     case 'done':
       // "Keep both" stores it under a numbered name: say which, the list shows that name.
       return item.storedName && item.storedName !== item.name
@@ -49,7 +52,7 @@ export function UploadItemRow({ item }: { item: UploadItem }) {
         </div>
         <div
           className={item.status === 'error' || item.status === 'conflict' ? 'upload-status error' : 'upload-status'}
-          role={item.status === 'error' ? 'alert' : undefined}
+          role={item.status === 'error' ? 'alert' : item.status === 'reconnecting' ? 'status' : undefined}
         >
           {statusText(item)}
         </div>
@@ -69,7 +72,7 @@ export function UploadItemRow({ item }: { item: UploadItem }) {
           </div>
         ) : null}
       </div>
-      {item.status === 'queued' || item.status === 'uploading' ? (
+      {item.status === 'queued' || item.status === 'uploading' || item.status === 'reconnecting' ? (
         <button
           type="button"
           className="icon-button small"

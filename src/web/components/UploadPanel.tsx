@@ -16,10 +16,16 @@ export function UploadPanel() {
   const percent = totals.total > 0 ? Math.round((totals.loaded / totals.total) * 100) : 100;
   const counted = items.filter((item) => item.status !== 'cancelled' && item.status !== 'skipped').length;
   // Files whose name is taken wait for a choice (Keep both, Replace, Skip): say so, not "uploading".
-  const waiting = totals.conflicts > 0 ? `${totals.conflicts} waiting for your choice` : '';
+  const waiting = [
+    totals.reconnecting > 0 ? `${totals.reconnecting} reconnecting` : '',
+    totals.conflicts > 0 ? `${totals.conflicts} waiting for your choice` : '',
+  ]
+    .filter(Boolean)
+    .map((part) => ` · ${part}`)
+    .join('');
   const title =
     totals.active > totals.conflicts
-      ? `Uploading: ${totals.done} of ${counted} done${waiting ? ` · ${waiting}` : ''}`
+      ? `Uploading: ${totals.done} of ${counted} done${waiting}`
       : totals.active > 0
         ? totals.conflicts === 1
           ? '1 file waits for your choice: its name is taken'

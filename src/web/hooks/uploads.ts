@@ -25,7 +25,7 @@ export const uploadQueue = new UploadQueue(throttledInvalidate);
 // Leaving or reloading the page would abandon files still queued or on their way: the browser
 // asks first. (Browsers show their own wording; the listener only has to cancel the unload.)
 window.addEventListener('beforeunload', (event) => {
-  if (uploadQueue.getSnapshot().some((item) => item.status === 'queued' || item.status === 'uploading')) {
+  if (uploadQueue.getSnapshot().some((item) => item.status === 'queued' || item.status === 'uploading' || item.status === 'reconnecting')) {
     event.preventDefault();
   }
 });

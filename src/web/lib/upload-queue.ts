@@ -1,8 +1,11 @@
 import { ApiError, isAbort } from '../api/http';
 import { uploadFile, type ConflictMode, type UploadHandle } from '../api/files';
 import type { FileNode } from '../api/types';
+import { abandonUploadSession, resumableUpload } from '../api/upload-sessions';
+import { RESUMABLE } from './chunked-upload';
 
-export type UploadStatus = 'queued' | 'uploading' | 'done' | 'error' | 'conflict' | 'cancelled' | 'skipped';
+/** `reconnecting`: a large file's upload lost the connection and waits to go on from the bytes the server kept. */
+export type UploadStatus = 'queued' | 'uploading' | 'reconnecting' | 'done' | 'error' | 'conflict' | 'cancelled' | 'skipped';
 
 /** One file of the upload panel. */
 export interface UploadItem {
@@ -28,6 +31,8 @@ interface Entry {
   item: UploadItem;
   file: File;
   handle: UploadHandle | null;
+  /** An upload session holding every byte after a refusal at completion: the next try completes it. */
+  sessionId: string | null;
   lastTime: number;
   lastLoaded: number;
   onStored?: (node: FileNode) => void;
@@ -65,7 +70,9 @@ export function uploadErrorMessage(error: unknown): string {
   return error instanceof Error ? error.message : 'The upload failed.';
 }
 
-const ACTIVE: readonly UploadStatus[] = ['queued', 'uploading', 'conflict'];
+const ACTIVE: readonly UploadStatus[] = ['queued', 'uploading', 'reconnecting', 'conflict'];
+/** Statuses that hold one of the `concurrency` places. */
+const RUNNING: readonly UploadStatus[] = ['uploading', 'reconnecting'];
 
 /**
  * The upload queue: a few files at a time over XMLHttpRequest, with progress, speed, cancel, and
@@ -97,6 +104,7 @@ export class UploadQueue {
       this.entries.push({
         file: request.file,
         handle: null,
+        sessionId: null,
         lastTime: 0,
         lastLoaded: 0,
         onStored: request.onStored,
@@ -127,6 +135,7 @@ export class UploadQueue {
       return;
     }
     entry.handle?.abort();
+    this.release(entry);
     this.update(entry, { status: 'cancelled', speed: 0 });
     this.pump();
   }
@@ -143,6 +152,7 @@ export class UploadQueue {
       return;
     }
     if (choice === 'skip') {
+      this.release(entry);
       this.update(entry, { status: 'skipped', error: null });
     } else {
       this.update(entry, { status: 'queued', conflict: choice, error: null, loaded: 0 });
@@ -180,8 +190,17 @@ export class UploadQueue {
 
   /** Removes finished, failed, skipped and cancelled uploads from the panel. */
   clearFinished(): void {
+    this.entries.filter((entry) => !ACTIVE.includes(entry.item.status)).forEach((entry) => this.release(entry));
     this.entries = this.entries.filter((entry) => ACTIVE.includes(entry.item.status));
     this.changed(true);
+  }
+
+  /** Abandons the session a refused completion left, if any: the file will not be tried again. */
+  private release(entry: Entry): void {
+    if (entry.sessionId !== null) {
+      void abandonUploadSession(entry.sessionId);
+      entry.sessionId = null;
+    }
   }
 
   private find(id: number): Entry | undefined {
@@ -194,7 +213,7 @@ export class UploadQueue {
   }
 
   private pump(): void {
-    let running = this.entries.filter((entry) => entry.item.status === 'uploading').length;
+    let running = this.entries.filter((entry) => RUNNING.includes(entry.item.status)).length;
     for (const entry of this.entries) {
       if (running >= this.concurrency) {
         break;
@@ -210,14 +229,21 @@ export class UploadQueue {
     entry.lastTime = performance.now();
     entry.lastLoaded = 0;
     this.update(entry, { status: 'uploading', loaded: 0, speed: 0 });
-    const handle = uploadFile({
+    const request = {
       file: entry.file,
       name: entry.item.name,
       parentId: entry.item.parentId,
       conflict: entry.item.conflict,
       modifiedAt: entry.file.lastModified || undefined,
-      onProgress: (loaded) => this.progress(entry, loaded),
-    });
+      onProgress: (loaded: number) => this.progress(entry, loaded),
+    };
+    // A session kept from the last try is completed with this try's policy, without sending again.
+    const sessionId = entry.sessionId;
+    entry.sessionId = null;
+    const handle =
+      sessionId !== null || entry.file.size > RESUMABLE.thresholdBytes
+        ? resumableUpload({ ...request, sessionId, onReconnecting: (waiting) => this.reconnecting(entry, waiting) })
+        : uploadFile(request);
     entry.handle = handle;
     handle.done
       .then(
@@ -230,9 +256,11 @@ export class UploadQueue {
           if (isAbort(error) || entry.item.status === 'cancelled') {
             return;
           }
+          entry.sessionId = handle.heldSession?.() ?? null;
           if (error instanceof ApiError && error.status === 409 && error.code === 'name_taken') {
-            // The bytes sent were not kept. A clash that Replace did not settle is with a folder:
-            // asking "Replace?" again would only be refused again.
+            // The file is not stored (a session may hold its bytes, to complete with the choice made).
+            // A clash that Replace did not settle is with a folder: asking "Replace?" again would
+            // only be refused again.
             const folder = entry.item.conflict === 'replace';
             this.update(entry, {
               status: 'conflict',
@@ -254,11 +282,23 @@ export class UploadQueue {
       });
   }
 
+  /** A resumable upload lost the connection (true), or the server answers again (false). */
+  private reconnecting(entry: Entry, waiting: boolean): void {
+    if (RUNNING.includes(entry.item.status)) {
+      this.update(entry, { status: waiting ? 'reconnecting' : 'uploading', speed: 0 });
+    }
+  }
+
   private progress(entry: Entry, loaded: number): void {
     const now = performance.now();
     const elapsed = (now - entry.lastTime) / 1000;
     let speed = entry.item.speed;
-    if (elapsed >= 0.25) {
+    if (entry.item.status !== 'uploading' || loaded < entry.lastLoaded) {
+      // Back to the bytes the server kept after a lost chunk: speed starts again from here.
+      entry.lastTime = now;
+      entry.lastLoaded = loaded;
+      speed = 0;
+    } else if (elapsed >= 0.25) {
       const instant = (loaded - entry.lastLoaded) / elapsed;
       speed = speed === 0 ? instant : speed * 0.7 + instant * 0.3;
       entry.lastTime = now;
@@ -299,6 +339,7 @@ export function uploadTotals(items: readonly UploadItem[]) {
     loaded,
     speed: items.reduce((sum, item) => sum + (item.status === 'uploading' ? item.speed : 0), 0),
     active: items.filter((item) => ACTIVE.includes(item.status)).length,
+    reconnecting: items.filter((item) => item.status === 'reconnecting').length,
     done: items.filter((item) => item.status === 'done').length,
     failed: items.filter((item) => item.status === 'error').length,
     conflicts: items.filter((item) => item.status === 'conflict').length,
