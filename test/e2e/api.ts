@@ -24,6 +24,13 @@ export interface NodeJson {
   size: number;
 }
 
+export interface UploadSessionJson {
+  id: string;
+  name: string;
+  size: number;
+  offset: number;
+}
+
 async function json<T>(response: { ok(): boolean; status(): number; text(): Promise<string> }, what: string): Promise<T> {
   const text = await response.text();
   if (!response.ok()) {
@@ -80,6 +87,18 @@ export function api(context: BrowserContext) {
     },
     async children(folderId: string | null = null): Promise<{ items: NodeJson[]; total: number }> {
       return json(await request.get(`/api/folders/${folderId ?? 'root'}/children?limit=1000`), 'list');
+    },
+    /** The user's open upload sessions (resumable uploads not completed or abandoned). */
+    async uploadSessions(): Promise<UploadSessionJson[]> {
+      return (await json<{ items: UploadSessionJson[] }>(await request.get('/api/uploads'), 'list uploads')).items;
+    },
+    /** A file's stored bytes. */
+    async download(id: string): Promise<Buffer> {
+      const response = await request.get(`/api/files/${id}/content`);
+      if (!response.ok()) {
+        throw new Error(`download failed: ${response.status()}`);
+      }
+      return response.body();
     },
     async trashed(): Promise<NodeJson[]> {
       return (await json<{ items: NodeJson[] }>(await request.get('/api/trash'), 'list trash')).items;
