@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { BrowserContext, Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { api } from './api.js';
@@ -18,18 +21,22 @@ const UPLOADING = { timeout: 20_000 };
 
 let server: RunningServer;
 let e2e: E2E;
+/** Where the test files are written: the browser reads a path by itself, a 20 MB buffer takes Playwright 5 s. */
+let dir: string;
 let context: BrowserContext | undefined;
 let page: Page;
 /** The requests the page made to /api/uploads, in order: "METHOD path?query". */
 let sessionRequests: string[];
 
 beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'fileflow-e2e-large-'));
   server = await startServer({ FILEFLOW_DEFAULT_QUOTA: String(1024 * MiB) });
   e2e = await launch(server.baseURL);
 }, 120_000);
 afterAll(async () => {
   await e2e?.close();
   await server?.stop();
+  await rm(dir, { recursive: true, force: true });
 });
 beforeEach(async () => {
   await context?.close();
@@ -57,7 +64,14 @@ const client = () => {
   return api(context);
 };
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-const large = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
+/** A file of random bytes named `name` to pick, and its bytes. */
+async function large(name: string): Promise<{ file: string; bytes: Buffer }> {
+  const bytes = randomBytes(SIZE);
+  const folder = await mkdtemp(path.join(dir, 'file-'));
+  const file = path.join(folder, name);
+  await writeFile(file, bytes);
+  return { file, bytes };
+}
 /** The offsets of the chunks the page sent (each try counts). */
 const chunkOffsets = () =>
   sessionRequests.filter((line) => line.startsWith('PUT /api/uploads/:id/content')).map((line) => Number(/offset=(\d+)/.exec(line)?.[1]));
@@ -72,10 +86,10 @@ async function expectStored(name: string, bytes: Buffer): Promise<void> {
 
 describe('resumable uploads', () => {
   it('sends a large file in 8 MiB chunks through a session, and it arrives intact', async () => {
-    const bytes = randomBytes(SIZE);
+    const { file, bytes } = await large('big.bin');
     await page.goto('/');
     await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
-    await page.getByTestId('upload-files').setInputFiles([large('big.bin', bytes)]);
+    await page.getByTestId('upload-files').setInputFiles(file);
     await panel().getByText('1 upload complete').waitFor();
     await item(page, 'big.bin').waitFor();
     await expectStored('big.bin', bytes);
@@ -86,7 +100,7 @@ describe('resumable uploads', () => {
   });
 
   it('sends a chunk lost on the way again, saying meanwhile that it reconnects, not that it failed', async () => {
-    const bytes = randomBytes(SIZE);
+    const { file, bytes } = await large('big.bin');
     let chunks = 0;
     await page.route(isChunk, async (route: Route) => {
       chunks += 1;
@@ -106,7 +120,7 @@ describe('resumable uploads', () => {
     );
     await page.goto('/');
     await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
-    await page.getByTestId('upload-files').setInputFiles([large('big.bin', bytes)]);
+    await page.getByTestId('upload-files').setInputFiles(file);
 
     await panel().getByText('Uploading: 0 of 1 done · 1 reconnecting').waitFor();
     await panel()
@@ -125,6 +139,40 @@ describe('resumable uploads', () => {
     expect(await client().uploadSessions()).toEqual([]);
   });
 
+  it('goes on at once when the browser is back online, however long the wait it was in', async () => {
+    const { file, bytes } = await large('big.bin');
+    let chunks = 0;
+    await page.route(isChunk, async (route: Route) => {
+      chunks += 1;
+      if (chunks === 2) {
+        // The network goes away with the second chunk on its way.
+        await context?.setOffline(true);
+        await route.abort('internetdisconnected');
+      } else {
+        await route.continue();
+      }
+    });
+    /** When the upload asked the server for its offset (each try, answered or not). */
+    const asked: number[] = [];
+    page.on('request', (request: Request) => {
+      if (request.method() === 'GET' && /^\/api\/uploads\/[^/]+$/.test(new URL(request.url()).pathname)) {
+        asked.push(Date.now());
+      }
+    });
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+    await page.getByTestId('upload-files').setInputFiles(file);
+    await panel().getByText('Uploading: 0 of 1 done · 1 reconnecting').waitFor();
+    // The waits grow (1 s, 2 s, 4 s): after three tries that found no network, the next is 8 s away.
+    await expect.poll(() => asked.length, { timeout: 20_000 }).toBe(3);
+    const online = Date.now();
+    await context?.setOffline(false);
+    await expect.poll(() => asked.filter((time) => time >= online).length, { timeout: 3000 }).toBeGreaterThan(0);
+    await panel().getByText('1 upload complete').waitFor();
+    await expectStored('big.bin', bytes);
+    expect(chunkOffsets()).toEqual([0, CHUNK, CHUNK, 2 * CHUNK]);
+  });
+
   it('cancelled half-way, leaves no session open and no file', async () => {
     let chunks = 0;
     let holding: Route | undefined;
@@ -139,7 +187,7 @@ describe('resumable uploads', () => {
     });
     await page.goto('/');
     await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
-    await page.getByTestId('upload-files').setInputFiles([large('big.bin', randomBytes(SIZE))]);
+    await page.getByTestId('upload-files').setInputFiles((await large('big.bin')).file);
     await expect.poll(async () => (await client().uploadSessions()).map((session) => session.offset), UPLOADING).toEqual([CHUNK]);
     await expect.poll(() => holding !== undefined, UPLOADING).toBe(true);
     await panel().getByRole('button', { name: 'Cancel upload of big.bin' }).click();
@@ -152,10 +200,10 @@ describe('resumable uploads', () => {
 
   it('asks about a name clash before sending a byte, and keeps both when told to', async () => {
     await client().upload('big.bin', 'the one already there');
-    const bytes = randomBytes(SIZE);
+    const { file, bytes } = await large('big.bin');
     await page.goto('/');
     await item(page, 'big.bin').waitFor();
-    await page.getByTestId('upload-files').setInputFiles([large('big.bin', bytes)]);
+    await page.getByTestId('upload-files').setInputFiles(file);
     await panel().getByText('1 file waits for your choice: its name is taken').waitFor();
     // Refused when the session was asked for: not one chunk sent.
     expect(sessionRequests).toEqual(['POST /api/uploads']);
@@ -167,7 +215,7 @@ describe('resumable uploads', () => {
   });
 
   it('completes with the choice made when the name was taken while the bytes were on their way, without sending them again', async () => {
-    const bytes = randomBytes(SIZE);
+    const { file, bytes } = await large('big.bin');
     const completions: unknown[] = [];
     await page.route(
       (url) => /^\/api\/uploads\/[^/]+\/complete$/.test(url.pathname),
@@ -182,7 +230,7 @@ describe('resumable uploads', () => {
     );
     await page.goto('/');
     await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
-    await page.getByTestId('upload-files').setInputFiles([large('big.bin', bytes)]);
+    await page.getByTestId('upload-files').setInputFiles(file);
     await panel().getByText('1 file waits for your choice: its name is taken').waitFor();
     // The session keeps the bytes meanwhile.
     expect((await client().uploadSessions()).map((session) => session.offset)).toEqual([SIZE]);
