@@ -168,6 +168,14 @@ export function resumableUpload(request: ResumableRequest): UploadHandle {
     }
   };
   const cancelled = () => new DOMException('Upload cancelled', 'AbortError');
+  let abandoned = false;
+  /** Deletes the session on cancel (once, whether cancelled between requests or during one). */
+  const abandonOnce = () => {
+    if (!abandoned && sessionId !== null) {
+      abandoned = true;
+      void abandonUploadSession(sessionId);
+    }
+  };
 
   /** Performs one request step and says how it ended. */
   async function perform(step: ChunkStep & { kind: 'create' | 'query' | 'send' | 'complete' }, id: string | null): Promise<ChunkEvent> {
@@ -210,6 +218,11 @@ export function resumableUpload(request: ResumableRequest): UploadHandle {
   async function drive(): Promise<FileNode> {
     let { state, step } = startChunkedUpload(file.size, sessionId);
     for (;;) {
+      if (controller.signal.aborted) {
+        // Cancelled as an answer arrived: a session it opened is not left behind.
+        abandonOnce();
+        throw cancelled();
+      }
       let event: ChunkEvent;
       switch (step.kind) {
         case 'done':
@@ -257,10 +270,7 @@ export function resumableUpload(request: ResumableRequest): UploadHandle {
     abort: () => {
       controller.abort();
       chunk?.abort();
-      if (sessionId !== null) {
-        void abandonUploadSession(sessionId);
-        sessionId = null;
-      }
+      abandonOnce();
     },
     heldSession: () => held,
   };
