@@ -8,7 +8,7 @@ import { RESUMABLE } from '../lib/chunked-upload';
 const log: string[] = [];
 let offset = 0;
 /** What the next chunk does: arrive, get lost on the way, or hang until aborted. */
-let chunkFates: ('arrive' | 'lost' | 'hold')[] = [];
+let chunkFates: ('arrive' | 'lost' | 'lost as the network returns' | 'hold')[] = [];
 
 vi.mock('./reachability', () => ({ reportReachable: () => {}, reportUnreachable: () => {}, onReachable: () => () => {} }));
 vi.mock('./http', async (original) => ({
@@ -48,7 +48,10 @@ class FakeXhr {
     }
     setTimeout(() => {
       this.upload.onprogress?.({ loaded: chunk.size, lengthComputable: true, total: chunk.size });
-      if (fate === 'lost') {
+      if (fate === 'lost as the network returns') {
+        window.dispatchEvent(new Event('online'));
+        this.onerror?.();
+      } else if (fate === 'lost') {
         this.onerror?.();
       } else {
         offset = at + chunk.size;
@@ -133,6 +136,14 @@ describe('resumableUpload', () => {
       `PUT ${16 * MiB}+5`,
       'POST :id/complete fail',
     ]);
+  });
+
+  it('does not miss the browser going online while a request was failing', async () => {
+    chunkFates = ['lost as the network returns'];
+    const started = Date.now();
+    await resumableUpload(request()).done;
+    expect(Date.now() - started).toBeLessThan(RESUMABLE.firstRetryMs);
+    expect(log.slice(0, 3)).toEqual(['POST /api/uploads', `PUT 0+${8 * MiB} lost as the network returns`, 'GET :id']);
   });
 
   it('cancelled during a chunk, aborts it and deletes the session', async () => {

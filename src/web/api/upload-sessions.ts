@@ -123,23 +123,6 @@ function sendChunk(id: string, offset: number, chunk: Blob, onProgress: (loaded:
   return { done, abort: () => xhr.abort() };
 }
 
-/** Resolves after `ms`, or sooner when the browser is back online or the server answers again. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const finish = () => {
-      clearTimeout(timer);
-      window.removeEventListener('online', finish);
-      signal.removeEventListener('abort', finish);
-      stopListening();
-      resolve();
-    };
-    const timer = setTimeout(finish, ms);
-    window.addEventListener('online', finish);
-    signal.addEventListener('abort', finish);
-    const stopListening = onReachable(finish);
-  });
-}
-
 export interface ResumableRequest extends UploadRequest {
   /** A session kept from an earlier try (see UploadHandle.heldSession): completes it instead of sending again. */
   sessionId?: string | null;
@@ -168,6 +151,25 @@ export function resumableUpload(request: ResumableRequest): UploadHandle {
     }
   };
   const cancelled = () => new DOMException('Upload cancelled', 'AbortError');
+  // The browser back online, or the server answering again, ends a wait at once. One that comes
+  // while a request is failing ends the wait after it: the event would otherwise be missed, and
+  // the upload would sit out its whole wait (up to 30 s) with the network back.
+  let wakeups = 0;
+  let wake: (() => void) | null = null;
+  const woken = () => {
+    wakeups += 1;
+    wake?.();
+  };
+  /** Resolves after `ms`, or at the next wake-up. */
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => wake?.(), ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      };
+    });
   let abandoned = false;
   /** Deletes the session on cancel (once, whether cancelled between requests or during one). */
   const abandonOnce = () => {
@@ -217,6 +219,8 @@ export function resumableUpload(request: ResumableRequest): UploadHandle {
 
   async function drive(): Promise<FileNode> {
     let { state, step } = startChunkedUpload(file.size, sessionId);
+    /** The wake-ups counted when the last request started. */
+    let wakeupsBefore = wakeups;
     for (;;) {
       if (controller.signal.aborted) {
         // Cancelled as an answer arrived: a session it opened is not left behind.
@@ -241,7 +245,9 @@ export function resumableUpload(request: ResumableRequest): UploadHandle {
         case 'wait':
           setReconnecting(true);
           request.onProgress(state.offset, file.size);
-          await pause(step.ms, controller.signal);
+          if (wakeups === wakeupsBefore) {
+            await pause(step.ms);
+          }
           if (controller.signal.aborted) {
             throw cancelled();
           }
@@ -251,6 +257,7 @@ export function resumableUpload(request: ResumableRequest): UploadHandle {
         case 'query':
         case 'send':
         case 'complete':
+          wakeupsBefore = wakeups;
           event = await perform(step, state.sessionId);
           if (event.type !== 'failed') {
             setReconnecting(false);
@@ -265,8 +272,15 @@ export function resumableUpload(request: ResumableRequest): UploadHandle {
     }
   }
 
+  window.addEventListener('online', woken);
+  controller.signal.addEventListener('abort', woken);
+  const stopListening = onReachable(woken);
+  const done = drive().finally(() => {
+    window.removeEventListener('online', woken);
+    stopListening();
+  });
   return {
-    done: drive(),
+    done,
     abort: () => {
       controller.abort();
       chunk?.abort();
