@@ -10,6 +10,7 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 interface Operation {
   parameters?: Array<{ in: string; name: string }>;
   requestBody?: {
+    required?: boolean;
     content: Record<string, { schema: { properties?: Record<string, { type?: string; items?: Record<string, unknown> }> } }>;
   };
   responses: Record<string, { headers?: Record<string, unknown>; content?: unknown }>;
@@ -86,6 +87,12 @@ describe('request bodies of the streamed uploads', () => {
     expect(Object.keys(content ?? {})).toEqual(['application/octet-stream', '*/*']);
     expect(content!['application/octet-stream']!.schema).toMatchObject({ type: 'string', contentMediaType: 'application/octet-stream' });
   });
+});
+
+it('says a body may be left out where the route takes none as null (completing a resumable upload), and is required elsewhere', () => {
+  expect(operation('/api/uploads/{id}/complete', 'post').requestBody?.required).toBe(false);
+  expect(operation('/api/uploads', 'post').requestBody?.required).toBe(true);
+  expect(operation('/api/folders', 'post').requestBody?.required).toBe(true);
 });
 
 describe('download routes', () => {

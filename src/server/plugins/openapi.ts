@@ -167,6 +167,21 @@ function dropUnusedSchemas(openapiObject: Record<string, unknown>): void {
 }
 
 /**
+ * @fastify/swagger marks every request body required; a zod body that accepts null (`nullish()`)
+ * may be left out, which Fastify takes as null (POST /api/uploads/{id}/complete): say so.
+ */
+function markOptionalBody(operation: unknown): void {
+  if (!isRecord(operation) || !isRecord(operation.requestBody) || !isRecord(operation.requestBody.content)) {
+    return;
+  }
+  const json = operation.requestBody.content['application/json'];
+  const alternatives = isRecord(json) && isRecord(json.schema) ? json.schema.anyOf : undefined;
+  if (Array.isArray(alternatives) && alternatives.some((alternative) => isRecord(alternative) && alternative.type === 'null')) {
+    operation.requestBody.required = false;
+  }
+}
+
+/**
  * The document as served: HEAD operations keep their responses' headers and drop their content (a HEAD
  * answer has no body), the HTML pages no route schema documents are added (/api/docs, /s/{token}),
  * and component schemas no operation uses are dropped.
@@ -175,6 +190,9 @@ const transformObject: SwaggerTransformObject = (document) => {
   const openapiObject = jsonSchemaTransformObject(document);
   const paths: unknown = openapiObject.paths;
   for (const item of isRecord(paths) ? Object.values(paths) : []) {
+    for (const operation of isRecord(item) ? Object.values(item) : []) {
+      markOptionalBody(operation);
+    }
     if (isRecord(item) && isRecord(item.head) && isRecord(item.head.responses)) {
       const responses = Object.entries(item.head.responses).map(([status, response]): [string, unknown] => {
         if (!isRecord(response)) {
