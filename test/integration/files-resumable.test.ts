@@ -14,7 +14,7 @@ const MiB = 1024 * 1024;
 const QUOTA = 4 * MiB;
 const MAX_UPLOAD = 3 * MiB;
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-const SESSION_KEYS = ['conflict', 'createdAt', 'expiresAt', 'id', 'modifiedAt', 'name', 'offset', 'parentId', 'size'];
+const SESSION_KEYS = ['conflict', 'createdAt', 'expiresAt', 'id', 'minChunkSize', 'modifiedAt', 'name', 'offset', 'parentId', 'size'];
 
 let t: TestApp;
 let port: number;
@@ -33,6 +33,7 @@ interface Session {
   parentId: string | null;
   size: number;
   offset: number;
+  minChunkSize: number;
   conflict: string;
   modifiedAt: string | null;
   createdAt: string;
@@ -226,6 +227,40 @@ describe('chunks', () => {
     await t.database.db.execute(sql`update upload_sessions set expires_at = now() + interval '1 hour' where id = ${session.id}`);
     const res = await putChunk(alice, session.id, 0, randomBytes(5));
     expect(Date.parse(res.json().expiresAt)).toBeGreaterThan(Date.now() + 23 * 3600_000);
+  });
+
+  it('push the expiry back only when they hold bytes: an empty one changes nothing', async () => {
+    const alice = await t.newUser();
+    const session = await start(alice, { name: 'a.bin', size: 10 });
+    await putChunk(alice, session.id, 0, randomBytes(10));
+    await t.database.db.execute(sql`update upload_sessions set expires_at = now() + interval '1 hour' where id = ${session.id}`);
+    const before = (await alice.get(`/api/uploads/${session.id}`)).json<Session>();
+    const res = await putChunk(alice, session.id, 10, Buffer.alloc(0));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(before);
+  });
+
+  it('hold at least size / 10,000 bytes unless they end the file (at most 10,000 chunks per upload)', async () => {
+    const alice = await t.newUser();
+    const size = 3 * MiB;
+    const min = Math.ceil(size / 10_000);
+    const content = randomBytes(size);
+    const session = await start(alice, { name: 'many.bin', size });
+    expect(session.minChunkSize).toBe(min);
+    // Refused from its Content-Length, and when it says none (chunked), once it has arrived.
+    expectError(await putChunk(alice, session.id, 0, content.subarray(0, min - 1)), 400, 'invalid_request');
+    const streamed = await alice.put(`/api/uploads/${session.id}/content?offset=0`, Readable.from([content.subarray(0, min - 1)]), {
+      'content-type': 'application/octet-stream',
+    });
+    expectError(streamed, 400, 'invalid_request');
+    expect((await alice.get(`/api/uploads/${session.id}`)).json<Session>().offset).toBe(0);
+    // A chunk of the least size goes; the last one may be as small as what is left.
+    expect((await putChunk(alice, session.id, 0, content.subarray(0, min))).statusCode).toBe(200);
+    expect((await putChunk(alice, session.id, min, content.subarray(min, size - 1))).statusCode).toBe(200);
+    expect((await putChunk(alice, session.id, size - 1, content.subarray(size - 1))).json<Session>().offset).toBe(size);
+    const file = (await complete(alice, session.id)).json<{ sha256: string }>();
+    expect(file.sha256).toBe(sha256(content));
+    expect(await checkInvariants(t.database.db, t.blobs)).toEqual([]);
   });
 
   it('cut short leave the offset unchanged; the upload goes on from there', async () => {

@@ -69,11 +69,9 @@ export class UploadSessionsRepository {
       .orderBy(desc(uploadSessions.createdAt), desc(uploadSessions.id));
   }
 
-  /** Records a chunk at the session's offset and advances the offset and the expiry. */
+  /** Records a chunk (of one byte or more) at the session's offset and advances the offset and the expiry. */
   async appendChunk(session: UploadSessionRow, chunk: { length: number; sha256: string }, ttlMs: number, tx: Executor): Promise<UploadSessionRow> {
-    if (chunk.length > 0) {
-      await tx.insert(uploadChunks).values({ sessionId: session.id, offset: session.offset, length: chunk.length, sha256: chunk.sha256 });
-    }
+    await tx.insert(uploadChunks).values({ sessionId: session.id, offset: session.offset, length: chunk.length, sha256: chunk.sha256 });
     const [row] = await tx
       .update(uploadSessions)
       .set({ offset: session.offset + chunk.length, expiresAt: sql`now() + ${`${ttlMs} milliseconds`}::interval` })

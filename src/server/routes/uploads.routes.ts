@@ -84,7 +84,7 @@ export const uploadsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
           tags: ['uploads'],
           summary: 'Send the next chunk (the raw body, streamed) at ?offset=, the current offset',
           description:
-            'A chunk counts whole or not at all: one cut short leaves the offset as it was. Another offset than the current one: 409 `offset_mismatch`, with `offset` in the error. Past the declared size: 413 `too_large`. Each chunk pushes the expiry back.',
+            'A chunk counts whole or not at all: one cut short leaves the offset as it was. Another offset than the current one: 409 `offset_mismatch`, with `offset` in the error. Past the declared size: 413 `too_large`. A chunk that does not end the file must hold at least the session\'s `minChunkSize` bytes (400 `invalid_request`). Each chunk pushes the expiry back; an empty one changes nothing.',
           params: idParams,
           querystring: chunkQuery,
           openapi: chunkDocs,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { UploadSessionRow } from '../db/schema/index.js';
 import type { OperationDocs } from '../plugins/openapi.js';
+import { minChunkSize } from '../services/upload-sessions.service.js';
 import { isoTimestamp } from './common.schemas.js';
 import { conflictSchema } from './files.schemas.js';
 
@@ -33,6 +34,9 @@ export const uploadSessionSchema = z
     parentId: z.string().nullable(),
     size: z.number(),
     offset: z.number().describe('Bytes received so far (whole chunks only)'),
+    minChunkSize: z
+      .number()
+      .describe('The fewest bytes a chunk that does not end the file may hold (size / 10,000, rounded up: at most 10,000 chunks); smaller ones get 400'),
     conflict: conflictSchema,
     modifiedAt: isoTimestamp().nullable(),
     createdAt: isoTimestamp(),
@@ -57,6 +61,7 @@ export const toUploadSessionDto = (row: UploadSessionRow): z.infer<typeof upload
   parentId: row.parentId,
   size: row.size,
   offset: row.offset,
+  minChunkSize: minChunkSize(row.size),
   conflict: row.conflict,
   modifiedAt: row.modifiedAt?.toISOString() ?? null,
   createdAt: row.createdAt.toISOString(),

@@ -2,7 +2,7 @@ import { finished, Readable } from 'node:stream';
 import { contentKey, type BlobStore, type StagedBlob } from '../blobs/blob-store.js';
 import type { Database, Transaction } from '../db/client.js';
 import type { FileNodeRow, UploadChunkRow, UploadSessionRow } from '../db/schema/index.js';
-import { nameTaken, notFound, offsetMismatch, quotaExceeded, rateLimited, tooLarge, uploadIncomplete } from '../errors.js';
+import { invalidRequest, nameTaken, notFound, offsetMismatch, quotaExceeded, rateLimited, tooLarge, uploadIncomplete } from '../errors.js';
 import type { UploadSessionsRepository } from '../repositories/upload-sessions.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
 import type { ContentService } from './content.service.js';
@@ -15,6 +15,17 @@ import type { ConflictPolicy, UploadsService } from './uploads.service.js';
 export const UPLOAD_SESSION_TTL_MS = 24 * 3600_000;
 /** Open sessions per user: each reserves quota and keeps chunks, and a client needs few at once. */
 export const MAX_OPEN_UPLOAD_SESSIONS = 1000;
+/**
+ * Chunks per upload at most, as S3's multipart uploads and Nextcloud's chunked ones cap their
+ * parts: each chunk is a row, an object and a read at completion, whatever its size.
+ */
+export const MAX_UPLOAD_CHUNKS = 10_000;
+
+/** The fewest bytes a chunk that does not end the file may hold: no upload then needs more than MAX_UPLOAD_CHUNKS. */
+export function minChunkSize(size: number): number {
+  return Math.ceil(size / MAX_UPLOAD_CHUNKS);
+}
+
 /** Expired sessions deleted per transaction by the periodic job. */
 const EXPIRY_BATCH = 100;
 
@@ -112,6 +123,12 @@ export class UploadSessionsService {
     if (declaredLength !== undefined && declaredLength > room) {
       throw overSize();
     }
+    const min = minChunkSize(session.size);
+    const tooSmall = () =>
+      invalidRequest(`A chunk that does not end the file must hold at least ${min} bytes (an upload takes at most ${MAX_UPLOAD_CHUNKS} chunks).`);
+    if (declaredLength !== undefined && declaredLength > 0 && declaredLength < Math.min(min, room)) {
+      throw tooSmall();
+    }
     const meter = new HashingMeter(room, overSize);
     // pipe() does not forward the source's errors (a client that went away): finished() does.
     body.pipe(meter);
@@ -131,6 +148,9 @@ export class UploadSessionsService {
     try {
       const sha256 = meter.digest();
       const length = meter.bytes;
+      if (length > 0 && length < Math.min(min, room)) {
+        throw tooSmall();
+      }
       const result = await this.db.transaction(async (tx) => {
         const locked = await this.sessions.lock(userId, id, tx);
         if (!locked) {
@@ -139,7 +159,12 @@ export class UploadSessionsService {
         if (locked.offset !== offset) {
           throw offsetMismatch(locked.offset);
         }
-        const stored = length > 0 ? await this.content.commitStaged(staged, sha256, length, tx) : { promoted: false };
+        if (length === 0) {
+          // Nothing arrived: nor does the expiry move (else an upload never completed could keep
+          // its chunks, uncounted by the quota, for ever with one empty chunk a day).
+          return { session: locked, promoted: false };
+        }
+        const stored = await this.content.commitStaged(staged, sha256, length, tx);
         return { session: await this.sessions.appendChunk(locked, { length, sha256 }, UPLOAD_SESSION_TTL_MS, tx), promoted: stored.promoted };
       });
       promoted = result.promoted;

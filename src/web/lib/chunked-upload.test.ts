@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/http';
 import {
   advanceChunkedUpload,
+  chunkBytesFor,
   ChunkedUploadError,
   isTransient,
   RESUMABLE,
@@ -26,6 +27,18 @@ function run(start: { state: ChunkState; step: ChunkStep }, events: ChunkEvent[]
   }
   return { state, steps };
 }
+
+describe('chunk size', () => {
+  it('is 8 MiB, and more for a file that would need more than the 10,000 chunks the server takes', () => {
+    const MiB = 1024 * 1024;
+    expect(chunkBytesFor(20 * MiB)).toBe(RESUMABLE.chunkBytes);
+    expect(chunkBytesFor(10_000 * 8 * MiB)).toBe(8 * MiB);
+    const huge = 200 * 1024 * MiB + 1;
+    expect(chunkBytesFor(huge)).toBe(Math.ceil(huge / 10_000));
+    const { steps } = run(startChunkedUpload(huge), [{ type: 'session', session: session(0), now: 0 }]);
+    expect(steps[1]).toEqual({ kind: 'send', start: 0, end: Math.ceil(huge / 10_000) });
+  });
+});
 
 describe('chunked upload steps', () => {
   it('creates a session, sends the file chunk after chunk (the last one shorter) and completes', () => {

@@ -17,6 +17,14 @@ export const RESUMABLE = {
   stallMs: 60_000,
 } as const;
 
+/** Chunks per upload the server takes at most: chunks that do not end the file hold at least size / this. */
+const MAX_CHUNKS = 10_000;
+
+/** The chunk size for a file: RESUMABLE.chunkBytes, or more for a file so large (above 78 GiB) that it would need more chunks than the server takes. */
+export function chunkBytesFor(size: number): number {
+  return Math.max(RESUMABLE.chunkBytes, Math.ceil(size / MAX_CHUNKS));
+}
+
 /** What the server says of a session: how many bytes of the file it holds. */
 export interface SessionOffset {
   id: string;
@@ -75,7 +83,7 @@ export class ChunkedUploadError extends Error {
 export function startChunkedUpload(
   size: number,
   sessionId: string | null = null,
-  chunkBytes: number = RESUMABLE.chunkBytes,
+  chunkBytes: number = chunkBytesFor(size),
 ): { state: ChunkState; step: ChunkStep } {
   const request = sessionId === null ? 'create' : 'query';
   return {
