@@ -205,8 +205,8 @@ describe('resumable uploads', () => {
     await item(page, 'big.bin').waitFor();
     await page.getByTestId('upload-files').setInputFiles(file);
     await panel().getByText('1 file waits for your choice: its name is taken').waitFor();
-    // Refused when the session was asked for: not one chunk sent.
-    expect(sessionRequests).toEqual(['POST /api/uploads']);
+    // Refused when the session was asked for (after looking for one of the same file): not one chunk sent.
+    expect(sessionRequests).toEqual(['GET /api/uploads', 'POST /api/uploads']);
     await page.getByRole('group', { name: 'big.bin already exists' }).getByRole('button', { name: 'Keep both' }).click();
     await panel().getByText('Uploaded as “big (1).bin” · 20.0 MB').waitFor();
     await expectStored('big (1).bin', bytes);
@@ -240,6 +240,47 @@ describe('resumable uploads', () => {
     expect((await client().children()).total).toBe(1);
     expect(chunkOffsets()).toEqual([0, CHUNK, 2 * CHUNK]);
     expect(completions).toEqual([{ conflict: 'fail' }, { conflict: 'replace' }]);
+    expect(await client().uploadSessions()).toEqual([]);
+  });
+
+  it('picked again after the page was closed half-way, goes on from the bytes the server kept', async () => {
+    const { file, bytes } = await large('big.bin');
+    let chunks = 0;
+    await page.route(isChunk, async (route: Route) => {
+      chunks += 1;
+      // The second chunk never gets through: the page is closed while it is on its way.
+      if (chunks === 1) {
+        await route.continue();
+      }
+    });
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+    await page.getByTestId('upload-files').setInputFiles(file);
+    await expect.poll(async () => (await client().uploadSessions()).map((session) => session.offset), UPLOADING).toEqual([CHUNK]);
+    await expect.poll(() => chunks, UPLOADING).toBe(2);
+    await page.close();
+
+    page = await context!.newPage();
+    const again: string[] = [];
+    page.on('request', (request: Request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/api/uploads')) {
+        again.push(`${request.method()} ${url.pathname.replace(/\/api\/uploads\/[^/]+/, '/api/uploads/:id')}${url.search}`);
+      }
+    });
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+    await page.getByTestId('upload-files').setInputFiles(file);
+    await panel().getByText('1 upload complete').waitFor();
+    await expectStored('big.bin', bytes);
+    // No new session, and the first 8 MiB not sent again.
+    expect(again).toEqual([
+      'GET /api/uploads',
+      'GET /api/uploads/:id',
+      `PUT /api/uploads/:id/content?offset=${CHUNK}`,
+      `PUT /api/uploads/:id/content?offset=${2 * CHUNK}`,
+      'POST /api/uploads/:id/complete',
+    ]);
     expect(await client().uploadSessions()).toEqual([]);
   });
 });

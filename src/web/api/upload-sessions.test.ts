@@ -9,6 +9,8 @@ const log: string[] = [];
 let offset = 0;
 /** What the next chunk does: arrive, get lost on the way, or hang until aborted. */
 let chunkFates: ('arrive' | 'lost' | 'lost as the network returns' | 'hold')[] = [];
+/** What GET /api/uploads lists. */
+let listed: object[] = [];
 
 vi.mock('./reachability', () => ({ reportReachable: () => {}, reportUnreachable: () => {}, onReachable: () => () => {} }));
 vi.mock('./http', async (original) => ({
@@ -16,6 +18,9 @@ vi.mock('./http', async (original) => ({
   apiRequest: async (method: string, path: string, body?: { conflict?: string }) => {
     log.push(`${method} ${path.replace(/\/api\/uploads\/s1/, ':id')}${path.endsWith('/complete') ? ` ${body?.conflict}` : ''}`);
     const session = { id: 's1', offset };
+    if (method === 'GET' && path === '/api/uploads') {
+      return { items: listed };
+    }
     if (method === 'POST' && path === '/api/uploads') {
       return session;
     }
@@ -91,6 +96,7 @@ beforeEach(() => {
   log.length = 0;
   offset = 0;
   chunkFates = [];
+  listed = [];
 });
 
 describe('resumableUpload', () => {
@@ -170,5 +176,26 @@ describe('resumableUpload', () => {
     const node = await resumableUpload({ ...request(), conflict: 'replace', sessionId: 's1' }).done;
     expect(node).toMatchObject({ id: 'file-1' });
     expect(log).toEqual(['GET :id', 'POST :id/complete replace']);
+  });
+
+  it('goes on with an open session of the same file for the same place (a page reloaded half-way), sending only the rest', async () => {
+    const modifiedAt = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
+    const held = { id: 's1', name: 'big.bin', parentId: null, size: file.size, offset: 8 * MiB, modifiedAt: new Date(modifiedAt).toISOString() };
+    listed = [
+      { ...held, id: 'other', size: file.size - 1 },
+      { ...held, id: 'other', modifiedAt: new Date(modifiedAt + 1).toISOString() },
+      held,
+    ];
+    offset = 8 * MiB;
+    const node = await resumableUpload({ ...request(), modifiedAt }).done;
+    expect(node).toMatchObject({ id: 'file-1' });
+    expect(log).toEqual(['GET /api/uploads', 'GET :id', `PUT ${8 * MiB}+${8 * MiB}`, `PUT ${16 * MiB}+5`, 'POST :id/complete fail']);
+  });
+
+  it('opens a new session when none is of the same file', async () => {
+    const modifiedAt = Date.UTC(2026, 0, 2);
+    listed = [{ id: 'other', name: 'other.bin', parentId: null, size: file.size, offset: 8 * MiB, modifiedAt: new Date(modifiedAt).toISOString() }];
+    await resumableUpload({ ...request(), modifiedAt }).done;
+    expect(log.slice(0, 3)).toEqual(['GET /api/uploads', 'POST /api/uploads', `PUT 0+${8 * MiB}`]);
   });
 });

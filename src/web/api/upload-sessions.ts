@@ -30,6 +30,41 @@ export function createUploadSession(
   return apiRequest('POST', '/api/uploads', body, quiet(signal));
 }
 
+/** The caller's open sessions, newest first. */
+export function listUploadSessions(signal?: AbortSignal): Promise<{ items: UploadSession[] }> {
+  return apiRequest('GET', '/api/uploads', undefined, quiet(signal));
+}
+
+/**
+ * An open session of this very file for the same place, left by a page reloaded or closed half-way
+ * (or another tab): the same name, folder, size and modification time, as resumable upload clients
+ * know a file again (tus-js-client's fingerprint). Null when there is none, or no way to ask.
+ */
+async function sessionOfSameFile(request: UploadRequest, signal: AbortSignal): Promise<string | null> {
+  if (request.modifiedAt === undefined) {
+    return null;
+  }
+  try {
+    const { items } = await listUploadSessions(signal);
+    const same = items.find(
+      (session) =>
+        session.offset > 0 &&
+        session.name === request.name &&
+        session.parentId === request.parentId &&
+        session.size === request.file.size &&
+        session.modifiedAt !== null &&
+        Date.parse(session.modifiedAt) === request.modifiedAt,
+    );
+    return same?.id ?? null;
+  } catch (error) {
+    if (isAbort(error)) {
+      throw error;
+    }
+    // Not asked: a new session does as well, only sending every byte.
+    return null;
+  }
+}
+
 /** The session as the server has it now: how many bytes it holds. */
 export function getUploadSession(id: string, signal?: AbortSignal): Promise<UploadSession> {
   return apiRequest('GET', sessionPath(id), undefined, quiet(signal));
@@ -218,6 +253,13 @@ export function resumableUpload(request: ResumableRequest): UploadHandle {
   }
 
   async function drive(): Promise<FileNode> {
+    if (sessionId === null && request.modifiedAt !== undefined) {
+      try {
+        sessionId = await sessionOfSameFile(request, controller.signal);
+      } catch {
+        throw cancelled();
+      }
+    }
     let { state, step } = startChunkedUpload(file.size, sessionId);
     /** The wake-ups counted when the last request started. */
     let wakeupsBefore = wakeups;
