@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page, Request, Route } from 'playwright-core';
@@ -243,44 +243,58 @@ describe('resumable uploads', () => {
     expect(await client().uploadSessions()).toEqual([]);
   });
 
-  it('picked again after the page was closed half-way, goes on from the bytes the server kept', async () => {
-    const { file, bytes } = await large('big.bin');
-    let chunks = 0;
-    await page.route(isChunk, async (route: Route) => {
-      chunks += 1;
-      // The second chunk never gets through: the page is closed while it is on its way.
-      if (chunks === 1) {
-        await route.continue();
+  for (const picked of ['the same file', 'another file of the same name, size and time'] as const) {
+    it(`picked again after the page was closed half-way (${picked}), goes on from the bytes the server kept only if they are its own`, async () => {
+      const first = await large('big.bin');
+      const { file, bytes } = picked === 'the same file' ? first : await large('big.bin');
+      if (file !== first.file) {
+        // Whole seconds: a fraction of a millisecond could round apart between the two.
+        await utimes(first.file, 1_700_000_000, 1_700_000_000);
+        await utimes(file, 1_700_000_000, 1_700_000_000);
       }
-    });
-    await page.goto('/');
-    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
-    await page.getByTestId('upload-files').setInputFiles(file);
-    await expect.poll(async () => (await client().uploadSessions()).map((session) => session.offset), UPLOADING).toEqual([CHUNK]);
-    await expect.poll(() => chunks, UPLOADING).toBe(2);
-    await page.close();
+      let chunks = 0;
+      await page.route(isChunk, async (route: Route) => {
+        chunks += 1;
+        // The second chunk never gets through: the page is closed while it is on its way.
+        if (chunks === 1) {
+          await route.continue();
+        }
+      });
+      await page.goto('/');
+      await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+      await page.getByTestId('upload-files').setInputFiles(first.file);
+      await expect.poll(async () => (await client().uploadSessions()).map((session) => session.offset), UPLOADING).toEqual([CHUNK]);
+      await expect.poll(() => chunks, UPLOADING).toBe(2);
+      await page.close();
 
-    page = await context!.newPage();
-    const again: string[] = [];
-    page.on('request', (request: Request) => {
-      const url = new URL(request.url());
-      if (url.pathname.startsWith('/api/uploads')) {
-        again.push(`${request.method()} ${url.pathname.replace(/\/api\/uploads\/[^/]+/, '/api/uploads/:id')}${url.search}`);
+      page = await context!.newPage();
+      const again: string[] = [];
+      page.on('request', (request: Request) => {
+        const url = new URL(request.url());
+        if (url.pathname.startsWith('/api/uploads')) {
+          again.push(`${request.method()} ${url.pathname.replace(/\/api\/uploads\/[^/]+/, '/api/uploads/:id')}${url.search}`);
+        }
+      });
+      await page.goto('/');
+      await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
+      await page.getByTestId('upload-files').setInputFiles(file);
+      await panel().getByText('1 upload complete').waitFor();
+      await expectStored('big.bin', bytes);
+      if (picked === 'the same file') {
+        // No new session, and the first 8 MiB not sent again (checked against the file's bytes instead).
+        expect(again.slice(0, 2)).toEqual(['GET /api/uploads', 'GET /api/uploads/:id/chunks']);
+        expect(again).not.toContain('POST /api/uploads');
+        const sent = again.filter((line) => line.startsWith('PUT')).map((line) => Number(/offset=(\d+)/.exec(line)?.[1]));
+        expect(sent).not.toContain(0);
+        expect(sent.at(-1)).toBe(2 * CHUNK);
+        expect(again.at(-1)).toBe('POST /api/uploads/:id/complete');
+        expect(await client().uploadSessions()).toEqual([]);
+      } else {
+        // Its bytes differ from those kept: a session of its own, every byte sent.
+        expect(again.slice(0, 3)).toEqual(['GET /api/uploads', 'GET /api/uploads/:id/chunks', 'POST /api/uploads']);
+        expect(again.filter((line) => line.startsWith('PUT'))).toHaveLength(3);
+        expect((await client().uploadSessions()).map((session) => session.offset)).toEqual([CHUNK]);
       }
     });
-    await page.goto('/');
-    await page.getByRole('heading', { name: 'This folder is empty' }).waitFor();
-    await page.getByTestId('upload-files').setInputFiles(file);
-    await panel().getByText('1 upload complete').waitFor();
-    await expectStored('big.bin', bytes);
-    // No new session, and the first 8 MiB not sent again.
-    expect(again).toEqual([
-      'GET /api/uploads',
-      'GET /api/uploads/:id',
-      `PUT /api/uploads/:id/content?offset=${CHUNK}`,
-      `PUT /api/uploads/:id/content?offset=${2 * CHUNK}`,
-      'POST /api/uploads/:id/complete',
-    ]);
-    expect(await client().uploadSessions()).toEqual([]);
-  });
+  }
 });

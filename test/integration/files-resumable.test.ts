@@ -136,6 +136,22 @@ describe('a resumable upload', () => {
     expect(await eventually(() => stagingEntries(t), (entries) => entries.length === 0)).toEqual([]);
   });
 
+  it('lists its chunks in order with their SHA-256, for a client to check the bytes kept are its file\'s', async () => {
+    const alice = await t.newUser();
+    const content = randomBytes(5000);
+    const session = await start(alice, { name: 'listed.bin', size: content.length });
+    expect((await alice.get(`/api/uploads/${session.id}/chunks`)).json()).toEqual({ items: [] });
+    await sendAll(alice, session, content.subarray(0, 4000), 2000);
+    expect((await alice.get(`/api/uploads/${session.id}/chunks`)).json()).toEqual({
+      items: [
+        { offset: 0, length: 2000, sha256: sha256(content.subarray(0, 2000)) },
+        { offset: 2000, length: 2000, sha256: sha256(content.subarray(2000, 4000)) },
+      ],
+    });
+    const bob = await t.newUser();
+    expectError(await bob.get(`/api/uploads/${session.id}/chunks`), 404, 'not_found');
+  });
+
   it('stores content once: the completed file shares the content of an identical regular upload', async () => {
     const alice = await t.newUser();
     const bob = await t.newUser();

@@ -78,6 +78,7 @@ const routes: Route[] = [
   { method: 'POST', url: '/api/uploads', body: () => ({ name: 'x.bin', size: 1, parentId: ids.folder }), owned: true },
   { method: 'GET', url: '/api/uploads', owned: false },
   { method: 'GET', url: '/api/uploads/:upload', owned: true },
+  { method: 'GET', url: '/api/uploads/:upload/chunks', owned: true },
   { method: 'PUT', url: '/api/uploads/:upload/content?offset=0', body: () => 'data', owned: true },
   { method: 'POST', url: '/api/uploads/:upload/complete', body: () => ({ conflict: 'rename' }), owned: true },
   { method: 'DELETE', url: '/api/uploads/:upload', owned: true },

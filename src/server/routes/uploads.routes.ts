@@ -12,6 +12,7 @@ import {
   createUploadBody,
   offsetMismatchSchema,
   toUploadSessionDto,
+  uploadChunksSchema,
   uploadSessionSchema,
 } from './uploads.schemas.js';
 
@@ -71,6 +72,23 @@ export const uploadsRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       },
     },
     async (request) => toUploadSessionDto(await uploadSessions.get(requireUser(request).userId, parseId(request.params.id, UPLOAD))),
+  );
+
+  app.get(
+    '/api/uploads/:id/chunks',
+    {
+      schema: {
+        tags: ['uploads'],
+        summary: 'The chunks a resumable upload holds, in order, each with its SHA-256',
+        description: 'For a client going on with an upload it did not start (a page reloaded): it checks that the bytes kept are those of its file.',
+        params: idParams,
+        response: { 200: uploadChunksSchema, ...errors(401, 404) },
+      },
+    },
+    async (request) => {
+      const chunks = await uploadSessions.chunks(requireUser(request).userId, parseId(request.params.id, UPLOAD));
+      return { items: chunks.map(({ offset, length, sha256 }) => ({ offset, length, sha256 })) };
+    },
   );
 
   // Chunks are raw bodies: in their own scope, every content type is left unparsed for streaming.

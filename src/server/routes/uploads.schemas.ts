@@ -44,6 +44,18 @@ export const uploadSessionSchema = z
   })
   .meta({ id: 'UploadSession' });
 
+export const uploadChunksSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        offset: z.number(),
+        length: z.number(),
+        sha256: z.string().describe('SHA-256 of the chunk\'s bytes, hex'),
+      }),
+    ),
+  })
+  .meta({ id: 'UploadChunks' });
+
 /** 409 offset_mismatch carries the session's offset beside the code and message. */
 export const offsetMismatchSchema = z
   .object({

@@ -108,6 +108,12 @@ export class UploadSessionsService {
     return session;
   }
 
+  /** The session's chunks in offset order, with their SHA-256: a client checks the bytes kept are its file's before going on. */
+  async chunks(userId: string, id: string): Promise<UploadChunkRow[]> {
+    const session = await this.get(userId, id);
+    return this.sessions.chunks(session.id);
+  }
+
   /**
    * Takes `body` as the chunk at `offset`: streamed to staging while hashed, then committed with
    * the session's row locked and its offset checked again (the loser of two chunks sent at the

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RESUMABLE } from '../lib/chunked-upload';
 
@@ -9,8 +10,9 @@ const log: string[] = [];
 let offset = 0;
 /** What the next chunk does: arrive, get lost on the way, or hang until aborted. */
 let chunkFates: ('arrive' | 'lost' | 'lost as the network returns' | 'hold')[] = [];
-/** What GET /api/uploads lists. */
+/** What GET /api/uploads lists, and the chunks GET /api/uploads/s1/chunks says s1 holds. */
 let listed: object[] = [];
+let kept: Array<{ offset: number; length: number; sha256: string }> = [];
 
 vi.mock('./reachability', () => ({ reportReachable: () => {}, reportUnreachable: () => {}, onReachable: () => () => {} }));
 vi.mock('./http', async (original) => ({
@@ -20,6 +22,9 @@ vi.mock('./http', async (original) => ({
     const session = { id: 's1', offset };
     if (method === 'GET' && path === '/api/uploads') {
       return { items: listed };
+    }
+    if (method === 'GET' && path.endsWith('/chunks')) {
+      return { items: kept };
     }
     if (method === 'POST' && path === '/api/uploads') {
       return session;
@@ -97,6 +102,7 @@ beforeEach(() => {
   offset = 0;
   chunkFates = [];
   listed = [];
+  kept = [];
 });
 
 describe('resumableUpload', () => {
@@ -187,9 +193,20 @@ describe('resumableUpload', () => {
       held,
     ];
     offset = 8 * MiB;
+    // The file is zeros: the kept chunk is its first 8 MiB.
+    kept = [{ offset: 0, length: 8 * MiB, sha256: createHash('sha256').update(new Uint8Array(8 * MiB)).digest('hex') }];
     const node = await resumableUpload({ ...request(), modifiedAt }).done;
     expect(node).toMatchObject({ id: 'file-1' });
-    expect(log).toEqual(['GET /api/uploads', 'GET :id', `PUT ${8 * MiB}+${8 * MiB}`, `PUT ${16 * MiB}+5`, 'POST :id/complete fail']);
+    expect(log).toEqual(['GET /api/uploads', 'GET :id/chunks', 'GET :id', `PUT ${8 * MiB}+${8 * MiB}`, `PUT ${16 * MiB}+5`, 'POST :id/complete fail']);
+  });
+
+  it('opens a new session when the one of the same name, size and time holds other bytes', async () => {
+    const modifiedAt = Date.UTC(2026, 0, 2);
+    listed = [{ id: 's1', name: 'big.bin', parentId: null, size: file.size, offset: 8 * MiB, modifiedAt: new Date(modifiedAt).toISOString() }];
+    kept = [{ offset: 0, length: 8 * MiB, sha256: createHash('sha256').update('other bytes').digest('hex') }];
+    offset = 0;
+    await resumableUpload({ ...request(), modifiedAt }).done;
+    expect(log.slice(0, 4)).toEqual(['GET /api/uploads', 'GET :id/chunks', 'POST /api/uploads', `PUT 0+${8 * MiB}`]);
   });
 
   it('opens a new session when none is of the same file', async () => {

@@ -38,7 +38,8 @@ export function listUploadSessions(signal?: AbortSignal): Promise<{ items: Uploa
 /**
  * An open session of this very file for the same place, left by a page reloaded or closed half-way
  * (or another tab): the same name, folder, size and modification time, as resumable upload clients
- * know a file again (tus-js-client's fingerprint). Null when there is none, or no way to ask.
+ * know a file again (tus-js-client's fingerprint), and the bytes it holds checked against the
+ * file's. Null when there is none, or no way to ask or check.
  */
 async function sessionOfSameFile(request: UploadRequest, signal: AbortSignal): Promise<string | null> {
   if (request.modifiedAt === undefined) {
@@ -46,7 +47,7 @@ async function sessionOfSameFile(request: UploadRequest, signal: AbortSignal): P
   }
   try {
     const { items } = await listUploadSessions(signal);
-    const same = items.find(
+    const candidates = items.filter(
       (session) =>
         session.offset > 0 &&
         session.name === request.name &&
@@ -55,7 +56,12 @@ async function sessionOfSameFile(request: UploadRequest, signal: AbortSignal): P
         session.modifiedAt !== null &&
         Date.parse(session.modifiedAt) === request.modifiedAt,
     );
-    return same?.id ?? null;
+    for (const session of candidates) {
+      if (await holdsBytesOf(session.id, request.file, signal)) {
+        return session.id;
+      }
+    }
+    return null;
   } catch (error) {
     if (isAbort(error)) {
       throw error;
@@ -63,6 +69,38 @@ async function sessionOfSameFile(request: UploadRequest, signal: AbortSignal): P
     // Not asked: a new session does as well, only sending every byte.
     return null;
   }
+}
+
+/** Chunks larger than this are not read into memory to be checked: such a session is not gone on with. */
+const MAX_CHECKED_CHUNK = 64 * 1024 * 1024;
+
+/**
+ * Whether every chunk the session holds has the SHA-256 of the same bytes of `file`: a file of the
+ * same name, size and time but other bytes (a build with a fixed time, say) must never be completed
+ * from another's. False when the browser cannot hash (Web Crypto needs HTTPS or localhost).
+ */
+async function holdsBytesOf(id: string, file: Blob, signal: AbortSignal): Promise<boolean> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) {
+    return false;
+  }
+  const { items } = await apiRequest<{ items: Array<{ offset: number; length: number; sha256: string }> }>(
+    'GET',
+    `${sessionPath(id)}/chunks`,
+    undefined,
+    quiet(signal),
+  );
+  for (const chunk of items) {
+    if (chunk.length > MAX_CHECKED_CHUNK || chunk.offset + chunk.length > file.size) {
+      return false;
+    }
+    const digest = await subtle.digest('SHA-256', await file.slice(chunk.offset, chunk.offset + chunk.length).arrayBuffer());
+    const hex = Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+    if (hex !== chunk.sha256) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** The session as the server has it now: how many bytes it holds. */
