@@ -33,6 +33,8 @@ export const nameTakenAt = (name: string, folderName: string | null) =>
 export const invalidMove = (message = 'A folder cannot be moved into itself or one of its subfolders.') =>
   new AppError(409, 'invalid_move', message);
 export const tooLarge = (message: string) => new AppError(413, 'too_large', message);
+/** A file above FILEFLOW_MAX_UPLOAD. */
+export const aboveUploadLimit = (maxUpload: number) => tooLarge(`The file is larger than the ${maxUpload}-byte upload limit.`);
 export const quotaExceeded = () =>
   new AppError(507, 'quota_exceeded', 'Not enough room: this would exceed your storage quota.');
 /** A chunk sent at another offset than the upload session's: `offset` says where to go on from. */

@@ -2,7 +2,7 @@ import { finished, Readable } from 'node:stream';
 import { contentKey, type BlobStore, type StagedBlob } from '../blobs/blob-store.js';
 import type { Database, Transaction } from '../db/client.js';
 import type { FileNodeRow, UploadChunkRow, UploadSessionRow } from '../db/schema/index.js';
-import { invalidRequest, nameTaken, notFound, offsetMismatch, quotaExceeded, rateLimited, tooLarge, uploadIncomplete } from '../errors.js';
+import { aboveUploadLimit, invalidRequest, nameTaken, notFound, offsetMismatch, quotaExceeded, rateLimited, tooLarge, uploadIncomplete } from '../errors.js';
 import type { UploadSessionsRepository } from '../repositories/upload-sessions.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
 import type { ContentService } from './content.service.js';
@@ -66,7 +66,7 @@ export class UploadSessionsService {
     const name = validateName(input.name);
     const maxUpload = this.maxUpload ?? Number.MAX_SAFE_INTEGER;
     if (input.size > maxUpload) {
-      throw tooLarge(`The file is larger than the ${maxUpload}-byte upload limit.`);
+      throw aboveUploadLimit(maxUpload);
     }
     return this.db.transaction(async (tx) => {
       const user = await this.users.lock(input.userId, tx);

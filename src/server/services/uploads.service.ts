@@ -3,7 +3,7 @@ import { finished } from 'node:stream';
 import type { BlobStore, StagedBlob } from '../blobs/blob-store.js';
 import type { Database, Transaction } from '../db/client.js';
 import type { FileNodeRow } from '../db/schema/index.js';
-import { nameTaken, notFound, quotaExceeded, tooLarge, type AppError } from '../errors.js';
+import { aboveUploadLimit, nameTaken, notFound, quotaExceeded, type AppError } from '../errors.js';
 import type { NodesRepository } from '../repositories/nodes.repository.js';
 import type { UsersRepository } from '../repositories/users.repository.js';
 import type { ContentService } from './content.service.js';
@@ -72,7 +72,7 @@ export class UploadsService {
     const maxUpload = this.maxUpload ?? Number.MAX_SAFE_INTEGER;
     if (input.declaredSize !== undefined) {
       if (input.declaredSize > maxUpload) {
-        throw tooLarge(`The file is larger than the ${maxUpload}-byte upload limit.`);
+        throw aboveUploadLimit(maxUpload);
       }
       if (input.declaredSize > quotaRoom) {
         throw quotaExceeded();
@@ -80,7 +80,7 @@ export class UploadsService {
     }
 
     const meter: HashingMeter = new HashingMeter(Math.min(maxUpload, quotaRoom), (): AppError =>
-      meter.bytes > maxUpload ? tooLarge(`The file is larger than the ${maxUpload}-byte upload limit.`) : quotaExceeded(),
+      meter.bytes > maxUpload ? aboveUploadLimit(maxUpload) : quotaExceeded(),
     );
     // pipe() does not forward the source's errors (a client that went away): finished() does.
     input.body.pipe(meter);

@@ -60,12 +60,7 @@ export function uploadFile(request: UploadRequest): UploadHandle {
     xhr.setRequestHeader('accept', 'application/json');
     xhr.upload.onprogress = (event) => request.onProgress(event.loaded, event.lengthComputable ? event.total : request.file.size);
     xhr.onload = () => {
-      let body: unknown = undefined;
-      try {
-        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
-      } catch {
-        body = undefined;
-      }
+      const body = responseBody(xhr);
       if (xhr.status >= 200 && xhr.status < 300) {
         resolve(body as FileNode);
       } else {
@@ -77,6 +72,15 @@ export function uploadFile(request: UploadRequest): UploadHandle {
     xhr.send(request.file);
   });
   return { done, abort: () => xhr.abort() };
+}
+
+/** An XMLHttpRequest's JSON answer, or undefined when it has none (or not JSON). */
+export function responseBody(xhr: XMLHttpRequest): unknown {
+  try {
+    return xhr.responseText ? (JSON.parse(xhr.responseText) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts a browser download of a same-origin URL without leaving the page. */

@@ -1,5 +1,5 @@
 import { advanceChunkedUpload, RESUMABLE, startChunkedUpload, type ChunkEvent, type ChunkStep } from '../lib/chunked-upload';
-import type { ConflictMode, UploadHandle, UploadRequest } from './files';
+import { responseBody, type ConflictMode, type UploadHandle, type UploadRequest } from './files';
 import { ApiError, apiRequest, errorFromBody, isAbort, isUnreachable } from './http';
 import { onReachable, reportReachable, reportUnreachable } from './reachability';
 import type { FileNode } from './types';
@@ -168,12 +168,7 @@ function sendChunk(id: string, offset: number, chunk: Blob, onProgress: (loaded:
       onProgress(event.loaded);
     };
     xhr.onload = () => {
-      let body: unknown = undefined;
-      try {
-        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
-      } catch {
-        body = undefined;
-      }
+      const body = responseBody(xhr);
       if (xhr.status >= 200 && xhr.status < 300) {
         reportReachable();
         resolve(body as UploadSession);
